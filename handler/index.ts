@@ -1,0 +1,4 @@
+/** Lambda entry point (placeholder until the scan lands). */
+export async function handler(): Promise<{ status: string }> {
+  return { status: "not-implemented" };
+}

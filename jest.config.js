@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  // Type-checking happens once in `tsc --noEmit` (npm test); ts-jest only transpiles here.
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  setupFiles: ["<rootDir>/__tests__/support/jest-setup.ts"],
+};

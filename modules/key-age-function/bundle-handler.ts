@@ -1,0 +1,35 @@
+import { buildSync } from "esbuild";
+import * as path from "node:path";
+
+/** Where the handler's entry point lives in this repository. */
+export const HANDLER_ENTRY = path.join(__dirname, "..", "..", "handler", "index.ts");
+
+/** Options of {@link bundleHandler}. */
+export interface BundleHandlerOptions {
+  /** TypeScript entry point. @default HANDLER_ENTRY */
+  readonly entry?: string;
+  /** Directory that receives `index.js`; it is what the Lambda zip holds. */
+  readonly outdir: string;
+}
+
+/**
+ * Bundles the handler into one minified CommonJS file for the `nodejs22.x` runtime.
+ * The AWS SDK is bundled rather than taken from the runtime so the code runs against the exact
+ * SDK version it was tested with; minified, the zip stays well under the size budget.
+ * The output is deterministic, so an unchanged handler keeps the asset hash and plans stay clean.
+ */
+export function bundleHandler(options: BundleHandlerOptions): string {
+  const outfile = path.join(options.outdir, "index.js");
+  buildSync({
+    entryPoints: [options.entry ?? HANDLER_ENTRY],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    legalComments: "none",
+    logLevel: "error",
+  });
+  return outfile;
+}

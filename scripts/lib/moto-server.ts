@@ -1,0 +1,85 @@
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { freePort } from "./free-port";
+
+/** A moto server running on a loopback port, started by {@link startMotoServer}. */
+export interface MotoServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`: what `AWS_ENDPOINT_URL` should be set to. */
+  readonly endpoint: string;
+  /** Environment that points the AWS SDK and Terraform at this server with dummy credentials. */
+  readonly awsEnv: Readonly<Record<string, string>>;
+  /** Clears every emulated resource. */
+  reset(): Promise<void>;
+  /** Stops the server and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** The region every local run uses. */
+export const LOCAL_REGION = "us-east-1";
+
+/** True when the `moto_server` command is on PATH. */
+export function motoServerAvailable(): boolean {
+  return spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
+}
+
+/** Starts `moto_server` on a free loopback port and resolves once it answers. */
+export async function startMotoServer(): Promise<MotoServer> {
+  if (!motoServerAvailable()) {
+    throw new Error("moto_server is not on PATH: install it with `pip install 'moto[server]'` (Python 3)");
+  }
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: false,
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  await waitUntilReady(endpoint, child, () => stderr);
+  return {
+    endpoint,
+    awsEnv: {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+    },
+    reset: async () => {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`moto_server exited with code ${child.exitCode}: ${stderr()}`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/data.json`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stopChild(child);
+  throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${stderr()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
