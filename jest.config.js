@@ -6,4 +6,5 @@ module.exports = {
   // Type-checking happens once in `tsc --noEmit` (npm test); ts-jest only transpiles here.
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
   setupFiles: ["<rootDir>/__tests__/support/jest-setup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/cdktf-matchers.ts"],
 };

@@ -1,8 +1,13 @@
 import { buildSync } from "esbuild";
+import { utimesSync } from "node:fs";
 import * as path from "node:path";
 
 /** Where the handler's entry point lives in this repository. */
 export const HANDLER_ENTRY = path.join(__dirname, "..", "..", "handler", "index.ts");
+
+// cdktf zips assets with each file's mtime: a fixed one keeps the zip, and so the function's code hash,
+// identical across synths of the same code.
+const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
 
 /** Options of {@link bundleHandler}. */
 export interface BundleHandlerOptions {
@@ -31,5 +36,6 @@ export function bundleHandler(options: BundleHandlerOptions): string {
     legalComments: "none",
     logLevel: "error",
   });
+  utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
   return outfile;
 }

@@ -1,5 +1,10 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { freePort } from "./free-port";
+
+// moto's server, with the policy-evaluation fix explained in scripts/moto_server.py.
+const LAUNCHER = path.join(__dirname, "..", "moto_server.py");
+const PYTHON = process.env.MOTO_PYTHON ?? "python3";
 
 /** A moto server running on a loopback port, started by {@link startMotoServer}. */
 export interface MotoServer {
@@ -16,19 +21,22 @@ export interface MotoServer {
 /** The region every local run uses. */
 export const LOCAL_REGION = "us-east-1";
 
-/** True when the `moto_server` command is on PATH. */
+/** True when Python can import moto's server (`pip install 'moto[server]'`). */
 export function motoServerAvailable(): boolean {
-  return spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
+  return spawnSync(PYTHON, ["-c", "import moto.server"], { stdio: "ignore" }).status === 0;
 }
 
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
 export async function startMotoServer(): Promise<MotoServer> {
   if (!motoServerAvailable()) {
-    throw new Error("moto_server is not on PATH: install it with `pip install 'moto[server]'` (Python 3)");
+    throw new Error(
+      `${PYTHON} cannot import moto's server: install it with \`pip install 'moto[server]'\` ` +
+        "(or set MOTO_PYTHON to the Python interpreter that has it)",
+    );
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn(PYTHON, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
     detached: false,
   });

@@ -1,0 +1,43 @@
+import { Testing } from "cdktf";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { ScheduleRule, ScheduleRuleProps } from "../../../modules/schedule-rule/schedule-rule";
+
+const FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:key-age";
+
+function synth(props: Partial<ScheduleRuleProps> = {}): string {
+  return Testing.synthScope((scope) => {
+    new ScheduleRule(scope, "schedule", { ruleName: "key-age", functionName: "key-age", functionArn: FUNCTION_ARN, ...props });
+  });
+}
+
+describe("ScheduleRule", () => {
+  test("runs every 10 minutes by default", () => {
+    expect(synth()).toHaveResourceWithProperties(CloudwatchEventRule, {
+      name: "key-age",
+      schedule_expression: "rate(10 minutes)",
+    });
+  });
+
+  test("takes another schedule", () => {
+    expect(synth({ scheduleExpression: "cron(0 9 * * ? *)" })).toHaveResourceWithProperties(CloudwatchEventRule, {
+      schedule_expression: "cron(0 9 * * ? *)",
+    });
+  });
+
+  test("targets the function it was given", () => {
+    expect(synth()).toHaveResourceWithProperties(CloudwatchEventTarget, { arn: FUNCTION_ARN });
+  });
+
+  test("lets only this rule invoke the function", () => {
+    const json = synth();
+    const ruleId = Object.keys(JSON.parse(json).resource.aws_cloudwatch_event_rule)[0];
+    expect(json).toHaveResourceWithProperties(LambdaPermission, {
+      action: "lambda:InvokeFunction",
+      function_name: "key-age",
+      principal: "events.amazonaws.com",
+      source_arn: `\${aws_cloudwatch_event_rule.${ruleId}.arn}`,
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { config } from "../../environments";
+import { buildApp } from "../../main";
+import { ProjectConfig } from "../../stacks/environment-config";
+
+function synthStack(name: string, projectConfig: ProjectConfig = config) {
+  const app = buildApp(projectConfig, Testing.app());
+  const json = Testing.synth(app.node.findChild(name) as TerraformStack);
+  return { json, parsed: JSON.parse(json) };
+}
+
+describe("the app", () => {
+  test("has the bootstrap stack and one monitor stack per environment", () => {
+    const app = buildApp(config, Testing.app());
+    const names = app.node.children.filter((c) => c instanceof TerraformStack).map((c) => c.node.id).sort();
+    expect(names).toEqual(["state-backend", ...Object.keys(config.environments).map((e) => `monitor-${e}`)].sort());
+    expect(names).toEqual(expect.arrayContaining(["monitor-dev", "monitor-prod"]));
+  });
+
+  test("a bad config value fails synth before any stack is built", () => {
+    const bad = { ...config, environments: { ...config.environments, prod: { ...config.environments.prod, region: "mars-1" } } };
+    expect(() => buildApp(bad, new App())).toThrow(/environment "prod": field "region" has invalid value "mars-1"/);
+  });
+
+  test("nothing in the synthesized output is specific to the emulator", () => {
+    for (const name of ["state-backend", "monitor-dev", "monitor-prod"]) {
+      const { json } = synthStack(name);
+      expect(json).not.toMatch(/127\.0\.0\.1|localhost|skip_credentials_validation|s3_use_path_style|"endpoints"|"testing"/);
+    }
+  });
+});
+
+describe("MonitorStack", () => {
+  test("keeps its state in the shared S3 backend under its own key, with the DynamoDB lock and S3 lock file", () => {
+    const dev = synthStack("monitor-dev").parsed.terraform.backend.s3;
+    const prod = synthStack("monitor-prod").parsed.terraform.backend.s3;
+    expect(dev).toEqual({
+      bucket: config.stateBackend.bucket,
+      key: "monitor-dev/terraform.tfstate",
+      region: config.stateBackend.region,
+      dynamodb_table: config.stateBackend.lockTable,
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(prod.key).toBe("monitor-prod/terraform.tfstate");
+  });
+
+  test("S3-native locking can be switched off", () => {
+    const custom: ProjectConfig = {
+      ...config,
+      environments: { dev: { ...config.environments.dev, s3NativeLocking: false } },
+    };
+    const backend = synthStack("monitor-dev", custom).parsed.terraform.backend.s3;
+    expect(backend.use_lockfile).toBeUndefined();
+    expect(backend.dynamodb_table).toBe(config.stateBackend.lockTable);
+  });
+
+  test("the provider uses the environment's region and assumes its role when one is configured", () => {
+    const role = "arn:aws:iam::123456789012:role/key-age-deployer";
+    const custom: ProjectConfig = {
+      ...config,
+      environments: { prod: { ...config.environments.prod, assumeRoleArn: role } },
+    };
+    const { json } = synthStack("monitor-prod", custom);
+    expect(json).toHaveProviderWithProperties(AwsProvider, {
+      region: config.environments.prod.region,
+      assume_role: [{ role_arn: role, session_name: "key-age-prod" }],
+    });
+    const plain = synthStack("monitor-dev").parsed.provider.aws[0];
+    expect(plain.assume_role).toBeUndefined();
+  });
+
+  test("passes the environment's settings to the handler", () => {
+    const { json } = synthStack("monitor-demo");
+    expect(json).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: "iam-key-age-monitor-demo",
+      environment: {
+        variables: {
+          ENVIRONMENT_NAME: "demo",
+          SLACK_WEBHOOK_PARAMETER: "/iam-key-age-monitor/demo/slack-webhook",
+          WATCH_USERS: "Demogorgon",
+          WARNING_AGE: "12m",
+          CRITICAL_AGE: "25m",
+          MESSAGE_STYLE: "original",
+        },
+      },
+    });
+    expect(json).toHaveResourceWithProperties(CloudwatchEventRule, { schedule_expression: "rate(10 minutes)" });
+  });
+});
+
+describe("StateBackendStack", () => {
+  test("keeps its own state locally and outputs the backend's names", () => {
+    const { parsed } = synthStack("state-backend");
+    expect(parsed.terraform.backend.local).toEqual({ path: "terraform.state-backend.tfstate" });
+    expect(Object.keys(parsed.output)).toEqual(expect.arrayContaining(["bucket", "lock_table"]));
+  });
+});

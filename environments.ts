@@ -1,0 +1,41 @@
+import { ProjectConfig } from "./stacks/environment-config";
+
+/**
+ * The deployment configuration: one entry per environment, each synthesized as `monitor-<name>`.
+ * Validated at synth; a bad value fails synth with the environment, the field and the value.
+ * Field reference: stacks/environment-config.ts and the README's configuration section.
+ */
+export const config: ProjectConfig = {
+  stateBackend: {
+    bucket: "iam-key-age-monitor-tfstate",
+    lockTable: "iam-key-age-monitor-tflock",
+    region: "eu-west-1",
+  },
+  environments: {
+    dev: {
+      region: "eu-west-1",
+      awsVaultProfile: "key-age-dev",
+      slackWebhookParameter: "/iam-key-age-monitor/dev/slack-webhook",
+      logRetentionDays: 30,
+      tags: { environment: "dev" },
+    },
+    prod: {
+      region: "eu-west-1",
+      awsVaultProfile: "key-age-prod",
+      slackWebhookParameter: "/iam-key-age-monitor/prod/slack-webhook",
+      logRetentionDays: 365,
+      tags: { environment: "prod" },
+    },
+    // The original tool's scenario: one watched user, minute-level thresholds, the original wording.
+    demo: {
+      region: "us-east-1",
+      slackWebhookParameter: "/iam-key-age-monitor/demo/slack-webhook",
+      watchUsers: ["Demogorgon"],
+      warningAge: "12m",
+      criticalAge: "25m",
+      messageStyle: "original",
+      logRetentionDays: 7,
+      tags: { environment: "demo" },
+    },
+  },
+};

@@ -1,0 +1,40 @@
+/** Milliseconds in one of each duration unit accepted by {@link parseDuration}. */
+export const DURATION_UNIT_MS = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+} as const;
+
+/** A duration unit: minutes, hours, days or weeks. */
+export type DurationUnit = keyof typeof DURATION_UNIT_MS;
+
+const DURATION_PATTERN = /^(\d+)([mhdw])$/;
+
+/** The shape every duration must have, worded for error messages. */
+export const DURATION_FORMAT_HINT = "expected a whole number and a unit m, h, d or w, such as 25m, 12h, 90d or 2w";
+
+/**
+ * Parses `<int><m|h|d|w>` into milliseconds, or throws with {@link DURATION_FORMAT_HINT}.
+ * `0m` (any unit) is valid and means "immediately": a threshold of zero is reached by every key,
+ * which is how an operator asks for a digest of everything right now.
+ */
+export function parseDuration(text: string): number {
+  const match = DURATION_PATTERN.exec(text.trim());
+  if (!match) throw new Error(DURATION_FORMAT_HINT);
+  const amount = Number(match[1]);
+  const ms = amount * DURATION_UNIT_MS[match[2] as DurationUnit];
+  if (!Number.isSafeInteger(ms)) throw new Error(`${DURATION_FORMAT_HINT}; the value is too large`);
+  return ms;
+}
+
+/**
+ * Formats milliseconds in the largest whole unit up to days (`92d`, `5h`, `12m`), rounding down,
+ * the way people talk about key ages. Negative values (a clock behind IAM's) read as `0m`.
+ */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, ms);
+  if (value >= DURATION_UNIT_MS.d) return `${Math.floor(value / DURATION_UNIT_MS.d)}d`;
+  if (value >= DURATION_UNIT_MS.h) return `${Math.floor(value / DURATION_UNIT_MS.h)}h`;
+  return `${Math.floor(value / DURATION_UNIT_MS.m)}m`;
+}

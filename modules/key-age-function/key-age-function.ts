@@ -1,0 +1,150 @@
+import { Construct } from "constructs";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { bundledHandlerDir } from "./bundled-handler-dir";
+
+/** Props of {@link KeyAgeFunction}. */
+export interface KeyAgeFunctionProps {
+  /** Name of the Lambda function; also names its role and log group. */
+  readonly functionName: string;
+  /** Environment variables of the function (see the handler's environment contract). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Name of the SSM SecureString parameter holding the Slack webhook URL. The function may read
+   * exactly this parameter and nothing else in SSM. @default no SSM access
+   */
+  readonly slackWebhookParameterName?: string;
+  /**
+   * ARN of the customer-managed KMS key that encrypts the webhook parameter. Not needed for the
+   * default `aws/ssm` key. @default no KMS access
+   */
+  readonly slackWebhookKmsKeyArn?: string;
+  /** Timeout in seconds. @default 300 */
+  readonly timeoutSeconds?: number;
+  /** Memory in MB. @default 256 */
+  readonly memorySize?: number;
+  /** Retention of the function's log group, in days. @default 90 */
+  readonly logRetentionDays?: number;
+  /** Tags applied to every resource. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The key-age Lambda (the original's Lambda module): the esbuild bundle of `handler/`, an arm64
+ * `nodejs22.x` function, its log group with retention, and a role allowed only the IAM reads the
+ * scan makes.
+ */
+export class KeyAgeFunction extends Construct {
+  /** The function's name, for the schedule module. */
+  public readonly functionName: string;
+  /** The function's ARN, for the schedule module. */
+  public readonly functionArn: string;
+  /** The Lambda function resource. */
+  public readonly function: LambdaFunction;
+  /** The function's execution role. */
+  public readonly role: IamRole;
+  /** The function's log group, `/aws/lambda/<name>`. */
+  public readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: KeyAgeFunctionProps) {
+    super(scope, id);
+    const tags = { ...props.tags };
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const account = new DataAwsCallerIdentity(this, "account").accountId;
+    const region = new DataAwsRegion(this, "region").name;
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      tags,
+    });
+
+    const assumeRole = new DataAwsIamPolicyDocument(this, "assume-role", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        },
+      ],
+    });
+
+    this.role = new IamRole(this, "role", {
+      name: props.functionName,
+      assumeRolePolicy: assumeRole.json,
+      tags,
+    });
+
+    const userArns = `arn:${partition}:iam::${account}:user/*`;
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+      {
+        // ListUsers has no resource-level permissions in IAM: "*" is the only resource it accepts.
+        sid: "ListUsers",
+        actions: ["iam:ListUsers"],
+        resources: ["*"],
+      },
+      {
+        sid: "ReadUserKeys",
+        actions: ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
+        resources: [userArns],
+      },
+    ];
+    if (props.slackWebhookParameterName !== undefined) {
+      const parameter = props.slackWebhookParameterName.replace(/^\//, "");
+      statements.push({
+        sid: "ReadSlackWebhook",
+        actions: ["ssm:GetParameter"],
+        resources: [`arn:${partition}:ssm:${region}:${account}:parameter/${parameter}`],
+      });
+    }
+    if (props.slackWebhookKmsKeyArn !== undefined) {
+      statements.push({
+        sid: "DecryptSlackWebhook",
+        actions: ["kms:Decrypt"],
+        resources: [props.slackWebhookKmsKeyArn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
+      });
+    }
+
+    new IamRolePolicy(this, "policy", {
+      name: "key-age-scan",
+      role: this.role.id,
+      policy: new DataAwsIamPolicyDocument(this, "policy-document", { statement: statements }).json,
+    });
+
+    const code = new TerraformAsset(this, "code", { path: bundledHandlerDir(), type: AssetType.ARCHIVE });
+
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: "Alerts Slack about IAM access keys that are too old or unused",
+      role: this.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: code.path,
+      sourceCodeHash: Fn.filebase64sha256(code.path),
+      timeout: props.timeoutSeconds ?? 300,
+      memorySize: props.memorySize ?? 256,
+      environment: { variables: { ...props.environment } },
+      tags,
+      dependsOn: [this.logGroup],
+    });
+    this.functionName = this.function.functionName;
+    this.functionArn = this.function.arn;
+  }
+}

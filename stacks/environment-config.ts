@@ -1,0 +1,59 @@
+/** Where every monitor stack keeps its Terraform state (created by the `state-backend` stack). */
+export interface StateBackendSettings {
+  /** S3 bucket for state files (globally unique name). */
+  readonly bucket: string;
+  /** DynamoDB table for state locks. */
+  readonly lockTable: string;
+  /** Region of the bucket and the table. */
+  readonly region: string;
+  /** Role to assume when creating the backend. @default the caller's own credentials */
+  readonly assumeRoleArn?: string;
+}
+
+/** Message wording: a digest, or the original tool's sentences. */
+export type MessageStyle = "digest" | "original";
+
+/** Settings of one environment: one `monitor-<name>` stack. */
+export interface EnvironmentSettings {
+  /** AWS region the monitor runs in. */
+  readonly region: string;
+  /** Role the AWS provider assumes (the original assumed one through aws-vault). @default none */
+  readonly assumeRoleArn?: string;
+  /** aws-vault profile that wraps `cdktf diff|deploy|destroy` for this environment. @default none */
+  readonly awsVaultProfile?: string;
+  /** EventBridge schedule expression. @default "rate(10 minutes)" */
+  readonly schedule?: string;
+  /**
+   * Name of the SSM SecureString that holds the Slack webhook URL. The operator creates it outside
+   * Terraform, so the secret never enters state. Required unless `dryRun` is true.
+   */
+  readonly slackWebhookParameter?: string;
+  /** Customer-managed KMS key of that parameter. @default the `aws/ssm` key */
+  readonly slackWebhookKmsKeyArn?: string;
+  /** `WARNING_AGE`. @default "80d" */
+  readonly warningAge?: string;
+  /** `CRITICAL_AGE`. @default "90d" */
+  readonly criticalAge?: string;
+  /** `UNUSED_AGE`. @default "45d" */
+  readonly unusedAge?: string;
+  /** `WATCH_USERS`: only these IAM users are checked. @default all users */
+  readonly watchUsers?: readonly string[];
+  /** `MESSAGE_STYLE`. @default "digest" */
+  readonly messageStyle?: MessageStyle;
+  /** `DRY_RUN`: log the Slack payload instead of posting it. @default false */
+  readonly dryRun?: boolean;
+  /** Retention of the function's logs, in days. @default 90 */
+  readonly logRetentionDays?: number;
+  /** Lock state with an S3 lock file as well as the DynamoDB table (`use_lockfile`). @default true */
+  readonly s3NativeLocking?: boolean;
+  /** Tags applied to every resource of the environment. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The whole deployment configuration: the shared state backend and the environments. */
+export interface ProjectConfig {
+  /** The shared remote-state backend. */
+  readonly stateBackend: StateBackendSettings;
+  /** One entry per environment; the key is the environment's name (`monitor-<name>`). */
+  readonly environments: Readonly<Record<string, EnvironmentSettings>>;
+}

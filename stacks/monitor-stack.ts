@@ -1,0 +1,88 @@
+import { Construct } from "constructs";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
+import { ScheduleRule } from "../modules/schedule-rule/schedule-rule";
+import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
+
+/** Props of {@link MonitorStack}. */
+export interface MonitorStackProps {
+  /** Environment name: the stack is `monitor-<name>`. */
+  readonly environmentName: string;
+  /** The environment's settings (already validated). */
+  readonly settings: EnvironmentSettings;
+  /** The shared state backend. */
+  readonly stateBackend: StateBackendSettings;
+}
+
+/** Name of the monitor stack of an environment. */
+export function monitorStackName(environmentName: string): string {
+  return `monitor-${environmentName}`;
+}
+
+/** One environment's monitor: the key-age function on a schedule, with its state in the shared S3 backend. */
+export class MonitorStack extends TerraformStack {
+  /** The key-age function. */
+  public readonly keyAgeFunction: KeyAgeFunction;
+  /** The schedule that invokes it. */
+  public readonly schedule: ScheduleRule;
+
+  constructor(scope: Construct, props: MonitorStackProps) {
+    const name = monitorStackName(props.environmentName);
+    super(scope, name);
+    const { settings, stateBackend } = props;
+
+    const backend = new S3Backend(this, {
+      bucket: stateBackend.bucket,
+      key: `${name}/terraform.tfstate`,
+      region: stateBackend.region,
+      dynamodbTable: stateBackend.lockTable,
+      encrypt: true,
+    });
+    // cdktf 0.21 predates Terraform's S3-native locking, so the setting goes in as an override.
+    if (settings.s3NativeLocking ?? true) backend.addOverride("use_lockfile", true);
+
+    new AwsProvider(this, "aws", {
+      region: settings.region,
+      assumeRole: settings.assumeRoleArn
+        ? [{ roleArn: settings.assumeRoleArn, sessionName: `key-age-${props.environmentName}` }]
+        : undefined,
+      defaultTags: [{ tags: { project: "iam-key-age-monitor", ...settings.tags } }],
+    });
+
+    const functionName = `iam-key-age-monitor-${props.environmentName}`;
+    this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
+      functionName,
+      environment: handlerEnvironment(props.environmentName, settings),
+      slackWebhookParameterName: settings.slackWebhookParameter,
+      slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
+      logRetentionDays: settings.logRetentionDays,
+    });
+
+    this.schedule = new ScheduleRule(this, "schedule", {
+      ruleName: functionName,
+      functionName: this.keyAgeFunction.functionName,
+      functionArn: this.keyAgeFunction.functionArn,
+      scheduleExpression: settings.schedule,
+    });
+
+    new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.functionName });
+    new TerraformOutput(this, "log_group", { value: this.keyAgeFunction.logGroup.name });
+  }
+}
+
+/** The handler's environment variables for an environment (only those that differ from the defaults). */
+export function handlerEnvironment(environmentName: string, settings: EnvironmentSettings): Record<string, string> {
+  const variables: Record<string, string> = { ENVIRONMENT_NAME: environmentName };
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) variables[name] = value;
+  };
+  set("SLACK_WEBHOOK_PARAMETER", settings.slackWebhookParameter);
+  set("WARNING_AGE", settings.warningAge);
+  set("CRITICAL_AGE", settings.criticalAge);
+  set("UNUSED_AGE", settings.unusedAge);
+  set("WATCH_USERS", settings.watchUsers?.join(","));
+  set("MESSAGE_STYLE", settings.messageStyle);
+  set("DRY_RUN", settings.dryRun === undefined ? undefined : String(settings.dryRun));
+  return variables;
+}

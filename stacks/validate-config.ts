@@ -1,0 +1,107 @@
+import { DURATION_FORMAT_HINT, parseDuration } from "../handler/core/duration";
+import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/;
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+const SSM_PARAMETER = /^\/?[A-Za-z0-9_.\-/]{1,1011}$/;
+const IAM_USER = /^[\w+=,.@-]{1,64}$/;
+const SCHEDULE = /^(rate\(1 (minute|hour|day)\)|rate\(([2-9]|[1-9]\d+) (minutes|hours|days)\)|cron\([^)]+\))$/;
+const PROFILE = /^[\w.+@-]+$/;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** Raised when the deployment configuration has bad values; lists every one of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid deployment configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Checks every field of the configuration and throws one {@link ConfigError} naming each bad value
+ * (environment, field, value), so synth fails before Terraform ever sees a typo.
+ */
+export function validateConfig(config: ProjectConfig): ProjectConfig {
+  const problems = [...stateBackendProblems(config.stateBackend)];
+  const names = Object.keys(config.environments);
+  if (names.length === 0) problems.push("environments: at least one environment is required");
+  for (const name of names) problems.push(...environmentProblems(name, config.environments[name]));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function check(problems: string[], where: string, field: string, value: unknown, ok: boolean, expected: string): void {
+  if (!ok) problems.push(`${where}: field "${field}" has invalid value ${show(value)} (expected ${expected})`);
+}
+
+function durationMs(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    return parseDuration(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function stateBackendProblems(backend: StateBackendSettings): string[] {
+  const problems: string[] = [];
+  const where = "stateBackend";
+  check(problems, where, "bucket", backend.bucket, BUCKET.test(backend.bucket ?? ""), "an S3 bucket name");
+  check(problems, where, "lockTable", backend.lockTable, TABLE.test(backend.lockTable ?? ""), "a DynamoDB table name");
+  check(problems, where, "region", backend.region, REGION.test(backend.region ?? ""), "an AWS region such as eu-west-1");
+  if (backend.assumeRoleArn !== undefined) {
+    check(problems, where, "assumeRoleArn", backend.assumeRoleArn, ROLE_ARN.test(backend.assumeRoleArn), "an IAM role ARN");
+  }
+  return problems;
+}
+
+function environmentProblems(name: string, env: EnvironmentSettings): string[] {
+  const problems: string[] = [];
+  if (!ENVIRONMENT_NAME.test(name)) {
+    problems.push(`environment ${show(name)}: the name must be lowercase letters, digits and dashes (at most 20)`);
+  }
+  const where = `environment "${name}"`;
+  const optional = (field: keyof EnvironmentSettings, test: (value: never) => boolean, expected: string) => {
+    const value = env[field];
+    if (value !== undefined) check(problems, where, field, value, test(value as never), expected);
+  };
+  check(problems, where, "region", env.region, REGION.test(env.region ?? ""), "an AWS region such as eu-west-1");
+  optional("assumeRoleArn", (v: string) => ROLE_ARN.test(v), "an IAM role ARN");
+  optional("awsVaultProfile", (v: string) => PROFILE.test(v), "an aws-vault profile name");
+  optional("schedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "rate(10 minutes)"');
+  optional("slackWebhookParameter", (v: string) => SSM_PARAMETER.test(v), "an SSM parameter name");
+  optional("slackWebhookKmsKeyArn", (v: string) => KMS_KEY_ARN.test(v), "a KMS key ARN");
+  for (const field of ["warningAge", "criticalAge", "unusedAge"] as const) {
+    optional(field, (v: string) => durationMs(v) !== undefined, `a duration: ${DURATION_FORMAT_HINT}`);
+  }
+  const warning = durationMs(env.warningAge ?? "80d");
+  const critical = durationMs(env.criticalAge ?? "90d");
+  if (warning !== undefined && critical !== undefined && warning >= critical) {
+    problems.push(
+      `${where}: field "warningAge" (${show(env.warningAge ?? "80d")}) must be shorter than "criticalAge" (${show(env.criticalAge ?? "90d")})`,
+    );
+  }
+  optional(
+    "watchUsers",
+    (v: readonly string[]) => Array.isArray(v) && v.length > 0 && v.every((user) => IAM_USER.test(user)),
+    "a non-empty list of IAM user names",
+  );
+  optional("messageStyle", (v: string) => v === "digest" || v === "original", '"digest" or "original"');
+  optional("dryRun", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("logRetentionDays", (v: number) => LOG_RETENTION_DAYS.includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  optional("s3NativeLocking", (v: boolean) => typeof v === "boolean", "true or false");
+  if (env.slackWebhookParameter === undefined && env.dryRun !== true) {
+    problems.push(`${where}: field "slackWebhookParameter" is missing (required unless "dryRun" is true)`);
+  }
+  return problems;
+}
