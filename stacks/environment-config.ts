@@ -44,6 +44,10 @@ export interface EnvironmentSettings {
   readonly dryRun?: boolean;
   /** Retention of the function's logs, in days. @default 90 */
   readonly logRetentionDays?: number;
+  /** Email address that receives the monitor's own alarms (the recipient confirms it). @default none */
+  readonly alarmEmail?: string;
+  /** Also alarm when a run finds critical keys (in addition to the Slack alert). @default false */
+  readonly alarmOnCriticalKeys?: boolean;
   /** Lock state with an S3 lock file as well as the DynamoDB table (`use_lockfile`). @default true */
   readonly s3NativeLocking?: boolean;
   /** Tags applied to every resource of the environment. @default {} */

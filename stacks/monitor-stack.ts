@@ -1,9 +1,15 @@
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
+import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
-import { ScheduleRule } from "../modules/schedule-rule/schedule-rule";
+import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
+import { maximumEventAgeSeconds } from "./maximum-event-age";
+
+/** CloudWatch namespace of the per-run metrics the handler emits (Embedded Metric Format). */
+export const METRIC_NAMESPACE = "IamKeyAgeMonitor";
 
 /** Props of {@link MonitorStack}. */
 export interface MonitorStackProps {
@@ -26,6 +32,10 @@ export class MonitorStack extends TerraformStack {
   public readonly keyAgeFunction: KeyAgeFunction;
   /** The schedule that invokes it. */
   public readonly schedule: ScheduleRule;
+  /** Where failed runs are kept. */
+  public readonly failedRuns: FailedRunQueue;
+  /** The monitor's own alarms. */
+  public readonly alarms: FunctionAlarms;
 
   constructor(scope: Construct, props: MonitorStackProps) {
     const name = monitorStackName(props.environmentName);
@@ -59,15 +69,33 @@ export class MonitorStack extends TerraformStack {
       logRetentionDays: settings.logRetentionDays,
     });
 
+    const scheduleExpression = settings.schedule ?? DEFAULT_SCHEDULE;
     this.schedule = new ScheduleRule(this, "schedule", {
       ruleName: functionName,
       functionName: this.keyAgeFunction.functionName,
       functionArn: this.keyAgeFunction.functionArn,
-      scheduleExpression: settings.schedule,
+      scheduleExpression,
+    });
+
+    this.failedRuns = new FailedRunQueue(this, "failed-runs", {
+      functionName: this.keyAgeFunction.functionName,
+      roleName: this.keyAgeFunction.role.name,
+      maximumEventAgeSeconds: maximumEventAgeSeconds(scheduleExpression),
+    });
+
+    this.alarms = new FunctionAlarms(this, "alarms", {
+      functionName,
+      failedRunQueueName: this.failedRuns.queue.name,
+      email: settings.alarmEmail,
+      criticalKeysMetric: settings.alarmOnCriticalKeys
+        ? { namespace: METRIC_NAMESPACE, metricName: "CriticalKeys", dimensions: { Environment: props.environmentName } }
+        : undefined,
     });
 
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.functionName });
     new TerraformOutput(this, "log_group", { value: this.keyAgeFunction.logGroup.name });
+    new TerraformOutput(this, "failed_runs_queue", { value: this.failedRuns.queue.url });
+    new TerraformOutput(this, "alarm_topic", { value: this.alarms.topic.arn });
   }
 }
 

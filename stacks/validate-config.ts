@@ -10,6 +10,7 @@ const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 const SSM_PARAMETER = /^\/?[A-Za-z0-9_.\-/]{1,1011}$/;
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;
 const SCHEDULE = /^(rate\(1 (minute|hour|day)\)|rate\(([2-9]|[1-9]\d+) (minutes|hours|days)\)|cron\([^)]+\))$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PROFILE = /^[\w.+@-]+$/;
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -100,6 +101,8 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("dryRun", (v: boolean) => typeof v === "boolean", "true or false");
   optional("logRetentionDays", (v: number) => LOG_RETENTION_DAYS.includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
   optional("s3NativeLocking", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("alarmEmail", (v: string) => EMAIL.test(v), "an email address");
+  optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
   if (env.slackWebhookParameter === undefined && env.dryRun !== true) {
     problems.push(`${where}: field "slackWebhookParameter" is missing (required unless "dryRun" is true)`);
   }

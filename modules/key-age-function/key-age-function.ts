@@ -33,6 +33,8 @@ export interface KeyAgeFunctionProps {
   readonly timeoutSeconds?: number;
   /** Memory in MB. @default 256 */
   readonly memorySize?: number;
+  /** Reserved concurrency; 1 keeps scheduled runs from ever overlapping. @default 1 */
+  readonly reservedConcurrency?: number;
   /** Retention of the function's log group, in days. @default 90 */
   readonly logRetentionDays?: number;
   /** Tags applied to every resource. @default {} */
@@ -140,6 +142,7 @@ export class KeyAgeFunction extends Construct {
       sourceCodeHash: Fn.filebase64sha256(code.path),
       timeout: props.timeoutSeconds ?? 300,
       memorySize: props.memorySize ?? 256,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
       environment: { variables: { ...props.environment } },
       tags,
       dependsOn: [this.logGroup],

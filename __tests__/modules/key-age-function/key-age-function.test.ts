@@ -23,7 +23,7 @@ function synth(props: Partial<KeyAgeFunctionProps> = {}) {
 }
 
 describe("KeyAgeFunction", () => {
-  test("deploys the bundle as an arm64 nodejs22.x function with explicit timeout and memory", () => {
+  test("deploys the bundle as an arm64 nodejs22.x function with explicit timeout, memory and one run at a time", () => {
     const { json } = synth({ environment: { ENVIRONMENT_NAME: "test" } });
     expect(json).toHaveResourceWithProperties(LambdaFunction, {
       function_name: "key-age-test",
@@ -32,6 +32,7 @@ describe("KeyAgeFunction", () => {
       handler: "index.handler",
       timeout: 300,
       memory_size: 256,
+      reserved_concurrent_executions: 1,
       environment: { variables: { ENVIRONMENT_NAME: "test" } },
     });
   });

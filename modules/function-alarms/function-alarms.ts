@@ -1,0 +1,137 @@
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+
+/** A custom metric to alarm on when it goes above zero. */
+export interface CustomMetric {
+  /** CloudWatch namespace. */
+  readonly namespace: string;
+  /** Metric name. */
+  readonly metricName: string;
+  /** Dimensions. @default {} */
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link FunctionAlarms}. */
+export interface FunctionAlarmsProps {
+  /** Function to watch. */
+  readonly functionName: string;
+  /** Name of the queue that keeps failed runs. */
+  readonly failedRunQueueName: string;
+  /** Email address subscribed to the alarm topic (confirmed by the recipient). @default none */
+  readonly email?: string;
+  /** Also alarm when this metric (the run's count of critical keys) is above zero. @default no such alarm */
+  readonly criticalKeysMetric?: CustomMetric;
+  /** Alarm period in seconds. @default 600 */
+  readonly periodSeconds?: number;
+  /** Tags applied to every resource. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Tells people when the monitor itself is broken: alarms on the function's errors and throttles, on
+ * failed deliveries to the failure destination and on failed runs waiting in it, all notifying an
+ * encrypted SNS topic.
+ */
+export class FunctionAlarms extends Construct {
+  /** The topic every alarm notifies. */
+  public readonly topic: SnsTopic;
+  /** The alarms, by name. */
+  public readonly alarms: Readonly<Record<string, CloudwatchMetricAlarm>>;
+
+  constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
+    super(scope, id);
+    const tags = { ...props.tags };
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const account = new DataAwsCallerIdentity(this, "account").accountId;
+
+    // The AWS-managed SNS key cannot be used by CloudWatch, so the topic gets its own key.
+    const key = new KmsKey(this, "topic-key", {
+      description: `Encrypts the alarm topic of ${props.functionName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: new DataAwsIamPolicyDocument(this, "topic-key-policy", {
+        statement: [
+          {
+            // The default key policy: the account's IAM policies decide who administers the key.
+            sid: "DelegateToAccountIam",
+            principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${account}:root`] }],
+            actions: ["kms:*"],
+            resources: ["*"],
+          },
+          {
+            sid: "CloudWatchPublishesAlarms",
+            principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+            actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources: ["*"],
+          },
+        ],
+      }).json,
+      tags,
+    });
+
+    this.topic = new SnsTopic(this, "topic", {
+      name: `${props.functionName}-alarms`,
+      kmsMasterKeyId: key.arn,
+      tags,
+    });
+    if (props.email !== undefined) {
+      new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
+    }
+
+    const period = props.periodSeconds ?? 600;
+    const alarm = (name: string, description: string, metric: CustomMetric, statistic: string) =>
+      new CloudwatchMetricAlarm(this, name, {
+        alarmName: `${props.functionName}-${name}`,
+        alarmDescription: description,
+        namespace: metric.namespace,
+        metricName: metric.metricName,
+        dimensions: { ...metric.dimensions },
+        statistic,
+        period,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [this.topic.arn],
+        okActions: [this.topic.arn],
+        tags,
+      });
+    const lambdaMetric = (metricName: string) => ({
+      namespace: "AWS/Lambda",
+      metricName,
+      dimensions: { FunctionName: props.functionName },
+    });
+
+    const alarms: Record<string, CloudwatchMetricAlarm> = {
+      errors: alarm("errors", "The key-age scan failed: keys may be going unchecked", lambdaMetric("Errors"), "Sum"),
+      throttles: alarm("throttles", "A key-age run was throttled", lambdaMetric("Throttles"), "Sum"),
+      "destination-failures": alarm(
+        "destination-failures",
+        "A failed key-age run could not be sent to its failure queue",
+        lambdaMetric("DestinationDeliveryFailures"),
+        "Sum",
+      ),
+      "failed-runs": alarm(
+        "failed-runs",
+        "Failed key-age runs are waiting in the failure queue",
+        { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.failedRunQueueName } },
+        "Maximum",
+      ),
+    };
+    if (props.criticalKeysMetric !== undefined) {
+      alarms["critical-keys"] = alarm(
+        "critical-keys",
+        "IAM access keys are past the critical age",
+        props.criticalKeysMetric,
+        "Maximum",
+      );
+    }
+    this.alarms = alarms;
+  }
+}
