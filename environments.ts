@@ -10,6 +10,7 @@ export const config: ProjectConfig = {
     bucket: "iam-key-age-monitor-tfstate",
     lockTable: "iam-key-age-monitor-tflock",
     region: "eu-west-1",
+    awsVaultProfile: "key-age-admin",
   },
   environments: {
     dev: {

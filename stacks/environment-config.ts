@@ -8,6 +8,8 @@ export interface StateBackendSettings {
   readonly region: string;
   /** Role to assume when creating the backend. @default the caller's own credentials */
   readonly assumeRoleArn?: string;
+  /** aws-vault profile that wraps `npm run bootstrap`. @default none */
+  readonly awsVaultProfile?: string;
 }
 
 /** Message wording: a digest, or the original tool's sentences. */

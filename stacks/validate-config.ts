@@ -63,6 +63,9 @@ function stateBackendProblems(backend: StateBackendSettings): string[] {
   if (backend.assumeRoleArn !== undefined) {
     check(problems, where, "assumeRoleArn", backend.assumeRoleArn, ROLE_ARN.test(backend.assumeRoleArn), "an IAM role ARN");
   }
+  if (backend.awsVaultProfile !== undefined) {
+    check(problems, where, "awsVaultProfile", backend.awsVaultProfile, PROFILE.test(backend.awsVaultProfile), "an aws-vault profile name");
+  }
   return problems;
 }
 

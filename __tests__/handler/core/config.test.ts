@@ -1,0 +1,104 @@
+import { ConfigError, loadConfig } from "../../../handler/core/config";
+
+const DAY = 86_400_000;
+const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected loadConfig to throw");
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({ SLACK_WEBHOOK_PARAMETER: "/key-age/slack-webhook" });
+    expect(config).toEqual({
+      webhook: { kind: "ssm-parameter", parameterName: "/key-age/slack-webhook" },
+      thresholds: { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY },
+      thresholdLabels: { warningAgeMs: "80d", criticalAgeMs: "90d", unusedAgeMs: "45d" },
+      watchUsers: [],
+      dryRun: false,
+      messageStyle: "digest",
+    });
+  });
+
+  it("reads the original's scenario", () => {
+    const config = loadConfig({
+      SLACK_WEBHOOK_URL: WEBHOOK,
+      WATCH_USERS: " Demogorgon , ,Demogorgon,eleven",
+      WARNING_AGE: "12m",
+      CRITICAL_AGE: "25m",
+      ENVIRONMENT_NAME: "hawkins-lab",
+      MESSAGE_STYLE: "original",
+      DRY_RUN: "FALSE",
+    });
+    expect(config.webhook).toEqual({ kind: "url", url: WEBHOOK });
+    expect(config.watchUsers).toEqual(["Demogorgon", "eleven"]);
+    expect(config.thresholds.warningAgeMs).toBe(12 * 60_000);
+    expect(config.thresholds.criticalAgeMs).toBe(25 * 60_000);
+    expect(config.environmentName).toBe("hawkins-lab");
+    expect(config.messageStyle).toBe("original");
+    expect(config.dryRun).toBe(false);
+  });
+
+  it("accepts 0m as 'immediately' and equal warning and critical ages", () => {
+    const config = loadConfig({ DRY_RUN: "true", WARNING_AGE: "0m", CRITICAL_AGE: "0m", UNUSED_AGE: "0d" });
+    expect(config.thresholds).toEqual({ warningAgeMs: 0, criticalAgeMs: 0, unusedAgeMs: 0 });
+    expect(config.webhook).toBeUndefined();
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = loadConfig({ SLACK_WEBHOOK_URL: WEBHOOK, SLACK_WEBHOOK_PARAMETER: "", WARNING_AGE: "", ENVIRONMENT_NAME: " " });
+    expect(config.thresholds.warningAgeMs).toBe(80 * DAY);
+    expect(config.environmentName).toBeUndefined();
+  });
+
+  it("reports every bad variable in one error, quoting each value", () => {
+    const error = configError({
+      WARNING_AGE: "90 days",
+      CRITICAL_AGE: "1y",
+      UNUSED_AGE: "-3d",
+      DRY_RUN: "yes",
+      MESSAGE_STYLE: "fancy",
+      WATCH_USERS: "alice,bad name,<script>",
+    });
+    expect(error.problems).toHaveLength(7);
+    expect(error.message).toContain('WARNING_AGE="90 days"');
+    expect(error.message).toContain('CRITICAL_AGE="1y"');
+    expect(error.message).toContain('UNUSED_AGE="-3d"');
+    expect(error.message).toContain('DRY_RUN="yes"');
+    expect(error.message).toContain('MESSAGE_STYLE="fancy"');
+    expect(error.message).toContain('"bad name", "<script>"');
+    expect(error.message).toMatch(/SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset/);
+  });
+
+  it("rejects a warning age beyond the critical age", () => {
+    const error = configError({ DRY_RUN: "true", WARNING_AGE: "95d" });
+    expect(error.problems).toEqual([expect.stringContaining('WARNING_AGE="95d" exceeds CRITICAL_AGE="90d"')]);
+  });
+
+  it("rejects two webhook sources without printing the URL", () => {
+    const error = configError({ SLACK_WEBHOOK_PARAMETER: "/p", SLACK_WEBHOOK_URL: WEBHOOK });
+    expect(error.message).toMatch(/set exactly one webhook source/);
+    expect(error.message).not.toContain("XXXXsecretXXXX");
+  });
+
+  it("rejects a webhook that is not an http(s) URL, masked", () => {
+    const error = configError({ SLACK_WEBHOOK_URL: "ftp://example.com/secret-path" });
+    expect(error.message).toContain('SLACK_WEBHOOK_URL="ftp://example.com/…"');
+    expect(error.message).not.toContain("secret-path");
+  });
+
+  it("rejects an SSM parameter name with spaces", () => {
+    const error = configError({ SLACK_WEBHOOK_PARAMETER: "my webhook" });
+    expect(error.message).toContain('SLACK_WEBHOOK_PARAMETER="my webhook"');
+  });
+
+  it("allows a dry run without a webhook", () => {
+    expect(loadConfig({ DRY_RUN: "true" }).dryRun).toBe(true);
+  });
+});

@@ -1,0 +1,156 @@
+import {
+  GetAccessKeyLastUsedCommand,
+  GetUserCommand,
+  IAMClient,
+  IAMServiceException,
+  ListAccessKeysCommand,
+  ListUsersCommand,
+  NoSuchEntityException,
+} from "@aws-sdk/client-iam";
+import { mockClient } from "aws-sdk-client-mock";
+import { SCAN_IAM_ACTIONS, ScanError, scanAccount } from "../../../handler/edges/scan-account";
+
+const iamMock = mockClient(IAMClient);
+const CREATED = new Date("2025-01-01T00:00:00Z");
+const USED = new Date("2025-05-01T00:00:00Z");
+
+const noSuchEntity = (message: string): NoSuchEntityException =>
+  new NoSuchEntityException({ message, $metadata: {} });
+
+function stubKeys(userName: string, keys: { id: string; status?: "Active" | "Inactive" }[]): void {
+  iamMock.on(ListAccessKeysCommand, { UserName: userName }).resolves({
+    AccessKeyMetadata: keys.map((key) => ({
+      UserName: userName,
+      AccessKeyId: key.id,
+      Status: key.status ?? "Active",
+      CreateDate: CREATED,
+    })),
+  });
+}
+
+beforeEach(() => iamMock.reset());
+
+describe("scanAccount", () => {
+  it("walks every ListUsers page, every key page and the last use of each active key", async () => {
+    iamMock
+      .on(ListUsersCommand)
+      .resolves({ Users: [{ UserName: "alice" } as never], IsTruncated: true, Marker: "page-2" })
+      .on(ListUsersCommand, { Marker: "page-2" })
+      .resolves({ Users: [{ UserName: "bob" } as never, { UserName: "carol" } as never], IsTruncated: false });
+    iamMock
+      .on(ListAccessKeysCommand, { UserName: "alice" })
+      .resolves({
+        AccessKeyMetadata: [{ AccessKeyId: "AKIAALICE00000000001", Status: "Active", CreateDate: CREATED }],
+        IsTruncated: true,
+        Marker: "keys-2",
+      })
+      .on(ListAccessKeysCommand, { UserName: "alice", Marker: "keys-2" })
+      .resolves({
+        AccessKeyMetadata: [{ AccessKeyId: "AKIAALICE00000000002", Status: "Inactive", CreateDate: CREATED }],
+      });
+    stubKeys("bob", [{ id: "AKIABOB0000000000001" }]);
+    stubKeys("carol", []);
+    iamMock
+      .on(GetAccessKeyLastUsedCommand, { AccessKeyId: "AKIAALICE00000000001" })
+      .resolves({ AccessKeyLastUsed: { LastUsedDate: USED, ServiceName: "s3", Region: "us-east-1" } })
+      .on(GetAccessKeyLastUsedCommand, { AccessKeyId: "AKIABOB0000000000001" })
+      .resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+
+    const result = await scanAccount({ iam: new IAMClient({}) });
+
+    expect(result.inventory.users).toEqual([
+      {
+        userName: "alice",
+        accessKeys: [
+          { accessKeyId: "AKIAALICE00000000001", state: "Active", createDate: CREATED, lastUsedDate: USED, lastUsedService: "s3" },
+          { accessKeyId: "AKIAALICE00000000002", state: "Inactive", createDate: CREATED },
+        ],
+      },
+      { userName: "bob", accessKeys: [{ accessKeyId: "AKIABOB0000000000001", state: "Active", createDate: CREATED }] },
+      { userName: "carol", accessKeys: [] },
+    ]);
+    // 2 ListUsers pages + 4 ListAccessKeys pages + 2 GetAccessKeyLastUsed (the inactive key is not looked up).
+    expect(result.stats).toEqual({ apiCalls: 8, skippedUsers: [], missingWatchedUsers: [] });
+    expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(2);
+    expect(iamMock.commandCalls(GetAccessKeyLastUsedCommand)).toHaveLength(2);
+  });
+
+  it("skips and counts a user deleted mid-scan", async () => {
+    iamMock.on(ListUsersCommand).resolves({ Users: ["alice", "ghost", "zed"].map((UserName) => ({ UserName }) as never) });
+    stubKeys("alice", [{ id: "AKIAALICE00000000001" }]);
+    stubKeys("zed", [{ id: "AKIAZED0000000000001" }]);
+    iamMock.on(ListAccessKeysCommand, { UserName: "ghost" }).rejects(noSuchEntity("The user with name ghost cannot be found."));
+    iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+    iamMock.on(GetAccessKeyLastUsedCommand, { AccessKeyId: "AKIAZED0000000000001" }).rejects(noSuchEntity("gone"));
+
+    const result = await scanAccount({ iam: new IAMClient({}) });
+
+    expect(result.inventory.users.map((user) => user.userName)).toEqual(["alice"]);
+    expect(result.stats.skippedUsers).toEqual(["ghost", "zed"]);
+  });
+
+  it.each([
+    ["ListUsers", ListUsersCommand],
+    ["ListAccessKeys", ListAccessKeysCommand],
+    ["GetAccessKeyLastUsed", GetAccessKeyLastUsedCommand],
+  ] as const)("fails the scan when %s is throttled beyond the SDK's retries", async (action, command) => {
+    iamMock.on(ListUsersCommand).resolves({ Users: [{ UserName: "alice" } as never] });
+    stubKeys("alice", [{ id: "AKIAALICE00000000001" }]);
+    iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+    const throttled = new IAMServiceException({
+      name: "Throttling",
+      $fault: "client",
+      message: "Rate exceeded",
+      $metadata: { httpStatusCode: 400, attempts: 10 },
+    });
+    iamMock.on(command as never).rejects(throttled);
+
+    const scan = scanAccount({ iam: new IAMClient({}) });
+
+    await expect(scan).rejects.toBeInstanceOf(ScanError);
+    await expect(scan).rejects.toThrow(new RegExp(`^${action} failed.*: Throttling: Rate exceeded$`));
+  });
+
+  it("fails the scan on access denied instead of reporting a partial inventory", async () => {
+    iamMock.on(ListUsersCommand).resolves({ Users: [{ UserName: "alice" } as never, { UserName: "bob" } as never] });
+    stubKeys("alice", []);
+    iamMock.on(ListAccessKeysCommand, { UserName: "bob" }).rejects(
+      new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "not authorized", $metadata: {} }),
+    );
+    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow("ListAccessKeys failed for user bob: AccessDenied: not authorized");
+  });
+
+  it("scans only watched users and reports the ones that do not exist", async () => {
+    iamMock.on(GetUserCommand, { UserName: "Demogorgon" }).resolves({ User: { UserName: "Demogorgon" } as never });
+    iamMock.on(GetUserCommand, { UserName: "Vecna" }).rejects(noSuchEntity("The user with name Vecna cannot be found."));
+    stubKeys("Demogorgon", [{ id: "AKIADEMOGORGON000001" }]);
+    iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+
+    const result = await scanAccount({ iam: new IAMClient({}), watchUsers: ["Demogorgon", "Vecna"] });
+
+    expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(0);
+    expect(iamMock.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName)).toEqual(["Demogorgon"]);
+    expect(result.inventory.users.map((user) => user.userName)).toEqual(["Demogorgon"]);
+    expect(result.stats).toEqual({ apiCalls: 4, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
+  });
+
+  it("keeps at most `concurrency` users in flight", async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `user-${i}`);
+    iamMock.on(ListUsersCommand).resolves({ Users: names.map((UserName) => ({ UserName }) as never) });
+    let inFlight = 0;
+    let peak = 0;
+    iamMock.on(ListAccessKeysCommand).callsFake(async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return { AccessKeyMetadata: [] };
+    });
+    await scanAccount({ iam: new IAMClient({}), concurrency: 4 });
+    expect(peak).toBe(4);
+  });
+
+  it("documents the IAM actions it needs", () => {
+    expect(SCAN_IAM_ACTIONS).toEqual(["iam:ListUsers", "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"]);
+  });
+});

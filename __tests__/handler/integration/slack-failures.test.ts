@@ -1,0 +1,115 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
+import { startFakeSlack, type FakeSlack } from "./support/fake-slack";
+import { buildBundle, expectFailure, expectSuccess, runContainer } from "./support/invoke-bundle";
+import { seedUsers } from "./support/seed-iam";
+
+// How the bundled handler behaves when Slack (a loopback fake) or IAM misbehaves. WARNING_AGE=0m
+// flags every key at once, so each run has something to post.
+jest.setTimeout(60_000);
+
+let moto: MotoServer;
+let slack: FakeSlack;
+let bundle: ReturnType<typeof buildBundle>;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  bundle = buildBundle();
+  [moto, slack] = await Promise.all([startMotoServer(), startFakeSlack()]);
+  await seedUsers(moto, ["alice", "bob", "carol"]);
+  env = { ...moto.awsEnv, SLACK_WEBHOOK_URL: slack.webhookUrl, WARNING_AGE: "0m", ENVIRONMENT_NAME: "failures" };
+});
+
+afterAll(async () => {
+  await Promise.all([moto?.stop(), slack?.close()]);
+  bundle?.cleanup();
+});
+
+beforeEach(() => slack.reset());
+
+function expectNoSecretIn(text: string): void {
+  expect(text).not.toContain(slack.secret);
+}
+
+it("waits for Retry-After on 429 and then posts", async () => {
+  slack.script({ status: 429, body: "rate_limited", headers: { "retry-after": "1" } });
+  const run = await runContainer(bundle.bundlePath, env);
+  expect(expectSuccess(run.outcomes[0])).toMatchObject({ outcome: "alerted", messagesPosted: 1 });
+  expect(slack.posts).toHaveLength(2);
+  expect(slack.posts[1].at - slack.posts[0].at).toBeGreaterThanOrEqual(950);
+  expect(slack.posts[1].payload).toEqual(slack.posts[0].payload);
+});
+
+it("backs off after a 500 and then posts", async () => {
+  slack.script({ status: 500, body: "internal_error" });
+  const run = await runContainer(bundle.bundlePath, env);
+  expect(expectSuccess(run.outcomes[0]).messagesPosted).toBe(1);
+  expect(slack.posts).toHaveLength(2);
+  expect(slack.posts[1].at - slack.posts[0].at).toBeGreaterThanOrEqual(950);
+});
+
+it("fails the invocation on 404 no_service, naming the cause and hiding the URL", async () => {
+  const run = await runContainer(bundle.bundlePath, { ...env, SLACK_WEBHOOK_URL: `${slack.webhookUrl}-revoked` });
+  const failure = expectFailure(run.outcomes[0]);
+  expect(failure).toMatchObject({ errorName: "SlackDeliveryError", errorMessage: "Slack rejected the message: HTTP 404 no_service" });
+  expect(slack.posts).toHaveLength(1);
+  expect(run.logLines).toEqual([expect.objectContaining({ level: "error", message: "key-age scan failed" })]);
+  expectNoSecretIn(run.stdout + run.stderr + JSON.stringify(run.outcomes));
+});
+
+it("times out a slow Slack and retries", async () => {
+  slack.script({ status: 200, body: "ok", delayMs: 6_500 });
+  const run = await runContainer(bundle.bundlePath, env);
+  expect(expectSuccess(run.outcomes[0]).messagesPosted).toBe(1);
+  expect(slack.posts).toHaveLength(2);
+  // 5 s timeout, then 1 s backoff.
+  expect(slack.posts[1].at - slack.posts[0].at).toBeGreaterThanOrEqual(5_900);
+});
+
+describe("a failed scan", () => {
+  let deniedIam: Server;
+  let deniedEndpoint: string;
+
+  beforeAll(async () => {
+    // An IAM endpoint that refuses every call, as IAM does for a role without the scan permissions.
+    deniedIam = createServer((_request, response) => {
+      response.writeHead(403, { "content-type": "text/xml" });
+      response.end(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>" +
+          "<Message>User is not authorized to perform: iam:ListUsers</Message></Error>" +
+          "<RequestId>denied</RequestId></ErrorResponse>",
+      );
+    });
+    await new Promise<void>((resolve) => deniedIam.listen(0, "127.0.0.1", resolve));
+    deniedEndpoint = `http://127.0.0.1:${(deniedIam.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => deniedIam.close(() => resolve())));
+
+  it("fails the invocation and posts nothing, not even an all-clear", async () => {
+    const run = await runContainer(bundle.bundlePath, { ...env, AWS_ENDPOINT_URL: deniedEndpoint });
+    const failure = expectFailure(run.outcomes[0]);
+    expect(failure.errorName).toBe("ScanError");
+    expect(failure.errorMessage).toBe("ListUsers failed: AccessDenied: User is not authorized to perform: iam:ListUsers");
+    expect(slack.posts).toHaveLength(0);
+    expect(run.logLines.map((line) => line.message)).toEqual(["key-age scan failed"]);
+  });
+});
+
+it("fails on a bad configuration, naming every bad variable in one error", async () => {
+  const run = await runContainer(bundle.bundlePath, {
+    ...moto.awsEnv,
+    SLACK_WEBHOOK_URL: slack.webhookUrl,
+    SLACK_WEBHOOK_PARAMETER: "/also/set",
+    WARNING_AGE: "soon",
+    UNUSED_AGE: "45",
+  });
+  const failure = expectFailure(run.outcomes[0]);
+  expect(failure.errorName).toBe("ConfigError");
+  expect(failure.errorMessage).toContain('WARNING_AGE="soon"');
+  expect(failure.errorMessage).toContain('UNUSED_AGE="45"');
+  expect(failure.errorMessage).toContain("set exactly one webhook source");
+  expectNoSecretIn(run.stdout + run.stderr + failure.errorMessage);
+  expect(slack.posts).toHaveLength(0);
+});

@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { bundleHandler } from "../../../../modules/key-age-function/bundle-handler";
+
+/** One invocation's outcome, as the Lambda runtime would report it. */
+export type InvocationOutcome =
+  | { readonly ok: true; readonly result: Record<string, unknown> & { readonly counts: Record<string, number> } }
+  | { readonly ok: false; readonly errorName: string; readonly errorMessage: string };
+
+/** What one container did. */
+export interface ContainerRun {
+  /** One outcome per invocation, in order. */
+  readonly outcomes: InvocationOutcome[];
+  /** stdout, i.e. what CloudWatch Logs would hold. */
+  readonly stdout: string;
+  /** stderr. */
+  readonly stderr: string;
+  /** stdout lines that parse as JSON objects. */
+  readonly logLines: Record<string, unknown>[];
+}
+
+/** Bundles the handler with the deployment bundler into a fresh temporary directory. */
+export function buildBundle(): { bundlePath: string; cleanup(): void } {
+  const outdir = mkdtempSync(path.join(tmpdir(), "key-age-bundle-"));
+  return { bundlePath: bundleHandler({ outdir }), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts a fresh "container" (a child Node process) running the bundle with exactly `env` (plus PATH)
+ * and invokes the handler `invocations` times. Asynchronous on purpose: the fake Slack server lives in
+ * this process and must keep answering while the container runs.
+ */
+export async function runContainer(
+  bundlePath: string,
+  env: Readonly<Record<string, string>>,
+  options: { readonly invocations?: number; readonly clockOffsetMs?: number } = {},
+): Promise<ContainerRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), "key-age-run-"));
+  try {
+    const planPath = path.join(dir, "plan.json");
+    const resultPath = path.join(dir, "result.json");
+    writeFileSync(planPath, JSON.stringify({ invocations: options.invocations ?? 1, clockOffsetMs: options.clockOffsetMs ?? 0 }));
+    const child = spawn(process.execPath, [path.join(__dirname, "lambda-runtime.cjs"), bundlePath, planPath, resultPath], {
+      env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", resolve);
+    });
+    if (code !== 0) throw new Error(`container exited with ${code}: ${stderr}`);
+    const outcomes = JSON.parse(readFileSync(resultPath, "utf8")) as InvocationOutcome[];
+    const logLines = stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { outcomes, stdout, stderr, logLines };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The summary of a successful invocation, or a test failure naming the error. */
+export function expectSuccess(outcome: InvocationOutcome | undefined): Extract<InvocationOutcome, { ok: true }>["result"] {
+  if (!outcome?.ok) throw new Error(`invocation failed: ${JSON.stringify(outcome)}`);
+  return outcome.result;
+}
+
+/** The error of a failed invocation, or a test failure showing the result. */
+export function expectFailure(outcome: InvocationOutcome | undefined): Extract<InvocationOutcome, { ok: false }> {
+  if (!outcome || outcome.ok) throw new Error(`invocation should have failed: ${JSON.stringify(outcome)}`);
+  return outcome;
+}

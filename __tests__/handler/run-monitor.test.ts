@@ -1,0 +1,103 @@
+import { loadConfig } from "../../handler/core/config";
+import type { ScanResult } from "../../handler/core/inventory";
+import type { SlackMessage } from "../../handler/core/slack-message";
+import { runMonitor, type LogEntry, type RunMonitorDeps } from "../../handler/run-monitor";
+import { DAY, NOW, activeKey, inventoryOf } from "./support/inventory-builders";
+
+const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";
+
+const SCAN: ScanResult = {
+  inventory: inventoryOf([activeKey(1, 95 * DAY, DAY), activeKey(2, 85 * DAY, DAY), activeKey(3, 10 * DAY, DAY)]),
+  stats: { apiCalls: 7, skippedUsers: ["vanished"], missingWatchedUsers: [] },
+};
+
+function harness(overrides: Partial<RunMonitorDeps> = {}, env: Record<string, string> = {}) {
+  const logs: LogEntry[] = [];
+  const posted: SlackMessage[][] = [];
+  const deps: RunMonitorDeps = {
+    config: loadConfig({ SLACK_WEBHOOK_URL: WEBHOOK, ENVIRONMENT_NAME: "prod", ...env }),
+    scan: async () => SCAN,
+    accountId: async () => "123456789012",
+    webhookUrl: async () => WEBHOOK,
+    deliver: async (messages) => {
+      posted.push([...messages]);
+      return { messagesPosted: messages.length };
+    },
+    now: () => NOW,
+    log: (entry) => logs.push(entry),
+    logContext: { requestId: "req-1" },
+    ...overrides,
+  };
+  return { deps, logs, posted };
+}
+
+describe("runMonitor", () => {
+  it("posts one digest, returns the summary and logs it as one line", async () => {
+    const { deps, logs, posted } = harness();
+    const summary = await runMonitor(deps);
+    expect(summary).toEqual({
+      outcome: "alerted",
+      environment: "prod",
+      accountId: "123456789012",
+      counts: { critical: 1, warning: 1, unused: 0, ok: 1, inactive: 0 },
+      flaggedKeys: 2,
+      listedKeys: 2,
+      unlistedKeys: 0,
+      usersScanned: 3,
+      skippedUsers: ["vanished"],
+      missingWatchedUsers: [],
+      apiCalls: 7,
+      messagesRendered: 1,
+      messagesPosted: 1,
+      dryRun: false,
+      durationMs: 0,
+    });
+    expect(posted).toHaveLength(1);
+    expect(logs).toEqual([{ requestId: "req-1", level: "info", message: "key-age scan finished", ...summary }]);
+  });
+
+  it("posts nothing when nothing is flagged", async () => {
+    const quiet: ScanResult = { ...SCAN, inventory: inventoryOf([activeKey(1, DAY, DAY)]) };
+    const { deps, posted } = harness({ scan: async () => quiet });
+    await expect(runMonitor(deps)).resolves.toMatchObject({ outcome: "nothing-flagged", messagesPosted: 0, flaggedKeys: 0 });
+    expect(posted).toHaveLength(0);
+  });
+
+  it("logs the payload instead of posting it in a dry run", async () => {
+    const { deps, logs, posted } = harness({ webhookUrl: undefined }, { DRY_RUN: "true" });
+    const summary = await runMonitor(deps);
+    expect(summary).toMatchObject({ outcome: "dry-run", messagesRendered: 1, messagesPosted: 0, dryRun: true });
+    expect(posted).toHaveLength(0);
+    expect(logs[0]).toMatchObject({ message: "dry run: Slack payload not posted", part: "1/1", payload: { text: expect.any(String) } });
+    expect(logs).toHaveLength(2);
+  });
+
+  it("fails the run when the scan fails: nothing posted, no summary returned", async () => {
+    const { deps, logs, posted } = harness({ scan: async () => Promise.reject(new Error("ListUsers failed: Throttling")) });
+    await expect(runMonitor(deps)).rejects.toThrow("ListUsers failed: Throttling");
+    expect(posted).toHaveLength(0);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "error", message: "key-age scan failed", error: "ListUsers failed: Throttling" }),
+    ]);
+  });
+
+  it("fails before scanning when the webhook cannot be resolved", async () => {
+    const scan = jest.fn(async () => SCAN);
+    const { deps } = harness({ scan, webhookUrl: async () => Promise.reject(new Error("ParameterNotFound")) });
+    await expect(runMonitor(deps)).rejects.toThrow("ParameterNotFound");
+    expect(scan).not.toHaveBeenCalled();
+  });
+
+  it("fails the run when delivery fails, without logging the URL", async () => {
+    const { deps, logs } = harness({ deliver: async () => Promise.reject(new Error(`POST ${WEBHOOK} said no_service`)) });
+    await expect(runMonitor(deps)).rejects.toThrow();
+    expect(JSON.stringify(logs)).not.toContain("XXXXsecretXXXX");
+    expect(logs[0]).toMatchObject({ level: "error", error: "POST https://hooks.slack.com/… said no_service" });
+  });
+
+  it("renders in the original style when configured", async () => {
+    const { deps, posted } = harness({}, { MESSAGE_STYLE: "original" });
+    await runMonitor(deps);
+    expect(JSON.stringify(posted[0])).toContain("is out of control. We must rotate the key!");
+  });
+});

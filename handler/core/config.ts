@@ -1,0 +1,165 @@
+import type { Thresholds } from "./classify";
+import { parseDuration } from "./duration";
+import { maskWebhookUrl } from "./mask";
+
+/** How the digest words its lines. */
+export type MessageStyle = "digest" | "original";
+
+/** Where the Slack webhook URL comes from. */
+export type WebhookSource =
+  | { readonly kind: "ssm-parameter"; readonly parameterName: string }
+  | { readonly kind: "url"; readonly url: string };
+
+/** The handler's configuration, read from the environment table in DESIGN.md. */
+export interface MonitorConfig {
+  /** The webhook source. @default undefined: only allowed for a dry run */
+  readonly webhook?: WebhookSource;
+  /** Age and idle limits. @default 80d / 90d / 45d */
+  readonly thresholds: Thresholds;
+  /** The thresholds as written, for messages. */
+  readonly thresholdLabels: Readonly<Record<keyof Thresholds, string>>;
+  /** Users to scan; empty means every user. @default [] */
+  readonly watchUsers: readonly string[];
+  /** Label shown in messages. @default undefined: messages show only the account */
+  readonly environmentName?: string;
+  /** Log the payload instead of posting it. @default false */
+  readonly dryRun: boolean;
+  /** Line wording. @default "digest" */
+  readonly messageStyle: MessageStyle;
+}
+
+/** Defaults of the environment contract. */
+export const CONFIG_DEFAULTS = {
+  WARNING_AGE: "80d",
+  CRITICAL_AGE: "90d",
+  UNUSED_AGE: "45d",
+  DRY_RUN: "false",
+  MESSAGE_STYLE: "digest",
+} as const;
+
+/** Thrown by {@link loadConfig}; lists every problem, one per line. */
+export class ConfigError extends Error {
+  /** One entry per invalid or missing variable. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid handler configuration:\n- ${problems.join("\n- ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const SSM_PARAMETER_NAME = /^(arn:[^\s]+|[a-zA-Z0-9_.\-/]{1,2048})$/;
+
+/**
+ * Reads and validates the configuration from `env`. Every missing or invalid variable is collected
+ * and thrown together in one {@link ConfigError} that names the variable and quotes its value
+ * (a webhook URL is quoted masked: it is a secret).
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): MonitorConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+
+  const duration = (name: keyof typeof CONFIG_DEFAULTS): { ms: number; label: string } => {
+    const raw = read(name) ?? CONFIG_DEFAULTS[name];
+    try {
+      return { ms: parseDuration(raw), label: raw };
+    } catch (error) {
+      problems.push(`${name}=${JSON.stringify(env[name])}: ${(error as Error).message}`);
+      return { ms: Number.NaN, label: raw };
+    }
+  };
+  const warning = duration("WARNING_AGE");
+  const critical = duration("CRITICAL_AGE");
+  const unused = duration("UNUSED_AGE");
+  if (warning.ms > critical.ms) {
+    problems.push(
+      `WARNING_AGE=${JSON.stringify(warning.label)} exceeds CRITICAL_AGE=${JSON.stringify(critical.label)}: ` +
+        "the warning must come before (or together with) the critical alert",
+    );
+  }
+
+  const dryRunRaw = read("DRY_RUN") ?? CONFIG_DEFAULTS.DRY_RUN;
+  const dryRun = dryRunRaw.toLowerCase() === "true";
+  if (!dryRun && dryRunRaw.toLowerCase() !== "false") {
+    problems.push(`DRY_RUN=${JSON.stringify(env.DRY_RUN)}: expected "true" or "false"`);
+  }
+
+  const styleRaw = read("MESSAGE_STYLE") ?? CONFIG_DEFAULTS.MESSAGE_STYLE;
+  if (styleRaw !== "digest" && styleRaw !== "original") {
+    problems.push(`MESSAGE_STYLE=${JSON.stringify(env.MESSAGE_STYLE)}: expected "digest" or "original"`);
+  }
+
+  const watchUsers = [...new Set((read("WATCH_USERS") ?? "").split(",").map((name) => name.trim()))].filter(
+    (name) => name !== "",
+  );
+  const badNames = watchUsers.filter((name) => !IAM_USER_NAME.test(name));
+  if (badNames.length > 0) {
+    problems.push(
+      `WATCH_USERS=${JSON.stringify(env.WATCH_USERS)}: ${badNames.map((name) => JSON.stringify(name)).join(", ")} ` +
+        "is not a valid IAM user name (1-64 characters of letters, digits and +=,.@_-)",
+    );
+  }
+
+  const webhook = webhookSource(read("SLACK_WEBHOOK_PARAMETER"), read("SLACK_WEBHOOK_URL"), dryRun, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const environmentName = read("ENVIRONMENT_NAME");
+  return {
+    ...(webhook ? { webhook } : {}),
+    thresholds: { warningAgeMs: warning.ms, criticalAgeMs: critical.ms, unusedAgeMs: unused.ms },
+    thresholdLabels: { warningAgeMs: warning.label, criticalAgeMs: critical.label, unusedAgeMs: unused.label },
+    watchUsers,
+    ...(environmentName ? { environmentName } : {}),
+    dryRun,
+    messageStyle: styleRaw as MessageStyle,
+  };
+}
+
+function webhookSource(
+  parameterName: string | undefined,
+  url: string | undefined,
+  dryRun: boolean,
+  problems: string[],
+): WebhookSource | undefined {
+  if (parameterName && url) {
+    problems.push(
+      `SLACK_WEBHOOK_PARAMETER=${JSON.stringify(parameterName)} and SLACK_WEBHOOK_URL=${JSON.stringify(maskWebhookUrl(url))} ` +
+        "are both set: set exactly one webhook source",
+    );
+    return undefined;
+  }
+  if (parameterName) {
+    if (!SSM_PARAMETER_NAME.test(parameterName)) {
+      problems.push(`SLACK_WEBHOOK_PARAMETER=${JSON.stringify(parameterName)}: not a valid SSM parameter name or ARN`);
+      return undefined;
+    }
+    return { kind: "ssm-parameter", parameterName };
+  }
+  if (url) {
+    if (!isHttpUrl(url)) {
+      problems.push(`SLACK_WEBHOOK_URL=${JSON.stringify(maskWebhookUrl(url))} (masked): expected an http(s) URL`);
+      return undefined;
+    }
+    return { kind: "url", url };
+  }
+  if (!dryRun) {
+    problems.push(
+      "SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset: set exactly one (or DRY_RUN=true to only log the message)",
+    );
+  }
+  return undefined;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "https:" || protocol === "http:";
+  } catch {
+    return false;
+  }
+}

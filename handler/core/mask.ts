@@ -1,0 +1,30 @@
+/** Shows an access key id as its first and last four characters (`AKIA…WXYZ`), never in full. */
+export function maskAccessKeyId(accessKeyId: string): string {
+  if (accessKeyId.length <= 8) return "…";
+  return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
+}
+
+/**
+ * Shows a webhook URL as its origin only (`https://hooks.slack.com/…`): the path is the secret.
+ * Unparseable input is hidden entirely.
+ */
+export function maskWebhookUrl(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return "…";
+  }
+}
+
+/** Replaces every occurrence of the webhook URL (or its secret path) in `text` with its masked form. */
+export function redactWebhookUrl(text: string, url: string | undefined): string {
+  if (!url) return text;
+  let redacted = text.split(url).join(maskWebhookUrl(url));
+  try {
+    const { pathname } = new URL(url);
+    if (pathname.length > 1) redacted = redacted.split(pathname).join("/…");
+  } catch {
+    // not a URL: the whole-string replacement above is all we can do
+  }
+  return redacted;
+}

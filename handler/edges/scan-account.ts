@@ -1,0 +1,148 @@
+import {
+  GetAccessKeyLastUsedCommand,
+  GetUserCommand,
+  paginateListAccessKeys,
+  paginateListUsers,
+  type IAMClient,
+} from "@aws-sdk/client-iam";
+import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
+import { mapWithConcurrency } from "../core/map-with-concurrency";
+
+/** Options of {@link scanAccount}. */
+export interface ScanAccountOptions {
+  /** The IAM client; build it with `retryMode: "adaptive"` so throttling is absorbed by the SDK. */
+  readonly iam: IAMClient;
+  /** Scan only these users; a name that does not exist is reported, not ignored. @default []: every user */
+  readonly watchUsers?: readonly string[];
+  /** Users processed at once. IAM's request quota is account-wide, so keep this modest. @default 8 */
+  readonly concurrency?: number;
+}
+
+/** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
+export class ScanError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(`${message}: ${describe(options.cause)}`, options);
+    this.name = "ScanError";
+  }
+}
+
+/** The IAM actions {@link scanAccount} calls, for least-privilege policies. */
+export const SCAN_IAM_ACTIONS = [
+  "iam:ListUsers",
+  "iam:GetUser",
+  "iam:ListAccessKeys",
+  "iam:GetAccessKeyLastUsed",
+] as const;
+
+/**
+ * Lists users (every page, or `GetUser` for each watched user), each user's access keys (every page)
+ * and the last use of each active key. A user deleted mid-scan (`NoSuchEntity`) is skipped and
+ * counted; any other error fails the scan with a {@link ScanError}.
+ */
+export async function scanAccount(options: ScanAccountOptions): Promise<ScanResult> {
+  const { iam } = options;
+  let apiCalls = 0;
+  const skippedUsers: string[] = [];
+  const missingWatchedUsers: string[] = [];
+  const watchUsers = options.watchUsers ?? [];
+
+  const userNames: string[] = [];
+  if (watchUsers.length === 0) {
+    try {
+      for await (const page of paginateListUsers({ client: iam }, {})) {
+        apiCalls += 1;
+        for (const user of page.Users ?? []) if (user.UserName) userNames.push(user.UserName);
+      }
+    } catch (error) {
+      throw new ScanError("ListUsers failed", { cause: error });
+    }
+  } else {
+    // GetUser, unlike ListAccessKeys, tells "no such user" apart and returns the user's tags,
+    // which per-user thresholds will read.
+    const found = await mapWithConcurrency(watchUsers, options.concurrency ?? 8, async (userName) => {
+      apiCalls += 1;
+      try {
+        await iam.send(new GetUserCommand({ UserName: userName }));
+        return true;
+      } catch (error) {
+        if (isNoSuchEntity(error)) return false;
+        throw new ScanError(`GetUser failed for user ${userName}`, { cause: error });
+      }
+    });
+    watchUsers.forEach((userName, index) => (found[index] ? userNames : missingWatchedUsers).push(userName));
+  }
+
+  const scanned = await mapWithConcurrency(userNames, options.concurrency ?? 8, async (userName) => {
+    try {
+      return await scanUser(userName, () => (apiCalls += 1));
+    } catch (error) {
+      if (!isNoSuchEntity(error)) throw error;
+      skippedUsers.push(userName);
+      return undefined;
+    }
+  });
+
+  return {
+    inventory: { users: scanned.filter((user): user is UserRecord => user !== undefined) },
+    stats: { apiCalls, skippedUsers: skippedUsers.sort(), missingWatchedUsers },
+  };
+
+  async function scanUser(userName: string, countCall: () => void): Promise<UserRecord> {
+    const accessKeys: AccessKeyRecord[] = [];
+    try {
+      for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) {
+        countCall();
+        for (const key of page.AccessKeyMetadata ?? []) {
+          if (!key.AccessKeyId || !key.CreateDate) continue;
+          accessKeys.push({
+            accessKeyId: key.AccessKeyId,
+            state: key.Status === "Active" ? "Active" : "Inactive",
+            createDate: key.CreateDate,
+          });
+        }
+      }
+    } catch (error) {
+      if (isNoSuchEntity(error)) throw error;
+      throw new ScanError(`ListAccessKeys failed for user ${userName}`, { cause: error });
+    }
+    // Last use only matters for active keys: inactive keys are listed, never alerted.
+    const withLastUse: AccessKeyRecord[] = [];
+    for (const key of accessKeys) {
+      if (key.state !== "Active") {
+        withLastUse.push(key);
+        continue;
+      }
+      countCall();
+      try {
+        const { AccessKeyLastUsed: lastUsed } = await iam.send(
+          new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }),
+        );
+        withLastUse.push({
+          ...key,
+          ...(lastUsed?.LastUsedDate ? { lastUsedDate: lastUsed.LastUsedDate } : {}),
+          // IAM answers "N/A" for a key that was never used.
+          ...(lastUsed?.LastUsedDate && lastUsed.ServiceName && lastUsed.ServiceName !== "N/A"
+            ? { lastUsedService: lastUsed.ServiceName }
+            : {}),
+        });
+      } catch (error) {
+        // The key (and so possibly its user) vanished between the calls: skip the user like ListAccessKeys does.
+        if (isNoSuchEntity(error)) throw error;
+        throw new ScanError(`GetAccessKeyLastUsed failed for user ${userName}`, { cause: error });
+      }
+    }
+    return { userName, accessKeys: withLastUse };
+  }
+}
+
+/** True for IAM's `NoSuchEntity` error, whatever the SDK named it. */
+export function isNoSuchEntity(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  const code = (error as { Code?: unknown } | null)?.Code;
+  return name === "NoSuchEntityException" || name === "NoSuchEntity" || code === "NoSuchEntity";
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
