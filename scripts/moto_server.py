@@ -6,10 +6,16 @@ standard "deny unless TLS" policy would refuse every request, so Terraform could
 AWS's rule is that a condition on a key absent from the request context does not match (except the
 `...IfExists` and `Null` operators): this shim applies that rule and leaves everything else to moto.
 
+For the demo it can also hand out access keys that are already old: with
+MOTO_ACCESS_KEY_AGE_MINUTES=N every access key is created N minutes in the past, so the monitor sees
+a stale key through the real IAM API without waiting (moto has no way to set a key's creation time).
+
 Usage: python3 scripts/moto_server.py -H 127.0.0.1 -p PORT   (the same arguments as moto_server)
 """
 
+import os
 import sys
+from datetime import timedelta
 
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.server import main
@@ -38,6 +44,18 @@ def _is_action_permitted(self, action, resource="*", principal=None, incoming_co
 
 
 IAMPolicyStatement.is_action_permitted = _is_action_permitted
+
+_key_age_minutes = int(os.environ.get("MOTO_ACCESS_KEY_AGE_MINUTES", "0"))
+if _key_age_minutes > 0:
+    from moto.iam.models import AccessKey
+
+    _original_access_key_init = AccessKey.__init__
+
+    def _backdated_access_key_init(self, *args, **kwargs):
+        _original_access_key_init(self, *args, **kwargs)
+        self.create_date = self.create_date - timedelta(minutes=_key_age_minutes)
+
+    AccessKey.__init__ = _backdated_access_key_init
 
 if __name__ == "__main__":
     sys.exit(main())

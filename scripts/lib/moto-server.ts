@@ -26,8 +26,14 @@ export function motoServerAvailable(): boolean {
   return spawnSync(PYTHON, ["-c", "import moto.server"], { stdio: "ignore" }).status === 0;
 }
 
+/** Options of {@link startMotoServer}. */
+export interface MotoServerOptions {
+  /** Every IAM access key is created this many minutes in the past (see scripts/moto_server.py). @default 0 */
+  readonly accessKeyAgeMinutes?: number;
+}
+
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
-export async function startMotoServer(): Promise<MotoServer> {
+export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
   if (!motoServerAvailable()) {
     throw new Error(
       `${PYTHON} cannot import moto's server: install it with \`pip install 'moto[server]'\` ` +
@@ -38,7 +44,7 @@ export async function startMotoServer(): Promise<MotoServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(PYTHON, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
-    detached: false,
+    env: { ...process.env, MOTO_ACCESS_KEY_AGE_MINUTES: String(options.accessKeyAgeMinutes ?? 0) },
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

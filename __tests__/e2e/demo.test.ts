@@ -1,0 +1,55 @@
+import { spawn } from "node:child_process";
+import { connect } from "node:net";
+import * as path from "node:path";
+
+jest.setTimeout(300_000);
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "demo"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function listening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+describe("npm run demo", () => {
+  let run: Awaited<ReturnType<typeof runDemo>>;
+
+  beforeAll(async () => {
+    run = await runDemo();
+  });
+
+  test("deploys, alerts on Demogorgon's key in the original's words, and destroys", () => {
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done");
+    expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
+    expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
+    expect(run.stdout).toContain("terraform destroy monitor-demo … done");
+  });
+
+  test("leaves neither the emulator nor the webhook running", async () => {
+    const [, moto, slack] = /moto on (\S+), Slack webhook on (\S+)/.exec(run.stdout) ?? [];
+    expect(moto).toBeDefined();
+    expect(await listening(moto)).toBe(false);
+    expect(await listening(slack)).toBe(false);
+  });
+});

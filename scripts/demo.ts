@@ -1,0 +1,147 @@
+/**
+ * `npm run demo`: the whole product on a local AWS emulator, no AWS account needed.
+ *
+ * Starts moto and a loopback "Slack"; deploys `state-backend` and `monitor-demo` through the real
+ * synthesized Terraform (state in the emulated S3 bucket, DynamoDB lock); creates the original's
+ * `Demogorgon` user with a key already past the 25-minute critical age; invokes the deployed function
+ * bundle the way the Lambda runtime does; shows the Slack message it posted; then destroys the
+ * deployment and stops everything it started.
+ */
+import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { App } from "cdktf";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startFakeSlack, type FakeSlack } from "../__tests__/handler/integration/support/fake-slack";
+import { runContainer } from "../__tests__/handler/integration/support/invoke-bundle";
+import { config } from "../environments";
+import { buildApp } from "../main";
+import { monitorStackName } from "../stacks/monitor-stack";
+import { STATE_BACKEND_STACK } from "../stacks/state-backend-stack";
+import { motoServerAvailable, startMotoServer, type MotoServer } from "./lib/moto-server";
+import { renderSlackForTerminal } from "./lib/render-slack-terminal";
+import { terraformAvailable, terraformEnvironment, terraformOk } from "./lib/terraform";
+
+// These machines run Node 20 for the tools; the function itself runs on nodejs22.x.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+const ENVIRONMENT = "demo";
+const USER = "Demogorgon";
+const KEY_AGE_MINUTES = 30;
+const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
+const green = (text: string) => (color ? `\x1b[32m${text}\x1b[39m` : text);
+
+async function step<T>(title: string, work: () => Promise<T> | T): Promise<T> {
+  const started = Date.now();
+  process.stdout.write(`• ${title} … `);
+  const result = await work();
+  process.stdout.write(`${green("done")} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  return result;
+}
+
+/** Fails early, with what to install, when a prerequisite is missing. */
+function checkPrerequisites(): void {
+  const missing: string[] = [];
+  if (!terraformAvailable()) {
+    missing.push("terraform ≥ 1.10 is not on PATH: https://developer.hashicorp.com/terraform/install");
+  } else {
+    const output = execFileSync("terraform", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const version = /Terraform v(\d+)\.(\d+)/.exec(output);
+    if (version && (Number(version[1]) < 1 || (Number(version[1]) === 1 && Number(version[2]) < 10))) {
+      missing.push(`terraform ≥ 1.10 is needed for S3 lock files, found ${version[0]}`);
+    }
+  }
+  if (!motoServerAvailable()) {
+    missing.push("the local AWS emulator is missing: pip install 'moto[server]' (Python 3; or set MOTO_PYTHON)");
+  }
+  if (missing.length > 0) {
+    throw new Error(`npm run demo needs:\n  - ${missing.join("\n  - ")}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  checkPrerequisites();
+  const settings = config.environments[ENVIRONMENT];
+  const stack = monitorStackName(ENVIRONMENT);
+  const outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-demo-"));
+  let moto: MotoServer | undefined;
+  let slack: FakeSlack | undefined;
+  try {
+    [moto, slack] = await step("Starting the AWS emulator (moto) and a loopback Slack webhook", () =>
+      Promise.all([startMotoServer({ accessKeyAgeMinutes: KEY_AGE_MINUTES }), startFakeSlack()]),
+    );
+    console.log(`  moto on ${moto.endpoint}, Slack webhook on ${new URL(slack.webhookUrl).origin}`);
+    const aws = { endpoint: moto.endpoint, region: settings.region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
+    const env = { ...moto.awsEnv, ...terraformEnvironment() };
+    const stackDir = (name: string) => path.join(outdir, "stacks", name);
+
+    await step("Synthesizing the cdktf app", () => buildApp(config, new App({ outdir })).synth());
+    await step(`terraform apply ${STATE_BACKEND_STACK} (state bucket + lock table)`, async () => {
+      await terraformOk(["init", "-input=false"], stackDir(STATE_BACKEND_STACK), env);
+      await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(STATE_BACKEND_STACK), env);
+    });
+    await step(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
+      await terraformOk(["init", "-input=false"], stackDir(stack), env);
+      await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
+    });
+
+    const parameter = settings.slackWebhookParameter!;
+    await step(`Storing the webhook URL as the SSM SecureString ${parameter}`, async () => {
+      const ssm = new SSMClient(aws);
+      await ssm.send(new PutParameterCommand({ Name: parameter, Type: "SecureString", Value: slack!.webhookUrl, Overwrite: true }));
+      ssm.destroy();
+    });
+    await step(`Creating IAM user ${USER} with an access key created ${KEY_AGE_MINUTES} minutes ago`, async () => {
+      const iam = new IAMClient(aws);
+      await iam.send(new CreateUserCommand({ UserName: USER }));
+      await iam.send(new CreateAccessKeyCommand({ UserName: USER }));
+      iam.destroy();
+    });
+
+    const run = await step("Invoking the deployed function bundle as the Lambda runtime would", async () => {
+      const lambda = new LambdaClient(aws);
+      const deployed = await lambda.send(new GetFunctionCommand({ FunctionName: `iam-key-age-monitor-${ENVIRONMENT}` }));
+      lambda.destroy();
+      const bundleDir = path.join(outdir, "deployed-bundle");
+      execFileSync("unzip", ["-q", "-o", deployedZip(stackDir(stack)), "-d", bundleDir]);
+      return runContainer(path.join(bundleDir, "index.js"), {
+        ...moto!.awsEnv,
+        AWS_REGION: settings.region,
+        ...(deployed.Configuration?.Environment?.Variables ?? {}),
+      });
+    });
+    const outcome = run.outcomes[0];
+    if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
+    const { counts, outcome: result, messagesPosted } = outcome.result as Record<string, unknown>;
+    console.log(`  result: ${String(result)}, keys by status ${JSON.stringify(counts)}, messages posted: ${String(messagesPosted)}`);
+
+    console.log(`\n${bold("Slack received:")}`);
+    for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
+    if (slack.posts.length === 0) throw new Error("Slack received nothing: the demo expected an alert");
+    console.log();
+
+    await step(`terraform destroy ${stack}`, () => terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env));
+  } finally {
+    await Promise.all([moto?.stop(), slack?.close()]);
+    rmSync(outdir, { recursive: true, force: true });
+  }
+  console.log(`\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the webhook are stopped.`);
+}
+
+/** The zip the deployed function was created from, as the synthesized stack names it. */
+function deployedZip(stackDir: string): string {
+  const stack = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  const fn = Object.values(stack.resource.aws_lambda_function)[0] as { filename: string };
+  return path.join(stackDir, fn.filename);
+}
+
+main().catch((error: Error) => {
+  console.error(`\n${error.message}`);
+  process.exitCode = 1;
+});
+
