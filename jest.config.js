@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Type-checking happens once in `tsc --noEmit` (npm test); ts-jest only transpiles here.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  // Type-checking happens once in `tsc --noEmit` (npm test); with isolatedModules ts-jest only transpiles.
+  transform: { "^.+\\.ts$": "ts-jest" },
   setupFiles: ["<rootDir>/__tests__/support/jest-setup.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/cdktf-matchers.ts"],
 };

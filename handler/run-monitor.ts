@@ -3,6 +3,7 @@ import type { MonitorConfig } from "./core/config";
 import type { ScanResult } from "./core/inventory";
 import { redactWebhookUrl } from "./core/mask";
 import { renderDigest, type RenderDigestOptions } from "./core/render-digest";
+import { embeddedMetrics } from "./core/run-metrics";
 import type { SlackMessage } from "./core/slack-message";
 
 /** One structured log entry; the default logger writes it as a single JSON line. */
@@ -131,7 +132,13 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       dryRun: config.dryRun,
       durationMs: now().getTime() - startedAt.getTime(),
     };
-    log({ ...deps.logContext, level: "info", message: "key-age scan finished", ...summary });
+    log({
+      ...deps.logContext,
+      level: "info",
+      message: "key-age scan finished",
+      ...summary,
+      ...embeddedMetrics(summary, config.environmentName ?? "default", startedAt),
+    });
     return summary;
   } catch (error) {
     log({

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
@@ -8,8 +9,6 @@ import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedul
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 
-/** CloudWatch namespace of the per-run metrics the handler emits (Embedded Metric Format). */
-export const METRIC_NAMESPACE = "IamKeyAgeMonitor";
 
 /** Props of {@link MonitorStack}. */
 export interface MonitorStackProps {
@@ -88,7 +87,7 @@ export class MonitorStack extends TerraformStack {
       failedRunQueueName: this.failedRuns.queue.name,
       email: settings.alarmEmail,
       criticalKeysMetric: settings.alarmOnCriticalKeys
-        ? { namespace: METRIC_NAMESPACE, metricName: "CriticalKeys", dimensions: { Environment: props.environmentName } }
+        ? { namespace: METRIC_NAMESPACE, metricName: "CriticalKeys", dimensions: { [METRIC_DIMENSION]: props.environmentName } }
         : undefined,
     });
 

@@ -1,0 +1,43 @@
+/** CloudWatch namespace of the per-run metrics. */
+export const METRIC_NAMESPACE = "IamKeyAgeMonitor";
+
+/** The dimension every metric carries. */
+export const METRIC_DIMENSION = "Environment";
+
+/** What one run measured. */
+export interface RunFigures {
+  /** Keys per status, e.g. `{ critical: 2, warning: 1, … }`. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Wall time of the run in milliseconds. */
+  readonly durationMs: number;
+  /** AWS API requests the scan made. */
+  readonly apiCalls: number;
+}
+
+/**
+ * The CloudWatch Embedded Metric Format fields for one run, to merge into the run's log line: Lambda
+ * turns them into metrics (`CriticalKeys`, `WarningKeys`, …, `ScanDuration`, `ApiCalls`) without any
+ * API call. Hand-written rather than Powertools Metrics: the format is one documented JSON shape, and
+ * this keeps a dependency (and its size) out of the Lambda bundle.
+ */
+export function embeddedMetrics(figures: RunFigures, environment: string, timestamp: Date): Record<string, unknown> {
+  const values: Record<string, number> = {};
+  const definitions: { Name: string; Unit: string }[] = [];
+  for (const [status, count] of Object.entries(figures.counts)) {
+    const name = `${status.charAt(0).toUpperCase()}${status.slice(1)}Keys`;
+    values[name] = count;
+    definitions.push({ Name: name, Unit: "Count" });
+  }
+  values.ScanDuration = figures.durationMs;
+  definitions.push({ Name: "ScanDuration", Unit: "Milliseconds" });
+  values.ApiCalls = figures.apiCalls;
+  definitions.push({ Name: "ApiCalls", Unit: "Count" });
+  return {
+    _aws: {
+      Timestamp: timestamp.getTime(),
+      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[METRIC_DIMENSION]], Metrics: definitions }],
+    },
+    [METRIC_DIMENSION]: environment,
+    ...values,
+  };
+}
