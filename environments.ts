@@ -17,6 +17,8 @@ export const config: ProjectConfig = {
       region: "eu-west-1",
       awsVaultProfile: "key-age-dev",
       slackWebhookParameter: "/iam-key-age-monitor/dev/slack-webhook",
+      // The daily all-clear at 09:00 UTC, so a quiet channel is never ambiguous.
+      heartbeatSchedule: "cron(0 9 * * ? *)",
       logRetentionDays: 30,
       tags: { environment: "dev" },
     },
@@ -24,6 +26,8 @@ export const config: ProjectConfig = {
       region: "eu-west-1",
       awsVaultProfile: "key-age-prod",
       slackWebhookParameter: "/iam-key-age-monitor/prod/slack-webhook",
+      // The daily all-clear at 09:00 UTC, so a quiet channel is never ambiguous.
+      heartbeatSchedule: "cron(0 9 * * ? *)",
       logRetentionDays: 365,
       tags: { environment: "prod" },
     },

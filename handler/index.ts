@@ -1,10 +1,14 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { parseRunTrigger } from "./core/run-trigger";
+import { createAlertStateStore, type AlertStateStore } from "./edges/alert-state-store";
 import { loadConfig, type MonitorConfig } from "./core/config";
 import { resolveAccountId } from "./edges/account-id";
 import { deliverToSlack } from "./edges/deliver-to-slack";
-import { scanAccount } from "./edges/scan-account";
+import { scannerFor } from "./edges/select-scanner";
 import { createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
 import { runMonitor, type RunSummary } from "./run-monitor";
 
@@ -23,6 +27,7 @@ interface Container {
   readonly iam: IAMClient;
   readonly sts: () => STSClient;
   readonly webhookUrl?: WebhookUrlProvider;
+  readonly alertState?: AlertStateStore;
 }
 
 // Lives as long as the Lambda container: config, clients and the decrypted webhook are built once.
@@ -48,12 +53,20 @@ function containerState(): Container {
           ),
         }
       : {}),
+    ...(config.alertStateTable
+      ? {
+          alertState: createAlertStateStore({
+            client: DynamoDBDocumentClient.from(new DynamoDBClient({ retryMode: "adaptive", maxAttempts: 5 })),
+            tableName: config.alertStateTable,
+          }),
+        }
+      : {}),
   };
   return container;
 }
 
 /** Lambda entry point: scans IAM access keys and posts a Slack digest of the ones that need attention. */
-export async function handler(_event: unknown, context?: LambdaContextLike): Promise<RunSummary> {
+export async function handler(event: unknown, context?: LambdaContextLike): Promise<RunSummary> {
   const logContext = context?.awsRequestId ? { requestId: context.awsRequestId } : {};
   let state: Container;
   try {
@@ -70,11 +83,16 @@ export async function handler(_event: unknown, context?: LambdaContextLike): Pro
     );
     throw error;
   }
-  const { config, iam, sts, webhookUrl } = state;
+  const { config, iam, sts, webhookUrl, alertState } = state;
   return runMonitor({
     config,
     logContext,
-    scan: () => scanAccount({ iam, watchUsers: config.watchUsers }),
+    // The event id guards against Lambda delivering the same scheduled event twice; the heartbeat
+    // rule's input says when to post the all-clear.
+    trigger: parseRunTrigger(event),
+    ...(alertState ? { alertState } : {}),
+    // SCAN_STRATEGY and SCAN_CONCURRENCY: the per-user API walk or the credential-report filter.
+    scan: scannerFor(config, { iam }),
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
     ...(webhookUrl ? { webhookUrl } : {}),
     deliver: (messages, url) =>

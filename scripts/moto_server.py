@@ -13,6 +13,7 @@ a stale key through the real IAM API without waiting (moto has no way to set a k
 Usage: python3 scripts/moto_server.py -H 127.0.0.1 -p PORT   (the same arguments as moto_server)
 """
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -56,6 +57,40 @@ if _key_age_minutes > 0:
         self.create_date = self.create_date - timedelta(minutes=_key_age_minutes)
 
     AccessKey.__init__ = _backdated_access_key_init
+
+# For the benchmark: MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX='{"stale-": 144000}' backdates the keys
+# of users whose name starts with a prefix (the longest matching prefix wins), so one account can mix
+# old and new keys.
+_ages_by_prefix = json.loads(os.environ.get("MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX", "{}"))
+if _ages_by_prefix:
+    from moto.iam.models import AccessKey
+
+    _init_before_prefix_ages = AccessKey.__init__
+
+    def _prefix_backdated_access_key_init(self, user_name, *args, **kwargs):
+        _init_before_prefix_ages(self, user_name, *args, **kwargs)
+        prefixes = [p for p in _ages_by_prefix if (user_name or "").startswith(p)]
+        if prefixes:
+            self.create_date = self.create_date - timedelta(minutes=_ages_by_prefix[max(prefixes, key=len)])
+
+    AccessKey.__init__ = _prefix_backdated_access_key_init
+
+# moto builds the credential report afresh on every GetCredentialReport but stamps it with a fixed
+# GeneratedTime of 2015-02-02, which would make every report look years old: stamp it with the time
+# it was built, as AWS does, so the credential-report scan can trust it.
+from moto.core.utils import utcnow
+from moto.iam.responses import IamResponse
+
+_original_get_credential_report = IamResponse.get_credential_report
+
+
+def _get_credential_report(self):
+    response = _original_get_credential_report(self)
+    response.result["GeneratedTime"] = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return response
+
+
+IamResponse.get_credential_report = _get_credential_report
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -50,6 +50,18 @@ export interface EnvironmentSettings {
   readonly alarmEmail?: string;
   /** Also alarm when a run finds critical keys (in addition to the Slack alert). @default false */
   readonly alarmOnCriticalKeys?: boolean;
+  /**
+   * Keep alert state in a DynamoDB table (`ALERT_STATE_TABLE`): post only new and worse keys,
+   * reminders and resolutions instead of every flagged key on every run. @default true
+   */
+  readonly alertState?: boolean;
+  /** `REMIND_EVERY`: how often a key that stays bad is announced again (with `alertState`). @default "24h" */
+  readonly remindEvery?: string;
+  /**
+   * EventBridge schedule of the daily heartbeat, which posts "N keys checked, none need attention"
+   * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). @default none
+   */
+  readonly heartbeatSchedule?: string;
   /** Lock state with an S3 lock file as well as the DynamoDB table (`use_lockfile`). @default true */
   readonly s3NativeLocking?: boolean;
   /** Tags applied to every resource of the environment. @default {} */

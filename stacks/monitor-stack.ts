@@ -2,12 +2,14 @@ import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
+import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
+import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
 
 
 /** Props of {@link MonitorStack}. */
@@ -35,6 +37,10 @@ export class MonitorStack extends TerraformStack {
   public readonly failedRuns: FailedRunQueue;
   /** The monitor's own alarms. */
   public readonly alarms: FunctionAlarms;
+  /** The alert state. @default undefined when `alertState` is false */
+  public readonly alertState?: AlertStateTable;
+  /** The daily heartbeat. @default undefined without `heartbeatSchedule` */
+  public readonly heartbeat?: ScheduleRule;
 
   constructor(scope: Construct, props: MonitorStackProps) {
     const name = monitorStackName(props.environmentName);
@@ -60,9 +66,16 @@ export class MonitorStack extends TerraformStack {
     });
 
     const functionName = `iam-key-age-monitor-${props.environmentName}`;
+    if (settings.alertState ?? true) {
+      this.alertState = new AlertStateTable(this, "alert-state", { tableName: `${functionName}-alert-state` });
+    }
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,
-      environment: handlerEnvironment(props.environmentName, settings),
+      environment: {
+        ...handlerEnvironment(props.environmentName, settings),
+        ...(this.alertState ? { ALERT_STATE_TABLE: this.alertState.tableName } : {}),
+      },
+      alertStateTableArn: this.alertState?.tableArn,
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       logRetentionDays: settings.logRetentionDays,
@@ -75,6 +88,17 @@ export class MonitorStack extends TerraformStack {
       functionArn: this.keyAgeFunction.functionArn,
       scheduleExpression,
     });
+
+    if (settings.heartbeatSchedule !== undefined) {
+      this.heartbeat = new ScheduleRule(this, "heartbeat", {
+        ruleName: `${functionName}-heartbeat`,
+        functionName: this.keyAgeFunction.functionName,
+        functionArn: this.keyAgeFunction.functionArn,
+        scheduleExpression: settings.heartbeatSchedule,
+        description: `Daily all-clear of ${functionName}: posts when nothing else was posted`,
+        input: { kind: HEARTBEAT_EVENT_KIND },
+      });
+    }
 
     this.failedRuns = new FailedRunQueue(this, "failed-runs", {
       functionName: this.keyAgeFunction.functionName,
@@ -111,5 +135,6 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
   set("WATCH_USERS", settings.watchUsers?.join(","));
   set("MESSAGE_STYLE", settings.messageStyle);
   set("DRY_RUN", settings.dryRun === undefined ? undefined : String(settings.dryRun));
+  if (settings.alertState ?? true) set("REMIND_EVERY", settings.remindEvery);
   return variables;
 }

@@ -106,6 +106,12 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("s3NativeLocking", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alarmEmail", (v: string) => EMAIL.test(v), "an email address");
   optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("alertState", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("remindEvery", (v: string) => (durationMs(v) ?? 0) > 0, `a duration longer than zero: ${DURATION_FORMAT_HINT}`);
+  optional("heartbeatSchedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "cron(0 9 * * ? *)"');
+  if (env.remindEvery !== undefined && env.alertState === false) {
+    problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
+  }
   if (env.slackWebhookParameter === undefined && env.dryRun !== true) {
     problems.push(`${where}: field "slackWebhookParameter" is missing (required unless "dryRun" is true)`);
   }

@@ -1,4 +1,4 @@
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
@@ -74,7 +74,12 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
 
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: "iam-key-age-monitor-dev" }));
     expect(fn.Configuration).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"], Handler: "index.handler" });
-    expect(fn.Configuration?.Environment?.Variables).toMatchObject({ ENVIRONMENT_NAME: "dev" });
+    expect(fn.Configuration?.Environment?.Variables).toMatchObject({
+      ENVIRONMENT_NAME: "dev",
+      ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
+    });
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: "iam-key-age-monitor-dev-alert-state" }));
+    expect(table.Table?.KeySchema).toEqual([{ AttributeName: "accessKeyId", KeyType: "HASH" }]);
   });
 
   test("monitor-dev plans clean right after apply", async () => {

@@ -22,7 +22,8 @@ let logSpy: jest.SpyInstance;
 
 /** A fresh module registry is a fresh container; the SDK classes it loads are the ones to mock. */
 function freshContainer(env: Record<string, string>): Container {
-  process.env = { ...savedEnv, AWS_REGION: "eu-west-1", ...env };
+  // The IAM mock answers the per-user walk; the credential-report scan has its own tests.
+  process.env = { ...savedEnv, AWS_REGION: "eu-west-1", SCAN_STRATEGY: "api", ...env };
   let container: Container | undefined;
   jest.isolateModules(() => {
     const iamModule = require("@aws-sdk/client-iam") as typeof IamModule;

@@ -3,6 +3,7 @@ import type { ScanResult } from "../../handler/core/inventory";
 import type { SlackMessage } from "../../handler/core/slack-message";
 import { runMonitor, type LogEntry, type RunMonitorDeps } from "../../handler/run-monitor";
 import { DAY, NOW, activeKey, inventoryOf } from "./support/inventory-builders";
+import { embeddedMetrics } from "../../handler/core/run-metrics";
 
 const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";
 
@@ -39,7 +40,7 @@ describe("runMonitor", () => {
       outcome: "alerted",
       environment: "prod",
       accountId: "123456789012",
-      counts: { critical: 1, warning: 1, unused: 0, ok: 1, inactive: 0 },
+      counts: { critical: 1, warning: 1, unused: 0, exempt: 0, ok: 1, inactive: 0 },
       flaggedKeys: 2,
       listedKeys: 2,
       unlistedKeys: 0,
@@ -53,7 +54,17 @@ describe("runMonitor", () => {
       durationMs: 0,
     });
     expect(posted).toHaveLength(1);
-    expect(logs).toEqual([{ requestId: "req-1", level: "info", message: "key-age scan finished", ...summary }]);
+    expect(logs).toEqual([
+      {
+        requestId: "req-1",
+        level: "info",
+        message: "key-age scan finished",
+        ...summary,
+        ...embeddedMetrics(summary, "prod", NOW),
+      },
+    ]);
+    // The same line is a CloudWatch Embedded Metric Format record: graphs and alarms need no API call.
+    expect(logs[0]).toMatchObject({ Environment: "prod", CriticalKeys: 1, WarningKeys: 1, ApiCalls: 7 });
   });
 
   it("posts nothing when nothing is flagged", async () => {

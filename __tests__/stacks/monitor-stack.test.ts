@@ -85,6 +85,7 @@ describe("MonitorStack", () => {
           WARNING_AGE: "12m",
           CRITICAL_AGE: "25m",
           MESSAGE_STYLE: "original",
+          ALERT_STATE_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.[\w-]+\.name\}$/),
         },
       },
     });

@@ -20,6 +20,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   "iam:ListUsers",
   "iam:GenerateCredentialReport",
   "iam:GetCredentialReport",
+  "iam:GetAccountAuthorizationDetails",
   "cloudwatch:PutMetricData",
 ]);
 

@@ -1,14 +1,18 @@
 import type { AccessKeyInventory, AccessKeyRecord, AccessKeyState } from "./inventory";
+import { parseUserTags, userThresholds } from "./user-tags";
 
-/** A key's classification. `inactive` keys are listed, never alerted. */
-export type KeyStatus = "critical" | "warning" | "unused" | "ok" | "inactive";
+/**
+ * A key's classification. `inactive` keys are listed, never alerted; `exempt` keys would be
+ * critical, warning or unused but their user's `key-age:exempt-until` date has not come yet.
+ */
+export type KeyStatus = "critical" | "warning" | "unused" | "exempt" | "ok" | "inactive";
 
 /**
  * Statuses from most to least severe. Age beats disuse: a key past the rotation deadline
  * breaks policy whether or not it is used, while an unused key is a hygiene finding; a key that
  * is both old and unused is reported as old, so the count of keys to rotate is complete.
  */
-export const SEVERITY_ORDER: readonly KeyStatus[] = ["critical", "warning", "unused", "ok", "inactive"];
+export const SEVERITY_ORDER: readonly KeyStatus[] = ["critical", "warning", "unused", "exempt", "ok", "inactive"];
 
 /** Statuses that put a key in the Slack digest. */
 export const FLAGGED_STATUSES: readonly KeyStatus[] = ["critical", "warning", "unused"];
@@ -41,6 +45,14 @@ export interface KeyFinding {
   readonly lastUsedDate?: Date;
   /** The service of the last use. @default undefined */
   readonly lastUsedService?: string;
+  /** Slack mentions of the user's owners (`key-age:owner`). @default undefined: nobody to mention */
+  readonly owners?: readonly string[];
+  /** Malformed `key-age:*` tags of the user, as plain-text sentences. @default undefined: none */
+  readonly tagProblems?: readonly string[];
+  /** Per-user ages from tags, as written, when they replace the global ones. @default undefined */
+  readonly customLimits?: { readonly warningAge?: string; readonly criticalAge?: string };
+  /** For an `exempt` key: the `key-age:exempt-until` date. @default undefined */
+  readonly exemptUntil?: string;
 }
 
 /** Counts of keys per status. */
@@ -52,7 +64,7 @@ export interface Classification {
   readonly findings: readonly KeyFinding[];
   /** The findings that belong in the digest (critical, warning, unused), in the same order. */
   readonly flagged: readonly KeyFinding[];
-  /** Keys per status; sums to `findings.length`. */
+  /** Keys per status; sums to `findings.length` plus the inventory's report-only keys. */
   readonly counts: StatusCounts;
   /** Users in the inventory (with or without keys). */
   readonly usersScanned: number;
@@ -69,31 +81,49 @@ export function classifyKey(key: AccessKeyRecord, thresholds: Thresholds, now: D
   return "ok";
 }
 
-/** Classifies every key of the inventory at `now` (pure: the clock is an argument). */
+/**
+ * Classifies every key of the inventory at `now` (pure: the clock is an argument). Each user's
+ * `key-age:*` tags (see user-tags.ts) may replace the warning and critical ages, exempt the keys
+ * until a date, and name owners; a malformed tag is ignored and reported on the user's findings.
+ */
 export function classifyKeys(inventory: AccessKeyInventory, thresholds: Thresholds, now: Date): Classification {
   const findings: KeyFinding[] = [];
   for (const user of inventory.users) {
+    if (user.accessKeys.length === 0) continue;
+    const tags = parseUserTags(user.tags);
+    const limits = userThresholds(thresholds, tags);
+    const problems = limits.problem ? [...tags.problems, limits.problem] : tags.problems;
+    const exempt = tags.exemptUntil !== undefined && now.getTime() < tags.exemptUntil.getTime();
     for (const key of user.accessKeys) {
+      const status = classifyKey(key, limits.thresholds, now);
+      const exempted = exempt && FLAGGED_STATUSES.includes(status);
       findings.push({
         userName: user.userName,
         accessKeyId: key.accessKeyId,
         state: key.state,
-        status: classifyKey(key, thresholds, now),
+        status: exempted ? "exempt" : status,
         createDate: key.createDate,
         ageMs: now.getTime() - key.createDate.getTime(),
         ...(key.lastUsedDate ? { lastUsedDate: key.lastUsedDate } : {}),
         ...(key.lastUsedService ? { lastUsedService: key.lastUsedService } : {}),
+        ...(tags.owners ? { owners: tags.owners } : {}),
+        ...(problems.length > 0 ? { tagProblems: problems } : {}),
+        ...(limits.customLabels ? { customLimits: limits.customLabels } : {}),
+        ...(exempted && tags.exemptUntilLabel ? { exemptUntil: tags.exemptUntilLabel } : {}),
       });
     }
   }
   findings.sort(compareFindings);
-  const counts = { critical: 0, warning: 0, unused: 0, ok: 0, inactive: 0 };
+  const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
   for (const finding of findings) counts[finding.status] += 1;
+  // A credential-report scan proves these keys cannot be flagged, so the totals match a full scan's.
+  counts.ok += inventory.reportOnly?.activeKeys ?? 0;
+  counts.inactive += inventory.reportOnly?.inactiveKeys ?? 0;
   return {
     findings,
     flagged: findings.filter((finding) => FLAGGED_STATUSES.includes(finding.status)),
     counts,
-    usersScanned: inventory.users.length,
+    usersScanned: inventory.users.length + (inventory.reportOnly?.users ?? 0),
   };
 }
 

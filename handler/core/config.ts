@@ -1,6 +1,7 @@
 import type { Thresholds } from "./classify";
 import { parseDuration } from "./duration";
 import { maskWebhookUrl } from "./mask";
+import { SCAN_STRATEGIES, type ScanStrategy } from "./scan-strategy";
 
 /** How the digest words its lines. */
 export type MessageStyle = "digest" | "original";
@@ -26,6 +27,17 @@ export interface MonitorConfig {
   readonly dryRun: boolean;
   /** Line wording. @default "digest" */
   readonly messageStyle: MessageStyle;
+  /** How keys are found (`SCAN_STRATEGY`); `auto` picks the credential report when thresholds allow. @default "auto" */
+  readonly scanStrategy: ScanStrategy;
+  /** IAM requests in flight at once (`SCAN_CONCURRENCY`); IAM throttles per account, so keep it modest. @default 12 */
+  readonly scanConcurrency: number;
+  /**
+   * DynamoDB table of the alert state (`ALERT_STATE_TABLE`): announce changes, reminders and
+   * resolutions only. @default undefined: stateless, every run posts every flagged key
+   */
+  readonly alertStateTable?: string;
+  /** How often a key that stays bad is announced again (`REMIND_EVERY`). @default 24h */
+  readonly remindEvery: { readonly ms: number; readonly label: string };
 }
 
 /** Defaults of the environment contract. */
@@ -35,6 +47,9 @@ export const CONFIG_DEFAULTS = {
   UNUSED_AGE: "45d",
   DRY_RUN: "false",
   MESSAGE_STYLE: "digest",
+  SCAN_STRATEGY: "auto",
+  SCAN_CONCURRENCY: "12",
+  REMIND_EVERY: "24h",
 } as const;
 
 /** Thrown by {@link loadConfig}; lists every problem, one per line. */
@@ -50,7 +65,11 @@ export class ConfigError extends Error {
 }
 
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+// IAM's request quota is shared by the whole account: more than this would only buy throttling.
+const MIN_SCAN_CONCURRENCY = 1;
+const MAX_SCAN_CONCURRENCY = 64;
 const SSM_PARAMETER_NAME = /^(arn:[^\s]+|[a-zA-Z0-9_.\-/]{1,2048})$/;
+const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
  * Reads and validates the configuration from `env`. Every missing or invalid variable is collected
@@ -107,6 +126,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
 
   const webhook = webhookSource(read("SLACK_WEBHOOK_PARAMETER"), read("SLACK_WEBHOOK_URL"), dryRun, problems);
 
+  const scanStrategy = read("SCAN_STRATEGY") ?? CONFIG_DEFAULTS.SCAN_STRATEGY;
+  if (!SCAN_STRATEGIES.includes(scanStrategy as ScanStrategy)) {
+    problems.push(
+      `SCAN_STRATEGY=${JSON.stringify(env.SCAN_STRATEGY)}: expected ${SCAN_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}`,
+    );
+  }
+  const concurrencyRaw = read("SCAN_CONCURRENCY") ?? CONFIG_DEFAULTS.SCAN_CONCURRENCY;
+  const scanConcurrency = /^\d+$/.test(concurrencyRaw) ? Number(concurrencyRaw) : Number.NaN;
+  if (!(scanConcurrency >= MIN_SCAN_CONCURRENCY && scanConcurrency <= MAX_SCAN_CONCURRENCY)) {
+    problems.push(
+      `SCAN_CONCURRENCY=${JSON.stringify(env.SCAN_CONCURRENCY)}: expected a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
+    );
+  }
+
+  const alertStateTable = read("ALERT_STATE_TABLE");
+  if (alertStateTable !== undefined && !DYNAMODB_TABLE_NAME.test(alertStateTable)) {
+    problems.push(
+      `ALERT_STATE_TABLE=${JSON.stringify(env.ALERT_STATE_TABLE)}: not a DynamoDB table name (3-255 characters of letters, digits and _.-)`,
+    );
+  }
+  const remindEvery = duration("REMIND_EVERY");
+  if (remindEvery.ms === 0) {
+    problems.push(`REMIND_EVERY=${JSON.stringify(env.REMIND_EVERY)}: must be longer than zero`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   const environmentName = read("ENVIRONMENT_NAME");
   return {
@@ -117,6 +161,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     ...(environmentName ? { environmentName } : {}),
     dryRun,
     messageStyle: styleRaw as MessageStyle,
+    scanStrategy: scanStrategy as ScanStrategy,
+    scanConcurrency,
+    ...(alertStateTable ? { alertStateTable } : {}),
+    remindEvery,
   };
 }
 

@@ -21,12 +21,32 @@ export interface UserRecord {
   readonly userName: string;
   /** The user's access keys, in IAM's order. */
   readonly accessKeys: readonly AccessKeyRecord[];
+  /**
+   * The user's IAM tags, key to value (see user-tags.ts for the `key-age:*` ones).
+   * @default undefined: not fetched (e.g. the user has no active key), read as no tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Everything a scan strategy (API walk now, credential report later) hands to classification. */
 export interface AccessKeyInventory {
   /** Every scanned user, including users without keys. */
   readonly users: readonly UserRecord[];
+  /**
+   * Users and keys a credential-report scan saw only in the report and proved unable to be flagged:
+   * counted in the totals (as ok or inactive), never listed. @default undefined: every user is in `users`
+   */
+  readonly reportOnly?: ReportOnlyCounts;
+}
+
+/** Users and keys known only from the credential report (no key ids, no live lookup). */
+export interface ReportOnlyCounts {
+  /** Users not verified live. */
+  readonly users: number;
+  /** Their keys the report shows as active; none can be critical, warning or unused at scan time. */
+  readonly activeKeys: number;
+  /** Their keys the report shows as inactive. */
+  readonly inactiveKeys: number;
 }
 
 /** What a scan cost and what it could not see. */
@@ -37,6 +57,10 @@ export interface ScanStats {
   readonly skippedUsers: readonly string[];
   /** Names from `WATCH_USERS` that do not exist in the account. */
   readonly missingWatchedUsers: readonly string[];
+  /** The scan that ran: `api` (every user) or `credential-report` (report, then candidates). @default undefined: api */
+  readonly strategy?: "api" | "credential-report";
+  /** Users a credential-report scan read live. @default undefined: not a credential-report scan */
+  readonly candidateUsers?: number;
 }
 
 /** A scanner's result: the inventory plus its stats. */

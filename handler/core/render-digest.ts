@@ -1,3 +1,4 @@
+import type { Announcement, AnnouncementKind, ResolutionReason } from "./alert-transitions";
 import type { Classification, KeyFinding, KeyStatus, StatusCounts, Thresholds } from "./classify";
 import type { MessageStyle } from "./config";
 import { formatDuration } from "./duration";
@@ -29,6 +30,12 @@ export interface DigestInput {
   readonly style?: MessageStyle;
   /** The scan time shown in the footer. */
   readonly now: Date;
+  /**
+   * What the alert state says to announce. When set, the digest lists these (new, worse, reminder,
+   * resolved) instead of every flagged key, and renders nothing when there are none.
+   * @default undefined: stateless, every flagged key is listed
+   */
+  readonly announcements?: readonly Announcement[];
 }
 
 /** Layout budgets of {@link renderDigest}. */
@@ -49,12 +56,19 @@ export interface RenderedDigest {
   readonly listedKeys: number;
   /** Flagged keys only counted in the "… and N more" note; `listedKeys + unlistedKeys` is every flagged key. */
   readonly unlistedKeys: number;
+  /**
+   * How many flagged keys (or announcements) each message accounts for, listed or in its "… and N
+   * more" note, in order; it sums to `listedKeys + unlistedKeys`. Tells which announcements a
+   * partly delivered digest did deliver.
+   */
+  readonly entriesPerMessage: readonly number[];
 }
 
 const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
   critical: "Critical",
   warning: "Warning",
   unused: "Unused",
+  exempt: "Exempt",
   ok: "OK",
   inactive: "Inactive",
 };
@@ -63,64 +77,202 @@ const STATUS_EMOJI: Readonly<Record<KeyStatus, string>> = {
   critical: ":red_circle:",
   warning: ":large_orange_circle:",
   unused: ":zzz:",
+  exempt: ":mute:",
   ok: ":white_check_mark:",
   inactive: ":black_circle:",
 };
 
-// A user name is at most 64 characters, so real lines are far shorter; this only guards the budget.
-const MAX_LINE_CHARS = 500;
+// A user name is at most 64 characters and tag notes quote at most 40 characters of a value, so real
+// lines are far shorter; this only guards the budget (and never cuts a mention: those come first).
+const MAX_LINE_CHARS = 1000;
 const MAX_MISSING_USERS_LISTED = 50;
 
 /**
  * Renders one Block Kit digest for a run: a header with environment and account, counts by status,
  * one line per flagged key (most severe first) and a plain-text fallback, within Slack's limits.
- * When more keys are flagged than {@link RenderDigestOptions} allow, the rest are summarized in the
- * last message with their counts by status: no key is dropped silently. It renders nothing when no
- * key is flagged and no watched user is missing.
+ * With `announcements` (alert state) it lists those instead: new and worse keys, reminders and
+ * resolutions. Lines mention the key's owners and point out malformed `key-age:*` tags.
+ * When more entries exist than {@link RenderDigestOptions} allow, the rest are summarized in the
+ * last message with their counts: nothing is dropped silently. It renders nothing when there is
+ * nothing to list (stateless: no flagged key and no missing watched user; stateful: no announcement).
  */
 export function renderDigest(input: DigestInput, options: RenderDigestOptions = {}): RenderedDigest {
   const maxMessages = Math.max(1, options.maxMessages ?? 3);
   const maxKeysPerMessage = Math.max(1, options.maxKeysPerMessage ?? 100);
   const maxLinesPerSection = Math.max(1, options.maxLinesPerSection ?? 20);
-  const flagged = input.classification.flagged;
+  const entries = digestEntries(input);
   const missing = input.missingWatchedUsers ?? [];
-  if (flagged.length === 0 && missing.length === 0) return { messages: [], listedKeys: 0, unlistedKeys: 0 };
+  const empty = input.announcements ? entries.length === 0 : entries.length === 0 && missing.length === 0;
+  if (empty) return { messages: [], listedKeys: 0, unlistedKeys: 0, entriesPerMessage: [] };
 
   // The header is added once the number of messages is known; one block stays free for the overflow note.
   const blockBudget = SLACK_LIMITS.maxBlocks - 2;
   const bodies: SlackBlock[][] = [];
+  const perMessage: number[] = [];
+  const mentions: Set<string>[] = [];
   let next = 0;
-  for (let m = 0; m < maxMessages && (m === 0 || next < flagged.length); m += 1) {
+  for (let m = 0; m < maxMessages && (m === 0 || next < entries.length); m += 1) {
     const blocks: SlackBlock[] = m === 0 ? introBlocks(input) : [];
+    const mentioned = new Set<string>();
     let keysInMessage = 0;
     let lines: string[] = [];
     const flush = (): void => {
       if (lines.length > 0) blocks.push(section(lines.join("\n")));
       lines = [];
     };
-    while (next < flagged.length && keysInMessage < maxKeysPerMessage) {
-      const line = truncateText(renderLine(flagged[next], input), MAX_LINE_CHARS);
+    while (next < entries.length && keysInMessage < maxKeysPerMessage) {
+      const line = truncateText(entries[next].line, MAX_LINE_CHARS);
       const sectionFull =
         lines.length >= maxLinesPerSection ||
         [...lines, line].join("\n").length > SLACK_LIMITS.maxSectionTextChars;
       if (sectionFull) flush();
       if (lines.length === 0 && blocks.length >= blockBudget) break;
       lines.push(line);
+      for (const mention of entries[next].mentions) mentioned.add(mention);
       next += 1;
       keysInMessage += 1;
     }
     flush();
     bodies.push(blocks);
+    perMessage.push(keysInMessage);
+    mentions.push(mentioned);
   }
 
-  const unlisted = flagged.slice(next);
-  if (unlisted.length > 0) bodies[bodies.length - 1].push(overflowBlock(unlisted));
+  const unlisted = entries.slice(next);
+  if (unlisted.length > 0) {
+    bodies[bodies.length - 1].push(overflowBlock(unlisted, input.announcements !== undefined));
+    perMessage[perMessage.length - 1] += unlisted.length;
+  }
 
   const messages = bodies.map((body, index) => ({
-    text: fallbackText(input, index, bodies.length),
+    text: fallbackText(input, index, bodies.length, mentions[index]),
     blocks: [headerBlock(input, index, bodies.length), ...body],
   }));
-  return { messages, listedKeys: next, unlistedKeys: unlisted.length };
+  return { messages, listedKeys: next, unlistedKeys: unlisted.length, entriesPerMessage: perMessage };
+}
+
+/** Inputs of {@link renderHeartbeat}. */
+export type HeartbeatInput = Pick<
+  DigestInput,
+  "classification" | "accountId" | "environmentName" | "missingWatchedUsers" | "skippedUsers" | "now"
+>;
+
+/**
+ * Renders the short daily all-clear, "N keys checked, none need attention", so that a quiet channel
+ * is never ambiguous. When keys are still flagged (announced earlier and not due for a reminder) it
+ * says how many instead of claiming all clear.
+ */
+export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
+  const { counts, usersScanned, flagged } = input.classification;
+  // The counts include keys a credential-report scan only counted, so they are every key checked.
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const keys = `${total} ${total === 1 ? "key" : "keys"}`;
+  const users = `${usersScanned} ${usersScanned === 1 ? "user" : "users"}`;
+  const exempt = counts.exempt > 0 ? ` (${counts.exempt} exempt)` : "";
+  const status =
+    flagged.length === 0
+      ? `:white_check_mark: ${keys} of ${users} checked, none need attention${exempt}.`
+      : `:information_source: ${keys} of ${users} checked: ${flagged.length} still ${flagged.length === 1 ? "needs" : "need"} ` +
+        `attention (${counts.critical} critical, ${counts.warning} warning, ${counts.unused} unused), already announced${exempt}.`;
+  const missing = input.missingWatchedUsers ?? [];
+  const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
+  const title = flagged.length === 0 ? "IAM access keys · all clear · " : "IAM access keys · daily check · ";
+  const blocks: SlackBlock[] = [
+    {
+      type: "header",
+      text: { type: "plain_text", text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`, emoji: true },
+    },
+    section(status),
+    ...(missing.length > 0 ? [missingUsersBlock(missing)] : []),
+    { type: "context", elements: [{ type: "mrkdwn", text: `Daily check · scanned ${input.now.toISOString()}` }] },
+  ];
+  const whereText = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
+  const summary =
+    flagged.length === 0 ? `${keys} checked, none need attention` : `${keys} checked, ${flagged.length} still need attention`;
+  return {
+    text: truncateText(escapeMrkdwn(`IAM access keys in ${whereText}: ${summary}`), SLACK_LIMITS.maxSectionTextChars),
+    blocks,
+  };
+}
+
+/** One listed line of the digest, with what it counts as in the overflow note and whom it mentions. */
+interface DigestEntry {
+  readonly line: string;
+  readonly group: string;
+  readonly mentions: readonly string[];
+}
+
+function digestEntries(input: DigestInput): DigestEntry[] {
+  if (!input.announcements) {
+    return input.classification.flagged.map((finding) => ({
+      line: renderLine(finding, input) + lineNotes(finding),
+      group: finding.status,
+      mentions: finding.owners ?? [],
+    }));
+  }
+  return input.announcements.map((announcement) => ({
+    line: renderAnnouncement(announcement, input),
+    group: GROUP_LABEL[announcement.kind],
+    mentions: announcement.kind === "resolved" ? [] : (announcement.finding.owners ?? []),
+  }));
+}
+
+const GROUP_LABEL: Readonly<Record<AnnouncementKind, string>> = {
+  new: "new",
+  worse: "worse",
+  reminder: "reminders",
+  resolved: "resolved",
+};
+
+const RESOLUTION_TEXT: Readonly<Record<ResolutionReason, string>> = {
+  deleted: "key deleted or rotated",
+  deactivated: "key deactivated",
+  exempted: "exempted",
+  ok: "within its limits now",
+  unwatched: "user no longer watched",
+  cleared: "no longer needs attention",
+};
+
+/** Renders the line of one announcement (new, worse, reminder or resolved) in the given style. */
+export function renderAnnouncement(announcement: Announcement, input: Pick<DigestInput, "style" | "now">): string {
+  const original = (input.style ?? "digest") === "original";
+  if (announcement.kind === "resolved") {
+    const { previous, finding, reason } = announcement;
+    const user = escapeMrkdwn(previous.userName);
+    const key = maskAccessKeyId(previous.accessKeyId);
+    const why =
+      reason === "exempted" && finding?.exemptUntil
+        ? `exempt until ${escapeMrkdwn(finding.exemptUntil)}`
+        : RESOLUTION_TEXT[reason];
+    if (original) return `${user}'s key ${key} is no longer a problem: ${why}.`;
+    return [`:white_check_mark: *Resolved*`, `\`${user}\``, `\`${key}\``, `was ${previous.status}`, why].join(" · ");
+  }
+  const { finding, previous } = announcement;
+  const since = previous ? formatDuration(input.now.getTime() - previous.since.getTime()) : "";
+  if (original) {
+    const suffix = announcement.kind === "reminder" ? ` (reminder: open for ${since})` : "";
+    return renderLine(finding, input) + suffix + lineNotes(finding);
+  }
+  const what =
+    announcement.kind === "new"
+      ? "*new*"
+      : announcement.kind === "worse"
+        ? `*worse*, was ${previous?.status ?? "?"}`
+        : `reminder: open for ${since}`;
+  return `${renderLine(finding, input)} · ${what}${lineNotes(finding)}`;
+}
+
+/** Owner mentions, per-user limits and tag problems of a listed key; mentions first so a cut never splits one. */
+function lineNotes(finding: KeyFinding): string {
+  const notes: string[] = [];
+  if (finding.owners && finding.owners.length > 0) notes.push(finding.owners.join(" "));
+  if (finding.customLimits) {
+    const { warningAge, criticalAge } = finding.customLimits;
+    const limits = [warningAge ? `warning at ${warningAge}` : "", criticalAge ? `critical at ${criticalAge}` : ""];
+    notes.push(`user limits: ${limits.filter((text) => text !== "").join(", ")}`);
+  }
+  for (const problem of finding.tagProblems ?? []) notes.push(`:warning: ${escapeMrkdwn(problem)}`);
+  return notes.map((note) => ` · ${note}`).join("");
 }
 
 /** Renders the line for one flagged key in the given style (exported for the future CLI). */
@@ -196,22 +348,34 @@ function missingUsersBlock(missing: readonly string[]): SectionBlock {
 }
 
 function countsText(counts: StatusCounts): string {
+  // Exempt keys only exist where teams use the tag: the line stays as it was for everyone else.
   return (Object.keys(STATUS_LABEL) as KeyStatus[])
+    .filter((status) => status !== "exempt" || counts.exempt > 0)
     .map((status) => `*${STATUS_LABEL[status]}:* ${counts[status]}`)
     .join("   ");
 }
 
-function overflowBlock(unlisted: readonly KeyFinding[]): SectionBlock {
-  const byStatus = new Map<KeyStatus, number>();
-  for (const finding of unlisted) byStatus.set(finding.status, (byStatus.get(finding.status) ?? 0) + 1);
-  const breakdown = [...byStatus].map(([status, count]) => `${count} ${status}`).join(", ");
-  return section(`… and ${unlisted.length} more flagged ${unlisted.length === 1 ? "key" : "keys"} not listed (${breakdown}).`);
+function overflowBlock(unlisted: readonly DigestEntry[], announcements: boolean): SectionBlock {
+  const byGroup = new Map<string, number>();
+  for (const entry of unlisted) byGroup.set(entry.group, (byGroup.get(entry.group) ?? 0) + 1);
+  const breakdown = [...byGroup].map(([group, count]) => countText(count, group)).join(", ");
+  const noun = `${announcements ? "" : "flagged "}${unlisted.length === 1 ? "key" : "keys"}`;
+  return section(`… and ${unlisted.length} more ${noun} not listed (${breakdown}).`);
+}
+
+function countText(count: number, group: string): string {
+  return `${count} ${count === 1 && group === "reminders" ? "reminder" : group}`;
+}
+
+/** True when the digest only announces resolutions: its header must not say "need attention". */
+function onlyResolutions(input: DigestInput): boolean {
+  return input.announcements !== undefined && input.announcements.every((a) => a.kind === "resolved");
 }
 
 function headerBlock(input: DigestInput, index: number, total: number): SlackBlock {
   const part = total > 1 ? ` (${index + 1}/${total})` : "";
   const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
-  const prefix = "IAM access keys need attention · ";
+  const prefix = onlyResolutions(input) ? "IAM access key alerts resolved · " : "IAM access keys need attention · ";
   const room = SLACK_LIMITS.maxHeaderTextChars - prefix.length - part.length;
   return {
     type: "header",
@@ -219,17 +383,25 @@ function headerBlock(input: DigestInput, index: number, total: number): SlackBlo
   };
 }
 
-function fallbackText(input: DigestInput, index: number, total: number): string {
+function fallbackText(input: DigestInput, index: number, total: number, mentions: ReadonlySet<string>): string {
   const { counts } = input.classification;
   const where = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
   const missing = input.missingWatchedUsers?.length ?? 0;
   const parts = [`${counts.critical} critical`, `${counts.warning} warning`, `${counts.unused} unused`];
+  let title = "IAM access keys need attention";
+  if (input.announcements) {
+    const kinds = new Map<string, number>();
+    for (const a of input.announcements) kinds.set(GROUP_LABEL[a.kind], (kinds.get(GROUP_LABEL[a.kind]) ?? 0) + 1);
+    parts.unshift(...[...kinds].map(([group, count]) => countText(count, group)));
+    if (onlyResolutions(input)) title = "IAM access key alerts resolved";
+  }
   if (missing > 0) parts.push(`${missing} watched ${missing === 1 ? "user" : "users"} not found`);
   const part = total > 1 ? ` (message ${index + 1} of ${total})` : "";
-  return truncateText(
-    escapeMrkdwn(`IAM access keys need attention in ${where}: ${parts.join(", ")}${part}`),
-    SLACK_LIMITS.maxSectionTextChars,
-  );
+  // Mentions are Slack markup (validated IDs), so they go after the escaping; the notification shows them.
+  const who = mentions.size > 0 ? ` ${[...mentions].join(" ")}` : "";
+  const text = escapeMrkdwn(`${title} in ${where}: ${parts.join(", ")}${part}`);
+  if (text.length + who.length <= SLACK_LIMITS.maxSectionTextChars) return text + who;
+  return truncateText(text, SLACK_LIMITS.maxSectionTextChars);
 }
 
 function section(text: string): SectionBlock {

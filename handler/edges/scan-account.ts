@@ -1,9 +1,11 @@
 import {
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
+  ListUserTagsCommand,
   paginateListAccessKeys,
   paginateListUsers,
   type IAMClient,
+  type ListUserTagsCommandOutput,
 } from "@aws-sdk/client-iam";
 import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
@@ -16,6 +18,12 @@ export interface ScanAccountOptions {
   readonly watchUsers?: readonly string[];
   /** Users processed at once. IAM's request quota is account-wide, so keep this modest. @default 8 */
   readonly concurrency?: number;
+  /**
+   * Scan exactly these users, known to exist (the credential-report scan's candidates): no ListUsers or
+   * GetUser; one that vanished since is skipped like any user deleted mid-scan. Overrides `watchUsers`.
+   * @default undefined: list the users
+   */
+  readonly userNames?: readonly string[];
 }
 
 /** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
@@ -32,6 +40,7 @@ export const SCAN_IAM_ACTIONS = [
   "iam:GetUser",
   "iam:ListAccessKeys",
   "iam:GetAccessKeyLastUsed",
+  "iam:ListUserTags",
 ] as const;
 
 /**
@@ -47,7 +56,9 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
   const watchUsers = options.watchUsers ?? [];
 
   const userNames: string[] = [];
-  if (watchUsers.length === 0) {
+  if (options.userNames) {
+    userNames.push(...options.userNames);
+  } else if (watchUsers.length === 0) {
     try {
       for await (const page of paginateListUsers({ client: iam }, {})) {
         apiCalls += 1;
@@ -131,8 +142,37 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
         throw new ScanError(`GetAccessKeyLastUsed failed for user ${userName}`, { cause: error });
       }
     }
-    return { userName, accessKeys: withLastUse };
+    // Tags (owner, exemption, per-user ages) only matter for keys that can be alerted.
+    if (!withLastUse.some((key) => key.state === "Active")) return { userName, accessKeys: withLastUse };
+    return { userName, accessKeys: withLastUse, tags: await listUserTags(iam, userName, countCall) };
   }
+}
+
+/**
+ * Reads every page of a user's tags. `NoSuchEntity` propagates so the caller skips the user like any
+ * user deleted mid-scan; any other error fails the scan: a missed exemption is better than a missed
+ * owner or a wrongly silenced key, but neither is acceptable without the run failing.
+ */
+export async function listUserTags(
+  iam: IAMClient,
+  userName: string,
+  countCall: () => void = () => undefined,
+): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let marker: string | undefined;
+  do {
+    countCall();
+    let page: ListUserTagsCommandOutput | undefined;
+    try {
+      page = await iam.send(new ListUserTagsCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }));
+    } catch (error) {
+      if (isNoSuchEntity(error)) throw error;
+      throw new ScanError(`ListUserTags failed for user ${userName}`, { cause: error });
+    }
+    for (const tag of page?.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
+    marker = page?.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return tags;
 }
 
 /** True for IAM's `NoSuchEntity` error, whatever the SDK named it. */

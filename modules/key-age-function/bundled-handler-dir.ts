@@ -1,14 +1,51 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { bundleHandler } from "./bundle-handler";
 
 const BUNDLE_DIR = path.join(__dirname, "..", "..", "dist", "handler");
+// Beside the bundle directory, not in it: everything in BUNDLE_DIR goes into the Lambda zip.
+const INPUTS_FILE = path.join(BUNDLE_DIR, "..", "handler.inputs.json");
+const DIGEST_FILE = path.join(BUNDLE_DIR, "..", "handler.digest");
 let bundled: string | undefined;
 
-/** Bundles the handler once per process (every stack shares the bundle) and returns its directory. */
+/**
+ * Bundles the handler once per process (every stack shares the bundle) and returns its directory.
+ * esbuild takes about half of a synth, so a bundle whose inputs (and bundler settings) are unchanged
+ * since it was built is reused. Inputs are compared by content, not mtime: npm stamps installed
+ * files with a fixed date.
+ */
 export function bundledHandlerDir(): string {
   if (bundled === undefined) {
-    bundleHandler({ outdir: BUNDLE_DIR });
+    if (!bundleIsCurrent()) {
+      bundleHandler({ outdir: BUNDLE_DIR, inputsFile: INPUTS_FILE });
+      writeFileSync(DIGEST_FILE, inputsDigest() ?? "");
+    }
     bundled = BUNDLE_DIR;
   }
   return bundled;
+}
+
+function bundleIsCurrent(): boolean {
+  try {
+    if (!existsSync(path.join(BUNDLE_DIR, "index.js"))) return false;
+    const digest = inputsDigest();
+    return digest !== undefined && digest === readFileSync(DIGEST_FILE, "utf8");
+  } catch {
+    return false;
+  }
+}
+
+/** A digest of every bundled file and of the bundler's own settings; undefined if any is gone. */
+function inputsDigest(): string | undefined {
+  try {
+    const inputs = JSON.parse(readFileSync(INPUTS_FILE, "utf8")) as string[];
+    const hash = createHash("sha256");
+    for (const file of [...inputs, require.resolve("./bundle-handler")]) {
+      hash.update(file).update("\0").update(readFileSync(file)).update("\0");
+    }
+    return hash.digest("hex");
+  } catch {
+    return undefined;
+  }
 }

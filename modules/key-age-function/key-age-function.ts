@@ -29,6 +29,11 @@ export interface KeyAgeFunctionProps {
    * default `aws/ssm` key. @default no KMS access
    */
   readonly slackWebhookKmsKeyArn?: string;
+  /**
+   * ARN of the alert-state table (`ALERT_STATE_TABLE`). The function may scan it and put and delete
+   * items in exactly this table. @default no DynamoDB access
+   */
+  readonly alertStateTableArn?: string;
   /** Timeout in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /** Memory in MB. @default 256 */
@@ -101,8 +106,17 @@ export class KeyAgeFunction extends Construct {
         resources: ["*"],
       },
       {
+        // The credential-report scan (SCAN_STRATEGY). The report actions have no resource-level
+        // permissions: "*" is the only resource IAM accepts. GetAccountAuthorizationDetails (also "*"
+        // only) lists every user with their tags in a few pages; it can read all of the account's IAM
+        // (users, groups, roles and policies, with policy documents), though the scan asks only for users.
+        sid: "ReadCredentialReport",
+        actions: ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GetAccountAuthorizationDetails"],
+        resources: ["*"],
+      },
+      {
         sid: "ReadUserKeys",
-        actions: ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
+        actions: ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"],
         resources: [userArns],
       },
     ];
@@ -112,6 +126,13 @@ export class KeyAgeFunction extends Construct {
         sid: "ReadSlackWebhook",
         actions: ["ssm:GetParameter"],
         resources: [`arn:${partition}:ssm:${region}:${account}:parameter/${parameter}`],
+      });
+    }
+    if (props.alertStateTableArn !== undefined) {
+      statements.push({
+        sid: "ReadWriteAlertState",
+        actions: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        resources: [props.alertStateTableArn],
       });
     }
     if (props.slackWebhookKmsKeyArn !== undefined) {

@@ -20,6 +20,13 @@ export interface ScheduleRuleProps {
   readonly description?: string;
   /** Tags applied to the rule. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Constant JSON fields the function receives as its event instead of the scheduled event, e.g.
+   * `{ kind: "heartbeat" }`. The scheduled event's `id` and `time` are added (through an input
+   * transformer) so the function can still tell a redelivered event from a new one.
+   * @default undefined: the function receives the scheduled event itself
+   */
+  readonly input?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -42,6 +49,7 @@ export class ScheduleRule extends Construct {
     new CloudwatchEventTarget(this, "target", {
       rule: this.rule.name,
       arn: props.functionArn,
+      ...(props.input ? { inputTransformer: inputWithEventId(props.input) } : {}),
     });
 
     new LambdaPermission(this, "invoke-permission", {
@@ -52,4 +60,20 @@ export class ScheduleRule extends Construct {
       sourceArn: this.rule.arn,
     });
   }
+}
+
+/**
+ * An input transformer that delivers `input` plus the scheduled event's `id` and `time`. EventBridge
+ * fills the `<id>` and `<time>` placeholders with JSON strings, quotes included.
+ */
+export function inputWithEventId(input: Readonly<Record<string, string | number | boolean>>): {
+  inputPaths: Record<string, string>;
+  inputTemplate: string;
+} {
+  const { id: _id, time: _time, ...constant } = input;
+  const fields = Object.entries(constant).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+  return {
+    inputPaths: { id: "$.id", time: "$.time" },
+    inputTemplate: `{${[...fields, '"id":<id>', '"time":<time>'].join(",")}}`,
+  };
 }

@@ -30,6 +30,8 @@ export function motoServerAvailable(): boolean {
 export interface MotoServerOptions {
   /** Every IAM access key is created this many minutes in the past (see scripts/moto_server.py). @default 0 */
   readonly accessKeyAgeMinutes?: number;
+  /** Access keys of users whose name starts with a prefix are created that many minutes in the past. @default {} */
+  readonly accessKeyAgeMinutesByUserPrefix?: Readonly<Record<string, number>>;
 }
 
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
@@ -44,7 +46,11 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(PYTHON, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, MOTO_ACCESS_KEY_AGE_MINUTES: String(options.accessKeyAgeMinutes ?? 0) },
+    env: {
+      ...process.env,
+      MOTO_ACCESS_KEY_AGE_MINUTES: String(options.accessKeyAgeMinutes ?? 0),
+      MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX: JSON.stringify(options.accessKeyAgeMinutesByUserPrefix ?? {}),
+    },
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

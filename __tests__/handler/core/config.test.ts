@@ -23,6 +23,9 @@ describe("loadConfig", () => {
       watchUsers: [],
       dryRun: false,
       messageStyle: "digest",
+      remindEvery: { ms: DAY, label: "24h" },
+      scanStrategy: "auto",
+      scanConcurrency: 12,
     });
   });
 
@@ -100,5 +103,27 @@ describe("loadConfig", () => {
 
   it("allows a dry run without a webhook", () => {
     expect(loadConfig({ DRY_RUN: "true" }).dryRun).toBe(true);
+  });
+});
+
+describe("loadConfig: scan strategy and concurrency", () => {
+  const base = { DRY_RUN: "true" };
+
+  it("reads SCAN_STRATEGY and SCAN_CONCURRENCY", () => {
+    expect(loadConfig({ ...base, SCAN_STRATEGY: "credential-report", SCAN_CONCURRENCY: "16" })).toMatchObject({
+      scanStrategy: "credential-report",
+      scanConcurrency: 16,
+    });
+    expect(loadConfig({ ...base, SCAN_STRATEGY: "api", SCAN_CONCURRENCY: "1" })).toMatchObject({ scanStrategy: "api", scanConcurrency: 1 });
+  });
+
+  it.each([
+    [{ SCAN_STRATEGY: "report" }, 'SCAN_STRATEGY="report": expected "api", "credential-report", "auto"'],
+    [{ SCAN_CONCURRENCY: "0" }, 'SCAN_CONCURRENCY="0": expected a whole number from 1 to 64'],
+    [{ SCAN_CONCURRENCY: "65" }, 'SCAN_CONCURRENCY="65"'],
+    [{ SCAN_CONCURRENCY: "8.5" }, 'SCAN_CONCURRENCY="8.5"'],
+    [{ SCAN_CONCURRENCY: "ten" }, 'SCAN_CONCURRENCY="ten"'],
+  ])("rejects %p, naming the variable and quoting the value", (env, message) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });
 });

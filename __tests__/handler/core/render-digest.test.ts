@@ -25,7 +25,7 @@ function digestInput(flagged: number, extra: Partial<DigestInput> = {}): DigestI
 describe("renderDigest", () => {
   it("renders nothing when nothing is flagged", () => {
     const digest = renderDigest(digestInput(0));
-    expect(digest).toEqual({ messages: [], listedKeys: 0, unlistedKeys: 0 });
+    expect(digest).toEqual({ messages: [], listedKeys: 0, unlistedKeys: 0, entriesPerMessage: [] });
   });
 
   it.each([1, 49, 50, 51, 1_000])("keeps %d flagged keys within Slack's limits with exact counts", (flagged) => {

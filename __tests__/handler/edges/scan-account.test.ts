@@ -4,6 +4,7 @@ import {
   IAMClient,
   IAMServiceException,
   ListAccessKeysCommand,
+  ListUserTagsCommand,
   ListUsersCommand,
   NoSuchEntityException,
 } from "@aws-sdk/client-iam";
@@ -55,6 +56,13 @@ describe("scanAccount", () => {
       .resolves({ AccessKeyLastUsed: { LastUsedDate: USED, ServiceName: "s3", Region: "us-east-1" } })
       .on(GetAccessKeyLastUsedCommand, { AccessKeyId: "AKIABOB0000000000001" })
       .resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+    iamMock
+      .on(ListUserTagsCommand, { UserName: "alice" })
+      .resolves({ Tags: [{ Key: "key-age:owner", Value: "U012AB3CD" }], IsTruncated: true, Marker: "tags-2" })
+      .on(ListUserTagsCommand, { UserName: "alice", Marker: "tags-2" })
+      .resolves({ Tags: [{ Key: "team", Value: "platform" }] })
+      .on(ListUserTagsCommand, { UserName: "bob" })
+      .resolves({ Tags: [] });
 
     const result = await scanAccount({ iam: new IAMClient({}) });
 
@@ -65,12 +73,19 @@ describe("scanAccount", () => {
           { accessKeyId: "AKIAALICE00000000001", state: "Active", createDate: CREATED, lastUsedDate: USED, lastUsedService: "s3" },
           { accessKeyId: "AKIAALICE00000000002", state: "Inactive", createDate: CREATED },
         ],
+        tags: { "key-age:owner": "U012AB3CD", team: "platform" },
       },
-      { userName: "bob", accessKeys: [{ accessKeyId: "AKIABOB0000000000001", state: "Active", createDate: CREATED }] },
+      {
+        userName: "bob",
+        accessKeys: [{ accessKeyId: "AKIABOB0000000000001", state: "Active", createDate: CREATED }],
+        tags: {},
+      },
       { userName: "carol", accessKeys: [] },
     ]);
-    // 2 ListUsers pages + 4 ListAccessKeys pages + 2 GetAccessKeyLastUsed (the inactive key is not looked up).
-    expect(result.stats).toEqual({ apiCalls: 8, skippedUsers: [], missingWatchedUsers: [] });
+    // 2 ListUsers pages + 4 ListAccessKeys pages + 2 GetAccessKeyLastUsed (the inactive key is not looked up)
+    // + 3 ListUserTags pages (carol has no active key, so her tags cannot matter).
+    expect(result.stats).toEqual({ apiCalls: 11, skippedUsers: [], missingWatchedUsers: [] });
+    expect(iamMock.commandCalls(ListUserTagsCommand).map((call) => call.args[0].input.UserName).sort()).toEqual(["alice", "alice", "bob"]);
     expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(2);
     expect(iamMock.commandCalls(GetAccessKeyLastUsedCommand)).toHaveLength(2);
   });
@@ -111,6 +126,23 @@ describe("scanAccount", () => {
     await expect(scan).rejects.toThrow(new RegExp(`^${action} failed.*: Throttling: Rate exceeded$`));
   });
 
+  it("skips a user deleted before its tags were read, and fails the scan when ListUserTags is denied", async () => {
+    iamMock.on(ListUsersCommand).resolves({ Users: [{ UserName: "alice" } as never, { UserName: "ghost" } as never] });
+    stubKeys("alice", [{ id: "AKIAALICE00000000001" }]);
+    stubKeys("ghost", [{ id: "AKIAGHOST00000000001" }]);
+    iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+    iamMock.on(ListUserTagsCommand, { UserName: "alice" }).resolves({ Tags: [{ Key: "key-age:warning-age", Value: "365d" }] });
+    iamMock.on(ListUserTagsCommand, { UserName: "ghost" }).rejects(noSuchEntity("gone"));
+    const result = await scanAccount({ iam: new IAMClient({}) });
+    expect(result.inventory.users).toEqual([expect.objectContaining({ userName: "alice", tags: { "key-age:warning-age": "365d" } })]);
+    expect(result.stats.skippedUsers).toEqual(["ghost"]);
+
+    iamMock.on(ListUserTagsCommand, { UserName: "ghost" }).rejects(
+      new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "not authorized", $metadata: {} }),
+    );
+    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow("ListUserTags failed for user ghost: AccessDenied: not authorized");
+  });
+
   it("fails the scan on access denied instead of reporting a partial inventory", async () => {
     iamMock.on(ListUsersCommand).resolves({ Users: [{ UserName: "alice" } as never, { UserName: "bob" } as never] });
     stubKeys("alice", []);
@@ -131,7 +163,8 @@ describe("scanAccount", () => {
     expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(0);
     expect(iamMock.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName)).toEqual(["Demogorgon"]);
     expect(result.inventory.users.map((user) => user.userName)).toEqual(["Demogorgon"]);
-    expect(result.stats).toEqual({ apiCalls: 4, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
+    // 2 GetUser + 1 ListAccessKeys + 1 GetAccessKeyLastUsed + 1 ListUserTags
+    expect(result.stats).toEqual({ apiCalls: 5, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
   });
 
   it("keeps at most `concurrency` users in flight", async () => {
@@ -151,6 +184,12 @@ describe("scanAccount", () => {
   });
 
   it("documents the IAM actions it needs", () => {
-    expect(SCAN_IAM_ACTIONS).toEqual(["iam:ListUsers", "iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"]);
+    expect(SCAN_IAM_ACTIONS).toEqual([
+      "iam:ListUsers",
+      "iam:GetUser",
+      "iam:ListAccessKeys",
+      "iam:GetAccessKeyLastUsed",
+      "iam:ListUserTags",
+    ]);
   });
 });

@@ -82,5 +82,6 @@ it("retries throttled IAM calls and still reports every key", async () => {
   expect(actions.filter((action) => action === "ListAccessKeys:throttled")).toHaveLength(THROTTLED_CALLS);
   expect(actions.filter((action) => action === "ListAccessKeys")).toHaveLength(4);
   // The summary counts requests the handler made, not the SDK's retries of them.
-  expect(summary.apiCalls).toBe(1 + 4 + 4);
+  // 1 ListUsers + 4 ListAccessKeys + 4 GetAccessKeyLastUsed + 4 ListUserTags
+  expect(summary.apiCalls).toBe(1 + 4 + 4 + 4);
 });

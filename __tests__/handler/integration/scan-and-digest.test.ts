@@ -31,7 +31,8 @@ beforeAll(async () => {
   const ssm = new SSMClient(motoClientConfig(moto));
   await ssm.send(new PutParameterCommand({ Name: PARAMETER, Type: "SecureString", Value: slack.webhookUrl }));
   ssm.destroy();
-  env = { ...moto.awsEnv, SLACK_WEBHOOK_PARAMETER: PARAMETER, ENVIRONMENT_NAME: "integration" };
+  // The per-user API walk: its call count is asserted, and a clock run ahead makes any credential report look stale.
+  env = { ...moto.awsEnv, SLACK_WEBHOOK_PARAMETER: PARAMETER, ENVIRONMENT_NAME: "integration", SCAN_STRATEGY: "api" };
 });
 
 afterAll(async () => {
@@ -65,8 +66,8 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
     flaggedKeys: 160,
     usersScanned: 160,
     skippedUsers: [],
-    // 1 ListUsers (moto answers in one page) + 160 ListAccessKeys + 160 GetAccessKeyLastUsed
-    apiCalls: 321,
+    // 1 ListUsers (moto answers in one page) + 160 ListAccessKeys + 160 GetAccessKeyLastUsed + 160 ListUserTags
+    apiCalls: 481,
     messagesPosted: 2,
   });
   expect(slack.posts).toHaveLength(2);
@@ -87,10 +88,10 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
 
 it("marks old keys critical and long-idle keys unused", async () => {
   const critical = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 90 * DAY });
-  expect(expectSuccess(critical.outcomes[0]).counts).toEqual({ critical: 160, warning: 0, unused: 0, ok: 0, inactive: 1 });
+  expect(expectSuccess(critical.outcomes[0]).counts).toEqual({ critical: 160, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 1 });
 
   const idle = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 46 * DAY });
-  expect(expectSuccess(idle.outcomes[0]).counts).toEqual({ critical: 0, warning: 0, unused: 160, ok: 0, inactive: 1 });
+  expect(expectSuccess(idle.outcomes[0]).counts).toEqual({ critical: 0, warning: 0, unused: 160, exempt: 0, ok: 0, inactive: 1 });
   expect(slack.posts.map((post) => post.payload.text)).toContain(
     "IAM access keys need attention in integration (123456789012): 160 critical, 0 warning, 0 unused (message 1 of 2)",
   );

@@ -79,15 +79,44 @@ describe("KeyAgeFunction", () => {
     const { statements } = synth();
     const actions = statements.flatMap((s) => s.actions).sort();
     expect(actions).toEqual(
-      ["iam:GetAccessKeyLastUsed", "iam:GetUser", "iam:ListAccessKeys", "iam:ListUsers", "logs:CreateLogStream", "logs:PutLogEvents"].sort(),
+      [
+        "iam:GenerateCredentialReport",
+        "iam:GetAccessKeyLastUsed",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetCredentialReport",
+        "iam:GetUser",
+        "iam:ListAccessKeys",
+        "iam:ListUserTags",
+        "iam:ListUsers",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ].sort(),
     );
     const userScoped = statements.find((s) => s.actions.includes("iam:ListAccessKeys"));
+    expect(userScoped?.actions).toContain("iam:ListUserTags");
     expect(userScoped?.resources).toHaveLength(1);
     expect(userScoped?.resources[0]).toMatch(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:iam::\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:user\/\*$/);
     const wildcard = statements.filter((s) => s.resources.includes("*")).flatMap((s) => s.actions);
-    expect(wildcard).toEqual(["iam:ListUsers"]);
+    // None of these has resource-level permissions in IAM.
+    expect(wildcard.sort()).toEqual(
+      ["iam:GenerateCredentialReport", "iam:GetAccountAuthorizationDetails", "iam:GetCredentialReport", "iam:ListUsers"].sort(),
+    );
     const logs = statements.find((s) => s.sid === "WriteOwnLogs");
     expect(logs?.resources[0]).toMatch(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}:\*$/);
+  });
+
+  test("without an alert-state table there is no DynamoDB access", () => {
+    const { statements } = synth();
+    expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
+  });
+
+  test("with an alert-state table it may scan, put and delete items of exactly that table", () => {
+    const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/key-age-alert-state";
+    const { statements } = synth({ alertStateTableArn: tableArn });
+    const dynamodb = statements.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
+    expect(dynamodb).toHaveLength(1);
+    expect(dynamodb[0].actions.sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan"]);
+    expect(dynamodb[0].resources).toEqual([tableArn]);
   });
 
   test("without a webhook parameter there is no SSM or KMS access", () => {

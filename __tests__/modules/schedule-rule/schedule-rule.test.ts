@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { ScheduleRule, ScheduleRuleProps } from "../../../modules/schedule-rule/schedule-rule";
+import { ScheduleRule, ScheduleRuleProps, inputWithEventId } from "../../../modules/schedule-rule/schedule-rule";
 
 const FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:key-age";
 
@@ -28,6 +28,24 @@ describe("ScheduleRule", () => {
 
   test("targets the function it was given", () => {
     expect(synth()).toHaveResourceWithProperties(CloudwatchEventTarget, { arn: FUNCTION_ARN });
+    const target = Object.values(JSON.parse(synth()).resource.aws_cloudwatch_event_target)[0] as Record<string, unknown>;
+    expect(target.input_transformer).toBeUndefined();
+  });
+
+  test("delivers a constant input plus the scheduled event's id and time", () => {
+    expect(synth({ input: { kind: "heartbeat" } })).toHaveResourceWithProperties(CloudwatchEventTarget, {
+      input_transformer: {
+        input_paths: { id: "$.id", time: "$.time" },
+        input_template: '{"kind":"heartbeat","id":<id>,"time":<time>}',
+      },
+    });
+    // What EventBridge makes of it (placeholders become JSON strings) is what the handler parses.
+    const template = inputWithEventId({ kind: "heartbeat" }).inputTemplate;
+    expect(JSON.parse(template.replace("<id>", '"e-1"').replace("<time>", '"2025-06-01T09:00:00Z"'))).toEqual({
+      kind: "heartbeat",
+      id: "e-1",
+      time: "2025-06-01T09:00:00Z",
+    });
   });
 
   test("lets only this rule invoke the function", () => {

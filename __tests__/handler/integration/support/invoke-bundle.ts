@@ -35,13 +35,25 @@ export function buildBundle(): { bundlePath: string; cleanup(): void } {
 export async function runContainer(
   bundlePath: string,
   env: Readonly<Record<string, string>>,
-  options: { readonly invocations?: number; readonly clockOffsetMs?: number } = {},
+  options: {
+    readonly invocations?: number;
+    readonly clockOffsetMs?: number;
+    /** The event of each invocation. @default a scheduled event with id `event-<n>` */
+    readonly events?: readonly Record<string, unknown>[];
+  } = {},
 ): Promise<ContainerRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "key-age-run-"));
   try {
     const planPath = path.join(dir, "plan.json");
     const resultPath = path.join(dir, "result.json");
-    writeFileSync(planPath, JSON.stringify({ invocations: options.invocations ?? 1, clockOffsetMs: options.clockOffsetMs ?? 0 }));
+    writeFileSync(
+      planPath,
+      JSON.stringify({
+        invocations: options.invocations ?? options.events?.length ?? 1,
+        clockOffsetMs: options.clockOffsetMs ?? 0,
+        ...(options.events ? { events: options.events } : {}),
+      }),
+    );
     const child = spawn(process.execPath, [path.join(__dirname, "lambda-runtime.cjs"), bundlePath, planPath, resultPath], {
       env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -44,7 +44,8 @@ async function main() {
       logStreamName: "test",
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
-    const event = {
+    // The plan may give the events (a heartbeat input, or ids that differ between containers).
+    const event = (plan.events && plan.events[i]) || {
       version: "0",
       id: `event-${i + 1}`,
       "detail-type": "Scheduled Event",

@@ -1,0 +1,74 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import type { AlertRecord } from "../../../handler/core/alert-transitions";
+import { AlertStateError, createAlertStateStore, fromItem, toItem } from "../../../handler/edges/alert-state-store";
+
+const documentMock = mockClient(DynamoDBDocumentClient);
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+const RECORD: AlertRecord = {
+  accessKeyId: "AKIAALICE00000000001",
+  userName: "alice",
+  status: "critical",
+  announcedAt: new Date("2025-06-01T12:00:00.000Z"),
+  since: new Date("2025-05-30T12:00:00.000Z"),
+  eventId: "event-1",
+  expiresAt: new Date("2025-07-01T12:00:00.000Z"),
+};
+
+beforeEach(() => documentMock.reset());
+
+describe("alert-state items", () => {
+  it("round-trip a record, with the TTL in epoch seconds", () => {
+    const item = toItem(RECORD);
+    expect(item).toEqual({
+      accessKeyId: "AKIAALICE00000000001",
+      userName: "alice",
+      status: "critical",
+      announcedAt: "2025-06-01T12:00:00.000Z",
+      since: "2025-05-30T12:00:00.000Z",
+      eventId: "event-1",
+      expiresAt: 1751371200,
+    });
+    expect(fromItem(item)).toEqual(RECORD);
+  });
+
+  it("ignores items that do not parse", () => {
+    expect(fromItem({ ...toItem(RECORD), status: "resolved" })).toBeUndefined();
+    expect(fromItem({ ...toItem(RECORD), announcedAt: "yesterday" })).toBeUndefined();
+    expect(fromItem({ accessKeyId: "x" })).toBeUndefined();
+  });
+});
+
+describe("createAlertStateStore", () => {
+  it("reads every page with a consistent scan", async () => {
+    documentMock
+      .on(ScanCommand)
+      .resolves({ Items: [toItem(RECORD), { garbage: true }], LastEvaluatedKey: { accessKeyId: "k" } })
+      .on(ScanCommand, { ExclusiveStartKey: { accessKeyId: "k" } })
+      .resolves({ Items: [toItem({ ...RECORD, accessKeyId: "AKIABOB0000000000001" })] });
+    const records = await createAlertStateStore({ client, tableName: "state" }).load();
+    expect(records.map((r) => r.accessKeyId)).toEqual(["AKIAALICE00000000001", "AKIABOB0000000000001"]);
+    expect(documentMock.commandCalls(ScanCommand)[0].args[0].input).toMatchObject({ TableName: "state", ConsistentRead: true });
+  });
+
+  it("puts and deletes items", async () => {
+    documentMock.on(PutCommand).resolves({}).on(DeleteCommand).resolves({});
+    await createAlertStateStore({ client, tableName: "state" }).apply([
+      { type: "put", record: RECORD },
+      { type: "delete", accessKeyId: "AKIAGONE000000000001" },
+    ]);
+    expect(documentMock.commandCalls(PutCommand)[0].args[0].input).toEqual({ TableName: "state", Item: toItem(RECORD) });
+    expect(documentMock.commandCalls(DeleteCommand)[0].args[0].input).toEqual({
+      TableName: "state",
+      Key: { accessKeyId: "AKIAGONE000000000001" },
+    });
+  });
+
+  it("fails with the table's name when DynamoDB refuses", async () => {
+    documentMock.on(ScanCommand).rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
+    const load = createAlertStateStore({ client, tableName: "state" }).load();
+    await expect(load).rejects.toBeInstanceOf(AlertStateError);
+    await expect(load).rejects.toThrow("Could not read the alert state from DynamoDB table state: AccessDeniedException: not authorized");
+  });
+});

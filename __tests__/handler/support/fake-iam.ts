@@ -1,0 +1,142 @@
+import {
+  GenerateCredentialReportCommand,
+  GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetCredentialReportCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListUsersCommand,
+  ListUserTagsCommand,
+  NoSuchEntityException,
+} from "@aws-sdk/client-iam";
+import { mockClient } from "aws-sdk-client-mock";
+
+/** One key of the fake account. */
+export interface FakeKey {
+  id: string;
+  created: Date;
+  active: boolean;
+  lastUsed?: Date;
+}
+
+/** One user of the fake account. */
+export interface FakeUser {
+  name: string;
+  tags: Record<string, string>;
+  keys: FakeKey[];
+}
+
+/** An IAM account held in memory: what the IAM mock answers from. */
+export interface FakeAccount {
+  users: FakeUser[];
+  /** The credential report IAM would hand out, and when it was generated. */
+  report?: { csv: string; generatedAt: Date };
+}
+
+const PAGE = 7; // small pages, so every paginator turns pages
+
+function page<T>(items: readonly T[], marker: string | undefined): { items: T[]; next?: string } {
+  const start = marker ? Number(marker) : 0;
+  const end = start + PAGE;
+  return { items: items.slice(start, end), ...(end < items.length ? { next: String(end) } : {}) };
+}
+
+const noSuchEntity = (what: string) => new NoSuchEntityException({ message: `${what} cannot be found`, $metadata: {} });
+
+/** Points every IAMClient at `account` (through aws-sdk-client-mock); `calls` counts requests by command. */
+export function mockIamAccount(account: FakeAccount): { calls: Map<string, number>; restore(): void } {
+  const mock = mockClient(IAMClient);
+  const calls = new Map<string, number>();
+  const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
+  const user = (name: string | undefined) => {
+    const found = account.users.find((u) => u.name === name);
+    if (!found) throw noSuchEntity(`user ${name}`);
+    return found;
+  };
+  mock.on(ListUsersCommand).callsFake((input: { Marker?: string }) => {
+    count("ListUsers");
+    const { items, next } = page(account.users, input.Marker);
+    return { Users: items.map((u) => ({ UserName: u.name })), IsTruncated: next !== undefined, ...(next ? { Marker: next } : {}) };
+  });
+  mock.on(GetUserCommand).callsFake((input: { UserName?: string }) => {
+    count("GetUser");
+    return { User: { UserName: user(input.UserName).name } };
+  });
+  mock.on(ListAccessKeysCommand).callsFake((input: { UserName?: string; Marker?: string }) => {
+    count("ListAccessKeys");
+    const { items, next } = page(user(input.UserName).keys, input.Marker);
+    return {
+      AccessKeyMetadata: items.map((k) => ({ AccessKeyId: k.id, CreateDate: k.created, Status: k.active ? "Active" : "Inactive" })),
+      IsTruncated: next !== undefined,
+      ...(next ? { Marker: next } : {}),
+    };
+  });
+  mock.on(GetAccessKeyLastUsedCommand).callsFake((input: { AccessKeyId?: string }) => {
+    count("GetAccessKeyLastUsed");
+    const key = account.users.flatMap((u) => u.keys).find((k) => k.id === input.AccessKeyId);
+    if (!key) throw noSuchEntity(`key ${input.AccessKeyId}`);
+    return { AccessKeyLastUsed: key.lastUsed ? { LastUsedDate: key.lastUsed, ServiceName: "s3" } : { ServiceName: "N/A" } };
+  });
+  mock.on(ListUserTagsCommand).callsFake((input: { UserName?: string }) => {
+    count("ListUserTags");
+    return { Tags: Object.entries(user(input.UserName).tags).map(([Key, Value]) => ({ Key, Value })), IsTruncated: false };
+  });
+  mock.on(GetAccountAuthorizationDetailsCommand).callsFake((input: { Marker?: string }) => {
+    count("GetAccountAuthorizationDetails");
+    const { items, next } = page(account.users, input.Marker);
+    return {
+      UserDetailList: items.map((u) => ({ UserName: u.name, Tags: Object.entries(u.tags).map(([Key, Value]) => ({ Key, Value })) })),
+      IsTruncated: next !== undefined,
+      ...(next ? { Marker: next } : {}),
+    };
+  });
+  mock.on(GenerateCredentialReportCommand).callsFake(() => {
+    count("GenerateCredentialReport");
+    return { State: "COMPLETE" };
+  });
+  mock.on(GetCredentialReportCommand).callsFake(() => {
+    count("GetCredentialReport");
+    if (!account.report) throw Object.assign(new Error("no report"), { name: "CredentialReportNotPresentException" });
+    return {
+      Content: new TextEncoder().encode(account.report.csv),
+      GeneratedTime: account.report.generatedAt,
+      ReportFormat: "text/csv",
+    };
+  });
+  return { calls, restore: () => mock.restore() };
+}
+
+const REPORT_HEADER =
+  "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation," +
+  "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region," +
+  "access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date," +
+  "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
+
+/** The credential report AWS would generate for `users` (a snapshot), root row included, CRLF-free. */
+export function credentialReportCsv(users: readonly FakeUser[]): string {
+  const lines = [
+    REPORT_HEADER,
+    "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2024-01-01T00:00:00+00:00," +
+      "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+  ];
+  for (const user of users) {
+    const slots = [0, 1].map((i) => {
+      const key = user.keys[i];
+      if (!key) return ["false", "N/A", "N/A", "N/A", "N/A"];
+      return [
+        String(key.active),
+        iso(key.created),
+        key.lastUsed ? iso(key.lastUsed) : "N/A",
+        key.lastUsed ? "us-east-1" : "N/A",
+        key.lastUsed ? "s3" : "N/A",
+      ];
+    });
+    const fields = [user.name, `arn:aws:iam::123456789012:user/${user.name}`, "2020-01-01T00:00:00+00:00", "false", "N/A",
+      "N/A", "N/A", "false", ...slots[0], ...slots[1], "false", "N/A", "false", "N/A"];
+    lines.push(fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field)).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,35 @@
+import { Testing } from "cdktf";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { AlertStateTable, AlertStateTableProps } from "../../../modules/alert-state-table/alert-state-table";
+import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../../handler/edges/alert-state-store";
+
+function synth(props: Partial<AlertStateTableProps> = {}): string {
+  return Testing.synthScope((scope) => {
+    new AlertStateTable(scope, "alert-state", { tableName: "key-age-alert-state", ...props });
+  });
+}
+
+describe("AlertStateTable", () => {
+  test("is on demand, encrypted, recoverable, and expires records through a TTL", () => {
+    expect(synth()).toHaveResourceWithProperties(DynamodbTable, {
+      name: "key-age-alert-state",
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "accessKeyId",
+      attribute: [{ name: "accessKeyId", type: "S" }],
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      ttl: { attribute_name: "expiresAt", enabled: true },
+    });
+  });
+
+  test("uses the key and TTL attribute the handler's store writes", () => {
+    expect(ALERT_STATE_HASH_KEY).toBe("accessKeyId");
+    expect(ALERT_STATE_TTL_ATTRIBUTE).toBe("expiresAt");
+  });
+
+  test("point-in-time recovery can be switched off", () => {
+    expect(synth({ pointInTimeRecovery: false })).toHaveResourceWithProperties(DynamodbTable, {
+      point_in_time_recovery: { enabled: false },
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import { Testing, TerraformStack } from "cdktf";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { config } from "../../environments";
+import { buildApp } from "../../main";
+import { EnvironmentSettings, ProjectConfig } from "../../stacks/environment-config";
+import { ConfigError, validateConfig } from "../../stacks/validate-config";
+
+function withDev(settings: Partial<EnvironmentSettings> | Record<string, unknown>): ProjectConfig {
+  return { ...config, environments: { dev: { ...config.environments.dev, ...settings } as EnvironmentSettings } };
+}
+
+function synthDev(settings: Partial<EnvironmentSettings> = {}) {
+  const app = buildApp(withDev(settings), Testing.app());
+  const json = Testing.synth(app.node.findChild("monitor-dev") as TerraformStack);
+  return { json, parsed: JSON.parse(json) };
+}
+
+function problems(projectConfig: ProjectConfig): readonly string[] {
+  try {
+    validateConfig(projectConfig);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("MonitorStack alert state and heartbeat", () => {
+  test("creates the alert-state table by default and hands it to the function, which may use only that table", () => {
+    const { json, parsed } = synthDev({ remindEvery: "12h" });
+    expect(json).toHaveResourceWithProperties(DynamodbTable, {
+      name: "iam-key-age-monitor-dev-alert-state",
+      billing_mode: "PAY_PER_REQUEST",
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+    });
+    const tableId = Object.keys(parsed.resource.aws_dynamodb_table)[0];
+    const fn = Object.values(parsed.resource.aws_lambda_function)[0] as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables).toMatchObject({ ALERT_STATE_TABLE: `\${aws_dynamodb_table.${tableId}.name}`, REMIND_EVERY: "12h" });
+    const statements = Object.values(parsed.data.aws_iam_policy_document as Record<string, { statement: { sid?: string; actions: string[]; resources: string[] }[] }>)
+      .flatMap((doc) => doc.statement)
+      .filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
+    expect(statements).toEqual([
+      expect.objectContaining({ sid: "ReadWriteAlertState", resources: [`\${aws_dynamodb_table.${tableId}.arn}`] }),
+    ]);
+  });
+
+  test("alertState: false keeps the stateless behaviour: no table, no variable, no DynamoDB access", () => {
+    const { parsed } = synthDev({ alertState: false });
+    expect(parsed.resource.aws_dynamodb_table).toBeUndefined();
+    const fn = Object.values(parsed.resource.aws_lambda_function)[0] as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.ALERT_STATE_TABLE).toBeUndefined();
+    expect(JSON.stringify(parsed.data.aws_iam_policy_document)).not.toContain("dynamodb:");
+  });
+
+  test("adds a daily heartbeat rule that sends the heartbeat input with the event id", () => {
+    const { json, parsed } = synthDev({ heartbeatSchedule: "cron(0 9 * * ? *)" });
+    expect(json).toHaveResourceWithProperties(CloudwatchEventRule, {
+      name: "iam-key-age-monitor-dev-heartbeat",
+      schedule_expression: "cron(0 9 * * ? *)",
+    });
+    expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, {
+      input_transformer: { input_paths: { id: "$.id", time: "$.time" }, input_template: '{"kind":"heartbeat","id":<id>,"time":<time>}' },
+    });
+    expect(Object.keys(parsed.resource.aws_lambda_permission)).toHaveLength(2);
+    const none = synthDev({ heartbeatSchedule: undefined }).parsed;
+    expect(Object.keys(none.resource.aws_cloudwatch_event_rule)).toHaveLength(1);
+  });
+});
+
+describe("validateConfig: alert state and heartbeat", () => {
+  test.each([
+    ["alertState", "yes"],
+    ["remindEvery", "daily"],
+    ["remindEvery", "0h"],
+    ["heartbeatSchedule", "at 9"],
+  ])("names the environment, the field %s and the bad value %j", (field, value) => {
+    const found = problems(withDev({ [field]: value }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`environment "dev": field "${field}" has invalid value ${JSON.stringify(value)}`);
+  });
+
+  test("a reminder interval without alert state is pointed out", () => {
+    expect(problems(withDev({ alertState: false, remindEvery: "12h" }))).toEqual([
+      'environment "dev": field "remindEvery" ("12h") has no effect with "alertState" false',
+    ]);
+  });
+});

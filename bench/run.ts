@@ -1,0 +1,170 @@
+// `npm run bench`: the scan strategies against a local moto server behind a request-counting proxy,
+// plus the build's size, start-up and synth figures. Prints figures; asserts nothing (CI is noisy).
+// Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100]
+import { IAMClient } from "@aws-sdk/client-iam";
+import { cpus, totalmem } from "node:os";
+import { classifyKeys, type Classification } from "../handler/core/classify";
+import { loadConfig } from "../handler/core/config";
+import { scannerFor } from "../handler/edges/select-scanner";
+import { startMotoServer, type MotoServer } from "../scripts/lib/moto-server";
+import { measureBuild } from "./build-figures";
+import { startCountingProxy, type CountingProxy } from "./counting-proxy";
+import { KEY_AGE_MINUTES_BY_PREFIX, seedPopulation, type Population } from "./seed-population";
+
+const ROUND_TRIP_MS = 50;
+
+function argument(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+function client(moto: MotoServer, endpoint: string): IAMClient {
+  return new IAMClient({
+    endpoint,
+    region: moto.awsEnv.AWS_REGION,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    retryMode: "adaptive",
+    maxAttempts: 10,
+  });
+}
+
+interface StrategyRun {
+  readonly strategy: string;
+  readonly ranAs: string;
+  readonly proxyCalls: number;
+  readonly scanCalls: number;
+  readonly wallMs: number;
+  readonly candidates: number | undefined;
+  readonly classification: Classification;
+}
+
+async function runStrategy(moto: MotoServer, proxy: CountingProxy, env: Record<string, string>): Promise<StrategyRun> {
+  const config = loadConfig({ DRY_RUN: "true", ...env });
+  const iam = client(moto, proxy.endpoint);
+  proxy.reset();
+  const started = performance.now();
+  const scanner = scannerFor(config, { iam });
+  const result = await scanner();
+  const wallMs = performance.now() - started;
+  iam.destroy();
+  return {
+    strategy: env.SCAN_STRATEGY ?? "auto",
+    ranAs: result.stats.strategy ?? scanner.strategy,
+    proxyCalls: proxy.total(),
+    scanCalls: result.stats.apiCalls,
+    wallMs,
+    candidates: result.stats.candidateUsers,
+    classification: classifyKeys(result.inventory, config.thresholds, new Date()),
+  };
+}
+
+function sameFindings(a: Classification, b: Classification): boolean {
+  const key = (c: Classification) =>
+    JSON.stringify({
+      flagged: c.flagged.map((f) => [f.userName, f.accessKeyId, f.status, f.createDate, f.lastUsedDate]),
+      counts: c.counts,
+      users: c.usersScanned,
+    });
+  return key(a) === key(b);
+}
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
+  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(cells[0] ?? []), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  const sizes = argument("users", "100,1000,5000").split(",").map(Number);
+  const latencyUsers = Number(argument("latency-users", "100"));
+  const started = performance.now();
+  console.log(`key-age bench · ${new Date().toISOString()} · ${cpus()[0]?.model ?? "?"} ×${cpus().length} · ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`);
+
+  const moto = await startMotoServer({ accessKeyAgeMinutesByUserPrefix: KEY_AGE_MINUTES_BY_PREFIX });
+  const proxy = await startCountingProxy(moto.endpoint);
+  const strategyRows: (string | number)[][] = [];
+  const latencyRows: (string | number)[][] = [];
+  try {
+    for (const users of [...new Set([...sizes, latencyUsers])].sort((a, b) => a - b)) {
+      await moto.reset();
+      const seedIam = client(moto, moto.endpoint);
+      const seedStart = performance.now();
+      const population: Population = await seedPopulation(seedIam, users);
+      seedIam.destroy();
+      process.stderr.write(`seeded ${users} users in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
+
+      if (sizes.includes(users)) {
+        const api = await runStrategy(moto, proxy, { SCAN_STRATEGY: "api" });
+        const report = await runStrategy(moto, proxy, { SCAN_STRATEGY: "credential-report" });
+        for (const run of [api, report]) {
+          strategyRows.push([
+            users,
+            `${population.staleUsers} (${((population.staleUsers / users) * 100).toFixed(0)}%)`,
+            run.strategy + (run.ranAs !== run.strategy ? ` → ${run.ranAs}` : ""),
+            run.proxyCalls,
+            run.scanCalls,
+            `${((run.proxyCalls / api.proxyCalls) * 100).toFixed(1)}%`,
+            run.candidates ?? "-",
+            (run.wallMs / 1000).toFixed(2),
+            run.classification.flagged.length,
+            run === api ? "(reference)" : sameFindings(api.classification, run.classification) ? "yes" : "NO",
+          ]);
+        }
+      }
+
+      if (users === latencyUsers) {
+        proxy.setDelayMs(ROUND_TRIP_MS);
+        const sequential = await runStrategy(moto, proxy, { SCAN_STRATEGY: "api", SCAN_CONCURRENCY: "1" });
+        const parallel = await runStrategy(moto, proxy, { SCAN_STRATEGY: "api" });
+        const hybrid = await runStrategy(moto, proxy, { SCAN_STRATEGY: "credential-report" });
+        proxy.setDelayMs(0);
+        const defaultConcurrency = loadConfig({ DRY_RUN: "true" }).scanConcurrency;
+        for (const [label, run] of [
+          ["api, concurrency 1", sequential],
+          [`api, concurrency ${defaultConcurrency} (default)`, parallel],
+          [`credential-report, concurrency ${defaultConcurrency}`, hybrid],
+        ] as const) {
+          latencyRows.push([users, label, run.proxyCalls, (run.wallMs / 1000).toFixed(2), `${(sequential.wallMs / run.wallMs).toFixed(1)}×`]);
+        }
+      }
+    }
+  } finally {
+    await proxy.close();
+    await moto.stop();
+  }
+
+  console.log("Scan strategies (moto on loopback, no added latency; default thresholds 80d/90d/45d):");
+  console.log(
+    table(
+      ["users", "stale users", "strategy", "IAM calls", "counted by scan", "of api", "candidates", "wall s", "flagged", "findings equal"],
+      strategyRows,
+    ),
+  );
+  console.log(`\nAPI walk at an injected ${ROUND_TRIP_MS} ms round trip per IAM call:`);
+  console.log(table(["users", "scan", "IAM calls", "wall s", "speed-up vs sequential"], latencyRows));
+
+  const build = measureBuild();
+  console.log("\nBuild:");
+  console.log(
+    table(
+      ["figure", "value"],
+      [
+        ["Lambda zip (as synthesized)", `${(build.zipBytes / 1024).toFixed(1)} KiB (${build.zipBytes} bytes)`],
+        ["bundle index.js (minified)", `${(build.bundleBytes / 1024).toFixed(1)} KiB`],
+        ["module init (require of the bundle, median of 5)", `${build.moduleInitMs.toFixed(0)} ms`],
+        [`synth in process: import main.ts`, `${build.synthImportMs.toFixed(0)} ms`],
+        [`synth in process: buildApp + synth of ${build.stacks} stacks`, `${build.synthBuildMs.toFixed(0)} ms`],
+        ["synth as a process (`npx tsx main.ts`, wall)", `${build.synthProcessMs.toFixed(0)} ms`],
+      ],
+    ),
+  );
+  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,26 @@
+import type { KeyFinding, KeyStatus } from "../handler/core/classify";
+
+/**
+ * `--fail-on` levels from least to most severe: unused < warning < critical. This is the handler's
+ * SEVERITY_ORDER (age beats disuse) read upwards; `ok`, `inactive` and `exempt` never fail a run.
+ */
+export const FAIL_ON_LEVELS = ["unused", "warning", "critical"] as const satisfies readonly KeyStatus[];
+
+/** A `--fail-on` value. */
+export type FailOnLevel = (typeof FAIL_ON_LEVELS)[number];
+
+/** True if `text` is a `--fail-on` level. */
+export function isFailOnLevel(text: string): text is FailOnLevel {
+  return (FAIL_ON_LEVELS as readonly string[]).includes(text);
+}
+
+/** The statuses that meet `level`: the level itself and every more severe one. */
+export function statusesAtOrAbove(level: FailOnLevel): readonly KeyStatus[] {
+  return FAIL_ON_LEVELS.slice(FAIL_ON_LEVELS.indexOf(level));
+}
+
+/** The findings at or above `level`; a non-empty result fails the run. */
+export function findingsAtOrAbove(findings: readonly KeyFinding[], level: FailOnLevel): readonly KeyFinding[] {
+  const failing: readonly string[] = statusesAtOrAbove(level);
+  return findings.filter((finding) => failing.includes(finding.status));
+}

@@ -1,0 +1,252 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
+import { classifyKeys } from "../handler/core/classify";
+import { ConfigError, type MonitorConfig } from "../handler/core/config";
+import type { ScanResult } from "../handler/core/inventory";
+import { redactWebhookUrl } from "../handler/core/mask";
+import { resolveAccountId } from "../handler/edges/account-id";
+import { SlackDeliveryError, deliverToSlack } from "../handler/edges/deliver-to-slack";
+import { scannerFor, type Scanner } from "../handler/edges/select-scanner";
+import { WebhookSecretError, createWebhookUrlProvider } from "../handler/edges/webhook-secret";
+import { runMonitor, type RunSummary } from "../handler/run-monitor";
+import { loadCliConfig } from "./cli-config";
+import { USAGE, UsageError, parseCliOptions, type CliCommand } from "./cli-options";
+import { findingsAtOrAbove } from "./fail-on";
+import { renderJsonReport, type JsonNotification } from "./json-report";
+import { renderTable } from "./render-table";
+import { showProgress, trackScanProgress } from "./scan-progress";
+import type { ScanReport } from "./scan-report";
+import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "./terminal-style";
+
+/** Exit codes of `key-age`. */
+export const EXIT_CODES = {
+  /** The scan finished and no key met `--fail-on`. */
+  ok: 0,
+  /** A key is at or above the `--fail-on` status. */
+  failOnMet: 1,
+  /** Bad flags or configuration. */
+  usage: 2,
+  /** The scan, the webhook lookup or the Slack delivery failed. */
+  failure: 3,
+} as const;
+
+/** A stream the CLI writes to; `isTTY` decides colour (stdout) and progress (stderr). */
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/** The process as the CLI sees it; tests pass their own. AWS clients still read `process.env`. */
+export interface CliIo {
+  /** Arguments after the program name. */
+  readonly argv: readonly string[];
+  /** The configuration variables (WARNING_AGE, SLACK_WEBHOOK_URL, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** The clock. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+type ScanCommand = Extract<CliCommand, { kind: "scan" }>;
+
+/** Runs `key-age` and resolves with its exit code; it never throws and never calls `process.exit`. */
+export async function runKeyAge(io: CliIo): Promise<number> {
+  const now = io.now ?? (() => new Date());
+  let command: CliCommand;
+  let config: MonitorConfig;
+  try {
+    command = parseCliOptions(io.argv, now());
+    if (command.kind === "help") {
+      io.stdout.write(USAGE);
+      return EXIT_CODES.ok;
+    }
+    if (command.kind === "version") {
+      io.stdout.write(`${readVersion()}\n`);
+      return EXIT_CODES.ok;
+    }
+    config = loadCliConfig(io.env, command.envOverrides, command.notify);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`key-age: ${error.message}\nRun 'key-age --help' for usage.\n`);
+      return EXIT_CODES.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`key-age: invalid configuration:\n- ${error.problems.join("\n- ")}\n`);
+      return EXIT_CODES.usage;
+    }
+    io.stderr.write(`key-age: ${describeError(error)}\n`);
+    return EXIT_CODES.usage;
+  }
+  return scanCommand(io, command, config, command.asOf ?? now());
+}
+
+async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfig, evaluatedAt: Date): Promise<number> {
+  // Endpoint, region and credentials come from the SDK's default chains, exactly as in the function.
+  const iam = new IAMClient({ retryMode: "adaptive", maxAttempts: 10 });
+  let sts: STSClient | undefined;
+  let ssm: SSMClient | undefined;
+  const stsClient = (): STSClient => (sts ??= new STSClient({ retryMode: "adaptive", maxAttempts: 5 }));
+  const progress = io.stderr.isTTY ? showProgress(io.stderr, trackScanProgress(iam)) : undefined;
+
+  const scanner = cliScanner(config, iam, evaluatedAt);
+  let scan: ScanResult | undefined;
+  let accountId: string | undefined;
+  let resolvedWebhookUrl: string | undefined;
+  let notification: JsonNotification | undefined;
+  let failure: { stage: string; error: unknown } | undefined;
+
+  try {
+    if (command.notify) {
+      const webhookUrl = config.webhook
+        ? createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient({ retryMode: "adaptive", maxAttempts: 5 })))
+        : undefined;
+      // runMonitor is the function's own pipeline: same webhook check, digest and delivery. Without
+      // alert state on purpose: an explicit --notify posts the full digest and records nothing.
+      const summary: RunSummary = await runMonitor({
+        config,
+        now: () => evaluatedAt,
+        scan: async () => (scan = await scanner()),
+        accountId: async () => (accountId = await resolveAccountId(undefined, stsClient)),
+        ...(webhookUrl ? { webhookUrl: async () => (resolvedWebhookUrl = await webhookUrl()) } : {}),
+        deliver: (messages, url) => deliverToSlack(messages, { webhookUrl: url }),
+        // Its JSON log lines are for CloudWatch; here only a dry run's payload is worth showing.
+        log: (entry) => {
+          if (entry.payload !== undefined) io.stderr.write(`${JSON.stringify(entry.payload, null, 2)}\n`);
+        },
+      });
+      notification = { outcome: summary.outcome, messagesPosted: summary.messagesPosted };
+    } else {
+      [scan, accountId] = await Promise.all([scanner(), resolveAccountId(undefined, stsClient)]);
+    }
+  } catch (error) {
+    failure = { stage: failedStage(error), error };
+  } finally {
+    progress?.();
+    iam.destroy();
+    sts?.destroy();
+    ssm?.destroy();
+  }
+
+  let failOnMet = false;
+  // Print whatever the scan found, even when only the Slack delivery failed.
+  if (scan && accountId) {
+    const report: ScanReport = {
+      classification: classifyKeys(scan.inventory, config.thresholds, evaluatedAt),
+      accountId,
+      ...(config.environmentName ? { environmentName: config.environmentName } : {}),
+      evaluatedAt,
+      forecast: command.asOf !== undefined,
+      thresholdLabels: config.thresholdLabels,
+      skippedUsers: scan.stats.skippedUsers,
+      missingWatchedUsers: scan.stats.missingWatchedUsers,
+      strategy: scan.stats.strategy ?? scanner.strategy,
+    };
+    const failing = command.failOn ? findingsAtOrAbove(report.classification.findings, command.failOn) : [];
+    failOnMet = failing.length > 0;
+    if (command.json) {
+      io.stdout.write(
+        renderJsonReport(report, {
+          ...(command.failOn ? { failOn: { level: command.failOn, met: failOnMet, keys: failing.length } } : {}),
+          ...(notification ? { notification } : {}),
+        }),
+      );
+    } else {
+      const colour = shouldColour({ isTTY: io.stdout.isTTY === true, env: io.env, noColorFlag: command.noColor });
+      io.stdout.write(renderTable(report, colour ? ANSI_STYLE : PLAIN_STYLE));
+    }
+    if (notification) io.stderr.write(`key-age: ${notificationText(notification)}\n`);
+    if (failOnMet) {
+      io.stderr.write(
+        `key-age: ${failing.length} ${failing.length === 1 ? "key is" : "keys are"} at or above ${command.failOn} (--fail-on ${command.failOn})\n`,
+      );
+    }
+  }
+
+  if (failure) {
+    const message = redactWebhookUrl(describeError(failure.error), resolvedWebhookUrl ?? webhookUrlOf(config));
+    io.stderr.write(`key-age: ${failure.stage} failed: ${message}${hintFor(failure.error)}\n`);
+    return EXIT_CODES.failure;
+  }
+  return failOnMet ? EXIT_CODES.failOnMet : EXIT_CODES.ok;
+}
+
+/**
+ * The function's scanner for the CLI's config. The CLI promises an entry per key, so `auto` means the
+ * API walk here: the credential report only filters, and the keys it clears are counted, not listed.
+ * An explicit `credential-report` is honoured, with its candidates picked for the `--as-of` moment.
+ */
+function cliScanner(config: MonitorConfig, iam: IAMClient, classifyAt: Date): Scanner {
+  const scanStrategy = config.scanStrategy === "auto" ? "api" : config.scanStrategy;
+  return scannerFor({ ...config, scanStrategy }, { iam }, { classifyAt });
+}
+
+function failedStage(error: unknown): string {
+  if (error instanceof SlackDeliveryError) return "Slack delivery";
+  if (error instanceof WebhookSecretError) return "webhook lookup";
+  return "scan";
+}
+
+function notificationText(notification: JsonNotification): string {
+  switch (notification.outcome) {
+    case "alerted":
+      return `posted the digest to Slack (${notification.messagesPosted} ${notification.messagesPosted === 1 ? "message" : "messages"})`;
+    case "dry-run":
+      return "DRY_RUN=true: the Slack payload is printed above and was not posted";
+    default:
+      return "nothing posted to Slack: no key needs attention";
+  }
+}
+
+function webhookUrlOf(config: MonitorConfig): string | undefined {
+  return config.webhook?.kind === "url" ? config.webhook.url : undefined;
+}
+
+/** The error and its causes, one `Name: message` each, skipping causes the message already quotes. */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 4; depth += 1) {
+    const text = current instanceof Error ? `${current.name}: ${current.message}` : String(current);
+    if (!parts.some((part) => part.includes(text))) parts.push(text);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join("\n  caused by ");
+}
+
+function hintFor(error: unknown): string {
+  const text = describeError(error);
+  if (/Could not load credentials|CredentialsProviderError/.test(text)) {
+    return "\n  No AWS credentials found: run under `aws-vault exec <profile> --` or set AWS_PROFILE.";
+  }
+  if (/Region is missing/.test(text)) {
+    return "\n  No AWS region set: IAM is global, but the SDK needs one; set AWS_REGION (for example us-east-1).";
+  }
+  return "";
+}
+
+function readVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version?: string };
+  return manifest.version ?? "unknown";
+}
+
+/** Entry point of `bin/key-age.js`: runs with the real process and sets its exit code. */
+export function main(): void {
+  // `key-age scan | head` closes stdout early: stop quietly, like other Unix tools.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  runKeyAge({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`key-age: unexpected error: ${describeError(error)}\n`);
+      process.exitCode = EXIT_CODES.failure;
+    },
+  );
+}

@@ -1,0 +1,139 @@
+import type { KeyFinding } from "../handler/core/classify";
+import { formatDuration } from "../handler/core/duration";
+import { maskAccessKeyId } from "../handler/core/mask";
+import { REPORT_STATUS_ORDER, countsByStatus, unlistedKeyCount, type ReportStatus, type ScanReport } from "./scan-report";
+import type { TerminalStyle } from "./terminal-style";
+
+const STATUS_TITLE: Readonly<Record<ReportStatus, string>> = {
+  critical: "Critical",
+  warning: "Warning",
+  unused: "Unused",
+  ok: "OK",
+  inactive: "Inactive",
+  exempt: "Exempt",
+};
+
+/** Statuses always shown in the summary line, even at zero: the ones that raise alerts. */
+const ALWAYS_COUNTED: readonly ReportStatus[] = ["critical", "warning", "unused"];
+
+const COLUMNS = ["USER", "ACCESS KEY", "AGE", "LAST USED", "STATUS"] as const;
+
+function statusColour(status: ReportStatus, style: TerminalStyle): (text: string) => string {
+  switch (status) {
+    case "critical":
+      return (text) => style.bold(style.red(text));
+    case "warning":
+      return style.yellow;
+    case "unused":
+      return style.magenta;
+    case "ok":
+      return style.green;
+    case "exempt":
+      return style.cyan;
+    default:
+      return style.dim;
+  }
+}
+
+function lastUsedCell(finding: KeyFinding, evaluatedAt: Date): string {
+  if (!finding.lastUsedDate) return finding.state === "Active" ? "never" : "-";
+  const service = finding.lastUsedService ? ` (${finding.lastUsedService})` : "";
+  return `${formatDuration(evaluatedAt.getTime() - finding.lastUsedDate.getTime())} ago${service}`;
+}
+
+/**
+ * Renders the scan as a text table grouped by status, most severe group first (pure). Columns are
+ * padded before colouring, so alignment holds with or without escape codes; with {@link PLAIN_STYLE}
+ * the output has none.
+ */
+export function renderTable(report: ScanReport, style: TerminalStyle): string {
+  const { classification, evaluatedAt } = report;
+  const out: string[] = [];
+  const where = report.environmentName
+    ? `${report.environmentName} · account ${report.accountId}`
+    : `account ${report.accountId}`;
+  out.push(style.bold(`IAM access keys · ${where}`));
+  out.push(
+    report.forecast
+      ? `${style.bold("Forecast")} as of ${evaluatedAt.toISOString()} (ages and idle times projected; last use as of now)`
+      : `Evaluated at ${evaluatedAt.toISOString()}`,
+  );
+  const labels = report.thresholdLabels;
+  const via = report.strategy === "credential-report" ? " · scanned through the credential report" : "";
+  out.push(
+    style.dim(
+      `Warning at ${labels.warningAgeMs}, critical at ${labels.criticalAgeMs}, unused after ${labels.unusedAgeMs}${via}`,
+    ),
+  );
+  out.push("");
+
+  const rows = classification.findings.map((finding) => ({
+    status: finding.status as ReportStatus,
+    cells: [
+      finding.userName,
+      maskAccessKeyId(finding.accessKeyId),
+      formatDuration(finding.ageMs),
+      lastUsedCell(finding, evaluatedAt),
+      finding.exemptUntil ? `${finding.status} until ${finding.exemptUntil}` : finding.status,
+    ],
+  }));
+
+  if (rows.length === 0) {
+    out.push(unlistedKeyCount(report) > 0 ? "No keys listed: the credential report cleared them all." : "No access keys found.");
+  } else {
+    const widths = COLUMNS.map((title, column) =>
+      Math.max(title.length, ...rows.map((row) => row.cells[column].length)),
+    );
+    const line = (cells: readonly string[]): string =>
+      `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ")}`;
+    out.push(style.bold(line(COLUMNS)));
+
+    const groups = [...REPORT_STATUS_ORDER, ...new Set(rows.map((row) => row.status))].filter(
+      (status, index, all) => all.indexOf(status) === index,
+    );
+    for (const status of groups) {
+      const members = rows.filter((row) => row.status === status);
+      if (members.length === 0) continue;
+      const colour = statusColour(status, style);
+      out.push("");
+      out.push(colour(`${STATUS_TITLE[status] ?? status} (${members.length})`));
+      for (const row of members) {
+        const text = line(row.cells);
+        const statusCell = row.cells[row.cells.length - 1];
+        // Colour only the status cell (inactive rows are dimmed whole): the rest stays readable.
+        out.push(
+          status === "inactive"
+            ? style.dim(text)
+            : `${text.slice(0, text.length - statusCell.length)}${colour(statusCell)}`,
+        );
+      }
+    }
+  }
+
+  out.push("");
+  const counts = countsByStatus(report);
+  const summary = REPORT_STATUS_ORDER.filter((status) => ALWAYS_COUNTED.includes(status) || counts[status] > 0)
+    .map((status) => {
+      const text = `${counts[status]} ${status}`;
+      return counts[status] > 0 ? statusColour(status, style)(text) : text;
+    })
+    .join(", ");
+  const users = classification.usersScanned;
+  const keys = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  out.push(`${keys} ${keys === 1 ? "key" : "keys"} of ${users} ${users === 1 ? "user" : "users"}: ${summary}`);
+  const unlisted = unlistedKeyCount(report);
+  if (unlisted > 0) {
+    out.push(style.dim(`${unlisted} of them cleared by the credential report and not listed (it has no key ids)`));
+  }
+  const tagProblems = new Set(
+    classification.findings.flatMap((finding) => (finding.tagProblems ?? []).map((problem) => `${finding.userName}: ${problem}`)),
+  );
+  for (const problem of tagProblems) out.push(style.yellow(`Tag problem of ${problem}`));
+  if (report.missingWatchedUsers.length > 0) {
+    out.push(style.yellow(`Watched users not found: ${report.missingWatchedUsers.join(", ")}`));
+  }
+  if (report.skippedUsers.length > 0) {
+    out.push(style.dim(`Skipped (deleted during the scan): ${report.skippedUsers.join(", ")}`));
+  }
+  return `${out.join("\n")}\n`;
+}

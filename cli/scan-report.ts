@@ -1,0 +1,49 @@
+import { SEVERITY_ORDER, type Classification, type KeyStatus, type Thresholds } from "../handler/core/classify";
+
+/**
+ * Every status the CLI can show. `exempt` is listed even before the classifier produces it, so the
+ * JSON schema (`counts.exempt`, the documented `status` values) does not change when exemptions land.
+ */
+export type ReportStatus = KeyStatus | "exempt";
+
+/** Statuses from most to least severe: the handler's order, with `exempt` last if it does not place it. */
+export const REPORT_STATUS_ORDER: readonly ReportStatus[] = (SEVERITY_ORDER as readonly ReportStatus[]).includes("exempt")
+  ? SEVERITY_ORDER
+  : [...SEVERITY_ORDER, "exempt"];
+
+/** What one `key-age scan` found, already classified: the input of the table and JSON renderers. */
+export interface ScanReport {
+  /** The classified keys. */
+  readonly classification: Classification;
+  /** The scanned account. */
+  readonly accountId: string;
+  /** The environment label. @default undefined */
+  readonly environmentName?: string;
+  /** The moment the keys were evaluated at: now, or the `--as-of` time. */
+  readonly evaluatedAt: Date;
+  /** True when `evaluatedAt` came from `--as-of`, so the output reads as a forecast. */
+  readonly forecast: boolean;
+  /** The thresholds as written (`80d`), for the output's header. */
+  readonly thresholdLabels: Readonly<Record<keyof Thresholds, string>>;
+  /** Users deleted mid-scan and skipped. */
+  readonly skippedUsers: readonly string[];
+  /** Watched users that do not exist. */
+  readonly missingWatchedUsers: readonly string[];
+  /** The scan that ran: `api` or `credential-report`. @default undefined: api */
+  readonly strategy?: string;
+}
+
+/**
+ * Keys per status, with a zero for every status the CLI knows. These are the classifier's counts,
+ * so keys a credential-report scan counted without listing them are included.
+ */
+export function countsByStatus(report: ScanReport): Record<ReportStatus, number> {
+  const zeros = Object.fromEntries(REPORT_STATUS_ORDER.map((status) => [status, 0])) as Record<ReportStatus, number>;
+  return { ...zeros, ...report.classification.counts };
+}
+
+/** Keys counted in the totals but not listed (cleared by a credential report, which has no key ids). */
+export function unlistedKeyCount(report: ScanReport): number {
+  const counted = Object.values(report.classification.counts).reduce((sum, count) => sum + count, 0);
+  return Math.max(0, counted - report.classification.findings.length);
+}

@@ -1,0 +1,155 @@
+import type { Thresholds } from "./classify";
+import { DURATION_FORMAT_HINT, formatDuration, parseDuration } from "./duration";
+
+/** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */
+export const USER_TAG_KEYS = {
+  /** `YYYY-MM-DD`: the user's keys are not alerted before 00:00 UTC of that date. */
+  exemptUntil: "key-age:exempt-until",
+  /** A duration (`365d`): this user's warning age. */
+  warningAge: "key-age:warning-age",
+  /** A duration (`400d`): this user's critical age. */
+  criticalAge: "key-age:critical-age",
+  /** Slack member IDs (`U…`, `W…`) and/or user-group IDs (`S…`), separated by spaces. */
+  owner: "key-age:owner",
+} as const;
+
+/** What a user's `key-age:*` tags say; malformed values are left out and described in `problems`. */
+export interface UserTagSettings {
+  /** Alerts resume at this instant (00:00 UTC of the tag's date). @default undefined: no exemption */
+  readonly exemptUntil?: Date;
+  /** The exemption date as written (`2025-09-30`). @default undefined */
+  readonly exemptUntilLabel?: string;
+  /** This user's warning age. @default undefined: the global `WARNING_AGE` */
+  readonly warningAgeMs?: number;
+  /** This user's critical age. @default undefined: the global `CRITICAL_AGE` */
+  readonly criticalAgeMs?: number;
+  /** The owners as Slack mention markup (`<@U…>`, `<!subteam^S…>`). @default undefined: nobody */
+  readonly owners?: readonly string[];
+  /** One plain-text sentence per malformed tag, naming the tag and quoting its value. */
+  readonly problems: readonly string[];
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MEMBER_ID = /^[UW][A-Z0-9]{2,20}$/;
+const GROUP_ID = /^S[A-Z0-9]{2,20}$/;
+// Tag values can be 256 characters; a problem note quotes at most this much of one.
+const MAX_QUOTED_CHARS = 40;
+
+/** Reads the `key-age:*` tags of one user (pure; other tags are ignored). */
+export function parseUserTags(tags: Readonly<Record<string, string>> | undefined): UserTagSettings {
+  const problems: string[] = [];
+  const byKey = new Map<string, string>();
+  for (const [key, value] of Object.entries(tags ?? {})) byKey.set(key.trim().toLowerCase(), value.trim());
+  const settings: {
+    exemptUntil?: Date;
+    exemptUntilLabel?: string;
+    warningAgeMs?: number;
+    criticalAgeMs?: number;
+    owners?: string[];
+  } = {};
+
+  const exempt = byKey.get(USER_TAG_KEYS.exemptUntil);
+  if (exempt !== undefined) {
+    const date = parseDate(exempt);
+    if (date) {
+      settings.exemptUntil = date;
+      settings.exemptUntilLabel = exempt;
+    } else {
+      problems.push(`${describeTag(USER_TAG_KEYS.exemptUntil, exempt)} is not a date (YYYY-MM-DD), so the key is not exempt`);
+    }
+  }
+
+  for (const [field, key] of [
+    ["warningAgeMs", USER_TAG_KEYS.warningAge],
+    ["criticalAgeMs", USER_TAG_KEYS.criticalAge],
+  ] as const) {
+    const value = byKey.get(key);
+    if (value === undefined) continue;
+    try {
+      settings[field] = parseDuration(value);
+    } catch {
+      problems.push(`${describeTag(key, value)} is ignored: ${DURATION_FORMAT_HINT}`);
+    }
+  }
+
+  const owner = byKey.get(USER_TAG_KEYS.owner);
+  if (owner !== undefined) {
+    const owners: string[] = [];
+    const bad: string[] = [];
+    for (const id of owner.split(/[\s,]+/).filter((token) => token !== "")) {
+      const mention = slackMention(id);
+      if (mention) owners.push(mention);
+      else bad.push(id);
+    }
+    if (bad.length > 0 || owners.length === 0) {
+      problems.push(
+        `${describeTag(USER_TAG_KEYS.owner, owner)}: ${bad.length > 0 ? bad.map((id) => quote(id)).join(", ") : "nothing"} ` +
+          "is not a Slack member ID (U…, W…) or user-group ID (S…)",
+      );
+    }
+    if (owners.length > 0) settings.owners = [...new Set(owners)];
+  }
+
+  return { ...settings, problems };
+}
+
+/** Slack markup that mentions a member (`U…`/`W…`) or a user group (`S…`); undefined for anything else. */
+export function slackMention(id: string): string | undefined {
+  if (MEMBER_ID.test(id)) return `<@${id}>`;
+  if (GROUP_ID.test(id)) return `<!subteam^${id}>`;
+  return undefined;
+}
+
+/** A user's effective limits: the tags' ages over the global ones, unless they contradict each other. */
+export interface UserThresholds {
+  /** The limits to classify this user's keys with. */
+  readonly thresholds: Thresholds;
+  /** The per-user ages as written, for the message. @default undefined: the global limits apply */
+  readonly customLabels?: { readonly warningAge?: string; readonly criticalAge?: string };
+  /** Set when the tags were ignored because the warning would come after the critical age. */
+  readonly problem?: string;
+}
+
+/**
+ * Applies the per-user ages of `settings` to the global limits. A warning age beyond the critical
+ * age (say `key-age:warning-age=365d` with the global 90d critical age) is almost certainly a tag
+ * that lacks its partner: the tags are ignored and the problem is reported, so the key is alerted
+ * under the global limits rather than silently never.
+ */
+export function userThresholds(global: Thresholds, settings: UserTagSettings): UserThresholds {
+  if (settings.warningAgeMs === undefined && settings.criticalAgeMs === undefined) return { thresholds: global };
+  const warningAgeMs = settings.warningAgeMs ?? global.warningAgeMs;
+  const criticalAgeMs = settings.criticalAgeMs ?? global.criticalAgeMs;
+  if (warningAgeMs > criticalAgeMs) {
+    return {
+      thresholds: global,
+      problem:
+        `tags ${USER_TAG_KEYS.warningAge} (${formatDuration(warningAgeMs)}) and ${USER_TAG_KEYS.criticalAge} ` +
+        `(${formatDuration(criticalAgeMs)}) are ignored: the warning age must not exceed the critical age`,
+    };
+  }
+  return {
+    thresholds: { ...global, warningAgeMs, criticalAgeMs },
+    customLabels: {
+      ...(settings.warningAgeMs !== undefined ? { warningAge: formatDuration(settings.warningAgeMs) } : {}),
+      ...(settings.criticalAgeMs !== undefined ? { criticalAge: formatDuration(settings.criticalAgeMs) } : {}),
+    },
+  };
+}
+
+function parseDate(text: string): Date | undefined {
+  const match = DATE.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC rolls 2025-02-30 over to March: a round trip catches impossible dates.
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+function describeTag(key: string, value: string): string {
+  return `tag ${key}=${quote(value)}`;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > MAX_QUOTED_CHARS ? `${value.slice(0, MAX_QUOTED_CHARS - 1)}…` : value);
+}

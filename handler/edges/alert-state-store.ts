@@ -1,0 +1,114 @@
+import { DeleteCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { AlertRecord, AlertStatus, StateChange } from "../core/alert-transitions";
+import { mapWithConcurrency } from "../core/map-with-concurrency";
+
+/** The table's hash key (a string attribute): the access key id. */
+export const ALERT_STATE_HASH_KEY = "accessKeyId";
+
+/** The table's TTL attribute: epoch seconds, refreshed on every write. */
+export const ALERT_STATE_TTL_ATTRIBUTE = "expiresAt";
+
+/** The DynamoDB actions {@link createAlertStateStore} calls, for least-privilege policies. */
+export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+
+/** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
+export interface AlertStateStore {
+  /** Every record in the table. */
+  load(): Promise<AlertRecord[]>;
+  /** Writes the changes (after Slack accepted the announcements they belong to). */
+  apply(changes: readonly StateChange[]): Promise<void>;
+}
+
+/** Thrown when the alert state cannot be read or written; the run fails rather than guess. */
+export class AlertStateError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    const cause = options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
+    super(`${message}: ${cause}`, options);
+    this.name = "AlertStateError";
+  }
+}
+
+/** Options of {@link createAlertStateStore}. */
+export interface AlertStateStoreOptions {
+  /** The document client (endpoint and region from the SDK's own resolution). */
+  readonly client: DynamoDBDocumentClient;
+  /** The table name (`ALERT_STATE_TABLE`). */
+  readonly tableName: string;
+  /** Writes in flight at once. @default 8 */
+  readonly concurrency?: number;
+}
+
+const STATUSES: readonly AlertStatus[] = ["critical", "warning", "unused"];
+
+/**
+ * The alert state in one DynamoDB table per environment: one item per announced key. The table is
+ * small (only keys that are or were bad), so a consistent Scan reads it; items that do not parse
+ * (hand-edited, or from a future version) are ignored, which at worst re-announces their key.
+ */
+export function createAlertStateStore(options: AlertStateStoreOptions): AlertStateStore {
+  const { client, tableName } = options;
+  return {
+    async load() {
+      const records: AlertRecord[] = [];
+      try {
+        for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
+          for (const item of page.Items ?? []) {
+            const record = fromItem(item);
+            if (record) records.push(record);
+          }
+        }
+      } catch (error) {
+        throw new AlertStateError(`Could not read the alert state from DynamoDB table ${tableName}`, { cause: error });
+      }
+      return records;
+    },
+    async apply(changes) {
+      await mapWithConcurrency(changes, options.concurrency ?? 8, async (change) => {
+        try {
+          if (change.type === "put") {
+            await client.send(new PutCommand({ TableName: tableName, Item: toItem(change.record) }));
+          } else {
+            await client.send(new DeleteCommand({ TableName: tableName, Key: { [ALERT_STATE_HASH_KEY]: change.accessKeyId } }));
+          }
+        } catch (error) {
+          throw new AlertStateError(`Could not write the alert state to DynamoDB table ${tableName}`, { cause: error });
+        }
+      });
+    },
+  };
+}
+
+/** The table item of a record. */
+export function toItem(record: AlertRecord): Record<string, string | number> {
+  return {
+    [ALERT_STATE_HASH_KEY]: record.accessKeyId,
+    userName: record.userName,
+    status: record.status,
+    announcedAt: record.announcedAt.toISOString(),
+    since: record.since.toISOString(),
+    ...(record.eventId !== undefined ? { eventId: record.eventId } : {}),
+    [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(record.expiresAt.getTime() / 1000),
+  };
+}
+
+/** The record of a table item; undefined when the item does not parse. */
+export function fromItem(item: Record<string, unknown>): AlertRecord | undefined {
+  const { userName, status, eventId } = item;
+  const accessKeyId = item[ALERT_STATE_HASH_KEY];
+  const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
+  const announcedAt = new Date(String(item.announcedAt));
+  const since = new Date(String(item.since));
+  if (typeof accessKeyId !== "string" || typeof userName !== "string") return undefined;
+  if (typeof status !== "string" || !STATUSES.includes(status as AlertStatus)) return undefined;
+  if (Number.isNaN(announcedAt.getTime()) || Number.isNaN(since.getTime())) return undefined;
+  if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) return undefined;
+  return {
+    accessKeyId,
+    userName,
+    status: status as AlertStatus,
+    announcedAt,
+    since,
+    ...(typeof eventId === "string" ? { eventId } : {}),
+    expiresAt: new Date(expiresAt * 1000),
+  };
+}

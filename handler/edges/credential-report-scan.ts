@@ -1,0 +1,248 @@
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  paginateGetAccountAuthorizationDetails,
+  type IAMClient,
+} from "@aws-sdk/client-iam";
+import type { Thresholds } from "../core/classify";
+import { parseCredentialReport } from "../core/credential-report";
+import type { ScanResult } from "../core/inventory";
+import { selectReportCandidates } from "../core/report-candidates";
+import { ScanError, scanAccount } from "./scan-account";
+
+/** The IAM actions the credential-report scan adds to {@link SCAN_IAM_ACTIONS}; none has resource-level permissions. */
+export const CREDENTIAL_REPORT_IAM_ACTIONS = ["iam:GenerateCredentialReport", "iam:GetCredentialReport"] as const;
+
+/** The IAM action that lists every user with their tags in a few pages, for per-user thresholds. */
+export const USERS_WITH_TAGS_IAM_ACTION = "iam:GetAccountAuthorizationDetails";
+
+/**
+ * A Lambda run lasts at most 15 minutes and keys are classified at some moment in it: candidates are
+ * chosen for the end of that window, so a key crossing a threshold during the run is still read.
+ */
+export const DEFAULT_CLASSIFY_WITHIN_MS = 15 * 60 * 1000;
+
+/** Per-user thresholds from IAM tags (issue 4's `key-age:*` tags). */
+export interface UserThresholdSource {
+  /** The thresholds that apply to a user with these tags at `now`. */
+  readonly thresholdsFor: (tags: Readonly<Record<string, string>>, defaults: Thresholds, now: Date) => Thresholds;
+}
+
+/** Options of {@link scanWithCredentialReport}. */
+export interface CredentialReportScanOptions {
+  /** The IAM client; build it with `retryMode: "adaptive"`. */
+  readonly iam: IAMClient;
+  /** The account-wide thresholds. */
+  readonly thresholds: Thresholds;
+  /** Scan only these users. @default []: every user */
+  readonly watchUsers?: readonly string[];
+  /** Users verified at once. @default 8 */
+  readonly concurrency?: number;
+  /**
+   * Per-user thresholds read from tags. A tag may lower a threshold, so every user's tags are needed to
+   * pick candidates: they are read with `GetAccountAuthorizationDetails` (Filter=User), a few pages
+   * for the whole account, instead of one `ListUserTags` per user. @default undefined: no per-user thresholds
+   */
+  readonly userThresholds?: UserThresholdSource;
+  /** How long after the scan's clock the keys may be classified. @default DEFAULT_CLASSIFY_WITHIN_MS */
+  readonly classifyWithinMs?: number;
+  /** The clock. @default () => new Date() */
+  readonly now?: () => Date;
+  /** Waits between report polls. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Gives up waiting for the report after this long. @default 120_000 */
+  readonly reportTimeoutMs?: number;
+}
+
+/**
+ * Scans through the IAM credential report: fetch the report (a few calls), pick the users whose keys
+ * could be findings (see {@link selectReportCandidates}), and read only those users' keys live with
+ * the per-user scan. The report has no key ids and may be hours old, so it only filters; every
+ * finding comes from live data and equals the full scan's. Users the report clears are counted in
+ * `inventory.reportOnly`. When the report is too old to filter safely, the full API scan runs instead.
+ */
+export async function scanWithCredentialReport(options: CredentialReportScanOptions): Promise<ScanResult> {
+  const { iam } = options;
+  const now = options.now ?? (() => new Date());
+  let reportCalls = 0;
+  const countCall = (): void => {
+    reportCalls += 1;
+  };
+
+  const report = await fetchCredentialReport(iam, {
+    countCall,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    timeoutMs: options.reportTimeoutMs ?? 120_000,
+    now,
+  });
+  let rows;
+  try {
+    rows = parseCredentialReport(report.content);
+  } catch (error) {
+    throw new ScanError("The credential report could not be read", { cause: error });
+  }
+
+  const watchUsers = options.watchUsers ?? [];
+  const watched = watchUsers.length > 0 ? new Set(watchUsers) : undefined;
+  if (watched) rows = rows.filter((row) => watched.has(row.userName));
+
+  const scanNow = now();
+  let liveUserNames: string[] | undefined;
+  let thresholdsFor: ((userName: string) => Thresholds) | undefined;
+  if (options.userThresholds) {
+    const users = await listUsersWithTags(iam, countCall);
+    const source = options.userThresholds;
+    const byUser = new Map(users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]));
+    liveUserNames = users.map((user) => user.userName).filter((userName) => !watched || watched.has(userName));
+    thresholdsFor = (userName) => byUser.get(userName) ?? options.thresholds;
+  }
+
+  const selection = selectReportCandidates({
+    rows,
+    generatedAt: report.generatedAt,
+    classifyBy: new Date(scanNow.getTime() + (options.classifyWithinMs ?? DEFAULT_CLASSIFY_WITHIN_MS)),
+    thresholds: options.thresholds,
+    ...(thresholdsFor ? { thresholdsFor } : {}),
+    ...(liveUserNames ? { liveUserNames } : {}),
+  });
+
+  if (selection.reportTooOld) {
+    // A user created after the report could already hold a finding: only the full walk is exact.
+    const full = await scanAccount({ iam, watchUsers, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+    return { ...full, stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" } };
+  }
+
+  const verified = await scanAccount({
+    iam,
+    userNames: selection.candidates,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  // Watched names absent from the report may be users created since: GetUser tells them from typos.
+  const reported = new Set(rows.map((row) => row.userName));
+  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
+  const latecomers = absentWatched.length > 0
+    ? await scanAccount({ iam, watchUsers: absentWatched, ...(options.concurrency ? { concurrency: options.concurrency } : {}) })
+    : undefined;
+  const missingWatchedUsers = liveUserNames
+    ? watchUsers.filter((userName) => !liveUserNames.includes(userName))
+    : (latecomers?.stats.missingWatchedUsers ?? []);
+
+  return {
+    inventory: {
+      users: [...verified.inventory.users, ...(latecomers?.inventory.users ?? [])],
+      reportOnly: selection.reportOnly,
+    },
+    stats: {
+      apiCalls: reportCalls + verified.stats.apiCalls + (latecomers?.stats.apiCalls ?? 0),
+      skippedUsers: [...verified.stats.skippedUsers, ...(latecomers?.stats.skippedUsers ?? [])].sort(),
+      missingWatchedUsers,
+      strategy: "credential-report",
+      candidateUsers: selection.candidates.length,
+    },
+  };
+}
+
+/** The report's CSV text and when IAM generated it. */
+export interface FetchedCredentialReport {
+  /** The CSV. */
+  readonly content: string;
+  /** `GeneratedTime`: the report describes the account as of this moment. */
+  readonly generatedAt: Date;
+}
+
+/**
+ * Asks IAM for a credential report and waits for it: `GenerateCredentialReport` until it says
+ * `COMPLETE` (it starts a new report only if the last one is over four hours old), then
+ * `GetCredentialReport`. `ReportInProgress`, `ReportNotPresent`, `ReportExpired` and `LimitExceeded`
+ * are waited out with a growing pause; anything else, or no report within `timeoutMs`, fails the scan.
+ */
+export async function fetchCredentialReport(
+  iam: IAMClient,
+  options: {
+    readonly countCall: () => void;
+    readonly sleep: (ms: number) => Promise<void>;
+    readonly timeoutMs: number;
+    readonly now: () => Date;
+  },
+): Promise<FetchedCredentialReport> {
+  const deadline = options.now().getTime() + options.timeoutMs;
+  let pauseMs = 500;
+  let lastState = "not requested";
+  for (;;) {
+    let complete = false;
+    options.countCall();
+    try {
+      const { State } = await iam.send(new GenerateCredentialReportCommand({}));
+      lastState = State ?? "unknown";
+      complete = State === "COMPLETE";
+    } catch (error) {
+      if (!hasErrorCode(error, "LimitExceeded")) throw new ScanError("GenerateCredentialReport failed", { cause: error });
+      lastState = "LimitExceeded";
+    }
+    if (complete) {
+      options.countCall();
+      try {
+        const { Content, GeneratedTime } = await iam.send(new GetCredentialReportCommand({}));
+        if (!Content || !GeneratedTime) throw new Error("the response has no Content or GeneratedTime");
+        return { content: new TextDecoder().decode(Content), generatedAt: GeneratedTime };
+      } catch (error) {
+        // In progress: wait. Not present or expired (over four hours old): generate again.
+        const code = ["ReportInProgress", "ReportNotPresent", "ReportExpired"].find((c) => hasErrorCode(error, c));
+        if (!code) throw new ScanError("GetCredentialReport failed", { cause: error });
+        lastState = code;
+      }
+    }
+    if (options.now().getTime() + pauseMs > deadline) {
+      throw new ScanError("The credential report was not ready in time", {
+        cause: new Error(`still ${lastState} after ${options.timeoutMs} ms`),
+      });
+    }
+    await options.sleep(pauseMs);
+    pauseMs = Math.min(pauseMs * 2, 5_000);
+  }
+}
+
+/** One user from `GetAccountAuthorizationDetails`. */
+export interface UserWithTags {
+  /** The IAM user name. */
+  readonly userName: string;
+  /** The user's tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Lists every user with their tags through `GetAccountAuthorizationDetails` (Filter=User), up to
+ * 1,000 users a page: a 5,000-user account takes five calls instead of 5,000 `ListUserTags`.
+ */
+export async function listUsersWithTags(iam: IAMClient, countCall: () => void): Promise<UserWithTags[]> {
+  const users: UserWithTags[] = [];
+  try {
+    for await (const page of paginateGetAccountAuthorizationDetails(
+      { client: iam, pageSize: 1000 },
+      { Filter: ["User"] },
+    )) {
+      countCall();
+      for (const user of page.UserDetailList ?? []) {
+        if (!user.UserName) continue;
+        const tags: Record<string, string> = {};
+        for (const tag of user.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+        users.push({ userName: user.UserName, tags });
+      }
+    }
+  } catch (error) {
+    throw new ScanError("GetAccountAuthorizationDetails failed", { cause: error });
+  }
+  return users;
+}
+
+/** True when the SDK error carries IAM's error code `code`, under either of the names the SDK uses. */
+function hasErrorCode(error: unknown, code: string): boolean {
+  const named = error as { name?: unknown; Code?: unknown; code?: unknown } | null;
+  const exceptionNames: Record<string, string> = {
+    ReportInProgress: "CredentialReportNotReadyException",
+    ReportNotPresent: "CredentialReportNotPresentException",
+    ReportExpired: "CredentialReportExpiredException",
+    LimitExceeded: "LimitExceededException",
+  };
+  return named?.name === code || named?.Code === code || named?.code === code || named?.name === exceptionNames[code];
+}
