@@ -71,6 +71,10 @@ export interface RunSummary {
   readonly missingWatchedUsers: readonly string[];
   /** AWS API requests made by the scan. */
   readonly apiCalls: number;
+  /** How the account was scanned: every user, or the credential report then its candidates. */
+  readonly strategy: "api" | "credential-report";
+  /** Users the credential report could not clear and that were checked live. @default undefined: api scan */
+  readonly candidateUsers?: number;
   /** Slack messages rendered. */
   readonly messagesRendered: number;
   /** Slack messages posted (0 in a dry run). */
@@ -195,6 +199,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       skippedUsers: scan.stats.skippedUsers,
       missingWatchedUsers: scan.stats.missingWatchedUsers,
       apiCalls: scan.stats.apiCalls,
+      strategy: scan.stats.strategy ?? "api",
+      ...(scan.stats.candidateUsers !== undefined ? { candidateUsers: scan.stats.candidateUsers } : {}),
       messagesRendered: messages.length,
       messagesPosted,
       dryRun: config.dryRun,

@@ -48,6 +48,7 @@ describe("runMonitor", () => {
       skippedUsers: ["vanished"],
       missingWatchedUsers: [],
       apiCalls: 7,
+      strategy: "api",
       messagesRendered: 1,
       messagesPosted: 1,
       dryRun: false,
@@ -65,6 +66,13 @@ describe("runMonitor", () => {
     ]);
     // The same line is a CloudWatch Embedded Metric Format record: graphs and alarms need no API call.
     expect(logs[0]).toMatchObject({ Environment: "prod", CriticalKeys: 1, WarningKeys: 1, ApiCalls: 7 });
+  });
+
+  it("reports which scan ran and how many users the credential report left to check", async () => {
+    const hybrid: ScanResult = { ...SCAN, stats: { ...SCAN.stats, strategy: "credential-report", candidateUsers: 3 } };
+    const { deps, logs } = harness({ scan: async () => hybrid });
+    await expect(runMonitor(deps)).resolves.toMatchObject({ strategy: "credential-report", candidateUsers: 3 });
+    expect(logs[0]).toMatchObject({ strategy: "credential-report", candidateUsers: 3 });
   });
 
   it("posts nothing when nothing is flagged", async () => {

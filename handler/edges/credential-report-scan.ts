@@ -89,8 +89,10 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   const scanNow = now();
   let liveUserNames: string[] | undefined;
   let thresholdsFor: ((userName: string) => Thresholds) | undefined;
+  let knownTags: Map<string, Readonly<Record<string, string>>> | undefined;
   if (options.userThresholds) {
     const users = await listUsersWithTags(iam, countCall);
+    knownTags = new Map(users.map((user) => [user.userName, user.tags]));
     const source = options.userThresholds;
     const byUser = new Map(users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]));
     liveUserNames = users.map((user) => user.userName).filter((userName) => !watched || watched.has(userName));
@@ -115,6 +117,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   const verified = await scanAccount({
     iam,
     userNames: selection.candidates,
+    ...(knownTags ? { knownTags } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
   // Watched names absent from the report may be users created since: GetUser tells them from typos.

@@ -24,6 +24,11 @@ export interface ScanAccountOptions {
    * @default undefined: list the users
    */
   readonly userNames?: readonly string[];
+  /**
+   * Tags already read for these users (the credential-report scan lists every user with tags): a
+   * user found here needs no ListUserTags call. @default none: ListUserTags per user with an active key
+   */
+  readonly knownTags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 /** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
@@ -144,7 +149,8 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
     }
     // Tags (owner, exemption, per-user ages) only matter for keys that can be alerted.
     if (!withLastUse.some((key) => key.state === "Active")) return { userName, accessKeys: withLastUse };
-    return { userName, accessKeys: withLastUse, tags: await listUserTags(iam, userName, countCall) };
+    const tags = options.knownTags?.get(userName) ?? (await listUserTags(iam, userName, countCall));
+    return { userName, accessKeys: withLastUse, tags };
   }
 }
 

@@ -9,7 +9,7 @@ import { classifyKeys, type Classification, type Thresholds } from "../../../han
 import { parseUserTags, userThresholds } from "../../../handler/core/user-tags";
 import { fetchCredentialReport, scanWithCredentialReport } from "../../../handler/edges/credential-report-scan";
 import { scanAccount } from "../../../handler/edges/scan-account";
-import { credentialReportCsv, mockIamAccount, type FakeAccount, type FakeUser } from "../support/fake-iam";
+import { PAGE, credentialReportCsv, mockIamAccount, type FakeAccount, type FakeUser } from "../support/fake-iam";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -162,6 +162,19 @@ describe("scanWithCredentialReport", () => {
       });
       expect(hybrid.stats.apiCalls).toBe(8);
       expect(fullCalls).toBeGreaterThan(250);
+
+      // With per-user thresholds every user's tags come from GetAccountAuthorizationDetails pages, and
+      // the candidates' tags are taken from there: no ListUserTags per candidate.
+      iam.calls.clear();
+      const tagged = await scanWithCredentialReport({ iam: new IAMClient({}), thresholds: DEFAULTS, now: () => now, userThresholds: userThresholdSource });
+      expect(Object.fromEntries(iam.calls)).toEqual({
+        GenerateCredentialReport: 1,
+        GetCredentialReport: 1,
+        GetAccountAuthorizationDetails: Math.ceil(users.length / PAGE),
+        ListAccessKeys: 2,
+        GetAccessKeyLastUsed: 2,
+      });
+      expect(tagged.inventory.users.map((user) => user.tags)).toEqual([{}, {}]);
       const [expected, actual] = [classifyKeys(full.inventory, DEFAULTS, now), classifyKeys(hybrid.inventory, DEFAULTS, now)];
       // Same flagged keys, same totals per status, same user count: the digest is identical.
       expect(actual.flagged).toEqual(expected.flagged);

@@ -34,7 +34,7 @@ export interface FakeAccount {
   report?: { csv: string; generatedAt: Date };
 }
 
-const PAGE = 7; // small pages, so every paginator turns pages
+export const PAGE = 7; // small pages, so every paginator turns pages
 
 function page<T>(items: readonly T[], marker: string | undefined): { items: T[]; next?: string } {
   const start = marker ? Number(marker) : 0;
