@@ -2,7 +2,7 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { IAMClient, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
 import type { JsonReport } from "../../cli/json-report";
 import { startMotoServer, type MotoServer } from "../../scripts/lib/moto-server";
-import { startFakeSlack, type FakeSlack } from "../handler/integration/support/fake-slack";
+import { startFakeSlack, type FakeSlack } from "../../scripts/lib/fake-slack";
 import { addAccessKey, deactivateKey, motoClientConfig, seedUsers, useKey } from "../handler/integration/support/seed-iam";
 import { daysAhead, runCli } from "./support/run-cli";
 

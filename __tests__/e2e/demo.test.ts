@@ -1,21 +1,13 @@
-import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import * as path from "node:path";
+import { runProcess, type ProcessResult } from "../../scripts/lib/run-process";
 
 jest.setTimeout(300_000);
 
 const ROOT = path.join(__dirname, "..", "..");
 
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "demo"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runDemo(): Promise<ProcessResult> {
+  return runProcess("npm", ["run", "--silent", "demo"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
 }
 
 function listening(url: string): Promise<boolean> {
@@ -31,7 +23,7 @@ function listening(url: string): Promise<boolean> {
 }
 
 describe("npm run demo", () => {
-  let run: Awaited<ReturnType<typeof runDemo>>;
+  let run: ProcessResult;
 
   beforeAll(async () => {
     run = await runDemo();

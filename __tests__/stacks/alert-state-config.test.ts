@@ -1,31 +1,11 @@
-import { Testing, TerraformStack } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { config } from "../../environments";
-import { buildApp } from "../../main";
-import { EnvironmentSettings, ProjectConfig } from "../../stacks/environment-config";
-import { ConfigError, validateConfig } from "../../stacks/validate-config";
+import { EnvironmentSettings } from "../../stacks/environment-config";
+import { configProblems, synthStack, withEnvironment } from "./support/project-config";
 
-function withDev(settings: Partial<EnvironmentSettings> | Record<string, unknown>): ProjectConfig {
-  return { ...config, environments: { dev: { ...config.environments.dev, ...settings } as EnvironmentSettings } };
-}
-
-function synthDev(settings: Partial<EnvironmentSettings> = {}) {
-  const app = buildApp(withDev(settings), Testing.app());
-  const json = Testing.synth(app.node.findChild("monitor-dev") as TerraformStack);
-  return { json, parsed: JSON.parse(json) };
-}
-
-function problems(projectConfig: ProjectConfig): readonly string[] {
-  try {
-    validateConfig(projectConfig);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+/** monitor-dev synthesized with these settings. */
+const synthDev = (settings: Partial<EnvironmentSettings> = {}) => synthStack("monitor-dev", withEnvironment(settings));
 
 describe("MonitorStack alert state and heartbeat", () => {
   test("creates the alert-state table by default and hands it to the function, which may use only that table", () => {
@@ -77,13 +57,13 @@ describe("validateConfig: alert state and heartbeat", () => {
     ["remindEvery", "0h"],
     ["heartbeatSchedule", "at 9"],
   ])("names the environment, the field %s and the bad value %j", (field, value) => {
-    const found = problems(withDev({ [field]: value }));
+    const found = configProblems(withEnvironment({ [field]: value }));
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(`environment "dev": field "${field}" has invalid value ${JSON.stringify(value)}`);
   });
 
   test("a reminder interval without alert state is pointed out", () => {
-    expect(problems(withDev({ alertState: false, remindEvery: "12h" }))).toEqual([
+    expect(configProblems(withEnvironment({ alertState: false, remindEvery: "12h" }))).toEqual([
       'environment "dev": field "remindEvery" ("12h") has no effect with "alertState" false',
     ]);
   });

@@ -5,12 +5,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { config } from "../../environments";
 import { buildApp } from "../../main";
 import { ProjectConfig } from "../../stacks/environment-config";
-
-function synthStack(name: string, projectConfig: ProjectConfig = config) {
-  const app = buildApp(projectConfig, Testing.app());
-  const json = Testing.synth(app.node.findChild(name) as TerraformStack);
-  return { json, parsed: JSON.parse(json) };
-}
+import { synthStack } from "./support/project-config";
 
 describe("the app", () => {
   test("has the bootstrap stack and one monitor stack per environment", () => {

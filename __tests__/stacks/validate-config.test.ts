@@ -1,24 +1,10 @@
 import { config } from "../../environments";
-import { EnvironmentSettings, ProjectConfig } from "../../stacks/environment-config";
-import { ConfigError, validateConfig } from "../../stacks/validate-config";
-
-function withEnv(settings: Partial<EnvironmentSettings> | Record<string, unknown>, name = "dev"): ProjectConfig {
-  return { ...config, environments: { [name]: { ...config.environments.dev, ...settings } as EnvironmentSettings } };
-}
-
-function problems(projectConfig: ProjectConfig): readonly string[] {
-  try {
-    validateConfig(projectConfig);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { validateConfig } from "../../stacks/validate-config";
+import { configProblems, withEnvironment } from "./support/project-config";
 
 describe("validateConfig", () => {
   test("the shipped configuration is valid", () => {
-    expect(problems(config)).toEqual([]);
+    expect(configProblems(config)).toEqual([]);
   });
 
   test.each([
@@ -35,7 +21,7 @@ describe("validateConfig", () => {
     ["s3NativeLocking", "yes"],
     ["watchUsers", ["ok", "not/valid"]],
   ])("names the environment, the field %s and the bad value %j", (field, value) => {
-    const found = problems(withEnv({ [field]: value }));
+    const found = configProblems(withEnvironment({ [field]: value }));
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('environment "dev"');
     expect(found[0]).toContain(`field "${field}"`);
@@ -43,30 +29,30 @@ describe("validateConfig", () => {
   });
 
   test("reports every problem at once", () => {
-    const found = problems(withEnv({ region: "x", warningAge: "soon", messageStyle: "loud" }));
+    const found = configProblems(withEnvironment({ region: "x", warningAge: "soon", messageStyle: "loud" }));
     expect(found).toHaveLength(3);
-    expect(() => validateConfig(withEnv({ region: "x", warningAge: "soon" }))).toThrow(
+    expect(() => validateConfig(withEnvironment({ region: "x", warningAge: "soon" }))).toThrow(
       /invalid deployment configuration:\n {2}- environment "dev": field "region".*\n {2}- environment "dev": field "warningAge"/,
     );
   });
 
   test("the warning age must come before the critical age", () => {
-    expect(problems(withEnv({ warningAge: "90d", criticalAge: "90d" }))).toEqual([
+    expect(configProblems(withEnvironment({ warningAge: "90d", criticalAge: "90d" }))).toEqual([
       'environment "dev": field "warningAge" ("90d") must be shorter than "criticalAge" ("90d")',
     ]);
   });
 
   test("a webhook parameter is required unless the environment is a dry run", () => {
-    expect(problems(withEnv({ slackWebhookParameter: undefined }))[0]).toMatch(/field "slackWebhookParameter" is missing/);
-    expect(problems(withEnv({ slackWebhookParameter: undefined, dryRun: true }))).toEqual([]);
+    expect(configProblems(withEnvironment({ slackWebhookParameter: undefined }))[0]).toMatch(/field "slackWebhookParameter" is missing/);
+    expect(configProblems(withEnvironment({ slackWebhookParameter: undefined, dryRun: true }))).toEqual([]);
   });
 
   test("environment names become stack names, so they must be simple", () => {
-    expect(problems(withEnv({}, "Prod_EU"))[0]).toMatch(/environment "Prod_EU": the name must be/);
+    expect(configProblems(withEnvironment({}, "Prod_EU"))[0]).toMatch(/environment "Prod_EU": the name must be/);
   });
 
   test("the state backend is checked too", () => {
-    const found = problems({ ...config, stateBackend: { ...config.stateBackend, bucket: "Bad_Bucket" } });
+    const found = configProblems({ ...config, stateBackend: { ...config.stateBackend, bucket: "Bad_Bucket" } });
     expect(found).toEqual(['stateBackend: field "bucket" has invalid value "Bad_Bucket" (expected an S3 bucket name)']);
   });
 });

@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runProcess } from "./run-process";
 
 /** Result of one Terraform command. */
 export interface TerraformResult {
@@ -65,24 +66,13 @@ export function terraformAvailable(): boolean {
 }
 
 /** Runs `terraform <args>` in a stack directory without a TTY and collects its output. */
-export function terraform(
+export async function terraform(
   args: readonly string[],
   cwd: string,
   env: Readonly<Record<string, string>>,
 ): Promise<TerraformResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", [...args, "-no-color"], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const result = await runProcess("terraform", [...args, "-no-color"], { cwd, env: { ...process.env, ...env } });
+  return { ...result, code: result.code ?? 1 };
 }
 
 /** Runs `terraform <args>` and throws with its output unless it exits 0. */

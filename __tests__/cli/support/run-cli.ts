@@ -1,16 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { runProcess, type ProcessResult } from "../../../scripts/lib/run-process";
 
 const BIN = path.join(__dirname, "..", "..", "..", "bin", "key-age.js");
 
 /** What one `key-age` process did. */
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type CliRun = ProcessResult;
 
 // An empty home: no developer ~/.aws profile can reach the CLI under test.
 const home = mkdtempSync(path.join(tmpdir(), "key-age-cli-home-"));
@@ -22,7 +18,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
  * process keep answering while it runs.
  */
 export async function runCli(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return runProcess(process.execPath, [BIN, ...args], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: home,
@@ -31,17 +27,7 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
       NODE_NO_WARNINGS: "1",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  return { code, stdout, stderr };
 }
 
 /** A `YYYY-MM-DD` date `days` days from now (UTC). */

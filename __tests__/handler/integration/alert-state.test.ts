@@ -2,8 +2,8 @@ import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client
 import { DeleteAccessKeyCommand, IAMClient, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { expectWithinSlackLimits, listedKeyLines } from "../support/slack-digest-assertions";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack";
-import { buildBundle, expectFailure, expectSuccess, runContainer } from "./support/invoke-bundle";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { deactivateKey, motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // The bundled handler with its alert state in moto's DynamoDB, over consecutive invocations (each a

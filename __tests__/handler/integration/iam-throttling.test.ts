@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack";
-import { buildBundle, expectSuccess, runContainer } from "./support/invoke-bundle";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { seedUsers } from "./support/seed-iam";
 
 // IAM throttles big scans. A loopback proxy in front of moto answers the first ListAccessKeys calls

@@ -1,7 +1,7 @@
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { expectWithinSlackLimits, listedKeyLines } from "../support/slack-digest-assertions";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack";
-import { buildBundle, expectSuccess, runContainer } from "./support/invoke-bundle";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { seedUsers } from "./support/seed-iam";
 
 // The original deployment's scenario: watch the single user Demogorgon, warn at 12 minutes and

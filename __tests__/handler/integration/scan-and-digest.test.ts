@@ -2,8 +2,8 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { AccessKey } from "@aws-sdk/client-iam";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { expectWithinSlackLimits, listedKeyLines, unlistedCount } from "../support/slack-digest-assertions";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack";
-import { buildBundle, expectSuccess, runContainer } from "./support/invoke-bundle";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { addAccessKey, deactivateKey, motoClientConfig, seedUsers, useKey } from "./support/seed-iam";
 
 // The bundled handler against moto holding more than one page of users, with the webhook in an SSM

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack";
-import { buildBundle, expectFailure, expectSuccess, runContainer } from "./support/invoke-bundle";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { seedUsers } from "./support/seed-iam";
 
 // How the bundled handler behaves when Slack (a loopback fake) or IAM misbehaves. WARNING_AGE=0m

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { bundleHandler } from "../../../../modules/key-age-function/bundle-handler";
+import { bundleHandler } from "../../modules/key-age-function/bundle-handler";
+import { runProcess } from "./run-process";
 
 /** One invocation's outcome, as the Lambda runtime would report it. */
 export type InvocationOutcome =
@@ -54,18 +54,11 @@ export async function runContainer(
         ...(options.events ? { events: options.events } : {}),
       }),
     );
-    const child = spawn(process.execPath, [path.join(__dirname, "lambda-runtime.cjs"), bundlePath, planPath, resultPath], {
-      env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once("error", reject);
-      child.once("close", resolve);
-    });
+    const { code, stdout, stderr } = await runProcess(
+      process.execPath,
+      [path.join(__dirname, "lambda-runtime.cjs"), bundlePath, planPath, resultPath],
+      { env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env } },
+    );
     if (code !== 0) throw new Error(`container exited with ${code}: ${stderr}`);
     const outcomes = JSON.parse(readFileSync(resultPath, "utf8")) as InvocationOutcome[];
     const logLines = stdout
