@@ -1,6 +1,14 @@
 import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
+  GetFunctionEventInvokeConfigCommand,
+  LambdaClient,
+} from "@aws-sdk/client-lambda";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { App } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
@@ -8,6 +16,7 @@ import * as path from "node:path";
 import { config } from "../../environments";
 import { buildApp } from "../../main";
 import { MotoServer, startMotoServer } from "../../scripts/lib/moto-server";
+import { runProcess } from "../../scripts/lib/run-process";
 import { terraform, terraformEnvironment, terraformOk } from "../../scripts/lib/terraform";
 
 jest.setTimeout(300_000);
@@ -36,16 +45,20 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
   let dynamodb: DynamoDBClient;
   let lambda: LambdaClient;
   const stackDir = (name: string) => path.join(outdir, "stacks", name);
+  const awsClientConfig = (clientRegion: string) => ({
+    endpoint: moto.endpoint,
+    region: clientRegion,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
 
   beforeAll(async () => {
     outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-e2e-"));
     buildApp(config, new App({ outdir })).synth();
     moto = await startMotoServer();
     env = { ...moto.awsEnv, ...terraformEnvironment() };
-    const clientConfig = { endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
-    s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
-    dynamodb = new DynamoDBClient(clientConfig);
-    lambda = new LambdaClient({ ...clientConfig, region: config.environments.dev.region });
+    s3 = new S3Client({ ...awsClientConfig(region), forcePathStyle: true });
+    dynamodb = new DynamoDBClient(awsClientConfig(region));
+    lambda = new LambdaClient(awsClientConfig(config.environments.dev.region));
   });
 
   afterAll(async () => {
@@ -82,10 +95,52 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     expect(table.Table?.KeySchema).toEqual([{ AttributeName: "accessKeyId", KeyType: "HASH" }]);
   });
 
+  test("failed runs are kept in an encrypted queue, runs never overlap, and alarms notify an encrypted topic", async () => {
+    const functionName = "iam-key-age-monitor-dev";
+    const invokeConfig = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: functionName }));
+    expect(invokeConfig).toMatchObject({ MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 });
+    const destination = invokeConfig.DestinationConfig?.OnFailure?.Destination ?? "";
+    expect(destination).toMatch(/:iam-key-age-monitor-dev-failed-runs$/);
+    expect((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))).ReservedConcurrentExecutions).toBe(1);
+
+    const sqs = new SQSClient(awsClientConfig(config.environments.dev.region));
+    const sns = new SNSClient(awsClientConfig(config.environments.dev.region));
+    const cloudwatch = new CloudWatchClient(awsClientConfig(config.environments.dev.region));
+    try {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${functionName}-failed-runs` }));
+      const queue = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }));
+      expect(queue.Attributes).toMatchObject({ QueueArn: destination, SqsManagedSseEnabled: "true" });
+
+      const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: functionName }));
+      expect(MetricAlarms.map((alarm) => alarm.MetricName).sort()).toEqual(
+        ["ApproximateNumberOfMessagesVisible", "DestinationDeliveryFailures", "Errors", "Throttles"].sort(),
+      );
+      const topics = new Set(MetricAlarms.flatMap((alarm) => alarm.AlarmActions ?? []));
+      expect(topics.size).toBe(1);
+      const topic = await sns.send(new GetTopicAttributesCommand({ TopicArn: [...topics][0] }));
+      expect(topic.Attributes?.KmsMasterKeyId).toMatch(/^arn:aws:kms:/);
+    } finally {
+      sqs.destroy();
+      sns.destroy();
+      cloudwatch.destroy();
+    }
+  });
+
   test("monitor-dev plans clean right after apply", async () => {
     const plan = await terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir("monitor-dev"), env);
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(0);
+  });
+
+  test("`cdktf diff monitor-dev`, the user's own command, synthesizes and shows no changes", async () => {
+    const ROOT = path.join(__dirname, "..", "..");
+    // --skip-provider-lock: `terraform providers lock` needs the public registry, which CI cannot reach.
+    const diff = await runProcess("npx", ["cdktf", "diff", "monitor-dev", "--skip-provider-lock"], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, CI: "true", FORCE_COLOR: "0" },
+    });
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain("No changes. Your infrastructure matches the configuration.");
   });
 
   test("a DynamoDB lock held by someone else makes a concurrent plan fail", async () => {
