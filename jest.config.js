@@ -7,4 +7,6 @@ module.exports = {
   transform: { "^.+\\.ts$": "ts-jest" },
   setupFiles: ["<rootDir>/__tests__/support/jest-setup.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/cdktf-matchers.ts"],
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
 };

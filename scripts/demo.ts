@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     );
     console.log(`  moto on ${moto.endpoint}, Slack webhook on ${new URL(slack.webhookUrl).origin}`);
     const aws = { endpoint: moto.endpoint, region: settings.region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
-    const env = { ...moto.awsEnv, ...terraformEnvironment() };
+    const env = { ...moto.awsEnv, ...terraformEnvironment(outdir) };
     const stackDir = (name: string) => path.join(outdir, "stacks", name);
 
     await step("Synthesizing the cdktf app", () => buildApp(config, new App({ outdir })).synth());

@@ -55,7 +55,7 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-e2e-"));
     buildApp(config, new App({ outdir })).synth();
     moto = await startMotoServer();
-    env = { ...moto.awsEnv, ...terraformEnvironment() };
+    env = { ...moto.awsEnv, ...terraformEnvironment(outdir) };
     s3 = new S3Client({ ...awsClientConfig(region), forcePathStyle: true });
     dynamodb = new DynamoDBClient(awsClientConfig(region));
     lambda = new LambdaClient(awsClientConfig(config.environments.dev.region));

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runProcess } from "./run-process";
 
@@ -33,13 +32,11 @@ export function findProviderMirror(): string | undefined {
 }
 
 /**
- * Writes a Terraform CLI config that installs providers from the local mirror only, and returns the
- * environment that uses it. Without a mirror Terraform falls back to the public registry.
+ * Writes a Terraform CLI config into `dir` that installs providers from the local mirror only, and
+ * returns the environment that uses it. Without a mirror Terraform falls back to the public registry.
  */
-export function terraformEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+export function terraformEnvironment(dir: string): Record<string, string> {
   const mirror = findProviderMirror();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "key-age-tfrc-"));
   const file = path.join(dir, "terraformrc");
   writeFileSync(
     file,
@@ -56,8 +53,7 @@ export function terraformEnvironment(): Record<string, string> {
 `
       : "",
   );
-  env.TF_CLI_CONFIG_FILE = file;
-  return env;
+  return { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: file };
 }
 
 /** True when `terraform` is on PATH. */
