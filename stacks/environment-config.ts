@@ -1,3 +1,5 @@
+import type { ScanStrategy } from "../handler/core/scan-strategy";
+
 /** Where every monitor stack keeps its Terraform state (created by the `state-backend` stack). */
 export interface StateBackendSettings {
   /** S3 bucket for state files (globally unique name). */
@@ -55,6 +57,10 @@ export interface EnvironmentSettings {
    * reminders and resolutions instead of every flagged key on every run. @default true
    */
   readonly alertState?: boolean;
+  /** `SCAN_STRATEGY`: "api", "credential-report" or "auto". @default "auto" */
+  readonly scanStrategy?: ScanStrategy;
+  /** `SCAN_CONCURRENCY`: IAM requests in flight at once (1–64). @default 12 */
+  readonly scanConcurrency?: number;
   /** `REMIND_EVERY`: how often a key that stays bad is announced again (with `alertState`). @default "24h" */
   readonly remindEvery?: string;
   /**

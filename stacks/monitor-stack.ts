@@ -136,5 +136,7 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
   set("MESSAGE_STYLE", settings.messageStyle);
   set("DRY_RUN", settings.dryRun === undefined ? undefined : String(settings.dryRun));
   if (settings.alertState ?? true) set("REMIND_EVERY", settings.remindEvery);
+  set("SCAN_STRATEGY", settings.scanStrategy);
+  set("SCAN_CONCURRENCY", settings.scanConcurrency === undefined ? undefined : String(settings.scanConcurrency));
   return variables;
 }

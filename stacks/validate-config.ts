@@ -1,9 +1,13 @@
 import { DURATION_FORMAT_HINT, parseDuration } from "../handler/core/duration";
+import { MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/core/config";
+import { quoteSetting } from "../handler/core/mask";
+import { SCAN_STRATEGIES, type ScanStrategy } from "../handler/core/scan-strategy";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/;
+// A key ARN, not an alias: IAM does not resolve an alias ARN in a policy's Resource to its key.
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -38,7 +42,7 @@ export function validateConfig(config: ProjectConfig): ProjectConfig {
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  return typeof value === "string" ? quoteSetting(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function check(problems: string[], where: string, field: string, value: unknown, ok: boolean, expected: string): void {
@@ -84,15 +88,16 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("awsVaultProfile", (v: string) => PROFILE.test(v), "an aws-vault profile name");
   optional("schedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "rate(10 minutes)"');
   optional("slackWebhookParameter", (v: string) => SSM_PARAMETER.test(v), "an SSM parameter name");
-  optional("slackWebhookKmsKeyArn", (v: string) => KMS_KEY_ARN.test(v), "a KMS key ARN");
+  optional("slackWebhookKmsKeyArn", (v: string) => KMS_KEY_ARN.test(v), "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)");
   for (const field of ["warningAge", "criticalAge", "unusedAge"] as const) {
     optional(field, (v: string) => durationMs(v) !== undefined, `a duration: ${DURATION_FORMAT_HINT}`);
   }
   const warning = durationMs(env.warningAge ?? "80d");
   const critical = durationMs(env.criticalAge ?? "90d");
-  if (warning !== undefined && critical !== undefined && warning >= critical) {
+  // The same rule as the handler's WARNING_AGE/CRITICAL_AGE check: equal ages mean "critical at once".
+  if (warning !== undefined && critical !== undefined && warning > critical) {
     problems.push(
-      `${where}: field "warningAge" (${show(env.warningAge ?? "80d")}) must be shorter than "criticalAge" (${show(env.criticalAge ?? "90d")})`,
+      `${where}: field "warningAge" (${show(env.warningAge ?? "80d")}) must not exceed "criticalAge" (${show(env.criticalAge ?? "90d")})`,
     );
   }
   optional(
@@ -107,6 +112,12 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("alarmEmail", (v: string) => EMAIL.test(v), "an email address");
   optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alertState", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("scanStrategy", (v: string) => SCAN_STRATEGIES.includes(v as ScanStrategy), SCAN_STRATEGIES.map((x) => JSON.stringify(x)).join(", "));
+  optional(
+    "scanConcurrency",
+    (v: number) => Number.isInteger(v) && v >= MIN_SCAN_CONCURRENCY && v <= MAX_SCAN_CONCURRENCY,
+    `a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
+  );
   optional("remindEvery", (v: string) => (durationMs(v) ?? 0) > 0, `a duration longer than zero: ${DURATION_FORMAT_HINT}`);
   optional("heartbeatSchedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "cron(0 9 * * ? *)"');
   if (env.remindEvery !== undefined && env.alertState === false) {

@@ -88,6 +88,19 @@ describe("MonitorStack", () => {
   });
 });
 
+test("the scan strategy and concurrency are set from the environment config, not left to defaults", () => {
+  const custom: ProjectConfig = {
+    ...config,
+    environments: { dev: { ...config.environments.dev, scanStrategy: "api", scanConcurrency: 4 } },
+  };
+  const fn = Object.values(synthStack("monitor-dev", custom).parsed.resource.aws_lambda_function)[0] as {
+    environment: { variables: Record<string, string> };
+  };
+  expect(fn.environment.variables).toMatchObject({ SCAN_STRATEGY: "api", SCAN_CONCURRENCY: "4" });
+  const plain = Object.values(synthStack("monitor-dev").parsed.resource.aws_lambda_function)[0] as typeof fn;
+  expect(plain.environment.variables.SCAN_STRATEGY).toBeUndefined();
+});
+
 describe("StateBackendStack", () => {
   test("keeps its own state locally and outputs the backend's names", () => {
     const { parsed } = synthStack("state-backend");

@@ -20,12 +20,22 @@ describe("validateConfig", () => {
     ["logRetentionDays", 42],
     ["s3NativeLocking", "yes"],
     ["watchUsers", ["ok", "not/valid"]],
+    ["scanStrategy", "fast"],
+    ["slackWebhookKmsKeyArn", "arn:aws:kms:eu-west-1:123456789012:alias/slack"],
+    ["scanConcurrency", 0],
+    ["scanConcurrency", 2.5],
   ])("names the environment, the field %s and the bad value %j", (field, value) => {
     const found = configProblems(withEnvironment({ [field]: value }));
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('environment "dev"');
     expect(found[0]).toContain(`field "${field}"`);
     expect(found[0]).toContain(JSON.stringify(value));
+  });
+
+  test("masks a webhook URL pasted where the parameter name belongs", () => {
+    const url = ["https://hooks.slack.com", "services", "T0", "B0", "s3cr3t"].join("/");
+    const found = configProblems(withEnvironment({ slackWebhookParameter: url }));
+    expect(found).toEqual(['environment "dev": field "slackWebhookParameter" has invalid value "https://hooks.slack.com/…" (masked) (expected an SSM parameter name)']);
   });
 
   test("reports every problem at once", () => {
@@ -36,9 +46,10 @@ describe("validateConfig", () => {
     );
   });
 
-  test("the warning age must come before the critical age", () => {
-    expect(configProblems(withEnvironment({ warningAge: "90d", criticalAge: "90d" }))).toEqual([
-      'environment "dev": field "warningAge" ("90d") must be shorter than "criticalAge" ("90d")',
+  test("the warning age must not come after the critical age (the handler's rule)", () => {
+    expect(configProblems(withEnvironment({ warningAge: "90d", criticalAge: "90d" }))).toEqual([]);
+    expect(configProblems(withEnvironment({ warningAge: "91d", criticalAge: "90d" }))).toEqual([
+      'environment "dev": field "warningAge" ("91d") must not exceed "criticalAge" ("90d")',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { Thresholds } from "./classify";
 import { parseDuration } from "./duration";
-import { maskWebhookUrl } from "./mask";
+import { maskWebhookUrl, quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "./scan-strategy";
 
 /** How the digest words its lines. */
@@ -66,8 +66,10 @@ export class ConfigError extends Error {
 
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 // IAM's request quota is shared by the whole account: more than this would only buy throttling.
-const MIN_SCAN_CONCURRENCY = 1;
-const MAX_SCAN_CONCURRENCY = 64;
+/** Bounds of `SCAN_CONCURRENCY`. */
+export const MIN_SCAN_CONCURRENCY = 1;
+/** Bounds of `SCAN_CONCURRENCY`. */
+export const MAX_SCAN_CONCURRENCY = 64;
 const SSM_PARAMETER_NAME = /^(arn:[^\s]+|[a-zA-Z0-9_.\-/]{1,2048})$/;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
@@ -88,7 +90,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     try {
       return { ms: parseDuration(raw), label: raw };
     } catch (error) {
-      problems.push(`${name}=${JSON.stringify(env[name])}: ${(error as Error).message}`);
+      problems.push(`${name}=${quoteSetting(env[name])}: ${(error as Error).message}`);
       return { ms: Number.NaN, label: raw };
     }
   };
@@ -105,12 +107,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const dryRunRaw = read("DRY_RUN") ?? CONFIG_DEFAULTS.DRY_RUN;
   const dryRun = dryRunRaw.toLowerCase() === "true";
   if (!dryRun && dryRunRaw.toLowerCase() !== "false") {
-    problems.push(`DRY_RUN=${JSON.stringify(env.DRY_RUN)}: expected "true" or "false"`);
+    problems.push(`DRY_RUN=${quoteSetting(env.DRY_RUN)}: expected "true" or "false"`);
   }
 
   const styleRaw = read("MESSAGE_STYLE") ?? CONFIG_DEFAULTS.MESSAGE_STYLE;
   if (styleRaw !== "digest" && styleRaw !== "original") {
-    problems.push(`MESSAGE_STYLE=${JSON.stringify(env.MESSAGE_STYLE)}: expected "digest" or "original"`);
+    problems.push(`MESSAGE_STYLE=${quoteSetting(env.MESSAGE_STYLE)}: expected "digest" or "original"`);
   }
 
   const watchUsers = [...new Set((read("WATCH_USERS") ?? "").split(",").map((name) => name.trim()))].filter(
@@ -119,7 +121,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const badNames = watchUsers.filter((name) => !IAM_USER_NAME.test(name));
   if (badNames.length > 0) {
     problems.push(
-      `WATCH_USERS=${JSON.stringify(env.WATCH_USERS)}: ${badNames.map((name) => JSON.stringify(name)).join(", ")} ` +
+      `WATCH_USERS=${quoteSetting(env.WATCH_USERS)}: ${badNames.map((name) => quoteSetting(name)).join(", ")} ` +
         "is not a valid IAM user name (1-64 characters of letters, digits and +=,.@_-)",
     );
   }
@@ -129,26 +131,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const scanStrategy = read("SCAN_STRATEGY") ?? CONFIG_DEFAULTS.SCAN_STRATEGY;
   if (!SCAN_STRATEGIES.includes(scanStrategy as ScanStrategy)) {
     problems.push(
-      `SCAN_STRATEGY=${JSON.stringify(env.SCAN_STRATEGY)}: expected ${SCAN_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}`,
+      `SCAN_STRATEGY=${quoteSetting(env.SCAN_STRATEGY)}: expected ${SCAN_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}`,
     );
   }
   const concurrencyRaw = read("SCAN_CONCURRENCY") ?? CONFIG_DEFAULTS.SCAN_CONCURRENCY;
   const scanConcurrency = /^\d+$/.test(concurrencyRaw) ? Number(concurrencyRaw) : Number.NaN;
   if (!(scanConcurrency >= MIN_SCAN_CONCURRENCY && scanConcurrency <= MAX_SCAN_CONCURRENCY)) {
     problems.push(
-      `SCAN_CONCURRENCY=${JSON.stringify(env.SCAN_CONCURRENCY)}: expected a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
+      `SCAN_CONCURRENCY=${quoteSetting(env.SCAN_CONCURRENCY)}: expected a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
     );
   }
 
   const alertStateTable = read("ALERT_STATE_TABLE");
   if (alertStateTable !== undefined && !DYNAMODB_TABLE_NAME.test(alertStateTable)) {
     problems.push(
-      `ALERT_STATE_TABLE=${JSON.stringify(env.ALERT_STATE_TABLE)}: not a DynamoDB table name (3-255 characters of letters, digits and _.-)`,
+      `ALERT_STATE_TABLE=${quoteSetting(env.ALERT_STATE_TABLE)}: not a DynamoDB table name (3-255 characters of letters, digits and _.-)`,
     );
   }
   const remindEvery = duration("REMIND_EVERY");
   if (remindEvery.ms === 0) {
-    problems.push(`REMIND_EVERY=${JSON.stringify(env.REMIND_EVERY)}: must be longer than zero`);
+    problems.push(`REMIND_EVERY=${quoteSetting(env.REMIND_EVERY)}: must be longer than zero`);
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -176,14 +178,17 @@ function webhookSource(
 ): WebhookSource | undefined {
   if (parameterName && url) {
     problems.push(
-      `SLACK_WEBHOOK_PARAMETER=${JSON.stringify(parameterName)} and SLACK_WEBHOOK_URL=${JSON.stringify(maskWebhookUrl(url))} ` +
+      `SLACK_WEBHOOK_PARAMETER=${quoteSetting(parameterName)} and SLACK_WEBHOOK_URL=${JSON.stringify(maskWebhookUrl(url))} ` +
         "are both set: set exactly one webhook source",
     );
     return undefined;
   }
   if (parameterName) {
     if (!SSM_PARAMETER_NAME.test(parameterName)) {
-      problems.push(`SLACK_WEBHOOK_PARAMETER=${JSON.stringify(parameterName)}: not a valid SSM parameter name or ARN`);
+      const hint = /:\/\//.test(parameterName)
+        ? "this looks like the webhook URL itself: name the SSM parameter that holds it, or use SLACK_WEBHOOK_URL"
+        : "not a valid SSM parameter name or ARN";
+      problems.push(`SLACK_WEBHOOK_PARAMETER=${quoteSetting(parameterName)}: ${hint}`);
       return undefined;
     }
     return { kind: "ssm-parameter", parameterName };

@@ -16,6 +16,15 @@ export function maskWebhookUrl(url: string): string {
   }
 }
 
+/**
+ * Quotes a configuration value for an error message. A value that looks like a URL is masked: a
+ * webhook URL pasted into the wrong variable must not end up in logs, the failed-run queue or CI output.
+ */
+export function quoteSetting(value: string | undefined): string {
+  if (value !== undefined && /:\/\//.test(value)) return `${JSON.stringify(maskWebhookUrl(value))} (masked)`;
+  return JSON.stringify(value) ?? "undefined";
+}
+
 /** Replaces every occurrence of the webhook URL (or its secret path) in `text` with its masked form. */
 export function redactWebhookUrl(text: string, url: string | undefined): string {
   if (!url) return text;

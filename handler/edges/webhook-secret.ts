@@ -1,7 +1,7 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { WebhookSource } from "../core/config";
 
-/** Resolves the webhook URL; the SSM lookup happens once per container, then comes from memory. */
+/** Resolves the webhook URL; an SSM lookup is reused from memory for a while. */
 export type WebhookUrlProvider = () => Promise<string>;
 
 /** Thrown when the webhook URL cannot be obtained. Its message names the parameter, never the URL. */
@@ -12,20 +12,31 @@ export class WebhookSecretError extends Error {
   }
 }
 
+/** How long a webhook URL read from SSM is reused: a rotated webhook is picked up within this time. */
+export const WEBHOOK_CACHE_MS = 15 * 60_000;
+
 /**
  * Builds a provider for the configured webhook source. An SSM SecureString is read decrypted on the
- * first call and cached for the life of the container; a failed read is not cached, so the next
- * invocation tries again.
+ * first call and cached in the container for {@link WEBHOOK_CACHE_MS}: a warm container (a run every
+ * 10 minutes keeps it warm for hours) still picks up a rotated webhook. A failed read is not cached,
+ * so the next invocation tries again.
  */
-export function createWebhookUrlProvider(source: WebhookSource, ssm: () => SSMClient): WebhookUrlProvider {
+export function createWebhookUrlProvider(
+  source: WebhookSource,
+  ssm: () => SSMClient,
+  clock: () => number = Date.now,
+): WebhookUrlProvider {
   if (source.kind === "url") return async () => source.url;
-  let cached: Promise<string> | undefined;
+  let cached: { url: Promise<string>; readAt: number } | undefined;
   return () => {
-    cached ??= readParameter(ssm(), source.parameterName).catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
-    return cached;
+    if (cached === undefined || clock() - cached.readAt >= WEBHOOK_CACHE_MS) {
+      const url = readParameter(ssm(), source.parameterName).catch((error: unknown) => {
+        cached = undefined;
+        throw error;
+      });
+      cached = { url, readAt: clock() };
+    }
+    return cached.url;
   };
 }
 

@@ -85,7 +85,7 @@ export class FunctionAlarms extends Construct {
     }
 
     const period = props.periodSeconds ?? 600;
-    const alarm = (name: string, description: string, metric: CustomMetric, statistic: string) =>
+    const alarm = (name: string, description: string, metric: CustomMetric, statistic: string, periods = 1) =>
       new CloudwatchMetricAlarm(this, name, {
         alarmName: `${props.functionName}-${name}`,
         alarmDescription: description,
@@ -94,7 +94,8 @@ export class FunctionAlarms extends Construct {
         dimensions: { ...metric.dimensions },
         statistic,
         period,
-        evaluationPeriods: 1,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
         threshold: 1,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "notBreaching",
@@ -110,7 +111,9 @@ export class FunctionAlarms extends Construct {
 
     const alarms: Record<string, CloudwatchMetricAlarm> = {
       errors: alarm("errors", "The key-age scan failed: keys may be going unchecked", lambdaMetric("Errors"), "Sum"),
-      throttles: alarm("throttles", "A key-age run was throttled", lambdaMetric("Throttles"), "Sum"),
+      // With one run at a time, a heartbeat or a retry that meets a running scan is throttled and
+      // retried by Lambda: only throttling that persists for three periods is a problem.
+      throttles: alarm("throttles", "Key-age runs keep being throttled", lambdaMetric("Throttles"), "Sum", 3),
       "destination-failures": alarm(
         "destination-failures",
         "A failed key-age run could not be sent to its failure queue",

@@ -101,6 +101,15 @@ describe("loadConfig", () => {
     expect(error.message).toContain('SLACK_WEBHOOK_PARAMETER="my webhook"');
   });
 
+  it("never prints a webhook URL pasted into another variable", () => {
+    const error = configError({ SLACK_WEBHOOK_PARAMETER: WEBHOOK, WATCH_USERS: WEBHOOK });
+    expect(error.message).toContain('SLACK_WEBHOOK_PARAMETER="https://hooks.slack.com/…" (masked): this looks like the webhook URL itself');
+    expect(error.message).toContain('WATCH_USERS="https://hooks.slack.com/…" (masked)');
+    expect(error.message).not.toContain("XXXXsecretXXXX");
+    const both = configError({ SLACK_WEBHOOK_PARAMETER: WEBHOOK, SLACK_WEBHOOK_URL: WEBHOOK });
+    expect(both.message).not.toContain("XXXXsecretXXXX");
+  });
+
   it("allows a dry run without a webhook", () => {
     expect(loadConfig({ DRY_RUN: "true" }).dryRun).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { WebhookSecretError, createWebhookUrlProvider } from "../../../handler/edges/webhook-secret";
+import { WEBHOOK_CACHE_MS, WebhookSecretError, createWebhookUrlProvider } from "../../../handler/edges/webhook-secret";
 
 const ssmMock = mockClient(SSMClient);
 const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";
@@ -8,7 +8,7 @@ const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";
 beforeEach(() => ssmMock.reset());
 
 describe("createWebhookUrlProvider", () => {
-  it("reads the SecureString decrypted, once per container", async () => {
+  it("reads the SecureString decrypted, once per container while the cache is fresh", async () => {
     ssmMock.on(GetParameterCommand).resolves({ Parameter: { Name: "/key-age/webhook", Type: "SecureString", Value: `${WEBHOOK}\n` } });
     const ssm = new SSMClient({});
     const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/key-age/webhook" }, () => ssm);
@@ -18,6 +18,20 @@ describe("createWebhookUrlProvider", () => {
 
     expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(1);
     expect(ssmMock.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({ Name: "/key-age/webhook", WithDecryption: true });
+  });
+
+  it("reads the parameter again once the cached URL is 15 minutes old, so a rotated webhook is picked up", async () => {
+    const ROTATED = "https://hooks.slack.com/services/T0000/B0000/rotatedXXXX";
+    ssmMock.on(GetParameterCommand).resolvesOnce({ Parameter: { Value: WEBHOOK } }).resolves({ Parameter: { Value: ROTATED } });
+    let now = 0;
+    const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/p" }, () => new SSMClient({}), () => now);
+
+    await expect(provider()).resolves.toBe(WEBHOOK);
+    now = WEBHOOK_CACHE_MS - 1;
+    await expect(provider()).resolves.toBe(WEBHOOK);
+    now = WEBHOOK_CACHE_MS;
+    await expect(provider()).resolves.toBe(ROTATED);
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(2);
   });
 
   it("does not cache a failure, and names the parameter", async () => {

@@ -32,6 +32,15 @@ describe("FunctionAlarms", () => {
     });
   });
 
+  test("throttling alarms only when it persists: a throttled scheduled run is retried by Lambda", () => {
+    expect(synth().json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: "Throttles",
+      evaluation_periods: 3,
+      datapoints_to_alarm: 3,
+    });
+    expect(synth().json).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: "Errors", evaluation_periods: 1 });
+  });
+
   test("every alarm notifies the topic, which is encrypted with a rotating key CloudWatch may use", () => {
     const { json, parsed } = synth();
     const topicId = Object.keys(parsed.resource.aws_sns_topic)[0];
