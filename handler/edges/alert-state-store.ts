@@ -1,15 +1,8 @@
 import { DeleteCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AlertRecord, AlertStatus, StateChange } from "../core/alert-transitions";
+import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-contract";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 
-/** The table's hash key (a string attribute): the access key id. */
-export const ALERT_STATE_HASH_KEY = "accessKeyId";
-
-/** The table's TTL attribute: epoch seconds, refreshed on every write. */
-export const ALERT_STATE_TTL_ATTRIBUTE = "expiresAt";
-
-/** The DynamoDB actions {@link createAlertStateStore} calls, for least-privilege policies. */
-export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
 
 /** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
 export interface AlertStateStore {

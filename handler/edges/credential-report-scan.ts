@@ -10,12 +10,6 @@ import type { ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
 import { ScanError, scanAccount } from "./scan-account";
 
-/** The IAM actions the credential-report scan adds to {@link SCAN_IAM_ACTIONS}; none has resource-level permissions. */
-export const CREDENTIAL_REPORT_IAM_ACTIONS = ["iam:GenerateCredentialReport", "iam:GetCredentialReport"] as const;
-
-/** The IAM action that lists every user with their tags in a few pages, for per-user thresholds. */
-export const USERS_WITH_TAGS_IAM_ACTION = "iam:GetAccountAuthorizationDetails";
-
 /**
  * A Lambda run lasts at most 15 minutes and keys are classified at some moment in it: candidates are
  * chosen for the end of that window, so a key crossing a threshold during the run is still read.

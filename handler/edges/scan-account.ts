@@ -39,15 +39,6 @@ export class ScanError extends Error {
   }
 }
 
-/** The IAM actions {@link scanAccount} calls, for least-privilege policies. */
-export const SCAN_IAM_ACTIONS = [
-  "iam:ListUsers",
-  "iam:GetUser",
-  "iam:ListAccessKeys",
-  "iam:GetAccessKeyLastUsed",
-  "iam:ListUserTags",
-] as const;
-
 /**
  * Lists users (every page, or `GetUser` for each watched user), each user's access keys (every page)
  * and the last use of each active key. A user deleted mid-scan (`NoSuchEntity`) is skipped and

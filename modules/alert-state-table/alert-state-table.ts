@@ -1,14 +1,11 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../handler/core/aws-contract";
 
 /** Props of {@link AlertStateTable}. */
 export interface AlertStateTableProps {
   /** Name of the table. */
   readonly tableName: string;
-  /** The string hash key: one item per access key. @default "accessKeyId" */
-  readonly hashKey?: string;
-  /** Attribute with the epoch-seconds expiry that DynamoDB's TTL deletes on. @default "expiresAt" */
-  readonly ttlAttribute?: string;
   /** Point-in-time recovery, to undo a bad deploy that garbles the state. @default true */
   readonly pointInTimeRecovery?: boolean;
   /** Tags applied to the table. @default {} */
@@ -30,15 +27,15 @@ export class AlertStateTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertStateTableProps) {
     super(scope, id);
-    const hashKey = props.hashKey ?? "accessKeyId";
+    // The layout is the handler's contract (handler/core/aws-contract.ts), not a choice of the caller.
     this.table = new DynamodbTable(this, "table", {
       name: props.tableName,
       billingMode: "PAY_PER_REQUEST",
-      hashKey,
-      attribute: [{ name: hashKey, type: "S" }],
+      hashKey: ALERT_STATE_HASH_KEY,
+      attribute: [{ name: ALERT_STATE_HASH_KEY, type: "S" }],
       pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
       serverSideEncryption: { enabled: true },
-      ttl: { attributeName: props.ttlAttribute ?? "expiresAt", enabled: true },
+      ttl: { attributeName: ALERT_STATE_TTL_ATTRIBUTE, enabled: true },
       tags: { ...props.tags },
     });
     this.tableName = this.table.name;

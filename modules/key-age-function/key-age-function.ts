@@ -11,6 +11,11 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import {
+  ACCOUNT_WIDE_IAM_ACTIONS,
+  ALERT_STATE_DYNAMODB_ACTIONS,
+  USER_SCOPED_IAM_ACTIONS,
+} from "../../handler/core/aws-contract";
 import { bundledHandlerDir } from "./bundled-handler-dir";
 
 /** Props of {@link KeyAgeFunction}. */
@@ -100,23 +105,21 @@ export class KeyAgeFunction extends Construct {
         resources: [`${this.logGroup.arn}:*`],
       },
       {
-        // ListUsers has no resource-level permissions in IAM: "*" is the only resource it accepts.
+        // IAM has no resource types for these actions: "*" is the only resource they accept.
         sid: "ListUsers",
-        actions: ["iam:ListUsers"],
+        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.listUsers],
         resources: ["*"],
       },
       {
-        // The credential-report scan (SCAN_STRATEGY). The report actions have no resource-level
-        // permissions: "*" is the only resource IAM accepts. GetAccountAuthorizationDetails (also "*"
-        // only) lists every user with their tags in a few pages; it can read all of the account's IAM
-        // (users, groups, roles and policies, with policy documents), though the scan asks only for users.
+        // The credential-report scan (SCAN_STRATEGY): "*" only, as above. GetAccountAuthorizationDetails
+        // could read all of the account's IAM metadata; the scan asks only for users and their tags.
         sid: "ReadCredentialReport",
-        actions: ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GetAccountAuthorizationDetails"],
+        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.credentialReport],
         resources: ["*"],
       },
       {
         sid: "ReadUserKeys",
-        actions: ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"],
+        actions: [...USER_SCOPED_IAM_ACTIONS],
         resources: [userArns],
       },
     ];
@@ -131,7 +134,7 @@ export class KeyAgeFunction extends Construct {
     if (props.alertStateTableArn !== undefined) {
       statements.push({
         sid: "ReadWriteAlertState",
-        actions: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        actions: [...ALERT_STATE_DYNAMODB_ACTIONS],
         resources: [props.alertStateTableArn],
       });
     }

@@ -45,7 +45,12 @@ function page<T>(items: readonly T[], marker: string | undefined): { items: T[];
 const noSuchEntity = (what: string) => new NoSuchEntityException({ message: `${what} cannot be found`, $metadata: {} });
 
 /** Points every IAMClient at `account` (through aws-sdk-client-mock); `calls` counts requests by command. */
-export function mockIamAccount(account: FakeAccount): { calls: Map<string, number>; restore(): void } {
+export function mockIamAccount(account: FakeAccount): {
+  calls: Map<string, number>;
+  /** The IAM action of every command sent, mocked or not (`iam:ListUsers`, …). */
+  sentActions(): string[];
+  restore(): void;
+} {
   const mock = mockClient(IAMClient);
   const calls = new Map<string, number>();
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
@@ -104,7 +109,11 @@ export function mockIamAccount(account: FakeAccount): { calls: Map<string, numbe
       ReportFormat: "text/csv",
     };
   });
-  return { calls, restore: () => mock.restore() };
+  return {
+    calls,
+    sentActions: () => mock.calls().map((call) => `iam:${(call.args[0] as object).constructor.name.replace(/Command$/, "")}`),
+    restore: () => mock.restore(),
+  };
 }
 
 const REPORT_HEADER =

@@ -1,0 +1,29 @@
+/**
+ * What the handler needs from AWS, declared once: the edges call exactly these actions and use this
+ * table layout, and the infrastructure modules build the role's policy and the table from them.
+ * Pure constants, so synth does not load the AWS SDK.
+ */
+
+/** IAM actions that take only `Resource: "*"` (IAM has no resource types for them). */
+export const ACCOUNT_WIDE_IAM_ACTIONS = {
+  /** The per-user API scan lists users. */
+  listUsers: ["iam:ListUsers"],
+  /**
+   * The credential-report scan. `GetAccountAuthorizationDetails` lists every user with their tags in
+   * a few pages; it could read all of the account's IAM (users, groups, roles, policy documents),
+   * though the scan asks only for users.
+   */
+  credentialReport: ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GetAccountAuthorizationDetails"],
+} as const;
+
+/** IAM actions on individual users, scoped to `arn:…:user/*`. */
+export const USER_SCOPED_IAM_ACTIONS = ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"] as const;
+
+/** DynamoDB actions of the alert-state store, on its one table. */
+export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+
+/** The alert-state table's string hash key: one item per access key. */
+export const ALERT_STATE_HASH_KEY = "accessKeyId";
+
+/** The alert-state table's TTL attribute: epoch seconds, refreshed on every write. */
+export const ALERT_STATE_TTL_ATTRIBUTE = "expiresAt";
