@@ -1,8 +1,8 @@
-import type { KeyFinding } from "../handler/core/classify";
+import type { KeyFinding, KeyStatus } from "../handler/core/classify";
 import { DURATION_UNIT_MS } from "../handler/core/duration";
 import { maskAccessKeyId } from "../handler/core/mask";
 import type { FailOnLevel } from "./fail-on";
-import { countsByStatus, unlistedKeyCount, type ReportStatus, type ScanReport } from "./scan-report";
+import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 
 /** One access key in `key-age scan --json`. */
 export interface JsonKeyEntry {
@@ -11,7 +11,7 @@ export interface JsonKeyEntry {
   /** The key id, masked (`AKIA…WXYZ`). */
   readonly accessKeyId: string;
   /** The classification at `evaluatedAt`. */
-  readonly status: ReportStatus;
+  readonly status: KeyStatus;
   /** `Active` or `Inactive` in IAM. */
   readonly state: KeyFinding["state"];
   /** Creation time, ISO 8601. */
@@ -56,7 +56,7 @@ export interface JsonReport {
   readonly strategy: string;
   readonly usersScanned: number;
   /** Keys per status, every status present. */
-  readonly counts: Readonly<Record<ReportStatus, number>>;
+  readonly counts: Readonly<Record<KeyStatus, number>>;
   /** Users deleted during the scan and skipped. */
   readonly skippedUsers: readonly string[];
   /** Names from WATCH_USERS / --watch-users that do not exist. */

@@ -1,10 +1,10 @@
-import type { KeyFinding } from "../handler/core/classify";
+import { SEVERITY_ORDER, type KeyFinding, type KeyStatus } from "../handler/core/classify";
 import { formatDuration } from "../handler/core/duration";
 import { maskAccessKeyId } from "../handler/core/mask";
-import { REPORT_STATUS_ORDER, countsByStatus, unlistedKeyCount, type ReportStatus, type ScanReport } from "./scan-report";
+import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 import type { TerminalStyle } from "./terminal-style";
 
-const STATUS_TITLE: Readonly<Record<ReportStatus, string>> = {
+const STATUS_TITLE: Readonly<Record<KeyStatus, string>> = {
   critical: "Critical",
   warning: "Warning",
   unused: "Unused",
@@ -14,11 +14,11 @@ const STATUS_TITLE: Readonly<Record<ReportStatus, string>> = {
 };
 
 /** Statuses always shown in the summary line, even at zero: the ones that raise alerts. */
-const ALWAYS_COUNTED: readonly ReportStatus[] = ["critical", "warning", "unused"];
+const ALWAYS_COUNTED: readonly KeyStatus[] = ["critical", "warning", "unused"];
 
 const COLUMNS = ["USER", "ACCESS KEY", "AGE", "LAST USED", "STATUS"] as const;
 
-function statusColour(status: ReportStatus, style: TerminalStyle): (text: string) => string {
+function statusColour(status: KeyStatus, style: TerminalStyle): (text: string) => string {
   switch (status) {
     case "critical":
       return (text) => style.bold(style.red(text));
@@ -68,7 +68,7 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
   out.push("");
 
   const rows = classification.findings.map((finding) => ({
-    status: finding.status as ReportStatus,
+    status: finding.status,
     cells: [
       finding.userName,
       maskAccessKeyId(finding.accessKeyId),
@@ -88,15 +88,12 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
       `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ")}`;
     out.push(style.bold(line(COLUMNS)));
 
-    const groups = [...REPORT_STATUS_ORDER, ...new Set(rows.map((row) => row.status))].filter(
-      (status, index, all) => all.indexOf(status) === index,
-    );
-    for (const status of groups) {
+    for (const status of SEVERITY_ORDER) {
       const members = rows.filter((row) => row.status === status);
       if (members.length === 0) continue;
       const colour = statusColour(status, style);
       out.push("");
-      out.push(colour(`${STATUS_TITLE[status] ?? status} (${members.length})`));
+      out.push(colour(`${STATUS_TITLE[status]} (${members.length})`));
       for (const row of members) {
         const text = line(row.cells);
         const statusCell = row.cells[row.cells.length - 1];
@@ -112,7 +109,7 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
 
   out.push("");
   const counts = countsByStatus(report);
-  const summary = REPORT_STATUS_ORDER.filter((status) => ALWAYS_COUNTED.includes(status) || counts[status] > 0)
+  const summary = SEVERITY_ORDER.filter((status) => ALWAYS_COUNTED.includes(status) || counts[status] > 0)
     .map((status) => {
       const text = `${counts[status]} ${status}`;
       return counts[status] > 0 ? statusColour(status, style)(text) : text;

@@ -25,40 +25,49 @@ export function formatProgress(progress: ScanProgress, elapsedMs: number): strin
   return `Scanning IAM: ${progress.requests} requests · ${seconds}`;
 }
 
+/** The progress after one more IAM response (pure): what the middleware below applies. */
+export function countResponse(progress: ScanProgress, commandName: string, input: unknown, output: unknown): ScanProgress {
+  const { Marker } = input as { Marker?: string };
+  const { Users, UserDetailList, AccessKeyMetadata } = output as {
+    Users?: unknown[];
+    UserDetailList?: unknown[];
+    AccessKeyMetadata?: unknown[];
+  };
+  const next = { ...progress, requests: progress.requests + 1 };
+  switch (commandName) {
+    case "ListUsersCommand":
+      return { ...next, usersFound: next.usersFound + (Users?.length ?? 0) };
+    case "GetUserCommand":
+      return { ...next, usersFound: next.usersFound + 1 };
+    // The credential-report scan lists users here, then reads only its candidates' keys.
+    case "GetAccountAuthorizationDetailsCommand":
+      return { ...next, usersFound: next.usersFound + (UserDetailList?.length ?? 0) };
+    case "ListAccessKeysCommand":
+      return {
+        ...next,
+        usersScanned: next.usersScanned + (Marker ? 0 : 1),
+        keysFound: next.keysFound + (AccessKeyMetadata?.length ?? 0),
+      };
+    default:
+      return next;
+  }
+}
+
 /**
  * Counts IAM responses on `iam` through an SDK middleware, so progress needs no hook in the
  * scanner: whatever strategy runs, its requests are seen here. Returns a snapshot function.
  */
 export function trackScanProgress(iam: IAMClient): () => ScanProgress {
-  let requests = 0;
-  let usersFound = 0;
-  let usersScanned = 0;
-  let keysFound = 0;
+  let progress: ScanProgress = { requests: 0, usersFound: 0, usersScanned: 0, keysFound: 0 };
   iam.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
-      requests += 1;
-      const input = args.input as { Marker?: string };
-      const output = result.output as { Users?: unknown[]; AccessKeyMetadata?: unknown[] };
-      switch (context.commandName) {
-        case "ListUsersCommand":
-          usersFound += output.Users?.length ?? 0;
-          break;
-        case "GetUserCommand":
-          usersFound += 1;
-          break;
-        case "ListAccessKeysCommand":
-          if (!input.Marker) usersScanned += 1;
-          keysFound += output.AccessKeyMetadata?.length ?? 0;
-          break;
-        default:
-          break;
-      }
+      progress = countResponse(progress, context.commandName ?? "", args.input, result.output);
       return result;
     },
     { step: "initialize", name: "keyAgeScanProgress" },
   );
-  return () => ({ requests, usersFound, usersScanned, keysFound });
+  return () => progress;
 }
 
 /** A terminal stream, as far as the progress line needs one. */

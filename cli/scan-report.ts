@@ -1,16 +1,5 @@
 import { SEVERITY_ORDER, type Classification, type KeyStatus, type Thresholds } from "../handler/core/classify";
 
-/**
- * Every status the CLI can show. `exempt` is listed even before the classifier produces it, so the
- * JSON schema (`counts.exempt`, the documented `status` values) does not change when exemptions land.
- */
-export type ReportStatus = KeyStatus | "exempt";
-
-/** Statuses from most to least severe: the handler's order, with `exempt` last if it does not place it. */
-export const REPORT_STATUS_ORDER: readonly ReportStatus[] = (SEVERITY_ORDER as readonly ReportStatus[]).includes("exempt")
-  ? SEVERITY_ORDER
-  : [...SEVERITY_ORDER, "exempt"];
-
 /** What one `key-age scan` found, already classified: the input of the table and JSON renderers. */
 export interface ScanReport {
   /** The classified keys. */
@@ -37,8 +26,8 @@ export interface ScanReport {
  * Keys per status, with a zero for every status the CLI knows. These are the classifier's counts,
  * so keys a credential-report scan counted without listing them are included.
  */
-export function countsByStatus(report: ScanReport): Record<ReportStatus, number> {
-  const zeros = Object.fromEntries(REPORT_STATUS_ORDER.map((status) => [status, 0])) as Record<ReportStatus, number>;
+export function countsByStatus(report: ScanReport): Record<KeyStatus, number> {
+  const zeros = Object.fromEntries(SEVERITY_ORDER.map((status) => [status, 0])) as Record<KeyStatus, number>;
   return { ...zeros, ...report.classification.counts };
 }
 

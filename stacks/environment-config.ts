@@ -1,3 +1,4 @@
+import type { MessageStyle } from "../handler/core/config";
 import type { ScanStrategy } from "../handler/core/scan-strategy";
 
 /** Where every monitor stack keeps its Terraform state (created by the `state-backend` stack). */
@@ -14,8 +15,6 @@ export interface StateBackendSettings {
   readonly awsVaultProfile?: string;
 }
 
-/** Message wording: a digest, or the original tool's sentences. */
-export type MessageStyle = "digest" | "original";
 
 /** Settings of one environment: one `monitor-<name>` stack. */
 export interface EnvironmentSettings {

@@ -1,4 +1,4 @@
-import { formatProgress, showProgress } from "../../cli/scan-progress";
+import { countResponse, formatProgress, showProgress } from "../../cli/scan-progress";
 
 describe("formatProgress", () => {
   it("shows the phase of the scan", () => {
@@ -8,6 +8,19 @@ describe("formatProgress", () => {
     expect(formatProgress({ requests: 90, usersFound: 160, usersScanned: 42, keysFound: 1 }, 12_000)).toBe(
       "Scanning IAM: 42/160 users, 1 key · 90 requests · 12s",
     );
+  });
+});
+
+describe("countResponse", () => {
+  const start = { requests: 0, usersFound: 0, usersScanned: 0, keysFound: 0 };
+
+  it("counts users from either scan strategy, and keys once per user", () => {
+    let progress = countResponse(start, "ListUsersCommand", {}, { Users: [{}, {}] });
+    progress = countResponse(progress, "GetAccountAuthorizationDetailsCommand", {}, { UserDetailList: [{}, {}, {}] });
+    progress = countResponse(progress, "ListAccessKeysCommand", {}, { AccessKeyMetadata: [{}] });
+    progress = countResponse(progress, "ListAccessKeysCommand", { Marker: "2" }, { AccessKeyMetadata: [{}] });
+    progress = countResponse(progress, "GetAccessKeyLastUsedCommand", {}, {});
+    expect(progress).toEqual({ requests: 5, usersFound: 5, usersScanned: 1, keysFound: 2 });
   });
 });
 

@@ -154,7 +154,7 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
 /** Inputs of {@link renderHeartbeat}. */
 export type HeartbeatInput = Pick<
   DigestInput,
-  "classification" | "accountId" | "environmentName" | "missingWatchedUsers" | "skippedUsers" | "now"
+  "classification" | "accountId" | "environmentName" | "missingWatchedUsers" | "now"
 >;
 
 /**
@@ -275,7 +275,7 @@ function lineNotes(finding: KeyFinding): string {
   return notes.map((note) => ` · ${note}`).join("");
 }
 
-/** Renders the line for one flagged key in the given style (exported for the future CLI). */
+/** Renders the line for one flagged key in the given style. */
 export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style" | "now">): string {
   const user = escapeMrkdwn(finding.userName);
   const key = maskAccessKeyId(finding.accessKeyId);

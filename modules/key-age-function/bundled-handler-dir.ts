@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { bundleHandler } from "./bundle-handler";
 
@@ -17,13 +17,32 @@ let bundled: string | undefined;
  */
 export function bundledHandlerDir(): string {
   if (bundled === undefined) {
-    if (!bundleIsCurrent()) {
-      bundleHandler({ outdir: BUNDLE_DIR, inputsFile: INPUTS_FILE });
-      writeFileSync(DIGEST_FILE, inputsDigest() ?? "");
-    }
+    if (!bundleIsCurrent()) rebuild();
     bundled = BUNDLE_DIR;
   }
   return bundled;
+}
+
+/**
+ * Builds in a staging directory and renames each file into place: renames are atomic, so a synth
+ * running at the same time (parallel test workers, a `cdktf diff` beside the tests) never zips a
+ * half-written bundle.
+ */
+function rebuild(): void {
+  const dist = path.dirname(BUNDLE_DIR);
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const staging = mkdtempSync(path.join(dist, "handler-staging-"));
+  try {
+    const inputs = path.join(staging, "inputs.json");
+    bundleHandler({ outdir: staging, inputsFile: inputs });
+    renameSync(path.join(staging, "index.js"), path.join(BUNDLE_DIR, "index.js"));
+    renameSync(inputs, INPUTS_FILE);
+    const digest = path.join(staging, "digest");
+    writeFileSync(digest, inputsDigest() ?? "");
+    renameSync(digest, DIGEST_FILE);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 function bundleIsCurrent(): boolean {
