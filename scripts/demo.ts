@@ -103,27 +103,39 @@ async function main(): Promise<void> {
       iam.destroy();
     });
 
-    const run = await step("Invoking the deployed function bundle as the Lambda runtime would", async () => {
+    const bundle = await step("Fetching the deployed function's code and configuration", async () => {
       const lambda = new LambdaClient(aws);
       const deployed = await lambda.send(new GetFunctionCommand({ FunctionName: `iam-key-age-monitor-${ENVIRONMENT}` }));
       lambda.destroy();
       const bundleDir = path.join(outdir, "deployed-bundle");
       execFileSync("unzip", ["-q", "-o", deployedZip(stackDir(stack)), "-d", bundleDir]);
-      return runContainer(path.join(bundleDir, "index.js"), {
-        ...moto!.awsEnv,
-        AWS_REGION: settings.region,
-        ...(deployed.Configuration?.Environment?.Variables ?? {}),
-      });
+      return {
+        path: path.join(bundleDir, "index.js"),
+        env: { ...moto!.awsEnv, AWS_REGION: settings.region, ...(deployed.Configuration?.Environment?.Variables ?? {}) },
+      };
     });
-    const outcome = run.outcomes[0];
-    if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
-    const { counts, outcome: result, messagesPosted } = outcome.result as Record<string, unknown>;
-    console.log(`  result: ${String(result)}, keys by status ${JSON.stringify(counts)}, messages posted: ${String(messagesPosted)}`);
 
-    console.log(`\n${bold("Slack received:")}`);
-    for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
-    if (slack.posts.length === 0) throw new Error("Slack received nothing: the demo expected an alert");
-    console.log();
+    // Two schedule ticks, each in a fresh container as Lambda would run them: the first announces the
+    // stale key, the second finds it already announced (alert state) and stays silent.
+    for (const tick of [1, 2]) {
+      slack.reset();
+      const run = await step(`Schedule tick ${tick}: invoking the deployed bundle as the Lambda runtime would`, () =>
+        runContainer(bundle.path, bundle.env, { events: [scheduledEvent(`demo-tick-${tick}`)] }),
+      );
+      const outcome = run.outcomes[0];
+      if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
+      const { counts, outcome: result, messagesPosted } = outcome.result as Record<string, unknown>;
+      console.log(`  result: ${String(result)}, keys by status ${JSON.stringify(counts)}, messages posted: ${String(messagesPosted)}`);
+      if (tick === 1) {
+        console.log(`\n${bold("Slack received:")}`);
+        for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
+        if (slack.posts.length === 0) throw new Error("Slack received nothing: the demo expected an alert");
+        console.log();
+      } else {
+        if (slack.posts.length > 0) throw new Error("the second tick posted again: alert state did not hold");
+        console.log("  nothing new to announce: Slack stays quiet until the key changes or the 24h reminder is due\n");
+      }
+    }
 
     await step(`terraform destroy ${stack}`, () => terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env));
   } finally {
@@ -131,6 +143,11 @@ async function main(): Promise<void> {
     rmSync(outdir, { recursive: true, force: true });
   }
   console.log(`\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the webhook are stopped.`);
+}
+
+/** An EventBridge scheduled event, as the rule delivers it. */
+function scheduledEvent(id: string): Record<string, unknown> {
+  return { version: "0", id, "detail-type": "Scheduled Event", source: "aws.events", time: new Date().toISOString(), detail: {} };
 }
 
 /** The zip the deployed function was created from, as the synthesized stack names it. */

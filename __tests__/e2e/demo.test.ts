@@ -35,6 +35,9 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain("terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done");
     expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
     expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
+    // The second tick finds the key already announced: no second message.
+    expect(run.stdout).toContain("result: unchanged");
+    expect(run.stdout).toContain("messages posted: 0");
     expect(run.stdout).toContain("terraform destroy monitor-demo … done");
   });
 
