@@ -20,6 +20,41 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+// Every field the config types know, checked at run time too: synth runs without type-checking, so a
+// misspelt field ("warningage") would otherwise be ignored without a word.
+const STATE_BACKEND_FIELDS = {
+  bucket: true,
+  lockTable: true,
+  region: true,
+  assumeRoleArn: true,
+  awsVaultProfile: true,
+} as const satisfies Record<keyof StateBackendSettings, true>;
+
+const ENVIRONMENT_FIELDS = {
+  region: true,
+  assumeRoleArn: true,
+  awsVaultProfile: true,
+  schedule: true,
+  slackWebhookParameter: true,
+  slackWebhookKmsKeyArn: true,
+  warningAge: true,
+  criticalAge: true,
+  unusedAge: true,
+  watchUsers: true,
+  messageStyle: true,
+  dryRun: true,
+  logRetentionDays: true,
+  alarmEmail: true,
+  alarmOnCriticalKeys: true,
+  alertState: true,
+  scanStrategy: true,
+  scanConcurrency: true,
+  remindEvery: true,
+  heartbeatSchedule: true,
+  s3NativeLocking: true,
+  tags: true,
+} as const satisfies Record<keyof EnvironmentSettings, true>;
+
 /** Raised when the deployment configuration has bad values; lists every one of them. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -58,9 +93,19 @@ function durationMs(value: unknown): number | undefined {
   }
 }
 
+/** Names fields that no config type declares, with the closest known name when one differs only in case. */
+function unknownFieldProblems(where: string, value: object, known: Readonly<Record<string, true>>): string[] {
+  return Object.keys(value)
+    .filter((field) => !Object.prototype.hasOwnProperty.call(known, field))
+    .map((field) => {
+      const near = Object.keys(known).find((name) => name.toLowerCase() === field.toLowerCase());
+      return `${where}: unknown field ${show(field)}${near ? ` (did you mean "${near}"?)` : ""}`;
+    });
+}
+
 function stateBackendProblems(backend: StateBackendSettings): string[] {
-  const problems: string[] = [];
   const where = "stateBackend";
+  const problems: string[] = unknownFieldProblems(where, backend, STATE_BACKEND_FIELDS);
   check(problems, where, "bucket", backend.bucket, BUCKET.test(backend.bucket ?? ""), "an S3 bucket name");
   check(problems, where, "lockTable", backend.lockTable, TABLE.test(backend.lockTable ?? ""), "a DynamoDB table name");
   check(problems, where, "region", backend.region, REGION.test(backend.region ?? ""), "an AWS region such as eu-west-1");
@@ -79,6 +124,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     problems.push(`environment ${show(name)}: the name must be lowercase letters, digits and dashes (at most 20)`);
   }
   const where = `environment "${name}"`;
+  problems.push(...unknownFieldProblems(where, env, ENVIRONMENT_FIELDS));
   const optional = (field: keyof EnvironmentSettings, test: (value: never) => boolean, expected: string) => {
     const value = env[field];
     if (value !== undefined) check(problems, where, field, value, test(value as never), expected);

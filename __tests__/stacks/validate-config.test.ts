@@ -38,6 +38,15 @@ describe("validateConfig", () => {
     expect(found).toEqual(['environment "dev": field "slackWebhookParameter" has invalid value "https://hooks.slack.com/…" (masked) (expected an SSM parameter name)']);
   });
 
+  test("names a misspelt or unknown field, which synth would otherwise ignore", () => {
+    expect(configProblems(withEnvironment({ warningage: "30d", pagerDuty: true }))).toEqual([
+      'environment "dev": unknown field "warningage" (did you mean "warningAge"?)',
+      'environment "dev": unknown field "pagerDuty"',
+    ]);
+    const backend = { ...config.stateBackend, Bucket: "x" } as typeof config.stateBackend;
+    expect(configProblems({ ...config, stateBackend: backend })).toEqual(['stateBackend: unknown field "Bucket" (did you mean "bucket"?)']);
+  });
+
   test("reports every problem at once", () => {
     const found = configProblems(withEnvironment({ region: "x", warningAge: "soon", messageStyle: "loud" }));
     expect(found).toHaveLength(3);
