@@ -14,6 +14,8 @@ const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 const SSM_PARAMETER = /^\/?[A-Za-z0-9_.\-/]{1,1011}$/;
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;
 const SCHEDULE = /^(rate\(1 (minute|hour|day)\)|rate\(([2-9]|[1-9]\d+) (minutes|hours|days)\)|cron\([^)]+\))$/;
+// "a whole number and a unit m, h, d or w, such as …", worded to follow "expected".
+const DURATION_SHAPE = DURATION_FORMAT_HINT.replace(/^expected /, "");
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PROFILE = /^[\w.+@-]+$/;
 const LOG_RETENTION_DAYS = [
@@ -136,7 +138,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("slackWebhookParameter", (v: string) => SSM_PARAMETER.test(v), "an SSM parameter name");
   optional("slackWebhookKmsKeyArn", (v: string) => KMS_KEY_ARN.test(v), "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)");
   for (const field of ["warningAge", "criticalAge", "unusedAge"] as const) {
-    optional(field, (v: string) => durationMs(v) !== undefined, `a duration: ${DURATION_FORMAT_HINT}`);
+    optional(field, (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
   }
   const warning = durationMs(env.warningAge ?? "80d");
   const critical = durationMs(env.criticalAge ?? "90d");
@@ -164,7 +166,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     (v: number) => Number.isInteger(v) && v >= MIN_SCAN_CONCURRENCY && v <= MAX_SCAN_CONCURRENCY,
     `a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
   );
-  optional("remindEvery", (v: string) => (durationMs(v) ?? 0) > 0, `a duration longer than zero: ${DURATION_FORMAT_HINT}`);
+  optional("remindEvery", (v: string) => (durationMs(v) ?? 0) > 0, `${DURATION_SHAPE}, longer than zero`);
   optional("heartbeatSchedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "cron(0 9 * * ? *)"');
   if (env.remindEvery !== undefined && env.alertState === false) {
     problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
