@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CONFIG_DEFAULTS } from "../handler/core/config";
+import { parseDuration } from "../handler/core/duration";
 import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
+import { chooseScanStrategy } from "../handler/core/scan-strategy";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
@@ -76,6 +79,7 @@ export class MonitorStack extends TerraformStack {
         ...(this.alertState ? { ALERT_STATE_TABLE: this.alertState.tableName } : {}),
       },
       alertStateTableArn: this.alertState?.tableArn,
+      readCredentialReport: mayUseCredentialReport(settings),
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       logRetentionDays: settings.logRetentionDays,
@@ -139,4 +143,18 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
   set("SCAN_STRATEGY", settings.scanStrategy);
   set("SCAN_CONCURRENCY", settings.scanConcurrency === undefined ? undefined : String(settings.scanConcurrency));
   return variables;
+}
+
+/**
+ * Whether the function's scan can ever take the credential-report path: the same decision the handler
+ * makes for `auto` (handler/core/scan-strategy.ts), from the thresholds the stack hands it. Per-user
+ * tags can only narrow who is checked live, never switch the strategy.
+ */
+export function mayUseCredentialReport(settings: EnvironmentSettings): boolean {
+  const thresholds = {
+    warningAgeMs: parseDuration(settings.warningAge ?? CONFIG_DEFAULTS.WARNING_AGE),
+    criticalAgeMs: parseDuration(settings.criticalAge ?? CONFIG_DEFAULTS.CRITICAL_AGE),
+    unusedAgeMs: parseDuration(settings.unusedAge ?? CONFIG_DEFAULTS.UNUSED_AGE),
+  };
+  return chooseScanStrategy(settings.scanStrategy ?? "auto", thresholds) === "credential-report";
 }

@@ -101,6 +101,17 @@ test("the scan strategy and concurrency are set from the environment config, not
   expect(plain.environment.variables.SCAN_STRATEGY).toBeUndefined();
 });
 
+test("the credential-report permissions are granted only where the scan can use the report", () => {
+  const statementIds = (name: string, projectConfig: ProjectConfig = config) =>
+    Object.values(synthStack(name, projectConfig).parsed.data.aws_iam_policy_document as Record<string, { statement: { sid?: string }[] }>)
+      .flatMap((document) => document.statement.map((statement) => statement.sid));
+  expect(statementIds("monitor-dev")).toContain("ReadCredentialReport");
+  // The original's minute-level thresholds: `auto` always takes the per-user API scan.
+  expect(statementIds("monitor-demo")).not.toContain("ReadCredentialReport");
+  const apiOnly: ProjectConfig = { ...config, environments: { dev: { ...config.environments.dev, scanStrategy: "api" } } };
+  expect(statementIds("monitor-dev", apiOnly)).not.toContain("ReadCredentialReport");
+});
+
 describe("StateBackendStack", () => {
   test("keeps its own state locally and outputs the backend's names", () => {
     const { parsed } = synthStack("state-backend");

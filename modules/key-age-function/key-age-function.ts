@@ -39,6 +39,12 @@ export interface KeyAgeFunctionProps {
    * items in exactly this table. @default no DynamoDB access
    */
   readonly alertStateTableArn?: string;
+  /**
+   * Whether the function may use the IAM credential report (`SCAN_STRATEGY` `credential-report`, or
+   * `auto` with thresholds above the report's staleness). Those actions take only `Resource: "*"`, so
+   * they are left out when the scan can never use them. @default true
+   */
+  readonly readCredentialReport?: boolean;
   /** Timeout in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /** Memory in MB. @default 256 */
@@ -111,18 +117,20 @@ export class KeyAgeFunction extends Construct {
         resources: ["*"],
       },
       {
-        // The credential-report scan (SCAN_STRATEGY): "*" only, as above. GetAccountAuthorizationDetails
-        // could read all of the account's IAM metadata; the scan asks only for users and their tags.
-        sid: "ReadCredentialReport",
-        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.credentialReport],
-        resources: ["*"],
-      },
-      {
         sid: "ReadUserKeys",
         actions: [...USER_SCOPED_IAM_ACTIONS],
         resources: [userArns],
       },
     ];
+    if (props.readCredentialReport ?? true) {
+      statements.push({
+        // The credential-report scan: "*" only, as above. GetAccountAuthorizationDetails could read all
+        // of the account's IAM metadata; the scan asks only for users and their tags.
+        sid: "ReadCredentialReport",
+        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.credentialReport],
+        resources: ["*"],
+      });
+    }
     if (props.slackWebhookParameterName !== undefined) {
       const parameter = props.slackWebhookParameterName.replace(/^\//, "");
       statements.push({
