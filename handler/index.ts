@@ -30,7 +30,8 @@ interface Container {
   readonly alertState?: AlertStateStore;
 }
 
-// Lives as long as the Lambda container: config, clients and the decrypted webhook are built once.
+// Lives as long as the Lambda container: config and clients are built once (the webhook URL has its
+// own short-lived cache, see webhook-secret.ts).
 let container: Container | undefined;
 
 function containerState(): Container {
