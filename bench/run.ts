@@ -10,6 +10,7 @@ import { startMotoServer, type MotoServer } from "../scripts/lib/moto-server";
 import { measureBuild } from "./build-figures";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy";
 import { KEY_AGE_MINUTES_BY_PREFIX, seedPopulation, type Population } from "./seed-population";
+import { IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
 
 const ROUND_TRIP_MS = 50;
 
@@ -23,8 +24,7 @@ function client(moto: MotoServer, endpoint: string): IAMClient {
     endpoint,
     region: moto.awsEnv.AWS_REGION,
     credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-    retryMode: "adaptive",
-    maxAttempts: 10,
+    ...IAM_CLIENT_CONFIG,
   });
 }
 

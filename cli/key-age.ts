@@ -8,6 +8,7 @@ import { ConfigError, type MonitorConfig } from "../handler/core/config";
 import type { ScanResult } from "../handler/core/inventory";
 import { redactWebhookUrl } from "../handler/core/mask";
 import { resolveAccountId } from "../handler/edges/account-id";
+import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "../handler/edges/client-config";
 import { SlackDeliveryError, deliverToSlack } from "../handler/edges/deliver-to-slack";
 import { scannerFor, type Scanner } from "../handler/edges/select-scanner";
 import { WebhookSecretError, createWebhookUrlProvider } from "../handler/edges/webhook-secret";
@@ -86,10 +87,10 @@ export async function runKeyAge(io: CliIo): Promise<number> {
 
 async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfig, evaluatedAt: Date): Promise<number> {
   // Endpoint, region and credentials come from the SDK's default chains, exactly as in the function.
-  const iam = new IAMClient({ retryMode: "adaptive", maxAttempts: 10 });
+  const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let sts: STSClient | undefined;
   let ssm: SSMClient | undefined;
-  const stsClient = (): STSClient => (sts ??= new STSClient({ retryMode: "adaptive", maxAttempts: 5 }));
+  const stsClient = (): STSClient => (sts ??= new STSClient(SUPPORT_CLIENT_CONFIG));
   const progress = io.stderr.isTTY ? showProgress(io.stderr, trackScanProgress(iam)) : undefined;
 
   const scanner = cliScanner(config, iam, evaluatedAt);
@@ -102,7 +103,7 @@ async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfi
   try {
     if (command.notify) {
       const webhookUrl = config.webhook
-        ? createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient({ retryMode: "adaptive", maxAttempts: 5 })))
+        ? createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG)))
         : undefined;
       // runMonitor is the function's own pipeline: same webhook check, digest and delivery. Without
       // alert state on purpose: an explicit --notify posts the full digest and records nothing.

@@ -7,6 +7,7 @@ import { parseRunTrigger } from "./core/run-trigger";
 import { createAlertStateStore, type AlertStateStore } from "./edges/alert-state-store";
 import { loadConfig, type MonitorConfig } from "./core/config";
 import { resolveAccountId } from "./edges/account-id";
+import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
 import { deliverToSlack } from "./edges/deliver-to-slack";
 import { scannerFor } from "./edges/select-scanner";
 import { createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
@@ -37,27 +38,25 @@ let container: Container | undefined;
 function containerState(): Container {
   if (container) return container;
   const config = loadConfig(process.env);
-  // Endpoint and region come from the SDK's own resolution (AWS_REGION, AWS_ENDPOINT_URL, …): never set here.
-  // Adaptive retry rate-limits the client itself when IAM throttles a large account's scan.
-  const iam = new IAMClient({ retryMode: "adaptive", maxAttempts: 10 });
+  const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let ssm: SSMClient | undefined;
   let sts: STSClient | undefined;
   container = {
     config,
     iam,
-    sts: () => (sts ??= new STSClient({ retryMode: "adaptive", maxAttempts: 5 })),
+    sts: () => (sts ??= new STSClient(SUPPORT_CLIENT_CONFIG)),
     ...(config.webhook
       ? {
           webhookUrl: createWebhookUrlProvider(
             config.webhook,
-            () => (ssm ??= new SSMClient({ retryMode: "adaptive", maxAttempts: 5 })),
+            () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG)),
           ),
         }
       : {}),
     ...(config.alertStateTable
       ? {
           alertState: createAlertStateStore({
-            client: DynamoDBDocumentClient.from(new DynamoDBClient({ retryMode: "adaptive", maxAttempts: 5 })),
+            client: DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG)),
             tableName: config.alertStateTable,
           }),
         }

@@ -9,6 +9,7 @@ import { parseCredentialReport } from "../core/credential-report";
 import type { ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
 import { ScanError, scanAccount } from "./scan-account";
+import { hasIamErrorCode } from "./iam-errors";
 
 /**
  * A Lambda run lasts at most 15 minutes and keys are classified at some moment in it: candidates are
@@ -173,7 +174,7 @@ export async function fetchCredentialReport(
       lastState = State ?? "unknown";
       complete = State === "COMPLETE";
     } catch (error) {
-      if (!hasErrorCode(error, "LimitExceeded")) throw new ScanError("GenerateCredentialReport failed", { cause: error });
+      if (!hasIamErrorCode(error, "LimitExceeded")) throw new ScanError("GenerateCredentialReport failed", { cause: error });
       lastState = "LimitExceeded";
     }
     if (complete) {
@@ -184,7 +185,7 @@ export async function fetchCredentialReport(
         return { content: new TextDecoder().decode(Content), generatedAt: GeneratedTime };
       } catch (error) {
         // In progress: wait. Not present or expired (over four hours old): generate again.
-        const code = ["ReportInProgress", "ReportNotPresent", "ReportExpired"].find((c) => hasErrorCode(error, c));
+        const code = ["ReportInProgress", "ReportNotPresent", "ReportExpired"].find((c) => hasIamErrorCode(error, c));
         if (!code) throw new ScanError("GetCredentialReport failed", { cause: error });
         lastState = code;
       }
@@ -230,16 +231,4 @@ export async function listUsersWithTags(iam: IAMClient, countCall: () => void): 
     throw new ScanError("GetAccountAuthorizationDetails failed", { cause: error });
   }
   return users;
-}
-
-/** True when the SDK error carries IAM's error code `code`, under either of the names the SDK uses. */
-function hasErrorCode(error: unknown, code: string): boolean {
-  const named = error as { name?: unknown; Code?: unknown; code?: unknown } | null;
-  const exceptionNames: Record<string, string> = {
-    ReportInProgress: "CredentialReportNotReadyException",
-    ReportNotPresent: "CredentialReportNotPresentException",
-    ReportExpired: "CredentialReportExpiredException",
-    LimitExceeded: "LimitExceededException",
-  };
-  return named?.name === code || named?.Code === code || named?.code === code || named?.name === exceptionNames[code];
 }

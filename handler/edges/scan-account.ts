@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-iam";
 import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
+import { isNoSuchEntity } from "./iam-errors";
 
 /** Options of {@link scanAccount}. */
 export interface ScanAccountOptions {
@@ -170,13 +171,6 @@ export async function listUserTags(
     marker = page?.IsTruncated ? page.Marker : undefined;
   } while (marker);
   return tags;
-}
-
-/** True for IAM's `NoSuchEntity` error, whatever the SDK named it. */
-export function isNoSuchEntity(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  const code = (error as { Code?: unknown } | null)?.Code;
-  return name === "NoSuchEntityException" || name === "NoSuchEntity" || code === "NoSuchEntity";
 }
 
 function describe(error: unknown): string {
