@@ -11,9 +11,9 @@ const CONTEXT = { invokedFunctionArn: "arn:aws:lambda:eu-west-1:210987654321:fun
 
 interface Container {
   readonly handler: typeof HandlerModule.handler;
-  readonly iam: AwsStub<any, any, any>;
-  readonly ssm: AwsStub<any, any, any>;
-  readonly sts: AwsStub<any, any, any>;
+  readonly iam: AwsStub<IamModule.ServiceInputTypes, IamModule.ServiceOutputTypes, IamModule.IAMClientResolvedConfig>;
+  readonly ssm: AwsStub<SsmModule.ServiceInputTypes, SsmModule.ServiceOutputTypes, SsmModule.SSMClientResolvedConfig>;
+  readonly sts: AwsStub<StsModule.ServiceInputTypes, StsModule.ServiceOutputTypes, StsModule.STSClientResolvedConfig>;
 }
 
 const savedEnv = process.env;

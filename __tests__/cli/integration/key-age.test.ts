@@ -1,10 +1,10 @@
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { IAMClient, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
-import type { JsonReport } from "../../cli/json-report";
-import { startMotoServer, type MotoServer } from "../../scripts/lib/moto-server";
-import { startFakeSlack, type FakeSlack } from "../../scripts/lib/fake-slack";
-import { addAccessKey, deactivateKey, motoClientConfig, seedUsers, useKey } from "../handler/integration/support/seed-iam";
-import { daysAhead, runCli } from "./support/run-cli";
+import type { JsonReport } from "../../../cli/json-report";
+import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { addAccessKey, deactivateKey, motoClientConfig, seedUsers, useKey } from "../../handler/integration/support/seed-iam";
+import { daysAhead, runCli } from "../support/run-cli";
 
 // `key-age scan` as a user runs it (bin/key-age.js in a child process) against moto. moto stamps keys
 // with the real time, so future states come from --as-of, the CLI's own forecasting flag.
