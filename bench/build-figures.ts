@@ -42,16 +42,24 @@ export function measureBuild(runs = 3): BuildFigures {
       Array.from({ length: 5 }, () => Number(runNode([initScript], { AWS_REGION: "us-east-1", DRY_RUN: "true" }))),
     );
 
-    const inProcess = Array.from({ length: runs }, () =>
-      JSON.parse(runNode(["--import", "tsx", path.join(__dirname, "synth-in-process.ts")], { CDKTF_OUTDIR: synthDir })) as {
-        importMs: number;
-        buildMs: number;
-        stacks: number;
-      },
+    const inProcess = Array.from(
+      { length: runs },
+      () =>
+        JSON.parse(
+          runNode(["--import", "tsx", path.join(__dirname, "synth-in-process.ts")], { CDKTF_OUTDIR: synthDir }),
+        ) as {
+          importMs: number;
+          buildMs: number;
+          stacks: number;
+        },
     );
     const processMs = Array.from({ length: runs }, () => {
       const started = process.hrtime.bigint();
-      const result = spawnSync("npx", ["tsx", "main.ts"], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: synthDir }, encoding: "utf8" });
+      const result = spawnSync("npx", ["tsx", "main.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, CDKTF_OUTDIR: synthDir },
+        encoding: "utf8",
+      });
       if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
       return Number(process.hrtime.bigint() - started) / 1e6;
     });

@@ -72,7 +72,11 @@ function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-  return [line(cells[0] ?? []), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+  return [
+    line(cells[0] ?? []),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...cells.slice(1).map(line),
+  ].join("\n");
 }
 
 async function main(): Promise<void> {
@@ -80,8 +84,10 @@ async function main(): Promise<void> {
   const sizes = argument("users", "100,1000,5000").split(",").map(Number);
   const latencyUsers = Number(argument("latency-users", "100"));
   const started = performance.now();
-  console.log(`key-age bench · ${new Date().toISOString()} · ${cpus()[0]?.model ?? "?"} ×${cpus().length} · ` +
-    `${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`);
+  console.log(
+    `key-age bench · ${new Date().toISOString()} · ${cpus()[0]?.model ?? "?"} ×${cpus().length} · ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`,
+  );
 
   const moto = await startMotoServer({ accessKeyAgeMinutesByUserPrefix: KEY_AGE_MINUTES_BY_PREFIX });
   const proxy = await startCountingProxy(moto.endpoint);
@@ -127,7 +133,13 @@ async function main(): Promise<void> {
           [`api, concurrency ${defaultConcurrency} (default)`, parallel],
           [`credential-report, concurrency ${defaultConcurrency}`, hybrid],
         ] as const) {
-          latencyRows.push([users, label, run.proxyCalls, (run.wallMs / 1000).toFixed(2), `${(sequential.wallMs / run.wallMs).toFixed(1)}×`]);
+          latencyRows.push([
+            users,
+            label,
+            run.proxyCalls,
+            (run.wallMs / 1000).toFixed(2),
+            `${(sequential.wallMs / run.wallMs).toFixed(1)}×`,
+          ]);
         }
       }
     }
@@ -139,7 +151,18 @@ async function main(): Promise<void> {
   console.log("Scan strategies (moto on loopback, no added latency; default thresholds 80d/90d/45d):");
   console.log(
     table(
-      ["users", "stale users", "strategy", "IAM calls", "counted by scan", "of api", "candidates", "wall s", "flagged", "findings equal"],
+      [
+        "users",
+        "stale users",
+        "strategy",
+        "IAM calls",
+        "counted by scan",
+        "of api",
+        "candidates",
+        "wall s",
+        "flagged",
+        "findings equal",
+      ],
       strategyRows,
     ),
   );

@@ -47,7 +47,9 @@ export async function seedPopulation(iam: IAMClient, users: number, staleShare =
     for (let k = 0; k < keys; k += 1) {
       const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
       if (inactive && AccessKey?.AccessKeyId) {
-        await iam.send(new UpdateAccessKeyCommand({ UserName: name, AccessKeyId: AccessKey.AccessKeyId, Status: "Inactive" }));
+        await iam.send(
+          new UpdateAccessKeyCommand({ UserName: name, AccessKeyId: AccessKey.AccessKeyId, Status: "Inactive" }),
+        );
       }
     }
   });

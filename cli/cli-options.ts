@@ -173,7 +173,8 @@ export function parseCliOptions(argv: readonly string[], now: Date): CliCommand 
   if (values.help || positionals[0] === "help") return { kind: "help" };
   if (values.version) return { kind: "version" };
   if (positionals.length === 0) throw new UsageError("missing command: key-age scan [options]");
-  if (positionals[0] !== "scan") throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}: the command is scan`);
+  if (positionals[0] !== "scan")
+    throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}: the command is scan`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
 
   const envOverrides: Partial<Record<(typeof ENV_FLAGS)[EnvFlag], string>> = {};

@@ -79,7 +79,11 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
   }));
 
   if (rows.length === 0) {
-    out.push(unlistedKeyCount(report) > 0 ? "No keys listed: the credential report cleared them all." : "No access keys found.");
+    out.push(
+      unlistedKeyCount(report) > 0
+        ? "No keys listed: the credential report cleared them all."
+        : "No access keys found.",
+    );
   } else {
     const widths = COLUMNS.map((title, column) =>
       Math.max(title.length, ...rows.map((row) => row.cells[column].length)),
@@ -123,7 +127,9 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
     out.push(style.dim(`${unlisted} of them cleared by the credential report and not listed (it has no key ids)`));
   }
   const tagProblems = new Set(
-    classification.findings.flatMap((finding) => (finding.tagProblems ?? []).map((problem) => `${finding.userName}: ${problem}`)),
+    classification.findings.flatMap((finding) =>
+      (finding.tagProblems ?? []).map((problem) => `${finding.userName}: ${problem}`),
+    ),
   );
   for (const problem of tagProblems) out.push(style.yellow(`Tag problem of ${problem}`));
   if (report.missingWatchedUsers.length > 0) {

@@ -26,7 +26,12 @@ export function formatProgress(progress: ScanProgress, elapsedMs: number): strin
 }
 
 /** The progress after one more IAM response (pure): what the middleware below applies. */
-export function countResponse(progress: ScanProgress, commandName: string, input: unknown, output: unknown): ScanProgress {
+export function countResponse(
+  progress: ScanProgress,
+  commandName: string,
+  input: unknown,
+  output: unknown,
+): ScanProgress {
   const { Marker } = input as { Marker?: string };
   const { Users, UserDetailList, AccessKeyMetadata } = output as {
     Users?: unknown[];

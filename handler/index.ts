@@ -47,10 +47,7 @@ function containerState(): Container {
     sts: () => (sts ??= new STSClient(SUPPORT_CLIENT_CONFIG)),
     ...(config.webhook
       ? {
-          webhookUrl: createWebhookUrlProvider(
-            config.webhook,
-            () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG)),
-          ),
+          webhookUrl: createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG))),
         }
       : {}),
     ...(config.alertStateTable

@@ -1,4 +1,10 @@
-import { planAlerts, type AlertPlan, type AlertRecord, type AnnouncementKind, type StateChange } from "./core/alert-transitions";
+import {
+  planAlerts,
+  type AlertPlan,
+  type AlertRecord,
+  type AnnouncementKind,
+  type StateChange,
+} from "./core/alert-transitions";
 import { classifyKeys, type StatusCounts } from "./core/classify";
 import type { MonitorConfig } from "./core/config";
 import type { ScanResult } from "./core/inventory";
@@ -168,7 +174,9 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
           messagesPosted = (await deps.deliver(messages, webhookUrl)).messagesPosted;
         } catch (error) {
           if (plan && deps.alertState && !heartbeatOnly) {
-            await recordPartialDelivery(plan, digest, error, deps.alertState.apply, (entry) => log({ ...deps.logContext, ...entry }));
+            await recordPartialDelivery(plan, digest, error, deps.alertState.apply, (entry) =>
+              log({ ...deps.logContext, ...entry }),
+            );
           }
           throw error;
         }

@@ -76,7 +76,11 @@ async function main(): Promise<void> {
       Promise.all([startMotoServer({ accessKeyAgeMinutes: KEY_AGE_MINUTES }), startFakeSlack()]),
     );
     console.log(`  moto on ${moto.endpoint}, Slack webhook on ${new URL(slack.webhookUrl).origin}`);
-    const aws = { endpoint: moto.endpoint, region: settings.region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
+    const aws = {
+      endpoint: moto.endpoint,
+      region: settings.region,
+      credentials: { accessKeyId: "demo", secretAccessKey: "demo" },
+    };
     const env = { ...moto.awsEnv, ...terraformEnvironment(outdir) };
     const stackDir = (name: string) => path.join(outdir, "stacks", name);
 
@@ -93,7 +97,9 @@ async function main(): Promise<void> {
     const parameter = settings.slackWebhookParameter!;
     await step(`Storing the webhook URL as the SSM SecureString ${parameter}`, async () => {
       const ssm = new SSMClient(aws);
-      await ssm.send(new PutParameterCommand({ Name: parameter, Type: "SecureString", Value: slack!.webhookUrl, Overwrite: true }));
+      await ssm.send(
+        new PutParameterCommand({ Name: parameter, Type: "SecureString", Value: slack!.webhookUrl, Overwrite: true }),
+      );
       ssm.destroy();
     });
     await step(`Creating IAM user ${USER} with an access key created ${KEY_AGE_MINUTES} minutes ago`, async () => {
@@ -105,13 +111,19 @@ async function main(): Promise<void> {
 
     const bundle = await step("Fetching the deployed function's code and configuration", async () => {
       const lambda = new LambdaClient(aws);
-      const deployed = await lambda.send(new GetFunctionCommand({ FunctionName: `iam-key-age-monitor-${ENVIRONMENT}` }));
+      const deployed = await lambda.send(
+        new GetFunctionCommand({ FunctionName: `iam-key-age-monitor-${ENVIRONMENT}` }),
+      );
       lambda.destroy();
       const bundleDir = path.join(outdir, "deployed-bundle");
       execFileSync("unzip", ["-q", "-o", deployedZip(stackDir(stack)), "-d", bundleDir]);
       return {
         path: path.join(bundleDir, "index.js"),
-        env: { ...moto!.awsEnv, AWS_REGION: settings.region, ...(deployed.Configuration?.Environment?.Variables ?? {}) },
+        env: {
+          ...moto!.awsEnv,
+          AWS_REGION: settings.region,
+          ...(deployed.Configuration?.Environment?.Variables ?? {}),
+        },
       };
     });
 
@@ -125,7 +137,9 @@ async function main(): Promise<void> {
       const outcome = run.outcomes[0];
       if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
       const { counts, outcome: result, messagesPosted } = outcome.result as Record<string, unknown>;
-      console.log(`  result: ${String(result)}, keys by status ${JSON.stringify(counts)}, messages posted: ${String(messagesPosted)}`);
+      console.log(
+        `  result: ${String(result)}, keys by status ${JSON.stringify(counts)}, messages posted: ${String(messagesPosted)}`,
+      );
       if (tick === 1) {
         console.log(`\n${bold("Slack received:")}`);
         for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
@@ -137,17 +151,28 @@ async function main(): Promise<void> {
       }
     }
 
-    await step(`terraform destroy ${stack}`, () => terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env));
+    await step(`terraform destroy ${stack}`, () =>
+      terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env),
+    );
   } finally {
     await Promise.all([moto?.stop(), slack?.close()]);
     rmSync(outdir, { recursive: true, force: true });
   }
-  console.log(`\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the webhook are stopped.`);
+  console.log(
+    `\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the webhook are stopped.`,
+  );
 }
 
 /** An EventBridge scheduled event, as the rule delivers it. */
 function scheduledEvent(id: string): Record<string, unknown> {
-  return { version: "0", id, "detail-type": "Scheduled Event", source: "aws.events", time: new Date().toISOString(), detail: {} };
+  return {
+    version: "0",
+    id,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    time: new Date().toISOString(),
+    detail: {},
+  };
 }
 
 /** The zip the deployed function was created from, as the synthesized stack names it. */
@@ -161,4 +186,3 @@ main().catch((error: Error) => {
   console.error(`\n${error.message}`);
   process.exitCode = 1;
 });
-

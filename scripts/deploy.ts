@@ -37,7 +37,8 @@ export interface DeployOptions {
 
 /** Builds the command for `verb` on `target` (an environment name, or `state-backend`). */
 export function deployCommand(verb: string, target: string, options: DeployOptions = {}): DeployCommand {
-  if (!VERBS.includes(verb as Verb)) throw new Error(`unknown command ${JSON.stringify(verb)}: use ${VERBS.join(", ")}`);
+  if (!VERBS.includes(verb as Verb))
+    throw new Error(`unknown command ${JSON.stringify(verb)}: use ${VERBS.join(", ")}`);
   const { stateBackend, environments } = validateConfig(config);
   let stack: string;
   let profile: string | undefined;
@@ -76,7 +77,9 @@ function main(argv: readonly string[]): number {
     }
   }
   if (!verb || !target) {
-    console.error("usage: deploy <diff|deploy|destroy> <environment|state-backend> [--no-aws-vault] [--no-session] [-- cdktf args]");
+    console.error(
+      "usage: deploy <diff|deploy|destroy> <environment|state-backend> [--no-aws-vault] [--no-session] [-- cdktf args]",
+    );
     return 2;
   }
   const skipVault = flags.has("--no-aws-vault") || process.env.KEY_AGE_NO_AWS_VAULT === "1";

@@ -15,7 +15,6 @@ export interface StateBackendSettings {
   readonly awsVaultProfile?: string;
 }
 
-
 /** Settings of one environment: one `monitor-<name>` stack. */
 export interface EnvironmentSettings {
   /** AWS region the monitor runs in. */

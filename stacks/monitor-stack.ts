@@ -14,7 +14,6 @@ import { EnvironmentSettings, StateBackendSettings } from "./environment-config"
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
 
-
 /** Props of {@link MonitorStack}. */
 export interface MonitorStackProps {
   /** Environment name: the stack is `monitor-<name>`. */
@@ -115,7 +114,11 @@ export class MonitorStack extends TerraformStack {
       failedRunQueueName: this.failedRuns.queue.name,
       email: settings.alarmEmail,
       criticalKeysMetric: settings.alarmOnCriticalKeys
-        ? { namespace: METRIC_NAMESPACE, metricName: "CriticalKeys", dimensions: { [METRIC_DIMENSION]: props.environmentName } }
+        ? {
+            namespace: METRIC_NAMESPACE,
+            metricName: "CriticalKeys",
+            dimensions: { [METRIC_DIMENSION]: props.environmentName },
+          }
         : undefined,
     });
 

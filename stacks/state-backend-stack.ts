@@ -20,7 +20,9 @@ export class StateBackendStack extends TerraformStack {
     new LocalBackend(this, { path: `terraform.${STATE_BACKEND_STACK}.tfstate` });
     new AwsProvider(this, "aws", {
       region: settings.region,
-      assumeRole: settings.assumeRoleArn ? [{ roleArn: settings.assumeRoleArn, sessionName: "key-age-bootstrap" }] : undefined,
+      assumeRole: settings.assumeRoleArn
+        ? [{ roleArn: settings.assumeRoleArn, sessionName: "key-age-bootstrap" }]
+        : undefined,
       defaultTags: [{ tags: { project: "iam-key-age-monitor" } }],
     });
     this.backend = new StateBackend(this, "state", {

@@ -110,12 +110,33 @@ function stateBackendProblems(backend: StateBackendSettings): string[] {
   const problems: string[] = unknownFieldProblems(where, backend, STATE_BACKEND_FIELDS);
   check(problems, where, "bucket", backend.bucket, BUCKET.test(backend.bucket ?? ""), "an S3 bucket name");
   check(problems, where, "lockTable", backend.lockTable, TABLE.test(backend.lockTable ?? ""), "a DynamoDB table name");
-  check(problems, where, "region", backend.region, REGION.test(backend.region ?? ""), "an AWS region such as eu-west-1");
+  check(
+    problems,
+    where,
+    "region",
+    backend.region,
+    REGION.test(backend.region ?? ""),
+    "an AWS region such as eu-west-1",
+  );
   if (backend.assumeRoleArn !== undefined) {
-    check(problems, where, "assumeRoleArn", backend.assumeRoleArn, ROLE_ARN.test(backend.assumeRoleArn), "an IAM role ARN");
+    check(
+      problems,
+      where,
+      "assumeRoleArn",
+      backend.assumeRoleArn,
+      ROLE_ARN.test(backend.assumeRoleArn),
+      "an IAM role ARN",
+    );
   }
   if (backend.awsVaultProfile !== undefined) {
-    check(problems, where, "awsVaultProfile", backend.awsVaultProfile, PROFILE.test(backend.awsVaultProfile), "an aws-vault profile name");
+    check(
+      problems,
+      where,
+      "awsVaultProfile",
+      backend.awsVaultProfile,
+      PROFILE.test(backend.awsVaultProfile),
+      "an aws-vault profile name",
+    );
   }
   return problems;
 }
@@ -136,7 +157,11 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("awsVaultProfile", (v: string) => PROFILE.test(v), "an aws-vault profile name");
   optional("schedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "rate(10 minutes)"');
   optional("slackWebhookParameter", (v: string) => SSM_PARAMETER.test(v), "an SSM parameter name");
-  optional("slackWebhookKmsKeyArn", (v: string) => KMS_KEY_ARN.test(v), "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)");
+  optional(
+    "slackWebhookKmsKeyArn",
+    (v: string) => KMS_KEY_ARN.test(v),
+    "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
+  );
   for (const field of ["warningAge", "criticalAge", "unusedAge"] as const) {
     optional(field, (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
   }
@@ -155,12 +180,20 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   );
   optional("messageStyle", (v: string) => v === "digest" || v === "original", '"digest" or "original"');
   optional("dryRun", (v: boolean) => typeof v === "boolean", "true or false");
-  optional("logRetentionDays", (v: number) => LOG_RETENTION_DAYS.includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  optional(
+    "logRetentionDays",
+    (v: number) => LOG_RETENTION_DAYS.includes(v),
+    `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+  );
   optional("s3NativeLocking", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alarmEmail", (v: string) => EMAIL.test(v), "an email address");
   optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alertState", (v: boolean) => typeof v === "boolean", "true or false");
-  optional("scanStrategy", (v: string) => SCAN_STRATEGIES.includes(v as ScanStrategy), SCAN_STRATEGIES.map((x) => JSON.stringify(x)).join(", "));
+  optional(
+    "scanStrategy",
+    (v: string) => SCAN_STRATEGIES.includes(v as ScanStrategy),
+    SCAN_STRATEGIES.map((x) => JSON.stringify(x)).join(", "),
+  );
   optional(
     "scanConcurrency",
     (v: number) => Number.isInteger(v) && v >= MIN_SCAN_CONCURRENCY && v <= MAX_SCAN_CONCURRENCY,

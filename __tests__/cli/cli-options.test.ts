@@ -40,7 +40,21 @@ describe("parseAsOf", () => {
 describe("parseCliOptions", () => {
   it("reads the scan flags", () => {
     const command = parseCliOptions(
-      ["scan", "--warning-age", "30d", "--critical-age=60d", "--watch-users", "a,b", "--json", "--fail-on", "warning", "--as-of", "+1w", "--strategy", "api"],
+      [
+        "scan",
+        "--warning-age",
+        "30d",
+        "--critical-age=60d",
+        "--watch-users",
+        "a,b",
+        "--json",
+        "--fail-on",
+        "warning",
+        "--as-of",
+        "+1w",
+        "--strategy",
+        "api",
+      ],
       NOW,
     );
     expect(command).toEqual({
@@ -78,7 +92,21 @@ describe("parseCliOptions", () => {
   });
 
   it("documents every flag, the --fail-on order and the exit codes in --help", () => {
-    for (const flag of ["--warning-age", "--critical-age", "--unused-age", "--watch-users", "--environment", "--strategy", "--concurrency", "--as-of", "--fail-on", "--json", "--notify", "--no-color", "--help"]) {
+    for (const flag of [
+      "--warning-age",
+      "--critical-age",
+      "--unused-age",
+      "--watch-users",
+      "--environment",
+      "--strategy",
+      "--concurrency",
+      "--as-of",
+      "--fail-on",
+      "--json",
+      "--notify",
+      "--no-color",
+      "--help",
+    ]) {
       expect(USAGE).toContain(flag);
     }
     expect(USAGE).toContain("unused < warning < critical");
@@ -88,7 +116,9 @@ describe("parseCliOptions", () => {
 
 describe("--fail-on", () => {
   it("orders the levels like the handler's severity order", () => {
-    expect([...FAIL_ON_LEVELS].reverse()).toEqual(SEVERITY_ORDER.filter((status) => (FAIL_ON_LEVELS as readonly string[]).includes(status)));
+    expect([...FAIL_ON_LEVELS].reverse()).toEqual(
+      SEVERITY_ORDER.filter((status) => (FAIL_ON_LEVELS as readonly string[]).includes(status)),
+    );
     expect(statusesAtOrAbove("unused")).toEqual(["unused", "warning", "critical"]);
     expect(statusesAtOrAbove("critical")).toEqual(["critical"]);
   });

@@ -25,7 +25,13 @@ describe("buildJsonReport", () => {
       lastUsedService: "s3",
       idleDays: 2,
     });
-    expect(json.keys[1]).toMatchObject({ user: "bob", ageDays: 85, lastUsed: null, lastUsedService: null, idleDays: 85 });
+    expect(json.keys[1]).toMatchObject({
+      user: "bob",
+      ageDays: 85,
+      lastUsed: null,
+      lastUsedService: null,
+      idleDays: 85,
+    });
     expect(json.keys[3]).toMatchObject({ user: "erin", exemptUntil: "2025-12-31" });
     expect(JSON.stringify(json)).not.toContain(keyId(1));
   });

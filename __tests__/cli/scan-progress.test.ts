@@ -4,7 +4,9 @@ describe("formatProgress", () => {
   it("shows the phase of the scan", () => {
     const none = { requests: 0, usersFound: 0, usersScanned: 0, keysFound: 0 };
     expect(formatProgress(none, 900)).toBe("Scanning IAM: 0 requests · 0s");
-    expect(formatProgress({ ...none, requests: 2, usersFound: 1000 }, 2_100)).toBe("Scanning IAM: listing users, 1000 so far · 2s");
+    expect(formatProgress({ ...none, requests: 2, usersFound: 1000 }, 2_100)).toBe(
+      "Scanning IAM: listing users, 1000 so far · 2s",
+    );
     expect(formatProgress({ requests: 90, usersFound: 160, usersScanned: 42, keysFound: 1 }, 12_000)).toBe(
       "Scanning IAM: 42/160 users, 1 key · 90 requests · 12s",
     );
@@ -30,7 +32,12 @@ describe("showProgress", () => {
 
   it("stays silent for a quick scan", () => {
     const writes: string[] = [];
-    const stop = showProgress({ write: (text) => writes.push(text) }, () => ({ requests: 1, usersFound: 0, usersScanned: 0, keysFound: 0 }));
+    const stop = showProgress({ write: (text) => writes.push(text) }, () => ({
+      requests: 1,
+      usersFound: 0,
+      usersScanned: 0,
+      keysFound: 0,
+    }));
     jest.advanceTimersByTime(500);
     stop();
     expect(writes).toEqual([]);
@@ -39,10 +46,14 @@ describe("showProgress", () => {
   it("redraws one line during a long scan and erases it at the end", () => {
     const writes: string[] = [];
     let requests = 0;
-    const stop = showProgress({ write: (text) => writes.push(text) }, () => ({ requests: (requests += 1), usersFound: 0, usersScanned: 0, keysFound: 0 }), {
-      delayMs: 700,
-      intervalMs: 200,
-    });
+    const stop = showProgress(
+      { write: (text) => writes.push(text) },
+      () => ({ requests: (requests += 1), usersFound: 0, usersScanned: 0, keysFound: 0 }),
+      {
+        delayMs: 700,
+        intervalMs: 200,
+      },
+    );
     jest.advanceTimersByTime(1_100);
     stop();
     expect(writes).toEqual([

@@ -32,7 +32,9 @@ describe("npm run demo", () => {
   test("deploys, alerts on Demogorgon's key in the original's words, and destroys", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done");
+    expect(run.stdout).toContain(
+      "terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done",
+    );
     expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
     expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
     // The second tick finds the key already announced: no second message.

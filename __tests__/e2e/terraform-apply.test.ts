@@ -86,7 +86,11 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     expect(state.ServerSideEncryption).toBeDefined();
 
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: "iam-key-age-monitor-dev" }));
-    expect(fn.Configuration).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"], Handler: "index.handler" });
+    expect(fn.Configuration).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      Handler: "index.handler",
+    });
     expect(fn.Configuration?.Environment?.Variables).toMatchObject({
       ENVIRONMENT_NAME: "dev",
       ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
@@ -101,7 +105,10 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     expect(invokeConfig).toMatchObject({ MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 });
     const destination = invokeConfig.DestinationConfig?.OnFailure?.Destination ?? "";
     expect(destination).toMatch(/:iam-key-age-monitor-dev-failed-runs$/);
-    expect((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))).ReservedConcurrentExecutions).toBe(1);
+    expect(
+      (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName })))
+        .ReservedConcurrentExecutions,
+    ).toBe(1);
 
     const sqs = new SQSClient(awsClientConfig(config.environments.dev.region));
     const sns = new SNSClient(awsClientConfig(config.environments.dev.region));
@@ -145,7 +152,9 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
 
   test("a DynamoDB lock held by someone else makes a concurrent plan fail", async () => {
     const lockId = { LockID: { S: `${bucket}/${STATE_KEY}` } };
-    await dynamodb.send(new PutItemCommand({ TableName: lockTable, Item: { ...lockId, Info: { S: foreignLockInfo() } } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: lockTable, Item: { ...lockId, Info: { S: foreignLockInfo() } } }),
+    );
     try {
       const plan = await terraform(["plan", "-lock-timeout=2s", "-input=false"], stackDir("monitor-dev"), env);
       expect(plan.code).toBe(1);

@@ -36,7 +36,9 @@ function freshContainer(env: Record<string, string>): Container {
         { AccessKeyId: "AKIAALICE00000000001", Status: "Active", CreateDate: new Date(Date.now() - 100 * 86_400_000) },
       ],
     });
-    iam.on(iamModule.GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+    iam
+      .on(iamModule.GetAccessKeyLastUsedCommand)
+      .resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
     const ssm = mockClient(ssmModule.SSMClient);
     ssm.on(ssmModule.GetParameterCommand).resolves({ Parameter: { Value: WEBHOOK } });
     const sts = mockClient(stsModule.STSClient);
@@ -63,7 +65,12 @@ it("reads config and the SSM webhook once per container, and the account from th
   process.env.ENVIRONMENT_NAME = "changed-after-start";
   const second = await handler({}, CONTEXT);
 
-  expect(first).toMatchObject({ outcome: "alerted", accountId: "210987654321", environment: "prod", counts: { critical: 1 } });
+  expect(first).toMatchObject({
+    outcome: "alerted",
+    accountId: "210987654321",
+    environment: "prod",
+    counts: { critical: 1 },
+  });
   expect(second.environment).toBe("prod");
   expect(ssm.calls()).toHaveLength(1);
   expect(ssm.call(0).args[0].input).toEqual({ Name: "/hook", WithDecryption: true });
@@ -98,5 +105,9 @@ it("fails every invocation of a misconfigured container with all problems listed
   await expect(handler({}, CONTEXT)).rejects.toThrow(/WARNING_AGE="80"[\s\S]*CRITICAL_AGE="ninety"[\s\S]*both unset/);
   await expect(handler({}, CONTEXT)).rejects.toThrow(/WARNING_AGE="80"/);
   expect(iam.calls()).toHaveLength(0);
-  expect(JSON.parse(String(logSpy.mock.calls[0][0]))).toMatchObject({ level: "error", errorName: "ConfigError", requestId: "r-1" });
+  expect(JSON.parse(String(logSpy.mock.calls[0][0]))).toMatchObject({
+    level: "error",
+    errorName: "ConfigError",
+    requestId: "r-1",
+  });
 });

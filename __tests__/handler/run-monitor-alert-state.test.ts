@@ -69,7 +69,11 @@ describe("runMonitor with alert state", () => {
     });
     expect(lines(posted[0])).toEqual([expect.stringMatching(/^:red_circle: \*Critical\* · `user-0001` .* · \*new\*$/)]);
 
-    await expect(run(oldKey, at(1))).resolves.toMatchObject({ outcome: "unchanged", messagesPosted: 0, alerts: { unchanged: 1 } });
+    await expect(run(oldKey, at(1))).resolves.toMatchObject({
+      outcome: "unchanged",
+      messagesPosted: 0,
+      alerts: { unchanged: 1 },
+    });
     await expect(run(oldKey, at(23))).resolves.toMatchObject({ outcome: "unchanged" });
     expect(posted).toHaveLength(1);
 
@@ -78,7 +82,9 @@ describe("runMonitor with alert state", () => {
 
     const rotated = inventoryOf([activeKey(3, 0, 0), activeKey(2, DAY, DAY)]);
     await expect(run(rotated, at(25))).resolves.toMatchObject({ outcome: "alerted", alerts: { resolved: 1 } });
-    expect(lines(posted[2])).toEqual([":white_check_mark: *Resolved* · `user-0001` · `AKIA…0001` · was critical · key deleted or rotated"]);
+    expect(lines(posted[2])).toEqual([
+      ":white_check_mark: *Resolved* · `user-0001` · `AKIA…0001` · was critical · key deleted or rotated",
+    ]);
     await expect(run(rotated, at(26))).resolves.toMatchObject({ outcome: "nothing-flagged", messagesPosted: 0 });
     expect(posted).toHaveLength(3);
     expect(table.items.size).toBe(0);
@@ -87,7 +93,13 @@ describe("runMonitor with alert state", () => {
   it("records nothing when Slack fails, so the next run sends the alert again", async () => {
     const table = memoryTable();
     const { run, posted, failOnce } = monitor(table);
-    failOnce(new SlackDeliveryError("Slack did not accept the message", { reason: "HTTP 500", status: 500, messagesPosted: 0 }));
+    failOnce(
+      new SlackDeliveryError("Slack did not accept the message", {
+        reason: "HTTP 500",
+        status: 500,
+        messagesPosted: 0,
+      }),
+    );
     await expect(run(oldKey, at(0))).rejects.toThrow("Slack did not accept");
     expect(table.items.size).toBe(0);
     await expect(run(oldKey, at(0.2))).resolves.toMatchObject({ outcome: "alerted", alerts: { new: 1 } });
@@ -98,7 +110,9 @@ describe("runMonitor with alert state", () => {
     const table = memoryTable();
     const { run, posted, failOnce } = monitor(table);
     const many = inventoryOf(Array.from({ length: 150 }, (_, i) => activeKey(i + 1, 95 * DAY, DAY)));
-    failOnce(new SlackDeliveryError("Slack rejected message 2 of 2", { reason: "no_service", status: 404, messagesPosted: 1 }));
+    failOnce(
+      new SlackDeliveryError("Slack rejected message 2 of 2", { reason: "no_service", status: 404, messagesPosted: 1 }),
+    );
     await expect(run(many, at(0))).rejects.toThrow("message 2 of 2");
     expect(table.items.size).toBe(100); // the first message listed 100 keys
     await expect(run(many, at(0.2))).resolves.toMatchObject({ alerts: { new: 50, unchanged: 100 } });
@@ -130,14 +144,20 @@ describe("runMonitor with alert state", () => {
     expect(posted[0][0].text).toBe("IAM access keys in prod (123456789012): 1 key checked, none need attention");
 
     // A heartbeat run that announces something posts only the announcement.
-    await expect(run(oldKey, at(2), { trigger: { heartbeat: true } })).resolves.toMatchObject({ outcome: "alerted", messagesPosted: 1 });
+    await expect(run(oldKey, at(2), { trigger: { heartbeat: true } })).resolves.toMatchObject({
+      outcome: "alerted",
+      messagesPosted: 1,
+    });
     expect(posted[1][0].text).toMatch(/^IAM access keys need attention/);
   });
 
   it("does not write state in a dry run", async () => {
     const table = memoryTable();
     const { run, logs } = monitor(table, { DRY_RUN: "true" });
-    await expect(run(oldKey, at(0), { webhookUrl: undefined })).resolves.toMatchObject({ outcome: "dry-run", alerts: { new: 1 } });
+    await expect(run(oldKey, at(0), { webhookUrl: undefined })).resolves.toMatchObject({
+      outcome: "dry-run",
+      alerts: { new: 1 },
+    });
     expect(table.items.size).toBe(0);
     expect(logs[0]).toMatchObject({ message: "dry run: Slack payload not posted" });
   });

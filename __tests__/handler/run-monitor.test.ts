@@ -78,7 +78,11 @@ describe("runMonitor", () => {
   it("posts nothing when nothing is flagged", async () => {
     const quiet: ScanResult = { ...SCAN, inventory: inventoryOf([activeKey(1, DAY, DAY)]) };
     const { deps, posted } = harness({ scan: async () => quiet });
-    await expect(runMonitor(deps)).resolves.toMatchObject({ outcome: "nothing-flagged", messagesPosted: 0, flaggedKeys: 0 });
+    await expect(runMonitor(deps)).resolves.toMatchObject({
+      outcome: "nothing-flagged",
+      messagesPosted: 0,
+      flaggedKeys: 0,
+    });
     expect(posted).toHaveLength(0);
   });
 
@@ -87,16 +91,26 @@ describe("runMonitor", () => {
     const summary = await runMonitor(deps);
     expect(summary).toMatchObject({ outcome: "dry-run", messagesRendered: 1, messagesPosted: 0, dryRun: true });
     expect(posted).toHaveLength(0);
-    expect(logs[0]).toMatchObject({ message: "dry run: Slack payload not posted", part: "1/1", payload: { text: expect.any(String) } });
+    expect(logs[0]).toMatchObject({
+      message: "dry run: Slack payload not posted",
+      part: "1/1",
+      payload: { text: expect.any(String) },
+    });
     expect(logs).toHaveLength(2);
   });
 
   it("fails the run when the scan fails: nothing posted, no summary returned", async () => {
-    const { deps, logs, posted } = harness({ scan: async () => Promise.reject(new Error("ListUsers failed: Throttling")) });
+    const { deps, logs, posted } = harness({
+      scan: async () => Promise.reject(new Error("ListUsers failed: Throttling")),
+    });
     await expect(runMonitor(deps)).rejects.toThrow("ListUsers failed: Throttling");
     expect(posted).toHaveLength(0);
     expect(logs).toEqual([
-      expect.objectContaining({ level: "error", message: "key-age scan failed", error: "ListUsers failed: Throttling" }),
+      expect.objectContaining({
+        level: "error",
+        message: "key-age scan failed",
+        error: "ListUsers failed: Throttling",
+      }),
     ]);
   });
 
@@ -108,7 +122,9 @@ describe("runMonitor", () => {
   });
 
   it("fails the run when delivery fails, without logging the URL", async () => {
-    const { deps, logs } = harness({ deliver: async () => Promise.reject(new Error(`POST ${WEBHOOK} said no_service`)) });
+    const { deps, logs } = harness({
+      deliver: async () => Promise.reject(new Error(`POST ${WEBHOOK} said no_service`)),
+    });
     await expect(runMonitor(deps)).rejects.toThrow();
     expect(JSON.stringify(logs)).not.toContain("XXXXsecretXXXX");
     expect(logs[0]).toMatchObject({ level: "error", error: "POST https://hooks.slack.com/… said no_service" });

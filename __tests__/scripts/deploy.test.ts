@@ -10,21 +10,42 @@ describe("deployCommand", () => {
 
   test("passes --no-session to aws-vault and extra arguments to cdktf", () => {
     expect(deployCommand("destroy", "dev", { noSession: true, cdktfArgs: ["--auto-approve"] }).args).toEqual([
-      "exec", "--no-session", "key-age-dev", "--", "npx", "cdktf", "destroy", "monitor-dev", "--auto-approve",
+      "exec",
+      "--no-session",
+      "key-age-dev",
+      "--",
+      "npx",
+      "cdktf",
+      "destroy",
+      "monitor-dev",
+      "--auto-approve",
     ]);
   });
 
   test("runs cdktf directly when aws-vault is not wanted or no profile is configured", () => {
-    expect(deployCommand("diff", "prod", { useAwsVault: false })).toEqual({ command: "npx", args: ["cdktf", "diff", "monitor-prod"] });
+    expect(deployCommand("diff", "prod", { useAwsVault: false })).toEqual({
+      command: "npx",
+      args: ["cdktf", "diff", "monitor-prod"],
+    });
     expect(deployCommand("diff", "demo")).toEqual({ command: "npx", args: ["cdktf", "diff", "monitor-demo"] });
   });
 
   test("bootstraps the state backend with its own profile", () => {
-    expect(deployCommand("deploy", "state-backend").args).toEqual(["exec", "key-age-admin", "--", "npx", "cdktf", "deploy", "state-backend"]);
+    expect(deployCommand("deploy", "state-backend").args).toEqual([
+      "exec",
+      "key-age-admin",
+      "--",
+      "npx",
+      "cdktf",
+      "deploy",
+      "state-backend",
+    ]);
   });
 
   test("names the unknown environment and the known ones", () => {
-    expect(() => deployCommand("deploy", "staging")).toThrow('unknown environment "staging": environments.ts defines dev, prod, demo, state-backend');
+    expect(() => deployCommand("deploy", "staging")).toThrow(
+      'unknown environment "staging": environments.ts defines dev, prod, demo, state-backend',
+    );
     expect(() => deployCommand("apply", "dev")).toThrow('unknown command "apply": use diff, deploy, destroy');
   });
 });

@@ -17,9 +17,19 @@ describe("MonitorStack alert state and heartbeat", () => {
       point_in_time_recovery: { enabled: true },
     });
     const tableId = Object.keys(parsed.resource.aws_dynamodb_table)[0];
-    const fn = Object.values(parsed.resource.aws_lambda_function)[0] as { environment: { variables: Record<string, string> } };
-    expect(fn.environment.variables).toMatchObject({ ALERT_STATE_TABLE: `\${aws_dynamodb_table.${tableId}.name}`, REMIND_EVERY: "12h" });
-    const statements = Object.values(parsed.data.aws_iam_policy_document as Record<string, { statement: { sid?: string; actions: string[]; resources: string[] }[] }>)
+    const fn = Object.values(parsed.resource.aws_lambda_function)[0] as {
+      environment: { variables: Record<string, string> };
+    };
+    expect(fn.environment.variables).toMatchObject({
+      ALERT_STATE_TABLE: `\${aws_dynamodb_table.${tableId}.name}`,
+      REMIND_EVERY: "12h",
+    });
+    const statements = Object.values(
+      parsed.data.aws_iam_policy_document as Record<
+        string,
+        { statement: { sid?: string; actions: string[]; resources: string[] }[] }
+      >,
+    )
       .flatMap((doc) => doc.statement)
       .filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
     expect(statements).toEqual([
@@ -30,7 +40,9 @@ describe("MonitorStack alert state and heartbeat", () => {
   test("alertState: false keeps the stateless behaviour: no table, no variable, no DynamoDB access", () => {
     const { parsed } = synthDev({ alertState: false });
     expect(parsed.resource.aws_dynamodb_table).toBeUndefined();
-    const fn = Object.values(parsed.resource.aws_lambda_function)[0] as { environment: { variables: Record<string, string> } };
+    const fn = Object.values(parsed.resource.aws_lambda_function)[0] as {
+      environment: { variables: Record<string, string> };
+    };
     expect(fn.environment.variables.ALERT_STATE_TABLE).toBeUndefined();
     expect(JSON.stringify(parsed.data.aws_iam_policy_document)).not.toContain("dynamodb:");
   });
@@ -42,7 +54,10 @@ describe("MonitorStack alert state and heartbeat", () => {
       schedule_expression: "cron(0 9 * * ? *)",
     });
     expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, {
-      input_transformer: { input_paths: { id: "$.id", time: "$.time" }, input_template: '{"kind":"heartbeat","id":<id>,"time":<time>}' },
+      input_transformer: {
+        input_paths: { id: "$.id", time: "$.time" },
+        input_template: '{"kind":"heartbeat","id":<id>,"time":<time>}',
+      },
     });
     expect(Object.keys(parsed.resource.aws_lambda_permission)).toHaveLength(2);
     const none = synthDev({ heartbeatSchedule: undefined }).parsed;

@@ -10,20 +10,28 @@ import { synthStack } from "./support/project-config";
 describe("the app", () => {
   test("has the bootstrap stack and one monitor stack per environment", () => {
     const app = buildApp(config, Testing.app());
-    const names = app.node.children.filter((c) => c instanceof TerraformStack).map((c) => c.node.id).sort();
+    const names = app.node.children
+      .filter((c) => c instanceof TerraformStack)
+      .map((c) => c.node.id)
+      .sort();
     expect(names).toEqual(["state-backend", ...Object.keys(config.environments).map((e) => `monitor-${e}`)].sort());
     expect(names).toEqual(expect.arrayContaining(["monitor-dev", "monitor-prod"]));
   });
 
   test("a bad config value fails synth before any stack is built", () => {
-    const bad = { ...config, environments: { ...config.environments, prod: { ...config.environments.prod, region: "mars-1" } } };
+    const bad = {
+      ...config,
+      environments: { ...config.environments, prod: { ...config.environments.prod, region: "mars-1" } },
+    };
     expect(() => buildApp(bad, new App())).toThrow(/environment "prod": field "region" has invalid value "mars-1"/);
   });
 
   test("nothing in the synthesized output is specific to the emulator", () => {
     for (const name of ["state-backend", "monitor-dev", "monitor-prod"]) {
       const { json } = synthStack(name);
-      expect(json).not.toMatch(/127\.0\.0\.1|localhost|skip_credentials_validation|s3_use_path_style|"endpoints"|"testing"/);
+      expect(json).not.toMatch(
+        /127\.0\.0\.1|localhost|skip_credentials_validation|s3_use_path_style|"endpoints"|"testing"/,
+      );
     }
   });
 });
@@ -103,12 +111,19 @@ test("the scan strategy and concurrency are set from the environment config, not
 
 test("the credential-report permissions are granted only where the scan can use the report", () => {
   const statementIds = (name: string, projectConfig: ProjectConfig = config) =>
-    Object.values(synthStack(name, projectConfig).parsed.data.aws_iam_policy_document as Record<string, { statement: { sid?: string }[] }>)
-      .flatMap((document) => document.statement.map((statement) => statement.sid));
+    Object.values(
+      synthStack(name, projectConfig).parsed.data.aws_iam_policy_document as Record<
+        string,
+        { statement: { sid?: string }[] }
+      >,
+    ).flatMap((document) => document.statement.map((statement) => statement.sid));
   expect(statementIds("monitor-dev")).toContain("ReadCredentialReport");
   // The original's minute-level thresholds: `auto` always takes the per-user API scan.
   expect(statementIds("monitor-demo")).not.toContain("ReadCredentialReport");
-  const apiOnly: ProjectConfig = { ...config, environments: { dev: { ...config.environments.dev, scanStrategy: "api" } } };
+  const apiOnly: ProjectConfig = {
+    ...config,
+    environments: { dev: { ...config.environments.dev, scanStrategy: "api" } },
+  };
   expect(statementIds("monitor-dev", apiOnly)).not.toContain("ReadCredentialReport");
 });
 

@@ -18,7 +18,12 @@ describe("the project's security scanner", () => {
     environments: Object.fromEntries(
       Object.entries(config.environments).map(([name, env]) => [
         name,
-        { ...env, alarmEmail: "platform@example.com", alarmOnCriticalKeys: true, slackWebhookKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc" },
+        {
+          ...env,
+          alarmEmail: "platform@example.com",
+          alarmOnCriticalKeys: true,
+          slackWebhookKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+        },
       ]),
     ),
   };
@@ -34,12 +39,16 @@ describe("the project's security scanner", () => {
       expect(scanStack("s", doc({ actions: ["*"], resources: ["arn:aws:s3:::b"] }))).toEqual([
         "s: data.aws_iam_policy_document.p: a statement allows the wildcard action *",
       ]);
-      expect(scanStack("s", doc({ sid: "X", actions: ["iam:*"], resources: ["arn:x"] }))[0]).toMatch(/wildcard action iam:\*/);
+      expect(scanStack("s", doc({ sid: "X", actions: ["iam:*"], resources: ["arn:x"] }))[0]).toMatch(
+        /wildcard action iam:\*/,
+      );
       expect(scanStack("s", doc({ effect: "Deny", actions: ["s3:*"], resources: ["*"] }))).toEqual([]);
     });
 
     test("Resource * where resource-level permissions exist", () => {
-      expect(scanStack("s", doc({ actions: ["iam:ListAccessKeys"], resources: ["*"] }))[0]).toMatch(/iam:ListAccessKeys on Resource "\*"/);
+      expect(scanStack("s", doc({ actions: ["iam:ListAccessKeys"], resources: ["*"] }))[0]).toMatch(
+        /iam:ListAccessKeys on Resource "\*"/,
+      );
       expect(scanStack("s", doc({ actions: ["iam:ListUsers"], resources: ["*"] }))).toEqual([]);
     });
 
@@ -71,9 +80,9 @@ describe("the project's security scanner", () => {
 
     test("Slack webhook URLs", () => {
       const url = ["https://hooks.slack.com", "services", "T000", "B000", "XXXX"].join("/");
-      expect(scanStack("s", { resource: { aws_lambda_function: { f: { environment: { variables: { URL: url } } } } } })).toEqual([
-        "s: contains a string that looks like a Slack webhook URL",
-      ]);
+      expect(
+        scanStack("s", { resource: { aws_lambda_function: { f: { environment: { variables: { URL: url } } } } } }),
+      ).toEqual(["s: contains a string that looks like a Slack webhook URL"]);
     });
   });
 });

@@ -35,7 +35,9 @@ describe("validateConfig", () => {
   test("masks a webhook URL pasted where the parameter name belongs", () => {
     const url = ["https://hooks.slack.com", "services", "T0", "B0", "s3cr3t"].join("/");
     const found = configProblems(withEnvironment({ slackWebhookParameter: url }));
-    expect(found).toEqual(['environment "dev": field "slackWebhookParameter" has invalid value "https://hooks.slack.com/…" (masked) (expected an SSM parameter name)']);
+    expect(found).toEqual([
+      'environment "dev": field "slackWebhookParameter" has invalid value "https://hooks.slack.com/…" (masked) (expected an SSM parameter name)',
+    ]);
   });
 
   test("names a misspelt or unknown field, which synth would otherwise ignore", () => {
@@ -44,7 +46,9 @@ describe("validateConfig", () => {
       'environment "dev": unknown field "pagerDuty"',
     ]);
     const backend = { ...config.stateBackend, Bucket: "x" } as typeof config.stateBackend;
-    expect(configProblems({ ...config, stateBackend: backend })).toEqual(['stateBackend: unknown field "Bucket" (did you mean "bucket"?)']);
+    expect(configProblems({ ...config, stateBackend: backend })).toEqual([
+      'stateBackend: unknown field "Bucket" (did you mean "bucket"?)',
+    ]);
   });
 
   test("reports every problem at once", () => {
@@ -63,7 +67,9 @@ describe("validateConfig", () => {
   });
 
   test("a webhook parameter is required unless the environment is a dry run", () => {
-    expect(configProblems(withEnvironment({ slackWebhookParameter: undefined }))[0]).toMatch(/field "slackWebhookParameter" is missing/);
+    expect(configProblems(withEnvironment({ slackWebhookParameter: undefined }))[0]).toMatch(
+      /field "slackWebhookParameter" is missing/,
+    );
     expect(configProblems(withEnvironment({ slackWebhookParameter: undefined, dryRun: true }))).toEqual([]);
   });
 

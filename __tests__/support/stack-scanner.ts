@@ -30,7 +30,8 @@ const SLACK_WEBHOOK = /hooks\.slack(-gov)?\.com\/(services|workflows|triggers)\/
 /** Returns every finding in one synthesized stack. */
 export function scanStack(stackName: string, stack: Json): string[] {
   const findings: string[] = [];
-  const at = (type: string, name: string, problem: string) => findings.push(`${stackName}: ${type}.${name}: ${problem}`);
+  const at = (type: string, name: string, problem: string) =>
+    findings.push(`${stackName}: ${type}.${name}: ${problem}`);
   const resources = (type: string): [string, Json][] => Object.entries((stack.resource?.[type] ?? {}) as Json);
 
   // Key policies use "*" for "this key", and their default root statement delegates to IAM: they are
@@ -56,25 +57,31 @@ export function scanStack(stackName: string, stack: Json): string[] {
   }
 
   for (const [name, permission] of resources("aws_lambda_permission")) {
-    if (!permission.source_arn) at("aws_lambda_permission", name, "has no source_arn: any resource of the principal could invoke");
+    if (!permission.source_arn)
+      at("aws_lambda_permission", name, "has no source_arn: any resource of the principal could invoke");
   }
   for (const [name, group] of resources("aws_cloudwatch_log_group")) {
     if (!group.retention_in_days) at("aws_cloudwatch_log_group", name, "keeps logs forever (no retention_in_days)");
   }
   for (const [name, queue] of resources("aws_sqs_queue")) {
-    if (queue.sqs_managed_sse_enabled !== true && !queue.kms_master_key_id) at("aws_sqs_queue", name, "is not encrypted");
+    if (queue.sqs_managed_sse_enabled !== true && !queue.kms_master_key_id)
+      at("aws_sqs_queue", name, "is not encrypted");
   }
   for (const [name, topic] of resources("aws_sns_topic")) {
     if (!topic.kms_master_key_id) at("aws_sns_topic", name, "is not encrypted");
   }
   for (const [name, table] of resources("aws_dynamodb_table")) {
-    if (table.server_side_encryption?.enabled !== true) at("aws_dynamodb_table", name, "does not enable server-side encryption");
+    if (table.server_side_encryption?.enabled !== true)
+      at("aws_dynamodb_table", name, "does not enable server-side encryption");
   }
   const encryptedBuckets = new Set(
     resources("aws_s3_bucket_server_side_encryption_configuration").map(([, config]) => String(config.bucket)),
   );
   for (const [name] of resources("aws_s3_bucket")) {
-    if (!encryptedBuckets.has(`\${aws_s3_bucket.${name}.id}`) && !encryptedBuckets.has(`\${aws_s3_bucket.${name}.bucket}`)) {
+    if (
+      !encryptedBuckets.has(`\${aws_s3_bucket.${name}.id}`) &&
+      !encryptedBuckets.has(`\${aws_s3_bucket.${name}.bucket}`)
+    ) {
       at("aws_s3_bucket", name, "has no server-side encryption configuration");
     }
   }

@@ -17,7 +17,12 @@ export const ACCOUNT_WIDE_IAM_ACTIONS = {
 } as const;
 
 /** IAM actions on individual users, scoped to `arn:…:user/*`. */
-export const USER_SCOPED_IAM_ACTIONS = ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:ListUserTags"] as const;
+export const USER_SCOPED_IAM_ACTIONS = [
+  "iam:GetUser",
+  "iam:ListAccessKeys",
+  "iam:GetAccessKeyLastUsed",
+  "iam:ListUserTags",
+] as const;
 
 /** DynamoDB actions of the alert-state store, on its one table. */
 export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;

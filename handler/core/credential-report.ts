@@ -59,7 +59,9 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
   records.forEach((record, index) => {
     if (record.length === 1 && record[0] === "") return; // a blank line
     if (record.length !== header.length) {
-      throw new CredentialReportFormatError(`line ${index + 2} has ${record.length} fields, the header has ${header.length}`);
+      throw new CredentialReportFormatError(
+        `line ${index + 2} has ${record.length} fields, the header has ${header.length}`,
+      );
     }
     const userName = field(record, "user");
     if (userName === ROOT_ACCOUNT_ROW) return;
@@ -69,7 +71,9 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       const createDate = parseReportDate(field(record, `access_key_${slot}_last_rotated`));
       if (!createDate) {
         if (active) {
-          throw new CredentialReportFormatError(`user ${userName}: access key ${slot} is active but has no last_rotated date`);
+          throw new CredentialReportFormatError(
+            `user ${userName}: access key ${slot} is active but has no last_rotated date`,
+          );
         }
         continue; // no key in this slot
       }

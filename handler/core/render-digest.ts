@@ -123,8 +123,7 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
     while (next < entries.length && keysInMessage < maxKeysPerMessage) {
       const line = truncateText(entries[next].line, MAX_LINE_CHARS);
       const sectionFull =
-        lines.length >= maxLinesPerSection ||
-        [...lines, line].join("\n").length > SLACK_LIMITS.maxSectionTextChars;
+        lines.length >= maxLinesPerSection || [...lines, line].join("\n").length > SLACK_LIMITS.maxSectionTextChars;
       if (sectionFull) flush();
       if (lines.length === 0 && blocks.length >= blockBudget) break;
       lines.push(line);
@@ -180,7 +179,11 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
   const blocks: SlackBlock[] = [
     {
       type: "header",
-      text: { type: "plain_text", text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`, emoji: true },
+      text: {
+        type: "plain_text",
+        text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
+        emoji: true,
+      },
     },
     section(status),
     ...(missing.length > 0 ? [missingUsersBlock(missing)] : []),
@@ -188,7 +191,9 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
   ];
   const whereText = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
   const summary =
-    flagged.length === 0 ? `${keys} checked, none need attention` : `${keys} checked, ${flagged.length} still need attention`;
+    flagged.length === 0
+      ? `${keys} checked, none need attention`
+      : `${keys} checked, ${flagged.length} still need attention`;
   return {
     text: truncateText(escapeMrkdwn(`IAM access keys in ${whereText}: ${summary}`), SLACK_LIMITS.maxSectionTextChars),
     blocks,

@@ -55,7 +55,9 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
       settings.exemptUntil = date;
       settings.exemptUntilLabel = exempt;
     } else {
-      problems.push(`${describeTag(USER_TAG_KEYS.exemptUntil, exempt)} is not a date (YYYY-MM-DD), so the key is not exempt`);
+      problems.push(
+        `${describeTag(USER_TAG_KEYS.exemptUntil, exempt)} is not a date (YYYY-MM-DD), so the key is not exempt`,
+      );
     }
   }
 
@@ -143,7 +145,9 @@ function parseDate(text: string): Date | undefined {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   // Date.UTC rolls 2025-02-30 over to March: a round trip catches impossible dates.
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    ? date
+    : undefined;
 }
 
 function describeTag(key: string, value: string): string {

@@ -3,7 +3,6 @@ import type { AlertRecord, AlertStatus, StateChange } from "../core/alert-transi
 import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-contract";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 
-
 /** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
 export interface AlertStateStore {
   /** Every record in the table. */
@@ -15,7 +14,8 @@ export interface AlertStateStore {
 /** Thrown when the alert state cannot be read or written; the run fails rather than guess. */
 export class AlertStateError extends Error {
   constructor(message: string, options: { cause: unknown }) {
-    const cause = options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
+    const cause =
+      options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
     super(`${message}: ${cause}`, options);
     this.name = "AlertStateError";
   }
@@ -61,7 +61,9 @@ export function createAlertStateStore(options: AlertStateStoreOptions): AlertSta
           if (change.type === "put") {
             await client.send(new PutCommand({ TableName: tableName, Item: toItem(change.record) }));
           } else {
-            await client.send(new DeleteCommand({ TableName: tableName, Key: { [ALERT_STATE_HASH_KEY]: change.accessKeyId } }));
+            await client.send(
+              new DeleteCommand({ TableName: tableName, Key: { [ALERT_STATE_HASH_KEY]: change.accessKeyId } }),
+            );
           }
         } catch (error) {
           throw new AlertStateError(`Could not write the alert state to DynamoDB table ${tableName}`, { cause: error });

@@ -89,7 +89,9 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     const users = await listUsersWithTags(iam, countCall);
     knownTags = new Map(users.map((user) => [user.userName, user.tags]));
     const source = options.userThresholds;
-    const byUser = new Map(users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]));
+    const byUser = new Map(
+      users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]),
+    );
     liveUserNames = users.map((user) => user.userName).filter((userName) => !watched || watched.has(userName));
     thresholdsFor = (userName) => byUser.get(userName) ?? options.thresholds;
   }
@@ -105,7 +107,11 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
 
   if (selection.reportTooOld) {
     // A user created after the report could already hold a finding: only the full walk is exact.
-    const full = await scanAccount({ iam, watchUsers, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+    const full = await scanAccount({
+      iam,
+      watchUsers,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
     return { ...full, stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" } };
   }
 
@@ -118,9 +124,14 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   // Watched names absent from the report may be users created since: GetUser tells them from typos.
   const reported = new Set(rows.map((row) => row.userName));
   const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
-  const latecomers = absentWatched.length > 0
-    ? await scanAccount({ iam, watchUsers: absentWatched, ...(options.concurrency ? { concurrency: options.concurrency } : {}) })
-    : undefined;
+  const latecomers =
+    absentWatched.length > 0
+      ? await scanAccount({
+          iam,
+          watchUsers: absentWatched,
+          ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        })
+      : undefined;
   const missingWatchedUsers = liveUserNames
     ? watchUsers.filter((userName) => !liveUserNames.includes(userName))
     : (latecomers?.stats.missingWatchedUsers ?? []);
@@ -174,7 +185,8 @@ export async function fetchCredentialReport(
       lastState = State ?? "unknown";
       complete = State === "COMPLETE";
     } catch (error) {
-      if (!hasIamErrorCode(error, "LimitExceeded")) throw new ScanError("GenerateCredentialReport failed", { cause: error });
+      if (!hasIamErrorCode(error, "LimitExceeded"))
+        throw new ScanError("GenerateCredentialReport failed", { cause: error });
       lastState = "LimitExceeded";
     }
     if (complete) {

@@ -45,7 +45,9 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
             watchUsers: config.watchUsers,
             concurrency: config.scanConcurrency,
             // `key-age:warning-age`/`critical-age` tags can lower a user's limits below the global ones.
-            userThresholds: { thresholdsFor: (tags, defaults) => userThresholds(defaults, parseUserTags(tags)).thresholds },
+            userThresholds: {
+              thresholdsFor: (tags, defaults) => userThresholds(defaults, parseUserTags(tags)).thresholds,
+            },
             classifyWithinMs: Math.max(DEFAULT_CLASSIFY_WITHIN_MS, (options.classifyAt?.getTime() ?? 0) - Date.now()),
           });
   return Object.assign(scan, { strategy });

@@ -123,7 +123,11 @@ export class FunctionAlarms extends Construct {
       "failed-runs": alarm(
         "failed-runs",
         "Failed key-age runs are waiting in the failure queue",
-        { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.failedRunQueueName } },
+        {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: props.failedRunQueueName },
+        },
         "Maximum",
       ),
     };

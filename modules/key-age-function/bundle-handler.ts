@@ -44,7 +44,10 @@ export function bundleHandler(options: BundleHandlerOptions): string {
   });
   utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
   if (options.inputsFile && result.metafile) {
-    writeFileSync(options.inputsFile, JSON.stringify(Object.keys(result.metafile.inputs).map((input) => path.resolve(input))));
+    writeFileSync(
+      options.inputsFile,
+      JSON.stringify(Object.keys(result.metafile.inputs).map((input) => path.resolve(input))),
+    );
   }
   return outfile;
 }

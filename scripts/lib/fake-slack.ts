@@ -50,7 +50,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       posts.push({ at: Date.now(), path, payload: JSON.parse(body || "{}") as SlackMessage });
       // Like Slack: an unknown webhook path is "no_service".
       const reply: FakeSlackReply =
-        path !== `/services/${secret}` ? { status: 404, body: "no_service" } : (script.shift() ?? { status: 200, body: "ok" });
+        path !== `/services/${secret}`
+          ? { status: 404, body: "no_service" }
+          : (script.shift() ?? { status: 200, body: "ok" });
       const send = (): void => {
         if (response.destroyed) return;
         response.writeHead(reply.status, { "content-type": "text/plain", ...reply.headers });

@@ -72,7 +72,9 @@ export async function runContainer(
 }
 
 /** The summary of a successful invocation, or a test failure naming the error. */
-export function expectSuccess(outcome: InvocationOutcome | undefined): Extract<InvocationOutcome, { ok: true }>["result"] {
+export function expectSuccess(
+  outcome: InvocationOutcome | undefined,
+): Extract<InvocationOutcome, { ok: true }>["result"] {
   if (!outcome?.ok) throw new Error(`invocation failed: ${JSON.stringify(outcome)}`);
   return outcome.result;
 }

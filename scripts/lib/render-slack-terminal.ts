@@ -44,7 +44,10 @@ function renderBlock(block: SlackBlock, styles: Styles, width: number): string[]
 }
 
 /** Renders a Slack message as a framed block of terminal text, the way a reader would see it. */
-export function renderSlackForTerminal(message: SlackMessage, options: { color?: boolean; width?: number } = {}): string {
+export function renderSlackForTerminal(
+  message: SlackMessage,
+  options: { color?: boolean; width?: number } = {},
+): string {
   const styles = options.color ? ANSI : PLAIN;
   const width = options.width ?? 72;
   const lines = message.blocks.flatMap((block) => renderBlock(block, styles, width - 4));

@@ -25,9 +25,13 @@ export function findProviderMirror(): string | undefined {
   if (configured) return hasAws(configured) ? configured : undefined;
   const known = MIRROR_CANDIDATES.find(hasAws);
   if (known) return known;
-  const found = spawnSync("find", ["/", "-maxdepth", "6", "-path", "*/registry.terraform.io/hashicorp/aws", "-type", "d"], {
-    encoding: "utf8",
-  }).stdout.split("\n")[0];
+  const found = spawnSync(
+    "find",
+    ["/", "-maxdepth", "6", "-path", "*/registry.terraform.io/hashicorp/aws", "-type", "d"],
+    {
+      encoding: "utf8",
+    },
+  ).stdout.split("\n")[0];
   return found ? path.resolve(found, "..", "..", "..") : undefined;
 }
 
@@ -79,7 +83,9 @@ export async function terraformOk(
 ): Promise<TerraformResult> {
   const result = await terraform(args, cwd, env);
   if (result.code !== 0) {
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${result.code}):\n${result.stderr || result.stdout}`);
+    throw new Error(
+      `terraform ${args.join(" ")} failed in ${cwd} (exit ${result.code}):\n${result.stderr || result.stdout}`,
+    );
   }
   return result;
 }

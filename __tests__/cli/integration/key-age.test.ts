@@ -3,7 +3,13 @@ import { IAMClient, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
 import type { JsonReport } from "../../../cli/json-report";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
-import { addAccessKey, deactivateKey, motoClientConfig, seedUsers, useKey } from "../../handler/integration/support/seed-iam";
+import {
+  addAccessKey,
+  deactivateKey,
+  motoClientConfig,
+  seedUsers,
+  useKey,
+} from "../../handler/integration/support/seed-iam";
 import { daysAhead, runCli } from "../support/run-cli";
 
 // `key-age scan` as a user runs it (bin/key-age.js in a child process) against moto. moto stamps keys
@@ -27,7 +33,9 @@ beforeAll(async () => {
   const bobsOld = await addAccessKey(moto, "bob");
   await deactivateKey(moto, bobsOld);
   const iam = new IAMClient(motoClientConfig(moto));
-  await iam.send(new TagUserCommand({ UserName: "erin", Tags: [{ Key: "key-age:exempt-until", Value: "2999-01-01" }] }));
+  await iam.send(
+    new TagUserCommand({ UserName: "erin", Tags: [{ Key: "key-age:exempt-until", Value: "2999-01-01" }] }),
+  );
   iam.destroy();
   fullKeyIds = [...[...keys.values()].flat().map((key) => key.AccessKeyId!), bobsOld.AccessKeyId!];
   env = { ...moto.awsEnv };
@@ -68,7 +76,11 @@ describe("--json", () => {
   it("reports watched users that do not exist", async () => {
     const run = await runCli(["scan", "--json", "--watch-users", "carol,ghost"], env);
     expect(run.code).toBe(0);
-    expect(json(run.stdout)).toMatchObject({ usersScanned: 1, missingWatchedUsers: ["ghost"], keys: [{ user: "carol" }] });
+    expect(json(run.stdout)).toMatchObject({
+      usersScanned: 1,
+      missingWatchedUsers: ["ghost"],
+      keys: [{ user: "carol" }],
+    });
   });
 });
 
@@ -81,7 +93,9 @@ describe("table", () => {
     expect(run.stdout).toContain("\nUnused (3)\n");
     expect(run.stdout).toContain("\nExempt (1)\n");
     expect(run.stdout).toContain("\nInactive (1)\n");
-    expect(run.stdout).toMatch(new RegExp(`^ {2}alice +${mask(keys.get("alice")![0].AccessKeyId!)} +50d +50d ago \\(sts\\) +unused$`, "m"));
+    expect(run.stdout).toMatch(
+      new RegExp(`^ {2}alice +${mask(keys.get("alice")![0].AccessKeyId!)} +50d +50d ago \\(sts\\) +unused$`, "m"),
+    );
     expect(run.stdout).toContain("5 keys of 4 users: 0 critical, 0 warning, 3 unused, 1 exempt, 1 inactive");
     for (const id of fullKeyIds) expect(run.stdout).not.toContain(id);
   });
@@ -151,7 +165,9 @@ describe("--strategy", () => {
     expect(now).toMatchObject({ strategy: "credential-report", counts: { ok: 4, inactive: 1 } });
     expect(now.keys.length + now.unlistedKeys).toBe(5);
 
-    const later = json((await runCli(["scan", "--json", "--strategy", "credential-report", "--as-of", "+100d"], env)).stdout);
+    const later = json(
+      (await runCli(["scan", "--json", "--strategy", "credential-report", "--as-of", "+100d"], env)).stdout,
+    );
     expect(later).toMatchObject({ strategy: "credential-report", counts: { critical: 3, exempt: 1 } });
     expect(later.keys.filter((key) => key.status === "critical")).toHaveLength(3);
   });
@@ -210,23 +226,38 @@ describe("--notify", () => {
     expect(run.code).toBe(0);
     expect(slack.posts).toHaveLength(1);
     const [message] = slack.posts.map((post) => post.payload);
-    expect(message.blocks[0]).toMatchObject({ text: { text: "IAM access keys need attention · laptop · 123456789012" } });
+    expect(message.blocks[0]).toMatchObject({
+      text: { text: "IAM access keys need attention · laptop · 123456789012" },
+    });
     expect(message.text).toContain("0 critical, 3 warning, 0 unused");
-    expect(json(run.stdout)).toMatchObject({ environment: "laptop", notification: { outcome: "alerted", messagesPosted: 1 } });
+    expect(json(run.stdout)).toMatchObject({
+      environment: "laptop",
+      notification: { outcome: "alerted", messagesPosted: 1 },
+    });
     expect(run.stderr).toContain("posted the digest to Slack (1 message)");
     expect(run.stdout + run.stderr).not.toContain(slack.secret);
   });
 
   it("reads the webhook from SSM and posts nothing when no key needs attention", async () => {
     const ssm = new SSMClient(motoClientConfig(moto));
-    await ssm.send(new PutParameterCommand({ Name: "/key-age/cli-test", Type: "SecureString", Value: slack.webhookUrl, Overwrite: true }));
+    await ssm.send(
+      new PutParameterCommand({
+        Name: "/key-age/cli-test",
+        Type: "SecureString",
+        Value: slack.webhookUrl,
+        Overwrite: true,
+      }),
+    );
     ssm.destroy();
     const quiet = await runCli(["scan", "--notify"], { ...env, SLACK_WEBHOOK_PARAMETER: "/key-age/cli-test" });
     expect(quiet.code).toBe(0);
     expect(slack.posts).toHaveLength(0);
     expect(quiet.stderr).toContain("nothing posted to Slack");
 
-    const loud = await runCli(["scan", "--notify", "--unused-age", "0m"], { ...env, SLACK_WEBHOOK_PARAMETER: "/key-age/cli-test" });
+    const loud = await runCli(["scan", "--notify", "--unused-age", "0m"], {
+      ...env,
+      SLACK_WEBHOOK_PARAMETER: "/key-age/cli-test",
+    });
     expect(loud.code).toBe(0);
     expect(slack.posts).toHaveLength(1);
   });
@@ -240,7 +271,10 @@ describe("--notify", () => {
 
   it("exits 3 naming Slack's reason when the post is refused, after printing the scan", async () => {
     slack.script({ status: 404, body: "channel_not_found" });
-    const run = await runCli(["scan", "--notify", "--warning-age", "0m"], { ...env, SLACK_WEBHOOK_URL: slack.webhookUrl });
+    const run = await runCli(["scan", "--notify", "--warning-age", "0m"], {
+      ...env,
+      SLACK_WEBHOOK_URL: slack.webhookUrl,
+    });
     expect(run.code).toBe(3);
     expect(run.stdout).toContain("Warning (3)");
     expect(run.stderr).toMatch(/Slack delivery failed: .*channel_not_found/);

@@ -17,7 +17,10 @@ export const MIXED_INVENTORY: AccessKeyInventory = {
     { userName: "bob", accessKeys: [activeKey(2, 85 * DAY)] },
     {
       userName: "carol",
-      accessKeys: [activeKey(3, 50 * DAY, 46 * DAY), { accessKeyId: keyId(4), state: "Inactive", createDate: ago(200 * DAY) }],
+      accessKeys: [
+        activeKey(3, 50 * DAY, 46 * DAY),
+        { accessKeyId: keyId(4), state: "Inactive", createDate: ago(200 * DAY) },
+      ],
     },
     { userName: "dave", accessKeys: [activeKey(5, 10 * DAY, 0)] },
     { userName: "erin", accessKeys: [activeKey(6, 100 * DAY)], tags: { "key-age:exempt-until": "2025-12-31" } },

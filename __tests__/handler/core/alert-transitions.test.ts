@@ -18,7 +18,12 @@ function plan(inventory: AccessKeyInventory, records: AlertRecord[], extra: Part
   });
 }
 
-function record(n: number, status: AlertRecord["status"], announcedAgoMs: number, extra: Partial<AlertRecord> = {}): AlertRecord {
+function record(
+  n: number,
+  status: AlertRecord["status"],
+  announcedAgoMs: number,
+  extra: Partial<AlertRecord> = {},
+): AlertRecord {
   return {
     accessKeyId: keyId(n),
     userName: "alice",
@@ -31,8 +36,13 @@ function record(n: number, status: AlertRecord["status"], announcedAgoMs: number
   };
 }
 
-const alice = (...keys: ReturnType<typeof activeKey>[]): AccessKeyInventory => ({ users: [{ userName: "alice", accessKeys: keys }] });
-const kinds = (result: ReturnType<typeof plan>) => result.announcements.map((a) => `${a.kind}:${a.kind === "resolved" ? a.previous.accessKeyId.slice(-2) : a.finding.accessKeyId.slice(-2)}`);
+const alice = (...keys: ReturnType<typeof activeKey>[]): AccessKeyInventory => ({
+  users: [{ userName: "alice", accessKeys: keys }],
+});
+const kinds = (result: ReturnType<typeof plan>) =>
+  result.announcements.map(
+    (a) => `${a.kind}:${a.kind === "resolved" ? a.previous.accessKeyId.slice(-2) : a.finding.accessKeyId.slice(-2)}`,
+  );
 
 describe("planAlerts", () => {
   it("announces a key that becomes bad for the first time and remembers it once delivered", () => {
@@ -65,7 +75,10 @@ describe("planAlerts", () => {
     const previous = record(1, "warning", HOUR);
     const result = plan(alice(activeKey(1, 95 * DAY, DAY)), [previous]);
     expect(kinds(result)).toEqual(["worse:01"]);
-    expect(result.announcements[0]).toMatchObject({ previous, change: { record: { status: "critical", since: previous.since, announcedAt: NOW } } });
+    expect(result.announcements[0]).toMatchObject({
+      previous,
+      change: { record: { status: "critical", since: previous.since, announcedAt: NOW } },
+    });
   });
 
   it("treats unused → warning as worse and warning → unused as better", () => {
@@ -75,7 +88,10 @@ describe("planAlerts", () => {
     expect(better.unchanged).toBe(1);
     // Remembered at the milder status without a message, so that getting worse again is announced.
     expect(better.silentChanges).toEqual([
-      { type: "put", record: { ...record(1, "warning", HOUR), status: "unused", expiresAt: new Date(NOW.getTime() + 30 * DAY) } },
+      {
+        type: "put",
+        record: { ...record(1, "warning", HOUR), status: "unused", expiresAt: new Date(NOW.getTime() + 30 * DAY) },
+      },
     ]);
   });
 
@@ -93,7 +109,11 @@ describe("planAlerts", () => {
     ["within its limits again", alice(activeKey(1, 10 * DAY, DAY)), "ok"],
     [
       "exempted",
-      { users: [{ userName: "alice", tags: { "key-age:exempt-until": "2025-07-01" }, accessKeys: [activeKey(1, 95 * DAY)] }] },
+      {
+        users: [
+          { userName: "alice", tags: { "key-age:exempt-until": "2025-07-01" }, accessKeys: [activeKey(1, 95 * DAY)] },
+        ],
+      },
       "exempted",
     ],
   ] as const)("announces an announced key that was %s as resolved, once", (_name, inventory, reason) => {
@@ -112,7 +132,9 @@ describe("planAlerts", () => {
 
   it("does not announce again what a redelivery of the same event already announced", () => {
     const first = plan(alice(activeKey(1, 95 * DAY, DAY)), []);
-    const delivered = first.announcements.map((a) => (a.change.type === "put" ? a.change.record : undefined)).filter((r) => r !== undefined);
+    const delivered = first.announcements
+      .map((a) => (a.change.type === "put" ? a.change.record : undefined))
+      .filter((r) => r !== undefined);
     const redelivery = plan(alice(activeKey(1, 95 * DAY, DAY)), delivered as AlertRecord[], {
       now: new Date(NOW.getTime() + REMIND), // even with a reminder due
     });
@@ -140,8 +162,18 @@ describe("planAlerts", () => {
 
   it("orders new and worse first (most severe first), then reminders, then resolutions", () => {
     const result = plan(
-      alice(activeKey(1, 85 * DAY, DAY), activeKey(2, 95 * DAY, DAY), activeKey(3, 96 * DAY, DAY), activeKey(4, 60 * DAY)),
-      [record(3, "critical", REMIND), record(4, "warning", HOUR), record(5, "unused", HOUR), record(6, "critical", HOUR)],
+      alice(
+        activeKey(1, 85 * DAY, DAY),
+        activeKey(2, 95 * DAY, DAY),
+        activeKey(3, 96 * DAY, DAY),
+        activeKey(4, 60 * DAY),
+      ),
+      [
+        record(3, "critical", REMIND),
+        record(4, "warning", HOUR),
+        record(5, "unused", HOUR),
+        record(6, "critical", HOUR),
+      ],
     );
     expect(kinds(result)).toEqual(["new:02", "new:01", "reminder:03", "resolved:06", "resolved:05"]);
     expect(result.counts).toEqual({ new: 2, worse: 0, reminder: 1, resolved: 2 });

@@ -28,10 +28,21 @@ const DECLARED_IAM = new Set<string>([
 describe("the declared AWS contract", () => {
   test("covers every IAM call of both scan strategies, watched users included", async () => {
     const users: FakeUser[] = [
-      { name: "alice", tags: { "key-age:owner": "U1" }, keys: [{ id: "AKIAALICE00000000001", created: new Date(NOW.getTime() - 100 * DAY), active: true }] },
-      { name: "bob", tags: {}, keys: [{ id: "AKIABOB0000000000001", created: new Date(NOW.getTime() - DAY), active: true, lastUsed: NOW }] },
+      {
+        name: "alice",
+        tags: { "key-age:owner": "U1" },
+        keys: [{ id: "AKIAALICE00000000001", created: new Date(NOW.getTime() - 100 * DAY), active: true }],
+      },
+      {
+        name: "bob",
+        tags: {},
+        keys: [{ id: "AKIABOB0000000000001", created: new Date(NOW.getTime() - DAY), active: true, lastUsed: NOW }],
+      },
     ];
-    const iam = mockIamAccount({ users, report: { csv: credentialReportCsv(users), generatedAt: new Date(NOW.getTime() - 3_600_000) } });
+    const iam = mockIamAccount({
+      users,
+      report: { csv: credentialReportCsv(users), generatedAt: new Date(NOW.getTime() - 3_600_000) },
+    });
     try {
       await scanAccount({ iam: new IAMClient({}) });
       await scanAccount({ iam: new IAMClient({}), watchUsers: ["alice", "nobody"] });
@@ -53,13 +64,35 @@ describe("the declared AWS contract", () => {
     const mock = mockClient(DynamoDBDocumentClient);
     mock.resolves({ Items: [] });
     try {
-      const store = createAlertStateStore({ client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })), tableName: "table" });
+      const store = createAlertStateStore({
+        client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+        tableName: "table",
+      });
       await store.load();
-      const record = { accessKeyId: "AKIAALICE00000000001", userName: "alice", status: "critical" as const, announcedAt: NOW, since: NOW, eventId: "e", expiresAt: NOW };
-      await store.apply([{ type: "put", record }, { type: "delete", accessKeyId: "AKIABOB0000000000001" }]);
+      const record = {
+        accessKeyId: "AKIAALICE00000000001",
+        userName: "alice",
+        status: "critical" as const,
+        announcedAt: NOW,
+        since: NOW,
+        eventId: "e",
+        expiresAt: NOW,
+      };
+      await store.apply([
+        { type: "put", record },
+        { type: "delete", accessKeyId: "AKIABOB0000000000001" },
+      ]);
       // The document client's Scan/Put/Delete are DynamoDB's Scan/PutItem/DeleteItem.
-      const itemActions: Record<string, string> = { Scan: "dynamodb:Scan", Put: "dynamodb:PutItem", Delete: "dynamodb:DeleteItem" };
-      const sent = new Set(mock.calls().map((call) => itemActions[(call.args[0] as object).constructor.name.replace(/Command$/, "")] ?? "unknown"));
+      const itemActions: Record<string, string> = {
+        Scan: "dynamodb:Scan",
+        Put: "dynamodb:PutItem",
+        Delete: "dynamodb:DeleteItem",
+      };
+      const sent = new Set(
+        mock
+          .calls()
+          .map((call) => itemActions[(call.args[0] as object).constructor.name.replace(/Command$/, "")] ?? "unknown"),
+      );
       expect([...sent].sort()).toEqual([...ALERT_STATE_DYNAMODB_ACTIONS].sort());
     } finally {
       mock.restore();

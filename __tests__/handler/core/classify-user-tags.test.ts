@@ -10,7 +10,10 @@ const classifyUser = (tags: Record<string, string> | undefined, ...keys: AccessK
 describe("classifyKeys with user tags", () => {
   it("exempts keys that would be alerted until the tag's date, and alerts them normally from that date", () => {
     const tags = { "key-age:exempt-until": "2025-06-02" }; // NOW is 2025-06-01T12:00Z
-    const exempt = classifyUser(tags, activeKey(1, 95 * DAY, DAY), activeKey(2, DAY, DAY), { ...activeKey(3, 95 * DAY), state: "Inactive" });
+    const exempt = classifyUser(tags, activeKey(1, 95 * DAY, DAY), activeKey(2, DAY, DAY), {
+      ...activeKey(3, 95 * DAY),
+      state: "Inactive",
+    });
     expect(exempt.findings.map((f) => [f.status, f.exemptUntil])).toEqual([
       ["exempt", "2025-06-02"],
       ["ok", undefined],
@@ -40,20 +43,27 @@ describe("classifyKeys with user tags", () => {
     expect(classifyUser(tags, activeKey(1, 370 * DAY, DAY)).findings[0].status).toBe("warning");
     expect(classifyUser(tags, activeKey(1, 401 * DAY, DAY)).findings[0].status).toBe("critical");
     // Stricter limits work too.
-    expect(classifyUser({ "key-age:critical-age": "30d", "key-age:warning-age": "20d" }, activeKey(1, 31 * DAY, DAY)).findings[0].status).toBe(
-      "critical",
-    );
+    expect(
+      classifyUser({ "key-age:critical-age": "30d", "key-age:warning-age": "20d" }, activeKey(1, 31 * DAY, DAY))
+        .findings[0].status,
+    ).toBe("critical");
   });
 
   it("falls back to the global ages when the tags contradict them, and says so", () => {
     const finding = classifyUser({ "key-age:warning-age": "365d" }, activeKey(1, 95 * DAY, DAY)).findings[0];
     expect(finding.status).toBe("critical");
     expect(finding.customLimits).toBeUndefined();
-    expect(finding.tagProblems).toEqual([expect.stringContaining("are ignored: the warning age must not exceed the critical age")]);
+    expect(finding.tagProblems).toEqual([
+      expect.stringContaining("are ignored: the warning age must not exceed the critical age"),
+    ]);
   });
 
   it("puts the owners' mentions on every finding of the user", () => {
-    const result = classifyUser({ "key-age:owner": "U012AB3CD S0PLATFORM" }, activeKey(1, 95 * DAY, DAY), activeKey(2, DAY, DAY));
+    const result = classifyUser(
+      { "key-age:owner": "U012AB3CD S0PLATFORM" },
+      activeKey(1, 95 * DAY, DAY),
+      activeKey(2, DAY, DAY),
+    );
     expect(result.findings.map((f) => f.owners)).toEqual([
       ["<@U012AB3CD>", "<!subteam^S0PLATFORM>"],
       ["<@U012AB3CD>", "<!subteam^S0PLATFORM>"],

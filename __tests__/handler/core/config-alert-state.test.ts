@@ -20,7 +20,11 @@ describe("loadConfig: alert state", () => {
   });
 
   it("reads the table and the reminder interval", () => {
-    const config = loadConfig({ ...BASE, ALERT_STATE_TABLE: "iam-key-age-monitor-prod-alert-state", REMIND_EVERY: "2w" });
+    const config = loadConfig({
+      ...BASE,
+      ALERT_STATE_TABLE: "iam-key-age-monitor-prod-alert-state",
+      REMIND_EVERY: "2w",
+    });
     expect(config.alertStateTable).toBe("iam-key-age-monitor-prod-alert-state");
     expect(config.remindEvery).toEqual({ ms: 14 * 86_400_000, label: "2w" });
   });

@@ -55,7 +55,12 @@ describe("loadConfig", () => {
   });
 
   it("treats empty variables as unset", () => {
-    const config = loadConfig({ SLACK_WEBHOOK_URL: WEBHOOK, SLACK_WEBHOOK_PARAMETER: "", WARNING_AGE: "", ENVIRONMENT_NAME: " " });
+    const config = loadConfig({
+      SLACK_WEBHOOK_URL: WEBHOOK,
+      SLACK_WEBHOOK_PARAMETER: "",
+      WARNING_AGE: "",
+      ENVIRONMENT_NAME: " ",
+    });
     expect(config.thresholds.warningAgeMs).toBe(80 * DAY);
     expect(config.environmentName).toBeUndefined();
   });
@@ -103,7 +108,9 @@ describe("loadConfig", () => {
 
   it("never prints a webhook URL pasted into another variable", () => {
     const error = configError({ SLACK_WEBHOOK_PARAMETER: WEBHOOK, WATCH_USERS: WEBHOOK });
-    expect(error.message).toContain('SLACK_WEBHOOK_PARAMETER="https://hooks.slack.com/…" (masked): this looks like the webhook URL itself');
+    expect(error.message).toContain(
+      'SLACK_WEBHOOK_PARAMETER="https://hooks.slack.com/…" (masked): this looks like the webhook URL itself',
+    );
     expect(error.message).toContain('WATCH_USERS="https://hooks.slack.com/…" (masked)');
     expect(error.message).not.toContain("XXXXsecretXXXX");
     const both = configError({ SLACK_WEBHOOK_PARAMETER: WEBHOOK, SLACK_WEBHOOK_URL: WEBHOOK });
@@ -123,7 +130,10 @@ describe("loadConfig: scan strategy and concurrency", () => {
       scanStrategy: "credential-report",
       scanConcurrency: 16,
     });
-    expect(loadConfig({ ...base, SCAN_STRATEGY: "api", SCAN_CONCURRENCY: "1" })).toMatchObject({ scanStrategy: "api", scanConcurrency: 1 });
+    expect(loadConfig({ ...base, SCAN_STRATEGY: "api", SCAN_CONCURRENCY: "1" })).toMatchObject({
+      scanStrategy: "api",
+      scanConcurrency: 1,
+    });
   });
 
   it.each([

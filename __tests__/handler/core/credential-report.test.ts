@@ -21,7 +21,12 @@ describe("parseCredentialReport", () => {
       {
         userName: "alice",
         accessKeys: [
-          { slot: 1, active: true, createDate: new Date("2024-12-01T09:15:27Z"), lastUsed: new Date("2025-05-31T17:02:00Z") },
+          {
+            slot: 1,
+            active: true,
+            createDate: new Date("2024-12-01T09:15:27Z"),
+            lastUsed: new Date("2025-05-31T17:02:00Z"),
+          },
           { slot: 2, active: false, createDate: new Date("2023-01-01T00:00:00Z"), lastUsed: "never" },
         ],
       },
@@ -42,7 +47,10 @@ describe("parseCredentialReport", () => {
       "access_key_2_last_rotated,access_key_2_last_used_date,extra\n" +
       "arn:aws:iam::123456789012:user/bob,bob,true,2025-05-01T00:00:00+00:00,N/A,false,N/A,N/A,x\n";
     expect(parseCredentialReport(moto)).toEqual([
-      { userName: "bob", accessKeys: [{ slot: 1, active: true, createDate: new Date("2025-05-01T00:00:00Z"), lastUsed: "never" }] },
+      {
+        userName: "bob",
+        accessKeys: [{ slot: 1, active: true, createDate: new Date("2025-05-01T00:00:00Z"), lastUsed: "never" }],
+      },
     ]);
   });
 
@@ -58,13 +66,18 @@ describe("parseCredentialReport", () => {
     expect(() => parseCredentialReport("user,arn\nalice,x\n")).toThrow(/missing column\(s\) access_key_1_active/);
     expect(() => parseCredentialReport(`${HEADER}\nalice,too,few\n`)).toThrow(/line 2 has 3 fields, the header has 22/);
     const activeWithoutDate = AWS_REPORT.split("\r\n")[4]!.replace("false,false,N/A", "false,true,N/A");
-    expect(() => parseCredentialReport(`${HEADER}\n${activeWithoutDate}`)).toThrow(/nokeys: access key 1 is active but has no last_rotated date/);
+    expect(() => parseCredentialReport(`${HEADER}\n${activeWithoutDate}`)).toThrow(
+      /nokeys: access key 1 is active but has no last_rotated date/,
+    );
   });
 });
 
 describe("parseCsv", () => {
   it("handles quoted line breaks, empty fields, CRLF and a missing final line break", () => {
-    expect(parseCsv('a,"b\r\nc",\r\n"",x')).toEqual([["a", "b\r\nc", ""], ["", "x"]]);
+    expect(parseCsv('a,"b\r\nc",\r\n"",x')).toEqual([
+      ["a", "b\r\nc", ""],
+      ["", "x"],
+    ]);
     expect(parseCsv("a\n\nb\n")).toEqual([["a"], [""], ["b"]]);
   });
 

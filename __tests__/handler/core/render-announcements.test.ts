@@ -8,10 +8,22 @@ import { expectWithinSlackLimits, listedKeyLines } from "../support/slack-digest
 const THRESHOLDS: Thresholds = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY };
 const LABELS = { warningAgeMs: "80d", criticalAgeMs: "90d", unusedAgeMs: "45d" };
 
-function input(inventory: AccessKeyInventory, records: AlertRecord[] = [], extra: Partial<DigestInput> = {}): DigestInput {
+function input(
+  inventory: AccessKeyInventory,
+  records: AlertRecord[] = [],
+  extra: Partial<DigestInput> = {},
+): DigestInput {
   const classification = classifyKeys(inventory, THRESHOLDS, NOW);
   const { announcements } = planAlerts({ records, classification, now: NOW, remindEveryMs: DAY });
-  return { classification, accountId: "123456789012", environmentName: "prod", thresholdLabels: LABELS, now: NOW, announcements, ...extra };
+  return {
+    classification,
+    accountId: "123456789012",
+    environmentName: "prod",
+    thresholdLabels: LABELS,
+    now: NOW,
+    announcements,
+    ...extra,
+  };
 }
 
 const remembered = (n: number, status: AlertRecord["status"], userName = "alice"): AlertRecord => ({
@@ -27,10 +39,15 @@ describe("renderDigest with announcements", () => {
   it("lists new, worse, reminder and resolved keys, each with its reason", () => {
     const inventory: AccessKeyInventory = {
       users: [
-        { userName: "alice", accessKeys: [activeKey(1, 95 * DAY, DAY), activeKey(2, 96 * DAY, DAY), activeKey(3, 97 * DAY, DAY)] },
+        {
+          userName: "alice",
+          accessKeys: [activeKey(1, 95 * DAY, DAY), activeKey(2, 96 * DAY, DAY), activeKey(3, 97 * DAY, DAY)],
+        },
       ],
     };
-    const digest = renderDigest(input(inventory, [remembered(2, "warning"), remembered(3, "critical"), remembered(4, "unused")]));
+    const digest = renderDigest(
+      input(inventory, [remembered(2, "warning"), remembered(3, "critical"), remembered(4, "unused")]),
+    );
     expect(digest.messages).toHaveLength(1);
     digest.messages.forEach(expectWithinSlackLimits);
     expect(listedKeyLines(digest.messages)).toEqual([
@@ -55,19 +72,31 @@ describe("renderDigest with announcements", () => {
 
   it("says 'resolved' rather than 'need attention' when only resolutions are announced", () => {
     const exempted: AccessKeyInventory = {
-      users: [{ userName: "alice", tags: { "key-age:exempt-until": "2025-12-31" }, accessKeys: [activeKey(1, 95 * DAY, DAY)] }],
+      users: [
+        {
+          userName: "alice",
+          tags: { "key-age:exempt-until": "2025-12-31" },
+          accessKeys: [activeKey(1, 95 * DAY, DAY)],
+        },
+      ],
     };
     const [message] = renderDigest(input(exempted, [remembered(1, "critical")])).messages;
     expect(message.blocks[0]).toMatchObject({ text: { text: "IAM access key alerts resolved · prod · 123456789012" } });
     expect(message.text).toMatch(/^IAM access key alerts resolved in prod/);
-    expect(listedKeyLines([message])).toEqual([":white_check_mark: *Resolved* · `alice` · `AKIA…0001` · was critical · exempt until 2025-12-31"]);
+    expect(listedKeyLines([message])).toEqual([
+      ":white_check_mark: *Resolved* · `alice` · `AKIA…0001` · was critical · exempt until 2025-12-31",
+    ]);
     expect(JSON.stringify(message.blocks)).toContain("*Exempt:* 1");
   });
 
   it("mentions owners on alerts (and in the notification text), not on resolutions, and points out bad tags", () => {
     const inventory: AccessKeyInventory = {
       users: [
-        { userName: "svc", tags: { "key-age:owner": "U012AB3CD S0PLATFORM", "key-age:exempt-until": "soon" }, accessKeys: [activeKey(1, 95 * DAY, DAY)] },
+        {
+          userName: "svc",
+          tags: { "key-age:owner": "U012AB3CD S0PLATFORM", "key-age:exempt-until": "soon" },
+          accessKeys: [activeKey(1, 95 * DAY, DAY)],
+        },
         { userName: "old", tags: { "key-age:owner": "U0OTHER" }, accessKeys: [activeKey(2, 10 * DAY, DAY)] },
       ],
     };
@@ -83,15 +112,25 @@ describe("renderDigest with announcements", () => {
 
   it("shows per-user limits and works in the original style", () => {
     const inventory: AccessKeyInventory = {
-      users: [{ userName: "svc", tags: { "key-age:warning-age": "30d", "key-age:critical-age": "60d" }, accessKeys: [activeKey(1, 61 * DAY, DAY)] }],
+      users: [
+        {
+          userName: "svc",
+          tags: { "key-age:warning-age": "30d", "key-age:critical-age": "60d" },
+          accessKeys: [activeKey(1, 61 * DAY, DAY)],
+        },
+      ],
     };
-    expect(listedKeyLines(renderDigest(input(inventory)).messages)[0]).toMatch(/· \*new\* · user limits: warning at 30d, critical at 60d$/);
+    expect(listedKeyLines(renderDigest(input(inventory)).messages)[0]).toMatch(
+      /· \*new\* · user limits: warning at 30d, critical at 60d$/,
+    );
     const original = renderDigest(input(inventory, [], { style: "original" }));
     expect(listedKeyLines(original.messages)[0]).toBe(
       "svc's key AKIA…0001 is out of control. We must rotate the key! · user limits: warning at 30d, critical at 60d",
     );
     const resolved = renderDigest(input({ users: [] }, [remembered(1, "critical", "svc")], { style: "original" }));
-    expect(listedKeyLines(resolved.messages)).toEqual(["svc's key AKIA…0001 is no longer a problem: key deleted or rotated."]);
+    expect(listedKeyLines(resolved.messages)).toEqual([
+      "svc's key AKIA…0001 is no longer a problem: key deleted or rotated.",
+    ]);
   });
 
   it("keeps a flood of announcements within Slack's limits and summarizes the rest by kind", () => {
@@ -101,7 +140,9 @@ describe("renderDigest with announcements", () => {
     digest.messages.forEach(expectWithinSlackLimits);
     expect(digest.listedKeys + digest.unlistedKeys).toBe(500);
     expect(digest.entriesPerMessage.reduce((a, b) => a + b, 0)).toBe(500);
-    expect(JSON.stringify(digest.messages.at(-1)?.blocks.at(-1))).toContain("… and 200 more keys not listed (100 new, 100 resolved).");
+    expect(JSON.stringify(digest.messages.at(-1)?.blocks.at(-1))).toContain(
+      "… and 200 more keys not listed (100 new, 100 resolved).",
+    );
   });
 });
 
@@ -120,19 +161,31 @@ describe("renderDigest without announcements (stateless)", () => {
 
 describe("renderHeartbeat", () => {
   it("posts a short all-clear when no key needs attention", () => {
-    const classification = classifyKeys(inventoryOf([activeKey(1, DAY, DAY), activeKey(2, 2 * DAY, DAY)]), THRESHOLDS, NOW);
+    const classification = classifyKeys(
+      inventoryOf([activeKey(1, DAY, DAY), activeKey(2, 2 * DAY, DAY)]),
+      THRESHOLDS,
+      NOW,
+    );
     const message = renderHeartbeat({ classification, accountId: "123456789012", environmentName: "prod", now: NOW });
     expectWithinSlackLimits(message);
     expect(message.text).toBe("IAM access keys in prod (123456789012): 2 keys checked, none need attention");
     expect(message.blocks[0]).toMatchObject({ text: { text: "IAM access keys · all clear · prod · 123456789012" } });
-    expect(message.blocks[1]).toMatchObject({ text: { text: ":white_check_mark: 2 keys of 2 users checked, none need attention." } });
+    expect(message.blocks[1]).toMatchObject({
+      text: { text: ":white_check_mark: 2 keys of 2 users checked, none need attention." },
+    });
   });
 
   it("does not claim all clear while announced keys are still flagged", () => {
-    const classification = classifyKeys(inventoryOf([activeKey(1, 95 * DAY, DAY), activeKey(2, DAY, DAY)]), THRESHOLDS, NOW);
+    const classification = classifyKeys(
+      inventoryOf([activeKey(1, 95 * DAY, DAY), activeKey(2, DAY, DAY)]),
+      THRESHOLDS,
+      NOW,
+    );
     const message = renderHeartbeat({ classification, accountId: "123456789012", now: NOW });
     expectWithinSlackLimits(message);
     expect(message.text).toBe("IAM access keys in 123456789012: 2 keys checked, 1 still need attention");
-    expect(JSON.stringify(message.blocks)).toContain("1 still needs attention (1 critical, 0 warning, 0 unused), already announced");
+    expect(JSON.stringify(message.blocks)).toContain(
+      "1 still needs attention (1 critical, 0 warning, 0 unused), already announced",
+    );
   });
 });

@@ -8,8 +8,9 @@ const LABELS = { warningAgeMs: "80d", criticalAgeMs: "90d", unusedAgeMs: "45d" }
 
 /** Builds `n` flagged keys cycling through critical, warning and unused, plus two healthy keys. */
 function digestInput(flagged: number, extra: Partial<DigestInput> = {}): DigestInput {
-  const keys = Array.from({ length: flagged }, (_, i) =>
-    [activeKey(i, 100 * DAY + i * MINUTE, DAY), activeKey(i, 85 * DAY, DAY), activeKey(i, 60 * DAY)][i % 3],
+  const keys = Array.from(
+    { length: flagged },
+    (_, i) => [activeKey(i, 100 * DAY + i * MINUTE, DAY), activeKey(i, 85 * DAY, DAY), activeKey(i, 60 * DAY)][i % 3],
   );
   keys.push(activeKey(9_000_001, DAY, DAY), activeKey(9_000_002, 2 * DAY, DAY));
   return {
@@ -63,7 +64,11 @@ describe("renderDigest", () => {
     expect(digest.messages.map((m) => m.blocks[0])).toEqual(
       [1, 2, 3].map((part) => ({
         type: "header",
-        text: { type: "plain_text", text: `IAM access keys need attention · prod · 123456789012 (${part}/3)`, emoji: true },
+        text: {
+          type: "plain_text",
+          text: `IAM access keys need attention · prod · 123456789012 (${part}/3)`,
+          emoji: true,
+        },
       })),
     );
     expect(digest.messages[1].text).toBe(
@@ -82,7 +87,14 @@ describe("renderDigest", () => {
     const input: DigestInput = {
       ...digestInput(0),
       classification: classifyKeys(
-        { users: [{ userName: "alice", accessKeys: [{ ...activeKey(1, 92 * DAY, 3 * DAY), accessKeyId: "AKIAIOSFODNN7EXAWXYZ" }] }] },
+        {
+          users: [
+            {
+              userName: "alice",
+              accessKeys: [{ ...activeKey(1, 92 * DAY, 3 * DAY), accessKeyId: "AKIAIOSFODNN7EXAWXYZ" }],
+            },
+          ],
+        },
         THRESHOLDS,
         NOW,
       ),
@@ -92,15 +104,24 @@ describe("renderDigest", () => {
   });
 
   it("says never used for a key without last use", () => {
-    const input: DigestInput = { ...digestInput(0), classification: classifyKeys(inventoryOf([activeKey(7, 50 * DAY)]), THRESHOLDS, NOW) };
-    expect(listedKeyLines(renderDigest(input).messages)[0]).toMatch(/:zzz: \*Unused\* · `user-0001` · `AKIA…0007` · age 50d · never used$/);
+    const input: DigestInput = {
+      ...digestInput(0),
+      classification: classifyKeys(inventoryOf([activeKey(7, 50 * DAY)]), THRESHOLDS, NOW),
+    };
+    expect(listedKeyLines(renderDigest(input).messages)[0]).toMatch(
+      /:zzz: \*Unused\* · `user-0001` · `AKIA…0007` · age 50d · never used$/,
+    );
   });
 
   it("escapes &, < and > in user-supplied text", () => {
     const input: DigestInput = {
       ...digestInput(0),
       environmentName: "dev <&> ops",
-      classification: classifyKeys({ users: [{ userName: "a<b>&c", accessKeys: [activeKey(1, 95 * DAY)] }] }, THRESHOLDS, NOW),
+      classification: classifyKeys(
+        { users: [{ userName: "a<b>&c", accessKeys: [activeKey(1, 95 * DAY)] }] },
+        THRESHOLDS,
+        NOW,
+      ),
       missingWatchedUsers: ["<!channel>"],
     };
     const [message] = renderDigest(input).messages;
@@ -110,7 +131,9 @@ describe("renderDigest", () => {
     expect(sections).not.toMatch(/<!channel>|a<b>/);
     expect(message.text).toContain("dev &lt;&amp;&gt; ops");
     // Header text is plain_text, which Slack does not parse: it keeps the label as written.
-    expect(message.blocks[0]).toMatchObject({ text: { text: "IAM access keys need attention · dev <&> ops · 123456789012" } });
+    expect(message.blocks[0]).toMatchObject({
+      text: { text: "IAM access keys need attention · dev <&> ops · 123456789012" },
+    });
   });
 
   it("cuts a long environment label so the header stays within 150 characters", () => {
@@ -147,7 +170,14 @@ describe("renderDigest", () => {
         ...digestInput(0),
         style: "original",
         classification: classifyKeys(
-          { users: [{ userName: "Demogorgon", accessKeys: [{ ...activeKey(1, ageMs, lastUsedMs), accessKeyId: "AKIAIOSFODNN7EXAWXYZ" }] }] },
+          {
+            users: [
+              {
+                userName: "Demogorgon",
+                accessKeys: [{ ...activeKey(1, ageMs, lastUsedMs), accessKeyId: "AKIAIOSFODNN7EXAWXYZ" }],
+              },
+            ],
+          },
           { warningAgeMs: 12 * MINUTE, criticalAgeMs: 25 * MINUTE, unusedAgeMs: 10 * MINUTE },
           NOW,
         ),
@@ -167,7 +197,9 @@ describe("renderDigest", () => {
 
     it("words unused keys in the same voice", () => {
       expect(original(11 * MINUTE, 11 * MINUTE)).toBe("Demogorgon's key AKIA…WXYZ has not been used for 11m.");
-      expect(original(11 * MINUTE)).toBe("Demogorgon's key AKIA…WXYZ has never been used since it was created 11m ago.");
+      expect(original(11 * MINUTE)).toBe(
+        "Demogorgon's key AKIA…WXYZ has never been used since it was created 11m ago.",
+      );
     });
   });
 });

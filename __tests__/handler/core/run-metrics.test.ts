@@ -1,7 +1,11 @@
 import { embeddedMetrics, METRIC_NAMESPACE } from "../../../handler/core/run-metrics";
 
 describe("embeddedMetrics", () => {
-  const figures = { counts: { critical: 2, warning: 1, unused: 0, ok: 7, inactive: 1 }, durationMs: 1234, apiCalls: 21 };
+  const figures = {
+    counts: { critical: 2, warning: 1, unused: 0, ok: 7, inactive: 1 },
+    durationMs: 1234,
+    apiCalls: 21,
+  };
   const fields = embeddedMetrics(figures, "prod", new Date("2026-11-26T10:00:00Z"));
 
   test("declares every figure under one namespace with the environment dimension", () => {
@@ -26,8 +30,19 @@ describe("embeddedMetrics", () => {
   });
 
   test("carries each declared metric's value at the top level, as EMF requires", () => {
-    expect(fields).toMatchObject({ Environment: "prod", CriticalKeys: 2, WarningKeys: 1, UnusedKeys: 0, OkKeys: 7, InactiveKeys: 1, ScanDuration: 1234, ApiCalls: 21 });
-    const declared = (fields._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0].Metrics.map((m) => m.Name);
+    expect(fields).toMatchObject({
+      Environment: "prod",
+      CriticalKeys: 2,
+      WarningKeys: 1,
+      UnusedKeys: 0,
+      OkKeys: 7,
+      InactiveKeys: 1,
+      ScanDuration: 1234,
+      ApiCalls: 21,
+    });
+    const declared = (
+      fields._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }
+    ).CloudWatchMetrics[0].Metrics.map((m) => m.Name);
     for (const name of declared) expect(typeof fields[name]).toBe("number");
   });
 });

@@ -11,7 +11,9 @@ describe("chooseScanStrategy", () => {
   });
 
   it("auto uses the API walk for the original's minute-level thresholds", () => {
-    expect(chooseScanStrategy("auto", { warningAgeMs: 12 * MINUTE, criticalAgeMs: 25 * MINUTE, unusedAgeMs: 45 * DAY })).toBe("api");
+    expect(
+      chooseScanStrategy("auto", { warningAgeMs: 12 * MINUTE, criticalAgeMs: 25 * MINUTE, unusedAgeMs: 45 * DAY }),
+    ).toBe("api");
   });
 
   it.each([
@@ -21,11 +23,14 @@ describe("chooseScanStrategy", () => {
     ["unusedAgeMs", CREDENTIAL_REPORT_MAX_STALENESS_MS, "api"],
     ["unusedAgeMs", CREDENTIAL_REPORT_MAX_STALENESS_MS + MINUTE, "credential-report"],
     ["unusedAgeMs", 0, "api"],
-  ] as const)("auto with %s = %d ms chooses %s (the report can be 4h old; reaching a limit counts)", (name, ms, expected) => {
-    const thresholds = { ...DEFAULTS, [name]: ms };
-    if (name === "criticalAgeMs") thresholds.warningAgeMs = ms;
-    expect(chooseScanStrategy("auto", thresholds)).toBe(expected);
-  });
+  ] as const)(
+    "auto with %s = %d ms chooses %s (the report can be 4h old; reaching a limit counts)",
+    (name, ms, expected) => {
+      const thresholds = { ...DEFAULTS, [name]: ms };
+      if (name === "criticalAgeMs") thresholds.warningAgeMs = ms;
+      expect(chooseScanStrategy("auto", thresholds)).toBe(expected);
+    },
+  );
 
   it("an explicit strategy is kept whatever the thresholds", () => {
     expect(chooseScanStrategy("api", DEFAULTS)).toBe("api");

@@ -37,7 +37,9 @@ describe("parseUserTags", () => {
     const bad = parseUserTags({ "key-age:warning-age": "1 year", "key-age:critical-age": "400d" });
     expect(bad.warningAgeMs).toBeUndefined();
     expect(bad.criticalAgeMs).toBe(400 * DAY);
-    expect(bad.problems).toEqual([expect.stringMatching(/^tag key-age:warning-age="1 year" is ignored: expected a whole number/)]);
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^tag key-age:warning-age="1 year" is ignored: expected a whole number/),
+    ]);
   });
 
   it("renders members and user groups as Slack mentions", () => {
@@ -54,11 +56,15 @@ describe("parseUserTags", () => {
     for (const value of ["@channel", "<!channel>", "u012ab3cd", "alice@example.com", "U1", "C0CHANNEL"]) {
       const settings = parseUserTags({ "key-age:owner": value });
       expect(settings.owners).toBeUndefined();
-      expect(settings.problems[0]).toMatch(/^tag key-age:owner=.* is not a Slack member ID \(U…, W…\) or user-group ID \(S…\)$/);
+      expect(settings.problems[0]).toMatch(
+        /^tag key-age:owner=.* is not a Slack member ID \(U…, W…\) or user-group ID \(S…\)$/,
+      );
     }
     const mixed = parseUserTags({ "key-age:owner": "U012AB3CD bob" });
     expect(mixed.owners).toEqual(["<@U012AB3CD>"]);
-    expect(mixed.problems).toEqual(['tag key-age:owner="U012AB3CD bob": "bob" is not a Slack member ID (U…, W…) or user-group ID (S…)']);
+    expect(mixed.problems).toEqual([
+      'tag key-age:owner="U012AB3CD bob": "bob" is not a Slack member ID (U…, W…) or user-group ID (S…)',
+    ]);
   });
 
   it("matches tag keys case-insensitively, as IAM does, and quotes long values shortened", () => {

@@ -49,7 +49,10 @@ describe("createAlertStateStore", () => {
       .resolves({ Items: [toItem({ ...RECORD, accessKeyId: "AKIABOB0000000000001" })] });
     const records = await createAlertStateStore({ client, tableName: "state" }).load();
     expect(records.map((r) => r.accessKeyId)).toEqual(["AKIAALICE00000000001", "AKIABOB0000000000001"]);
-    expect(documentMock.commandCalls(ScanCommand)[0].args[0].input).toMatchObject({ TableName: "state", ConsistentRead: true });
+    expect(documentMock.commandCalls(ScanCommand)[0].args[0].input).toMatchObject({
+      TableName: "state",
+      ConsistentRead: true,
+    });
   });
 
   it("puts and deletes items", async () => {
@@ -58,7 +61,10 @@ describe("createAlertStateStore", () => {
       { type: "put", record: RECORD },
       { type: "delete", accessKeyId: "AKIAGONE000000000001" },
     ]);
-    expect(documentMock.commandCalls(PutCommand)[0].args[0].input).toEqual({ TableName: "state", Item: toItem(RECORD) });
+    expect(documentMock.commandCalls(PutCommand)[0].args[0].input).toEqual({
+      TableName: "state",
+      Item: toItem(RECORD),
+    });
     expect(documentMock.commandCalls(DeleteCommand)[0].args[0].input).toEqual({
       TableName: "state",
       Key: { accessKeyId: "AKIAGONE000000000001" },
@@ -69,6 +75,8 @@ describe("createAlertStateStore", () => {
     documentMock.on(ScanCommand).rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
     const load = createAlertStateStore({ client, tableName: "state" }).load();
     await expect(load).rejects.toBeInstanceOf(AlertStateError);
-    await expect(load).rejects.toThrow("Could not read the alert state from DynamoDB table state: AccessDeniedException: not authorized");
+    await expect(load).rejects.toThrow(
+      "Could not read the alert state from DynamoDB table state: AccessDeniedException: not authorized",
+    );
   });
 });

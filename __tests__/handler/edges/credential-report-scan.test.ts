@@ -16,7 +16,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const DEFAULTS: Thresholds = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY };
 const userThresholdSource = {
-  thresholdsFor: (tags: Readonly<Record<string, string>>, defaults: Thresholds) => userThresholds(defaults, parseUserTags(tags)).thresholds,
+  thresholdsFor: (tags: Readonly<Record<string, string>>, defaults: Thresholds) =>
+    userThresholds(defaults, parseUserTags(tags)).thresholds,
 };
 
 /** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
@@ -43,7 +44,7 @@ interface Population {
  */
 function generatePopulation(seed: number): Population {
   const rnd = random(seed);
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const now = new Date("2025-06-01T12:00:00Z");
   const reportAgeMs = Math.floor(rnd() * 4 * HOUR);
   const generatedAt = new Date(now.getTime() - reportAgeMs);
@@ -61,12 +62,22 @@ function generatePopulation(seed: number): Population {
       id: `AKIA${String(seed).padStart(6, "0")}${String((keySerial += 1)).padStart(10, "0")}`,
       created,
       active: rnd() < 0.85,
-      ...(used ? { lastUsed: new Date(created.getTime() + Math.floor(rnd() * (createdBefore.getTime() - created.getTime()))) } : {}),
+      ...(used
+        ? { lastUsed: new Date(created.getTime() + Math.floor(rnd() * (createdBefore.getTime() - created.getTime()))) }
+        : {}),
     };
   };
   const tagsFor = (): Record<string, string> =>
-    pick<Record<string, string>>([{}, {}, {}, { "key-age:warning-age": "1d" }, { "key-age:critical-age": "400d", "key-age:warning-age": "300d" },
-      { "key-age:exempt-until": "2030-01-01" }, { "Key-Age:Warning-Age": "3h" }, { team: "data" }]);
+    pick<Record<string, string>>([
+      {},
+      {},
+      {},
+      { "key-age:warning-age": "1d" },
+      { "key-age:critical-age": "400d", "key-age:warning-age": "300d" },
+      { "key-age:exempt-until": "2030-01-01" },
+      { "Key-Age:Warning-Age": "3h" },
+      { team: "data" },
+    ]);
 
   const users: FakeUser[] = Array.from({ length: 20 + Math.floor(rnd() * 40) }, (_, i) => ({
     name: pick(["user", "svc", "ci,bot", 'odd"name']) + `-${i}`,
@@ -87,11 +98,13 @@ function generatePopulation(seed: number): Population {
         ...(rnd() < 0.2 ? { lastUsed: since() } : {}),
         ...(rnd() < 0.1 ? { active: !key.active } : {}),
       }));
-    if (keys.length < 2 && rnd() < 0.15) keys.push({ ...newKey(now, now.getTime() - generatedAt.getTime()), active: true });
+    if (keys.length < 2 && rnd() < 0.15)
+      keys.push({ ...newKey(now, now.getTime() - generatedAt.getTime()), active: true });
     live.push({ ...user, tags: rnd() < 0.1 ? tagsFor() : user.tags, keys });
   }
   for (let i = 0; i < 3; i += 1) {
-    if (rnd() < 0.5) live.push({ name: `new-${i}`, tags: tagsFor(), keys: [newKey(now, now.getTime() - generatedAt.getTime())] });
+    if (rnd() < 0.5)
+      live.push({ name: `new-${i}`, tags: tagsFor(), keys: [newKey(now, now.getTime() - generatedAt.getTime())] });
   }
   return { account: { users: live, report: { csv, generatedAt } }, now, thresholds };
 }
@@ -125,8 +138,19 @@ describe("scanWithCredentialReport", () => {
         const expected = classifyKeys(full.inventory, thresholds, now);
         const actual = classifyKeys(hybrid.inventory, thresholds, now);
         expect({ seed, findings: flagged(actual) }).toEqual({ seed, findings: flagged(expected) });
-        expect({ seed, critical: actual.counts.critical, warning: actual.counts.warning, unused: actual.counts.unused, exempt: actual.counts.exempt })
-          .toEqual({ seed, critical: expected.counts.critical, warning: expected.counts.warning, unused: expected.counts.unused, exempt: expected.counts.exempt });
+        expect({
+          seed,
+          critical: actual.counts.critical,
+          warning: actual.counts.warning,
+          unused: actual.counts.unused,
+          exempt: actual.counts.exempt,
+        }).toEqual({
+          seed,
+          critical: expected.counts.critical,
+          warning: expected.counts.warning,
+          unused: expected.counts.unused,
+          exempt: expected.counts.exempt,
+        });
         candidatesTotal += hybrid.stats.candidateUsers ?? 0;
         usersTotal += account.users.length;
       } finally {
@@ -139,12 +163,24 @@ describe("scanWithCredentialReport", () => {
 
   it("reads only candidates: a few report calls plus the candidates' own calls, with totals equal to the full scan", async () => {
     const now = new Date("2025-06-01T12:00:00Z");
-    const young = (i: number) => ({ id: `AKIAYOUNG${String(i).padStart(11, "0")}`, created: new Date(now.getTime() - 5 * DAY), active: true, lastUsed: new Date(now.getTime() - DAY) });
-    const users: FakeUser[] = Array.from({ length: 100 }, (_, i) => ({ name: `user-${i}`, tags: {}, keys: [young(i)] }));
+    const young = (i: number) => ({
+      id: `AKIAYOUNG${String(i).padStart(11, "0")}`,
+      created: new Date(now.getTime() - 5 * DAY),
+      active: true,
+      lastUsed: new Date(now.getTime() - DAY),
+    });
+    const users: FakeUser[] = Array.from({ length: 100 }, (_, i) => ({
+      name: `user-${i}`,
+      tags: {},
+      keys: [young(i)],
+    }));
     users[7]!.keys = [{ id: "AKIAOLD0000000000007", created: new Date(now.getTime() - 100 * DAY), active: true }];
     users[8]!.keys.push({ id: "AKIARETIRED000000008", created: new Date(now.getTime() - 200 * DAY), active: false });
     users[9]!.keys = [];
-    const account: FakeAccount = { users, report: { csv: credentialReportCsv(users), generatedAt: new Date(now.getTime() - 3 * HOUR) } };
+    const account: FakeAccount = {
+      users,
+      report: { csv: credentialReportCsv(users), generatedAt: new Date(now.getTime() - 3 * HOUR) },
+    };
     const iam = mockIamAccount(account);
     try {
       const full = await scanAccount({ iam: new IAMClient({}) });
@@ -166,7 +202,12 @@ describe("scanWithCredentialReport", () => {
       // With per-user thresholds every user's tags come from GetAccountAuthorizationDetails pages, and
       // the candidates' tags are taken from there: no ListUserTags per candidate.
       iam.calls.clear();
-      const tagged = await scanWithCredentialReport({ iam: new IAMClient({}), thresholds: DEFAULTS, now: () => now, userThresholds: userThresholdSource });
+      const tagged = await scanWithCredentialReport({
+        iam: new IAMClient({}),
+        thresholds: DEFAULTS,
+        now: () => now,
+        userThresholds: userThresholdSource,
+      });
       expect(Object.fromEntries(iam.calls)).toEqual({
         GenerateCredentialReport: 1,
         GetCredentialReport: 1,
@@ -175,7 +216,10 @@ describe("scanWithCredentialReport", () => {
         GetAccessKeyLastUsed: 2,
       });
       expect(tagged.inventory.users.map((user) => user.tags)).toEqual([{}, {}]);
-      const [expected, actual] = [classifyKeys(full.inventory, DEFAULTS, now), classifyKeys(hybrid.inventory, DEFAULTS, now)];
+      const [expected, actual] = [
+        classifyKeys(full.inventory, DEFAULTS, now),
+        classifyKeys(hybrid.inventory, DEFAULTS, now),
+      ];
       // Same flagged keys, same totals per status, same user count: the digest is identical.
       expect(actual.flagged).toEqual(expected.flagged);
       expect(actual.counts).toEqual(expected.counts);
@@ -188,7 +232,10 @@ describe("scanWithCredentialReport", () => {
   it("falls back to the full walk when the report is as old as the smallest threshold", async () => {
     const now = new Date("2025-06-01T12:00:00Z");
     const users: FakeUser[] = [{ name: "alice", tags: {}, keys: [] }];
-    const account: FakeAccount = { users: [], report: { csv: credentialReportCsv([]), generatedAt: new Date(now.getTime() - 4 * HOUR) } };
+    const account: FakeAccount = {
+      users: [],
+      report: { csv: credentialReportCsv([]), generatedAt: new Date(now.getTime() - 4 * HOUR) },
+    };
     account.users = users; // alice was created after the report
     const iam = mockIamAccount(account);
     try {
@@ -278,7 +325,12 @@ describe("fetchCredentialReport", () => {
   it("fails on any other error, such as AccessDenied", async () => {
     iamMock.on(GenerateCredentialReportCommand).rejects(iamError("AccessDeniedException", "AccessDenied"));
     await expect(
-      fetchCredentialReport(new IAMClient({}), { countCall: () => undefined, sleep: async () => undefined, timeoutMs: 1000, now: () => new Date(0) }),
+      fetchCredentialReport(new IAMClient({}), {
+        countCall: () => undefined,
+        sleep: async () => undefined,
+        timeoutMs: 1000,
+        now: () => new Date(0),
+      }),
     ).rejects.toThrow(/GenerateCredentialReport failed: AccessDeniedException/);
   });
 });

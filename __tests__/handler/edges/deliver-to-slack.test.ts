@@ -7,7 +7,10 @@ const MESSAGE: SlackMessage = { text: "fallback", blocks: [{ type: "divider" }] 
 type Step = Response | Error | "hang";
 
 /** A fetch that plays `steps` in order and records each request; "hang" waits until the request is aborted. */
-function scriptedFetch(steps: Step[]): { fetch: typeof globalThis.fetch; requests: { url: string; init: RequestInit }[] } {
+function scriptedFetch(steps: Step[]): {
+  fetch: typeof globalThis.fetch;
+  requests: { url: string; init: RequestInit }[];
+} {
   const requests: { url: string; init: RequestInit }[] = [];
   const fetch = (async (url: string, init: RequestInit) => {
     requests.push({ url, init });
@@ -51,29 +54,48 @@ describe("deliverToSlack", () => {
     const report = await deliverToSlack([MESSAGE, second], { webhookUrl: WEBHOOK, fetch });
     expect(report).toEqual({ messagesPosted: 2, attempts: 2 });
     expect(requests.map((r) => JSON.parse(String(r.init.body)))).toEqual([MESSAGE, second]);
-    expect(requests[0]).toMatchObject({ url: WEBHOOK, init: { method: "POST", headers: { "content-type": "application/json" } } });
+    expect(requests[0]).toMatchObject({
+      url: WEBHOOK,
+      init: { method: "POST", headers: { "content-type": "application/json" } },
+    });
     expect(requests[0].init.signal).toBeInstanceOf(AbortSignal);
   });
 
   it("waits for Retry-After on 429, then retries", async () => {
     const { fetch } = scriptedFetch([reply(429, "rate_limited", { "retry-after": "7" }), reply(200, "ok")]);
     const { sleep, waits } = recordingSleep();
-    await expect(deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep })).resolves.toEqual({ messagesPosted: 1, attempts: 2 });
+    await expect(deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep })).resolves.toEqual({
+      messagesPosted: 1,
+      attempts: 2,
+    });
     expect(waits).toEqual([7_000]);
   });
 
   it("fails at once when Retry-After exceeds what it may wait", async () => {
     const { fetch, requests } = scriptedFetch([reply(429, "rate_limited", { "retry-after": "600" })]);
-    const error = await failure(deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep: async () => undefined }));
+    const error = await failure(
+      deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep: async () => undefined }),
+    );
     expect(error.message).toMatch(/asked to retry after 600 s, longer than the 30 s we wait/);
     expect(error.status).toBe(429);
     expect(requests).toHaveLength(1);
   });
 
   it("backs off exponentially on 5xx and network errors, then succeeds", async () => {
-    const { fetch } = scriptedFetch([reply(500, "internal_error"), new TypeError("fetch failed"), reply(503, ""), reply(200, "ok")]);
+    const { fetch } = scriptedFetch([
+      reply(500, "internal_error"),
+      new TypeError("fetch failed"),
+      reply(503, ""),
+      reply(200, "ok"),
+    ]);
     const { sleep, waits } = recordingSleep();
-    const report = await deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep, maxAttempts: 5, baseDelayMs: 100 });
+    const report = await deliverToSlack([MESSAGE], {
+      webhookUrl: WEBHOOK,
+      fetch,
+      sleep,
+      maxAttempts: 5,
+      baseDelayMs: 100,
+    });
     expect(report.attempts).toBe(4);
     expect(waits).toEqual([100, 200, 400]);
   });
@@ -81,7 +103,9 @@ describe("deliverToSlack", () => {
   it("gives up after the bounded number of attempts with the last cause", async () => {
     const { fetch, requests } = scriptedFetch([reply(500, "a"), reply(502, "b"), reply(500, "rollup_error")]);
     const { sleep, waits } = recordingSleep();
-    const error = await failure(deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep, maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 15 }));
+    const error = await failure(
+      deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep, maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 15 }),
+    );
     expect(error.message).toBe("Slack did not accept the message after 3 attempts; last: HTTP 500 rollup_error");
     expect(requests).toHaveLength(3);
     expect(waits).toEqual([10, 15]);
@@ -94,7 +118,9 @@ describe("deliverToSlack", () => {
     [404, "channel_not_found"],
   ])("treats HTTP %d %s as permanent and names the cause", async (status, reason) => {
     const { fetch, requests } = scriptedFetch([reply(status, reason)]);
-    const error = await failure(deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep: async () => undefined }));
+    const error = await failure(
+      deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep: async () => undefined }),
+    );
     expect(error.message).toBe(`Slack rejected the message: HTTP ${status} ${reason}`);
     expect(error).toMatchObject({ reason, status, messagesPosted: 0 });
     expect(requests).toHaveLength(1);
@@ -110,7 +136,13 @@ describe("deliverToSlack", () => {
   it("times out a hanging request and retries it", async () => {
     const { fetch } = scriptedFetch(["hang", reply(200, "ok")]);
     const { sleep, waits } = recordingSleep();
-    const report = await deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep, timeoutMs: 20, baseDelayMs: 1 });
+    const report = await deliverToSlack([MESSAGE], {
+      webhookUrl: WEBHOOK,
+      fetch,
+      sleep,
+      timeoutMs: 20,
+      baseDelayMs: 1,
+    });
     expect(report.attempts).toBe(2);
     expect(waits).toEqual([1]);
   });
@@ -118,9 +150,17 @@ describe("deliverToSlack", () => {
   it("reports a timeout when every attempt hangs", async () => {
     const { fetch } = scriptedFetch(["hang", "hang"]);
     const error = await failure(
-      deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep: async () => undefined, timeoutMs: 20, maxAttempts: 2 }),
+      deliverToSlack([MESSAGE], {
+        webhookUrl: WEBHOOK,
+        fetch,
+        sleep: async () => undefined,
+        timeoutMs: 20,
+        maxAttempts: 2,
+      }),
     );
-    expect(error.message).toBe("Slack did not accept the message after 2 attempts; last: no complete response within 20 ms");
+    expect(error.message).toBe(
+      "Slack did not accept the message after 2 attempts; last: no complete response within 20 ms",
+    );
     expect(error.status).toBeUndefined();
   });
 
@@ -134,7 +174,12 @@ describe("deliverToSlack", () => {
   it("does not start a retry the invocation has no time left for", async () => {
     const { fetch, requests } = scriptedFetch([reply(429, "rate_limited", { "retry-after": "20" })]);
     const error = await failure(
-      deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch, sleep: async () => undefined, remainingTimeMs: () => 15_000 }),
+      deliverToSlack([MESSAGE], {
+        webhookUrl: WEBHOOK,
+        fetch,
+        sleep: async () => undefined,
+        remainingTimeMs: () => 15_000,
+      }),
     );
     expect(error.message).toBe(
       "Slack did not accept the message and the invocation has 15000 ms left, too little to retry; last: HTTP 429 rate_limited",
@@ -144,7 +189,10 @@ describe("deliverToSlack", () => {
 
   it("posts nothing for no messages", async () => {
     const { fetch, requests } = scriptedFetch([]);
-    await expect(deliverToSlack([], { webhookUrl: WEBHOOK, fetch })).resolves.toEqual({ messagesPosted: 0, attempts: 0 });
+    await expect(deliverToSlack([], { webhookUrl: WEBHOOK, fetch })).resolves.toEqual({
+      messagesPosted: 0,
+      attempts: 0,
+    });
     expect(requests).toHaveLength(0);
   });
 });

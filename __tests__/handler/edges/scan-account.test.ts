@@ -15,8 +15,7 @@ const iamMock = mockClient(IAMClient);
 const CREATED = new Date("2025-01-01T00:00:00Z");
 const USED = new Date("2025-05-01T00:00:00Z");
 
-const noSuchEntity = (message: string): NoSuchEntityException =>
-  new NoSuchEntityException({ message, $metadata: {} });
+const noSuchEntity = (message: string): NoSuchEntityException => new NoSuchEntityException({ message, $metadata: {} });
 
 function stubKeys(userName: string, keys: { id: string; status?: "Active" | "Inactive" }[]): void {
   iamMock.on(ListAccessKeysCommand, { UserName: userName }).resolves({
@@ -70,7 +69,13 @@ describe("scanAccount", () => {
       {
         userName: "alice",
         accessKeys: [
-          { accessKeyId: "AKIAALICE00000000001", state: "Active", createDate: CREATED, lastUsedDate: USED, lastUsedService: "s3" },
+          {
+            accessKeyId: "AKIAALICE00000000001",
+            state: "Active",
+            createDate: CREATED,
+            lastUsedDate: USED,
+            lastUsedService: "s3",
+          },
           { accessKeyId: "AKIAALICE00000000002", state: "Inactive", createDate: CREATED },
         ],
         tags: { "key-age:owner": "U012AB3CD", team: "platform" },
@@ -85,16 +90,25 @@ describe("scanAccount", () => {
     // 2 ListUsers pages + 4 ListAccessKeys pages + 2 GetAccessKeyLastUsed (the inactive key is not looked up)
     // + 3 ListUserTags pages (carol has no active key, so her tags cannot matter).
     expect(result.stats).toEqual({ apiCalls: 11, skippedUsers: [], missingWatchedUsers: [] });
-    expect(iamMock.commandCalls(ListUserTagsCommand).map((call) => call.args[0].input.UserName).sort()).toEqual(["alice", "alice", "bob"]);
+    expect(
+      iamMock
+        .commandCalls(ListUserTagsCommand)
+        .map((call) => call.args[0].input.UserName)
+        .sort(),
+    ).toEqual(["alice", "alice", "bob"]);
     expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(2);
     expect(iamMock.commandCalls(GetAccessKeyLastUsedCommand)).toHaveLength(2);
   });
 
   it("skips and counts a user deleted mid-scan", async () => {
-    iamMock.on(ListUsersCommand).resolves({ Users: ["alice", "ghost", "zed"].map((UserName) => ({ UserName }) as never) });
+    iamMock
+      .on(ListUsersCommand)
+      .resolves({ Users: ["alice", "ghost", "zed"].map((UserName) => ({ UserName }) as never) });
     stubKeys("alice", [{ id: "AKIAALICE00000000001" }]);
     stubKeys("zed", [{ id: "AKIAZED0000000000001" }]);
-    iamMock.on(ListAccessKeysCommand, { UserName: "ghost" }).rejects(noSuchEntity("The user with name ghost cannot be found."));
+    iamMock
+      .on(ListAccessKeysCommand, { UserName: "ghost" })
+      .rejects(noSuchEntity("The user with name ghost cannot be found."));
     iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
     iamMock.on(GetAccessKeyLastUsedCommand, { AccessKeyId: "AKIAZED0000000000001" }).rejects(noSuchEntity("gone"));
 
@@ -131,37 +145,53 @@ describe("scanAccount", () => {
     stubKeys("alice", [{ id: "AKIAALICE00000000001" }]);
     stubKeys("ghost", [{ id: "AKIAGHOST00000000001" }]);
     iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
-    iamMock.on(ListUserTagsCommand, { UserName: "alice" }).resolves({ Tags: [{ Key: "key-age:warning-age", Value: "365d" }] });
+    iamMock
+      .on(ListUserTagsCommand, { UserName: "alice" })
+      .resolves({ Tags: [{ Key: "key-age:warning-age", Value: "365d" }] });
     iamMock.on(ListUserTagsCommand, { UserName: "ghost" }).rejects(noSuchEntity("gone"));
     const result = await scanAccount({ iam: new IAMClient({}) });
-    expect(result.inventory.users).toEqual([expect.objectContaining({ userName: "alice", tags: { "key-age:warning-age": "365d" } })]);
+    expect(result.inventory.users).toEqual([
+      expect.objectContaining({ userName: "alice", tags: { "key-age:warning-age": "365d" } }),
+    ]);
     expect(result.stats.skippedUsers).toEqual(["ghost"]);
 
-    iamMock.on(ListUserTagsCommand, { UserName: "ghost" }).rejects(
-      new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "not authorized", $metadata: {} }),
+    iamMock
+      .on(ListUserTagsCommand, { UserName: "ghost" })
+      .rejects(
+        new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "not authorized", $metadata: {} }),
+      );
+    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow(
+      "ListUserTags failed for user ghost: AccessDenied: not authorized",
     );
-    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow("ListUserTags failed for user ghost: AccessDenied: not authorized");
   });
 
   it("fails the scan on access denied instead of reporting a partial inventory", async () => {
     iamMock.on(ListUsersCommand).resolves({ Users: [{ UserName: "alice" } as never, { UserName: "bob" } as never] });
     stubKeys("alice", []);
-    iamMock.on(ListAccessKeysCommand, { UserName: "bob" }).rejects(
-      new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "not authorized", $metadata: {} }),
+    iamMock
+      .on(ListAccessKeysCommand, { UserName: "bob" })
+      .rejects(
+        new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "not authorized", $metadata: {} }),
+      );
+    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow(
+      "ListAccessKeys failed for user bob: AccessDenied: not authorized",
     );
-    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow("ListAccessKeys failed for user bob: AccessDenied: not authorized");
   });
 
   it("scans only watched users and reports the ones that do not exist", async () => {
     iamMock.on(GetUserCommand, { UserName: "Demogorgon" }).resolves({ User: { UserName: "Demogorgon" } as never });
-    iamMock.on(GetUserCommand, { UserName: "Vecna" }).rejects(noSuchEntity("The user with name Vecna cannot be found."));
+    iamMock
+      .on(GetUserCommand, { UserName: "Vecna" })
+      .rejects(noSuchEntity("The user with name Vecna cannot be found."));
     stubKeys("Demogorgon", [{ id: "AKIADEMOGORGON000001" }]);
     iamMock.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
 
     const result = await scanAccount({ iam: new IAMClient({}), watchUsers: ["Demogorgon", "Vecna"] });
 
     expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(0);
-    expect(iamMock.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName)).toEqual(["Demogorgon"]);
+    expect(iamMock.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName)).toEqual([
+      "Demogorgon",
+    ]);
     expect(result.inventory.users.map((user) => user.userName)).toEqual(["Demogorgon"]);
     // 2 GetUser + 1 ListAccessKeys + 1 GetAccessKeyLastUsed + 1 ListUserTags
     expect(result.stats).toEqual({ apiCalls: 5, skippedUsers: [], missingWatchedUsers: ["Vecna"] });

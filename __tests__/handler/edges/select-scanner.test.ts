@@ -10,7 +10,13 @@ describe("scannerFor", () => {
   const users: FakeUser[] = Array.from({ length: 30 }, (_, i) => ({
     name: `user-${i}`,
     tags: {},
-    keys: [{ id: `AKIAUSER${String(i).padStart(12, "0")}`, created: new Date(now.getTime() - (i === 3 ? 100 : 5) * DAY), active: true }],
+    keys: [
+      {
+        id: `AKIAUSER${String(i).padStart(12, "0")}`,
+        created: new Date(now.getTime() - (i === 3 ? 100 : 5) * DAY),
+        active: true,
+      },
+    ],
   }));
   let iam: ReturnType<typeof mockIamAccount>;
   beforeEach(() => (iam = mockIamAccount({ users, report: { csv: credentialReportCsv(users), generatedAt: now } })));
@@ -29,9 +35,12 @@ describe("scannerFor", () => {
   });
 
   it("auto with minute-level thresholds walks every user, SCAN_CONCURRENCY at a time", async () => {
-    const scanner = scannerFor(loadConfig({ DRY_RUN: "true", WARNING_AGE: "12m", CRITICAL_AGE: "25m", SCAN_CONCURRENCY: "3" }), {
-      iam: new IAMClient({}),
-    });
+    const scanner = scannerFor(
+      loadConfig({ DRY_RUN: "true", WARNING_AGE: "12m", CRITICAL_AGE: "25m", SCAN_CONCURRENCY: "3" }),
+      {
+        iam: new IAMClient({}),
+      },
+    );
     expect(scanner.strategy).toBe("api");
     const result = await scanner();
     expect(result.inventory.users).toHaveLength(30);
@@ -39,12 +48,18 @@ describe("scannerFor", () => {
   });
 
   it("an explicit SCAN_STRATEGY=api wins over auto", () => {
-    expect(scannerFor(loadConfig({ DRY_RUN: "true", SCAN_STRATEGY: "api" }), { iam: new IAMClient({}) }).strategy).toBe("api");
+    expect(scannerFor(loadConfig({ DRY_RUN: "true", SCAN_STRATEGY: "api" }), { iam: new IAMClient({}) }).strategy).toBe(
+      "api",
+    );
   });
 
   it("picks candidates for the CLI's --as-of date, not only for now", async () => {
     const inAMonth = new Date(now.getTime() + 50 * DAY); // the 5-day-old keys are 55 days old then: unused
-    const result = await scannerFor(loadConfig({ DRY_RUN: "true" }), { iam: new IAMClient({}) }, { classifyAt: inAMonth })();
+    const result = await scannerFor(
+      loadConfig({ DRY_RUN: "true" }),
+      { iam: new IAMClient({}) },
+      { classifyAt: inAMonth },
+    )();
     expect(result.stats.candidateUsers).toBe(30);
   });
 });

@@ -9,7 +9,9 @@ beforeEach(() => ssmMock.reset());
 
 describe("createWebhookUrlProvider", () => {
   it("reads the SecureString decrypted, once per container while the cache is fresh", async () => {
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Name: "/key-age/webhook", Type: "SecureString", Value: `${WEBHOOK}\n` } });
+    ssmMock
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Name: "/key-age/webhook", Type: "SecureString", Value: `${WEBHOOK}\n` } });
     const ssm = new SSMClient({});
     const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/key-age/webhook" }, () => ssm);
 
@@ -17,14 +19,24 @@ describe("createWebhookUrlProvider", () => {
     await expect(provider()).resolves.toBe(WEBHOOK);
 
     expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(1);
-    expect(ssmMock.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({ Name: "/key-age/webhook", WithDecryption: true });
+    expect(ssmMock.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({
+      Name: "/key-age/webhook",
+      WithDecryption: true,
+    });
   });
 
   it("reads the parameter again once the cached URL is 15 minutes old, so a rotated webhook is picked up", async () => {
     const ROTATED = "https://hooks.slack.com/services/T0000/B0000/rotatedXXXX";
-    ssmMock.on(GetParameterCommand).resolvesOnce({ Parameter: { Value: WEBHOOK } }).resolves({ Parameter: { Value: ROTATED } });
+    ssmMock
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: WEBHOOK } })
+      .resolves({ Parameter: { Value: ROTATED } });
     let now = 0;
-    const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/p" }, () => new SSMClient({}), () => now);
+    const provider = createWebhookUrlProvider(
+      { kind: "ssm-parameter", parameterName: "/p" },
+      () => new SSMClient({}),
+      () => now,
+    );
 
     await expect(provider()).resolves.toBe(WEBHOOK);
     now = WEBHOOK_CACHE_MS - 1;
@@ -39,11 +51,16 @@ describe("createWebhookUrlProvider", () => {
       .on(GetParameterCommand)
       .rejectsOnce(new ParameterNotFound({ message: "not found", $metadata: {} }))
       .resolves({ Parameter: { Value: WEBHOOK } });
-    const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/key-age/webhook" }, () => new SSMClient({}));
+    const provider = createWebhookUrlProvider(
+      { kind: "ssm-parameter", parameterName: "/key-age/webhook" },
+      () => new SSMClient({}),
+    );
 
     const error = (await provider().catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(WebhookSecretError);
-    expect(error.message).toBe("Could not read the Slack webhook from SSM parameter /key-age/webhook: ParameterNotFound: not found");
+    expect(error.message).toBe(
+      "Could not read the Slack webhook from SSM parameter /key-age/webhook: ParameterNotFound: not found",
+    );
     await expect(provider()).resolves.toBe(WEBHOOK);
   });
 

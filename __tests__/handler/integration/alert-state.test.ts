@@ -28,7 +28,13 @@ const masked = (user: string) => {
   const id = keys.get(user)![0].AccessKeyId!;
   return `${id.slice(0, 4)}…${id.slice(-4)}`;
 };
-const scheduled = (id: string) => ({ version: "0", id, "detail-type": "Scheduled Event", source: "aws.events", detail: {} });
+const scheduled = (id: string) => ({
+  version: "0",
+  id,
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  detail: {},
+});
 
 /** One invocation in a fresh container at `offsetMs` ahead of now; returns its outcome and the posts it made. */
 async function invoke(offsetMs: number, event: Record<string, unknown> = scheduled(`event-${(runs += 1)}`)) {
@@ -39,7 +45,8 @@ async function invoke(offsetMs: number, event: Record<string, unknown> = schedul
   return { outcome: run.outcomes[0], messages, lines: listedKeyLines(messages) };
 }
 
-const tag = (user: string, Key: string, Value: string) => iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key, Value }] }));
+const tag = (user: string, Key: string, Value: string) =>
+  iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key, Value }] }));
 
 beforeAll(async () => {
   bundle = buildBundle();
@@ -106,7 +113,11 @@ it("announces keys that become bad, with owners and tag problems, and remembers 
 
 it("stays silent on the next runs while nothing changed", async () => {
   const run = await invoke(85 * DAY + HOUR);
-  expect(expectSuccess(run.outcome)).toMatchObject({ outcome: "unchanged", messagesPosted: 0, alerts: { unchanged: 3 } });
+  expect(expectSuccess(run.outcome)).toMatchObject({
+    outcome: "unchanged",
+    messagesPosted: 0,
+    alerts: { unchanged: 3 },
+  });
   expect(run.messages).toEqual([]);
   expect((await invoke(85 * DAY + 2 * HOUR)).messages).toEqual([]);
 });
@@ -121,7 +132,10 @@ it("reminds once REMIND_EVERY (24h) has passed", async () => {
 it("re-sends after a failed delivery instead of losing the alert", async () => {
   slack.reset();
   slack.script({ status: 404, body: "no_service" });
-  const failed = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 91 * DAY, events: [scheduled("event-fails")] });
+  const failed = await runContainer(bundle.bundlePath, env, {
+    clockOffsetMs: 91 * DAY,
+    events: [scheduled("event-fails")],
+  });
   expect(expectFailure(failed.outcomes[0]).errorMessage).toContain("no_service");
 
   // Lambda retries the same event: everything is announced, since nothing was recorded.
@@ -148,7 +162,9 @@ it("announces each rotated, deactivated or exempted key as resolved, once", asyn
 
   const run = await invoke(92 * DAY + 3 * HOUR);
   expect(expectSuccess(run.outcome)).toMatchObject({ outcome: "alerted", alerts: { resolved: 4, new: 0 } });
-  expect(run.messages[0].blocks[0]).toMatchObject({ text: { text: "IAM access key alerts resolved · integration · 123456789012" } });
+  expect(run.messages[0].blocks[0]).toMatchObject({
+    text: { text: "IAM access key alerts resolved · integration · 123456789012" },
+  });
   const dave = run.lines.filter((line) => line.includes("`dave`"));
   expect(run.lines.filter((line) => !line.includes("`dave`")).sort()).toEqual(
     [
@@ -158,13 +174,21 @@ it("announces each rotated, deactivated or exempted key as resolved, once", asyn
     ].sort(),
   );
   // A credential-report scan (SCAN_STRATEGY=auto) may not read dave's keys at all: his tags prove them fine.
-  expect(dave[0]).toMatch(/^:white_check_mark: \*Resolved\* · `dave` · `.*` · was critical · (within its limits now|no longer needs attention)$/);
+  expect(dave[0]).toMatch(
+    /^:white_check_mark: \*Resolved\* · `dave` · `.*` · was critical · (within its limits now|no longer needs attention)$/,
+  );
   expect((await dynamodb.send(new ScanCommand({ TableName: TABLE }))).Items).toEqual([]);
   expect((await invoke(92 * DAY + 4 * HOUR)).messages).toEqual([]);
 });
 
 it("posts the all-clear on the heartbeat, when nothing needs attention", async () => {
-  const run = await invoke(92 * DAY + 5 * HOUR, { kind: "heartbeat", id: "heartbeat-1", time: new Date().toISOString() });
+  const run = await invoke(92 * DAY + 5 * HOUR, {
+    kind: "heartbeat",
+    id: "heartbeat-1",
+    time: new Date().toISOString(),
+  });
   expect(expectSuccess(run.outcome)).toMatchObject({ outcome: "heartbeat", heartbeat: true, messagesPosted: 1 });
-  expect(run.messages[0].text).toBe("IAM access keys in integration (123456789012): 4 keys checked, none need attention");
+  expect(run.messages[0].text).toBe(
+    "IAM access keys in integration (123456789012): 4 keys checked, none need attention",
+  );
 });

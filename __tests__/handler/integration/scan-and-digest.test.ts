@@ -74,7 +74,9 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
   const messages = slack.posts.map((post) => post.payload);
   messages.forEach(expectWithinSlackLimits);
   expect(listedKeyLines(messages).length + unlistedCount(messages)).toBe(160);
-  expect(messages[0].blocks[0]).toMatchObject({ text: { text: "IAM access keys need attention · integration · 123456789012 (1/2)" } });
+  expect(messages[0].blocks[0]).toMatchObject({
+    text: { text: "IAM access keys need attention · integration · 123456789012 (1/2)" },
+  });
   const usedKey = keys.get("user-002")![0].AccessKeyId!;
   expect(listedKeyLines(messages)).toContain(
     `:large_orange_circle: *Warning* · \`user-002\` · \`${usedKey.slice(0, 4)}…${usedKey.slice(-4)}\` · age 85d · last used 85d ago (sts)`,
@@ -88,10 +90,24 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
 
 it("marks old keys critical and long-idle keys unused", async () => {
   const critical = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 90 * DAY });
-  expect(expectSuccess(critical.outcomes[0]).counts).toEqual({ critical: 160, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 1 });
+  expect(expectSuccess(critical.outcomes[0]).counts).toEqual({
+    critical: 160,
+    warning: 0,
+    unused: 0,
+    exempt: 0,
+    ok: 0,
+    inactive: 1,
+  });
 
   const idle = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 46 * DAY });
-  expect(expectSuccess(idle.outcomes[0]).counts).toEqual({ critical: 0, warning: 0, unused: 160, exempt: 0, ok: 0, inactive: 1 });
+  expect(expectSuccess(idle.outcomes[0]).counts).toEqual({
+    critical: 0,
+    warning: 0,
+    unused: 160,
+    exempt: 0,
+    ok: 0,
+    inactive: 1,
+  });
   expect(slack.posts.map((post) => post.payload.text)).toContain(
     "IAM access keys need attention in integration (123456789012): 160 critical, 0 warning, 0 unused (message 1 of 2)",
   );
@@ -101,10 +117,9 @@ it("serves several invocations from one container", async () => {
   const run = await runContainer(bundle.bundlePath, env, { invocations: 2, clockOffsetMs: 85 * DAY });
   expect(run.outcomes.map((outcome) => outcome.ok)).toEqual([true, true]);
   expect(slack.posts).toHaveLength(4);
-  expect(run.logLines.filter((line) => line.message === "key-age scan finished").map((line) => line.requestId)).toEqual([
-    "request-1",
-    "request-2",
-  ]);
+  expect(run.logLines.filter((line) => line.message === "key-age scan finished").map((line) => line.requestId)).toEqual(
+    ["request-1", "request-2"],
+  );
 });
 
 it("logs the payload instead of posting it in a dry run", async () => {

@@ -52,7 +52,10 @@ it("backs off after a 500 and then posts", async () => {
 it("fails the invocation on 404 no_service, naming the cause and hiding the URL", async () => {
   const run = await runContainer(bundle.bundlePath, { ...env, SLACK_WEBHOOK_URL: `${slack.webhookUrl}-revoked` });
   const failure = expectFailure(run.outcomes[0]);
-  expect(failure).toMatchObject({ errorName: "SlackDeliveryError", errorMessage: "Slack rejected the message: HTTP 404 no_service" });
+  expect(failure).toMatchObject({
+    errorName: "SlackDeliveryError",
+    errorMessage: "Slack rejected the message: HTTP 404 no_service",
+  });
   expect(slack.posts).toHaveLength(1);
   expect(run.logLines).toEqual([expect.objectContaining({ level: "error", message: "key-age scan failed" })]);
   expectNoSecretIn(run.stdout + run.stderr + JSON.stringify(run.outcomes));
@@ -91,7 +94,9 @@ describe("a failed scan", () => {
     const run = await runContainer(bundle.bundlePath, { ...env, AWS_ENDPOINT_URL: deniedEndpoint });
     const failure = expectFailure(run.outcomes[0]);
     expect(failure.errorName).toBe("ScanError");
-    expect(failure.errorMessage).toBe("ListUsers failed: AccessDenied: User is not authorized to perform: iam:ListUsers");
+    expect(failure.errorMessage).toBe(
+      "ListUsers failed: AccessDenied: User is not authorized to perform: iam:ListUsers",
+    );
     expect(slack.posts).toHaveLength(0);
     expect(run.logLines.map((line) => line.message)).toEqual(["key-age scan failed"]);
   });

@@ -62,7 +62,11 @@ export function mockIamAccount(account: FakeAccount): {
   mock.on(ListUsersCommand).callsFake((input: { Marker?: string }) => {
     count("ListUsers");
     const { items, next } = page(account.users, input.Marker);
-    return { Users: items.map((u) => ({ UserName: u.name })), IsTruncated: next !== undefined, ...(next ? { Marker: next } : {}) };
+    return {
+      Users: items.map((u) => ({ UserName: u.name })),
+      IsTruncated: next !== undefined,
+      ...(next ? { Marker: next } : {}),
+    };
   });
   mock.on(GetUserCommand).callsFake((input: { UserName?: string }) => {
     count("GetUser");
@@ -72,7 +76,11 @@ export function mockIamAccount(account: FakeAccount): {
     count("ListAccessKeys");
     const { items, next } = page(user(input.UserName).keys, input.Marker);
     return {
-      AccessKeyMetadata: items.map((k) => ({ AccessKeyId: k.id, CreateDate: k.created, Status: k.active ? "Active" : "Inactive" })),
+      AccessKeyMetadata: items.map((k) => ({
+        AccessKeyId: k.id,
+        CreateDate: k.created,
+        Status: k.active ? "Active" : "Inactive",
+      })),
       IsTruncated: next !== undefined,
       ...(next ? { Marker: next } : {}),
     };
@@ -81,17 +89,25 @@ export function mockIamAccount(account: FakeAccount): {
     count("GetAccessKeyLastUsed");
     const key = account.users.flatMap((u) => u.keys).find((k) => k.id === input.AccessKeyId);
     if (!key) throw noSuchEntity(`key ${input.AccessKeyId}`);
-    return { AccessKeyLastUsed: key.lastUsed ? { LastUsedDate: key.lastUsed, ServiceName: "s3" } : { ServiceName: "N/A" } };
+    return {
+      AccessKeyLastUsed: key.lastUsed ? { LastUsedDate: key.lastUsed, ServiceName: "s3" } : { ServiceName: "N/A" },
+    };
   });
   mock.on(ListUserTagsCommand).callsFake((input: { UserName?: string }) => {
     count("ListUserTags");
-    return { Tags: Object.entries(user(input.UserName).tags).map(([Key, Value]) => ({ Key, Value })), IsTruncated: false };
+    return {
+      Tags: Object.entries(user(input.UserName).tags).map(([Key, Value]) => ({ Key, Value })),
+      IsTruncated: false,
+    };
   });
   mock.on(GetAccountAuthorizationDetailsCommand).callsFake((input: { Marker?: string }) => {
     count("GetAccountAuthorizationDetails");
     const { items, next } = page(account.users, input.Marker);
     return {
-      UserDetailList: items.map((u) => ({ UserName: u.name, Tags: Object.entries(u.tags).map(([Key, Value]) => ({ Key, Value })) })),
+      UserDetailList: items.map((u) => ({
+        UserName: u.name,
+        Tags: Object.entries(u.tags).map(([Key, Value]) => ({ Key, Value })),
+      })),
       IsTruncated: next !== undefined,
       ...(next ? { Marker: next } : {}),
     };
@@ -111,7 +127,8 @@ export function mockIamAccount(account: FakeAccount): {
   });
   return {
     calls,
-    sentActions: () => mock.calls().map((call) => `iam:${(call.args[0] as object).constructor.name.replace(/Command$/, "")}`),
+    sentActions: () =>
+      mock.calls().map((call) => `iam:${(call.args[0] as object).constructor.name.replace(/Command$/, "")}`),
     restore: () => mock.restore(),
   };
 }
@@ -143,8 +160,22 @@ export function credentialReportCsv(users: readonly FakeUser[]): string {
         key.lastUsed ? "s3" : "N/A",
       ];
     });
-    const fields = [user.name, `arn:aws:iam::123456789012:user/${user.name}`, "2020-01-01T00:00:00+00:00", "false", "N/A",
-      "N/A", "N/A", "false", ...slots[0], ...slots[1], "false", "N/A", "false", "N/A"];
+    const fields = [
+      user.name,
+      `arn:aws:iam::123456789012:user/${user.name}`,
+      "2020-01-01T00:00:00+00:00",
+      "false",
+      "N/A",
+      "N/A",
+      "N/A",
+      "false",
+      ...slots[0],
+      ...slots[1],
+      "false",
+      "N/A",
+      "false",
+      "N/A",
+    ];
     lines.push(fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field)).join(","));
   }
   return `${lines.join("\n")}\n`;

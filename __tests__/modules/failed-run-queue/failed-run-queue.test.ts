@@ -29,9 +29,13 @@ describe("FailedRunQueue", () => {
 
   test("the role may send to this queue only, before the invoke config is created", () => {
     const statement = (Object.values(parsed.data.aws_iam_policy_document)[0] as { statement: object[] }).statement;
-    expect(statement).toEqual([{ sid: "SendFailedRuns", actions: ["sqs:SendMessage"], resources: [`\${aws_sqs_queue.${queueId}.arn}`] }]);
+    expect(statement).toEqual([
+      { sid: "SendFailedRuns", actions: ["sqs:SendMessage"], resources: [`\${aws_sqs_queue.${queueId}.arn}`] },
+    ]);
     const policyId = Object.keys(parsed.resource.aws_iam_role_policy)[0];
-    const config = Object.values(parsed.resource.aws_lambda_function_event_invoke_config)[0] as { depends_on: string[] };
+    const config = Object.values(parsed.resource.aws_lambda_function_event_invoke_config)[0] as {
+      depends_on: string[];
+    };
     expect(config.depends_on).toEqual([`aws_iam_role_policy.${policyId}`]);
   });
 });

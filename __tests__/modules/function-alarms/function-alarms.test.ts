@@ -6,7 +6,11 @@ import { FunctionAlarms, FunctionAlarmsProps } from "../../../modules/function-a
 
 function synth(props: Partial<FunctionAlarmsProps> = {}) {
   const json = Testing.synthScope((scope) => {
-    new FunctionAlarms(scope, "alarms", { functionName: "key-age", failedRunQueueName: "key-age-failed-runs", ...props });
+    new FunctionAlarms(scope, "alarms", {
+      functionName: "key-age",
+      failedRunQueueName: "key-age-failed-runs",
+      ...props,
+    });
   });
   return { json, parsed: JSON.parse(json) };
 }
@@ -14,8 +18,15 @@ function synth(props: Partial<FunctionAlarmsProps> = {}) {
 describe("FunctionAlarms", () => {
   test("alarms on errors, throttles, destination failures and queued failed runs", () => {
     const { json, parsed } = synth();
-    const names = Object.values(parsed.resource.aws_cloudwatch_metric_alarm as Record<string, { alarm_name: string }>).map((a) => a.alarm_name);
-    expect(names.sort()).toEqual(["key-age-destination-failures", "key-age-errors", "key-age-failed-runs", "key-age-throttles"]);
+    const names = Object.values(
+      parsed.resource.aws_cloudwatch_metric_alarm as Record<string, { alarm_name: string }>,
+    ).map((a) => a.alarm_name);
+    expect(names.sort()).toEqual([
+      "key-age-destination-failures",
+      "key-age-errors",
+      "key-age-failed-runs",
+      "key-age-throttles",
+    ]);
     for (const metric of ["Errors", "Throttles", "DestinationDeliveryFailures"]) {
       expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
         namespace: "AWS/Lambda",
@@ -38,7 +49,10 @@ describe("FunctionAlarms", () => {
       evaluation_periods: 3,
       datapoints_to_alarm: 3,
     });
-    expect(synth().json).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: "Errors", evaluation_periods: 1 });
+    expect(synth().json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: "Errors",
+      evaluation_periods: 1,
+    });
   });
 
   test("every alarm notifies the topic, which is encrypted with a rotating key CloudWatch may use", () => {
@@ -47,7 +61,9 @@ describe("FunctionAlarms", () => {
     for (const alarm of Object.values(parsed.resource.aws_cloudwatch_metric_alarm) as { alarm_actions: string[] }[]) {
       expect(alarm.alarm_actions).toEqual([`\${aws_sns_topic.${topicId}.arn}`]);
     }
-    expect((Object.values(parsed.resource.aws_sns_topic)[0] as { kms_master_key_id: string }).kms_master_key_id).toMatch(/aws_kms_key\..+\.arn/);
+    expect(
+      (Object.values(parsed.resource.aws_sns_topic)[0] as { kms_master_key_id: string }).kms_master_key_id,
+    ).toMatch(/aws_kms_key\..+\.arn/);
     expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     expect(JSON.stringify(parsed.data.aws_iam_policy_document)).toContain("cloudwatch.amazonaws.com");
   });
@@ -62,7 +78,13 @@ describe("FunctionAlarms", () => {
 
   test("the critical-keys alarm is off unless a metric is given", () => {
     expect(JSON.stringify(synth().parsed)).not.toContain("critical-keys");
-    const { json } = synth({ criticalKeysMetric: { namespace: "IamKeyAgeMonitor", metricName: "CriticalKeys", dimensions: { Environment: "dev" } } });
+    const { json } = synth({
+      criticalKeysMetric: {
+        namespace: "IamKeyAgeMonitor",
+        metricName: "CriticalKeys",
+        dimensions: { Environment: "dev" },
+      },
+    });
     expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
       alarm_name: "key-age-critical-keys",
       namespace: "IamKeyAgeMonitor",

@@ -16,7 +16,9 @@ function synth(props: Partial<KeyAgeFunctionProps> = {}) {
     new KeyAgeFunction(scope, "fn", { functionName: "key-age-test", ...props });
   });
   const parsed = JSON.parse(json);
-  const statements: Statement[] = Object.values(parsed.data.aws_iam_policy_document as Record<string, { statement: Statement[] }>)
+  const statements: Statement[] = Object.values(
+    parsed.data.aws_iam_policy_document as Record<string, { statement: Statement[] }>,
+  )
     .filter((doc) => doc.statement.some((s) => s.sid !== undefined))
     .flatMap((doc) => doc.statement);
   return { json, parsed, statements };
@@ -95,11 +97,18 @@ describe("KeyAgeFunction", () => {
     const userScoped = statements.find((s) => s.actions.includes("iam:ListAccessKeys"));
     expect(userScoped?.actions).toContain("iam:ListUserTags");
     expect(userScoped?.resources).toHaveLength(1);
-    expect(userScoped?.resources[0]).toMatch(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:iam::\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:user\/\*$/);
+    expect(userScoped?.resources[0]).toMatch(
+      /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:iam::\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:user\/\*$/,
+    );
     const wildcard = statements.filter((s) => s.resources.includes("*")).flatMap((s) => s.actions);
     // None of these has resource-level permissions in IAM.
     expect(wildcard.sort()).toEqual(
-      ["iam:GenerateCredentialReport", "iam:GetAccountAuthorizationDetails", "iam:GetCredentialReport", "iam:ListUsers"].sort(),
+      [
+        "iam:GenerateCredentialReport",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetCredentialReport",
+        "iam:ListUsers",
+      ].sort(),
     );
     const logs = statements.find((s) => s.sid === "WriteOwnLogs");
     expect(logs?.resources[0]).toMatch(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}:\*$/);

@@ -8,7 +8,12 @@ const FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:key-age";
 
 function synth(props: Partial<ScheduleRuleProps> = {}): string {
   return Testing.synthScope((scope) => {
-    new ScheduleRule(scope, "schedule", { ruleName: "key-age", functionName: "key-age", functionArn: FUNCTION_ARN, ...props });
+    new ScheduleRule(scope, "schedule", {
+      ruleName: "key-age",
+      functionName: "key-age",
+      functionArn: FUNCTION_ARN,
+      ...props,
+    });
   });
 }
 
@@ -28,7 +33,10 @@ describe("ScheduleRule", () => {
 
   test("targets the function it was given", () => {
     expect(synth()).toHaveResourceWithProperties(CloudwatchEventTarget, { arn: FUNCTION_ARN });
-    const target = Object.values(JSON.parse(synth()).resource.aws_cloudwatch_event_target)[0] as Record<string, unknown>;
+    const target = Object.values(JSON.parse(synth()).resource.aws_cloudwatch_event_target)[0] as Record<
+      string,
+      unknown
+    >;
     expect(target.input_transformer).toBeUndefined();
   });
 

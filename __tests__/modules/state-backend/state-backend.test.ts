@@ -33,7 +33,9 @@ describe("StateBackend", () => {
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, {
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
   });
 
   test("the bucket policy denies every request without TLS", () => {

@@ -5,7 +5,10 @@ describe("renderSlackForTerminal", () => {
     text: "fallback",
     blocks: [
       { type: "header" as const, text: { type: "plain_text" as const, text: "Keys · dev", emoji: true as const } },
-      { type: "section" as const, text: { type: "mrkdwn" as const, text: ":red_circle: *Critical*\n`alice` AKIA…WXYZ &lt;@U1&gt;" } },
+      {
+        type: "section" as const,
+        text: { type: "mrkdwn" as const, text: ":red_circle: *Critical*\n`alice` AKIA…WXYZ &lt;@U1&gt;" },
+      },
       { type: "divider" as const },
       { type: "context" as const, elements: [{ type: "mrkdwn" as const, text: "scanned now" }] },
     ],

@@ -5,7 +5,10 @@ import { EnvironmentSettings, ProjectConfig } from "../../../stacks/environment-
 import { ConfigError, validateConfig } from "../../../stacks/validate-config";
 
 /** The shipped config with one environment only: `dev`'s settings plus `settings`, under `name`. */
-export function withEnvironment(settings: Partial<EnvironmentSettings> | Record<string, unknown>, name = "dev"): ProjectConfig {
+export function withEnvironment(
+  settings: Partial<EnvironmentSettings> | Record<string, unknown>,
+  name = "dev",
+): ProjectConfig {
   return { ...config, environments: { [name]: { ...config.environments.dev, ...settings } as EnvironmentSettings } };
 }
 

@@ -50,7 +50,9 @@ export async function addAccessKey(moto: MotoServer, userName: string): Promise<
 /** Marks a key inactive. */
 export async function deactivateKey(moto: MotoServer, key: AccessKey): Promise<void> {
   const iam = new IAMClient(motoClientConfig(moto));
-  await iam.send(new UpdateAccessKeyCommand({ UserName: key.UserName, AccessKeyId: key.AccessKeyId, Status: "Inactive" }));
+  await iam.send(
+    new UpdateAccessKeyCommand({ UserName: key.UserName, AccessKeyId: key.AccessKeyId, Status: "Inactive" }),
+  );
   iam.destroy();
 }
 
