@@ -75,9 +75,9 @@ export class MonitorStack extends TerraformStack {
       functionName,
       environment: {
         ...handlerEnvironment(props.environmentName, settings),
-        ...(this.alertState ? { ALERT_STATE_TABLE: this.alertState.tableName } : {}),
+        ...(this.alertState ? { ALERT_STATE_TABLE: this.alertState.table.name } : {}),
       },
-      alertStateTableArn: this.alertState?.tableArn,
+      alertStateTable: this.alertState?.table,
       readCredentialReport: mayUseCredentialReport(settings),
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
@@ -87,31 +87,29 @@ export class MonitorStack extends TerraformStack {
     const scheduleExpression = settings.schedule ?? DEFAULT_SCHEDULE;
     this.schedule = new ScheduleRule(this, "schedule", {
       ruleName: functionName,
-      functionName: this.keyAgeFunction.functionName,
-      functionArn: this.keyAgeFunction.functionArn,
+      function: this.keyAgeFunction.function,
       scheduleExpression,
     });
 
     if (settings.heartbeatSchedule !== undefined) {
       this.heartbeat = new ScheduleRule(this, "heartbeat", {
         ruleName: `${functionName}-heartbeat`,
-        functionName: this.keyAgeFunction.functionName,
-        functionArn: this.keyAgeFunction.functionArn,
+        function: this.keyAgeFunction.function,
         scheduleExpression: settings.heartbeatSchedule,
-        description: `Daily all-clear of ${functionName}: posts when nothing else was posted`,
+        description: `Daily all-clear of ${this.keyAgeFunction.function.functionName}: posts when nothing else was posted`,
         input: { kind: HEARTBEAT_EVENT_KIND },
       });
     }
 
     this.failedRuns = new FailedRunQueue(this, "failed-runs", {
-      functionName: this.keyAgeFunction.functionName,
-      roleName: this.keyAgeFunction.role.name,
+      function: this.keyAgeFunction.function,
+      role: this.keyAgeFunction.role,
       maximumEventAgeSeconds: maximumEventAgeSeconds(scheduleExpression),
     });
 
     this.alarms = new FunctionAlarms(this, "alarms", {
-      functionName,
-      failedRunQueueName: this.failedRuns.queue.name,
+      function: this.keyAgeFunction.function,
+      failedRunQueue: this.failedRuns.queue,
       email: settings.alarmEmail,
       criticalKeysMetric: settings.alarmOnCriticalKeys
         ? {
@@ -122,7 +120,7 @@ export class MonitorStack extends TerraformStack {
         : undefined,
     });
 
-    new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.functionName });
+    new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });
     new TerraformOutput(this, "log_group", { value: this.keyAgeFunction.logGroup.name });
     new TerraformOutput(this, "failed_runs_queue", { value: this.failedRuns.queue.url });
     new TerraformOutput(this, "alarm_topic", { value: this.alarms.topic.arn });

@@ -94,6 +94,22 @@ describe("MonitorStack", () => {
     });
     expect(json).toHaveResourceWithProperties(CloudwatchEventRule, { schedule_expression: "rate(10 minutes)" });
   });
+
+  test("the schedule, the failure queue and the alarms all refer to the function resource itself", () => {
+    const { parsed } = synthStack("monitor-dev");
+    const functionId = Object.keys(parsed.resource.aws_lambda_function)[0];
+    const name = `\${aws_lambda_function.${functionId}.function_name}`;
+    const values = (type: string) => Object.values(parsed.resource[type] as Record<string, Record<string, unknown>>);
+    for (const permission of values("aws_lambda_permission")) expect(permission.function_name).toBe(name);
+    for (const target of values("aws_cloudwatch_event_target")) {
+      expect(target.arn).toBe(`\${aws_lambda_function.${functionId}.arn}`);
+    }
+    expect(values("aws_lambda_function_event_invoke_config")[0].function_name).toBe(name);
+    const lambdaAlarms = values("aws_cloudwatch_metric_alarm").filter((alarm) => alarm.namespace === "AWS/Lambda");
+    expect(lambdaAlarms).toHaveLength(3);
+    for (const alarm of lambdaAlarms) expect(alarm.dimensions).toEqual({ FunctionName: name });
+    expect(values("aws_sns_topic")[0].name).toBe(`${name}-alarms`);
+  });
 });
 
 test("the scan strategy and concurrency are set from the environment config, not left to defaults", () => {

@@ -8,8 +8,6 @@ export interface AlertStateTableProps {
   readonly tableName: string;
   /** Point-in-time recovery, to undo a bad deploy that garbles the state. @default true */
   readonly pointInTimeRecovery?: boolean;
-  /** Tags applied to the table. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -20,10 +18,6 @@ export interface AlertStateTableProps {
 export class AlertStateTable extends Construct {
   /** The DynamoDB table. */
   public readonly table: DynamodbTable;
-  /** The table's name, for the function's environment. */
-  public readonly tableName: string;
-  /** The table's ARN, for the function's policy. */
-  public readonly tableArn: string;
 
   constructor(scope: Construct, id: string, props: AlertStateTableProps) {
     super(scope, id);
@@ -36,9 +30,6 @@ export class AlertStateTable extends Construct {
       pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
       serverSideEncryption: { enabled: true },
       ttl: { attributeName: ALERT_STATE_TTL_ATTRIBUTE, enabled: true },
-      tags: { ...props.tags },
     });
-    this.tableName = this.table.name;
-    this.tableArn = this.table.arn;
   }
 }

@@ -4,8 +4,10 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 
 /** A custom metric to alarm on when it goes above zero. */
 export interface CustomMetric {
@@ -19,18 +21,16 @@ export interface CustomMetric {
 
 /** Props of {@link FunctionAlarms}. */
 export interface FunctionAlarmsProps {
-  /** Function to watch. */
-  readonly functionName: string;
-  /** Name of the queue that keeps failed runs. */
-  readonly failedRunQueueName: string;
+  /** Function to watch; its name also names the topic and the alarms. */
+  readonly function: Pick<LambdaFunction, "functionName">;
+  /** The queue that keeps the function's failed runs. */
+  readonly failedRunQueue: Pick<SqsQueue, "name">;
   /** Email address subscribed to the alarm topic (confirmed by the recipient). @default none */
   readonly email?: string;
   /** Also alarm when this metric (the run's count of critical keys) is above zero. @default no such alarm */
   readonly criticalKeysMetric?: CustomMetric;
   /** Alarm period in seconds. @default 600 */
   readonly periodSeconds?: number;
-  /** Tags applied to every resource. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,13 +46,13 @@ export class FunctionAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
-    const tags = { ...props.tags };
+    const functionName = props.function.functionName;
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
 
     // The AWS-managed SNS key cannot be used by CloudWatch, so the topic gets its own key.
     const key = new KmsKey(this, "topic-key", {
-      description: `Encrypts the alarm topic of ${props.functionName}`,
+      description: `Encrypts the alarm topic of ${functionName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: new DataAwsIamPolicyDocument(this, "topic-key-policy", {
@@ -72,13 +72,11 @@ export class FunctionAlarms extends Construct {
           },
         ],
       }).json,
-      tags,
     });
 
     this.topic = new SnsTopic(this, "topic", {
-      name: `${props.functionName}-alarms`,
+      name: `${functionName}-alarms`,
       kmsMasterKeyId: key.arn,
-      tags,
     });
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
@@ -87,7 +85,7 @@ export class FunctionAlarms extends Construct {
     const period = props.periodSeconds ?? 600;
     const alarm = (name: string, description: string, metric: CustomMetric, statistic: string, periods = 1) =>
       new CloudwatchMetricAlarm(this, name, {
-        alarmName: `${props.functionName}-${name}`,
+        alarmName: `${functionName}-${name}`,
         alarmDescription: description,
         namespace: metric.namespace,
         metricName: metric.metricName,
@@ -101,12 +99,11 @@ export class FunctionAlarms extends Construct {
         treatMissingData: "notBreaching",
         alarmActions: [this.topic.arn],
         okActions: [this.topic.arn],
-        tags,
       });
     const lambdaMetric = (metricName: string) => ({
       namespace: "AWS/Lambda",
       metricName,
-      dimensions: { FunctionName: props.functionName },
+      dimensions: { FunctionName: functionName },
     });
 
     const alarms: Record<string, CloudwatchMetricAlarm> = {
@@ -126,7 +123,7 @@ export class FunctionAlarms extends Construct {
         {
           namespace: "AWS/SQS",
           metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: props.failedRunQueueName },
+          dimensions: { QueueName: props.failedRunQueue.name },
         },
         "Maximum",
       ),

@@ -3,7 +3,7 @@ import { utimesSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 /** Where the handler's entry point lives in this repository. */
-export const HANDLER_ENTRY = path.join(__dirname, "..", "..", "handler", "index.ts");
+const HANDLER_ENTRY = path.join(__dirname, "..", "..", "handler", "index.ts");
 
 // cdktf zips assets with each file's mtime: a fixed one keeps the zip, and so the function's code hash,
 // identical across synths of the same code.
@@ -11,8 +11,6 @@ const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
 
 /** Options of {@link bundleHandler}. */
 export interface BundleHandlerOptions {
-  /** TypeScript entry point. @default HANDLER_ENTRY */
-  readonly entry?: string;
   /** Directory that receives `index.js`; it is what the Lambda zip holds. */
   readonly outdir: string;
   /** Where to write the list of bundled source files (for a build cache); keep it outside `outdir`. @default not written */
@@ -28,7 +26,7 @@ export interface BundleHandlerOptions {
 export function bundleHandler(options: BundleHandlerOptions): string {
   const outfile = path.join(options.outdir, "index.js");
   const result = buildSync({
-    entryPoints: [options.entry ?? HANDLER_ENTRY],
+    entryPoints: [HANDLER_ENTRY],
     outfile,
     bundle: true,
     minify: true,

@@ -8,6 +8,7 @@ import {
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -35,10 +36,10 @@ export interface KeyAgeFunctionProps {
    */
   readonly slackWebhookKmsKeyArn?: string;
   /**
-   * ARN of the alert-state table (`ALERT_STATE_TABLE`). The function may scan it and put and delete
-   * items in exactly this table. @default no DynamoDB access
+   * The alert-state table (`ALERT_STATE_TABLE`). The function may scan it and put and delete items in
+   * exactly this table. @default no DynamoDB access
    */
-  readonly alertStateTableArn?: string;
+  readonly alertStateTable?: Pick<DynamodbTable, "arn">;
   /**
    * Whether the function may use the IAM credential report (`SCAN_STRATEGY` `credential-report`, or
    * `auto` with thresholds above the report's staleness). Those actions take only `Resource: "*"`, so
@@ -53,8 +54,6 @@ export interface KeyAgeFunctionProps {
   readonly reservedConcurrency?: number;
   /** Retention of the function's log group, in days. @default 90 */
   readonly logRetentionDays?: number;
-  /** Tags applied to every resource. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -63,10 +62,6 @@ export interface KeyAgeFunctionProps {
  * scan makes.
  */
 export class KeyAgeFunction extends Construct {
-  /** The function's name, for the schedule module. */
-  public readonly functionName: string;
-  /** The function's ARN, for the schedule module. */
-  public readonly functionArn: string;
   /** The Lambda function resource. */
   public readonly function: LambdaFunction;
   /** The function's execution role. */
@@ -76,7 +71,6 @@ export class KeyAgeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyAgeFunctionProps) {
     super(scope, id);
-    const tags = { ...props.tags };
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
     const region = new DataAwsRegion(this, "region").name;
@@ -84,7 +78,6 @@ export class KeyAgeFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays ?? 90,
-      tags,
     });
 
     const assumeRole = new DataAwsIamPolicyDocument(this, "assume-role", {
@@ -100,7 +93,6 @@ export class KeyAgeFunction extends Construct {
     this.role = new IamRole(this, "role", {
       name: props.functionName,
       assumeRolePolicy: assumeRole.json,
-      tags,
     });
 
     const userArns = `arn:${partition}:iam::${account}:user/*`;
@@ -139,11 +131,11 @@ export class KeyAgeFunction extends Construct {
         resources: [`arn:${partition}:ssm:${region}:${account}:parameter/${parameter}`],
       });
     }
-    if (props.alertStateTableArn !== undefined) {
+    if (props.alertStateTable !== undefined) {
       statements.push({
         sid: "ReadWriteAlertState",
         actions: [...ALERT_STATE_DYNAMODB_ACTIONS],
-        resources: [props.alertStateTableArn],
+        resources: [props.alertStateTable.arn],
       });
     }
     if (props.slackWebhookKmsKeyArn !== undefined) {
@@ -176,10 +168,7 @@ export class KeyAgeFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
       environment: { variables: { ...props.environment } },
-      tags,
       dependsOn: [this.logGroup],
     });
-    this.functionName = this.function.functionName;
-    this.functionArn = this.function.arn;
   }
 }

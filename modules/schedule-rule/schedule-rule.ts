@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 
 /** The schedule the original used: every 10 minutes. */
@@ -10,16 +11,12 @@ export const DEFAULT_SCHEDULE = "rate(10 minutes)";
 export interface ScheduleRuleProps {
   /** Name of the EventBridge rule. */
   readonly ruleName: string;
-  /** Name of the function to invoke (the Lambda module's output). */
-  readonly functionName: string;
-  /** ARN of the function to invoke (the Lambda module's output). */
-  readonly functionArn: string;
+  /** The function to invoke. */
+  readonly function: Pick<LambdaFunction, "functionName" | "arn">;
   /** EventBridge schedule expression. @default "rate(10 minutes)" */
   readonly scheduleExpression?: string;
   /** What the rule is for. @default "Runs <functionName> on a schedule" */
   readonly description?: string;
-  /** Tags applied to the rule. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
   /**
    * Constant JSON fields the function receives as its event instead of the scheduled event, e.g.
    * `{ kind: "heartbeat" }`. The scheduled event's `id` and `time` are added (through an input
@@ -41,21 +38,20 @@ export class ScheduleRule extends Construct {
     super(scope, id);
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: props.ruleName,
-      description: props.description ?? `Runs ${props.functionName} on a schedule`,
+      description: props.description ?? `Runs ${props.function.functionName} on a schedule`,
       scheduleExpression: props.scheduleExpression ?? DEFAULT_SCHEDULE,
-      tags: { ...props.tags },
     });
 
     new CloudwatchEventTarget(this, "target", {
       rule: this.rule.name,
-      arn: props.functionArn,
+      arn: props.function.arn,
       ...(props.input ? { inputTransformer: inputWithEventId(props.input) } : {}),
     });
 
     new LambdaPermission(this, "invoke-permission", {
       statementId: `AllowInvokeFrom-${props.ruleName}`,
       action: "lambda:InvokeFunction",
-      functionName: props.functionName,
+      functionName: props.function.functionName,
       principal: "events.amazonaws.com",
       sourceArn: this.rule.arn,
     });

@@ -14,8 +14,6 @@ export interface StateBackendProps {
   readonly bucketName: string;
   /** Name of the DynamoDB table that holds Terraform state locks. */
   readonly lockTableName: string;
-  /** Tags applied to both resources. @default {} */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -31,9 +29,7 @@ export class StateBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
-    const tags = { ...props.tags };
-
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, tags });
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName });
 
     new S3BucketVersioningA(this, "versioning", {
       bucket: this.bucket.id,
@@ -85,7 +81,6 @@ export class StateBackend extends Construct {
       attribute: [{ name: "LockID", type: "S" }],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
-      tags,
     });
   }
 }

@@ -4,7 +4,11 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { FailedRunQueue } from "../../../modules/failed-run-queue/failed-run-queue";
 
 const json = Testing.synthScope((scope) => {
-  new FailedRunQueue(scope, "failed", { functionName: "key-age", roleName: "key-age", maximumEventAgeSeconds: 300 });
+  new FailedRunQueue(scope, "failed", {
+    function: { functionName: "key-age" },
+    role: { name: "key-age" },
+    maximumEventAgeSeconds: 300,
+  });
 });
 const parsed = JSON.parse(json);
 const queueId = Object.keys(parsed.resource.aws_sqs_queue)[0];

@@ -7,8 +7,8 @@ import { FunctionAlarms, FunctionAlarmsProps } from "../../../modules/function-a
 function synth(props: Partial<FunctionAlarmsProps> = {}) {
   const json = Testing.synthScope((scope) => {
     new FunctionAlarms(scope, "alarms", {
-      functionName: "key-age",
-      failedRunQueueName: "key-age-failed-runs",
+      function: { functionName: "key-age" },
+      failedRunQueue: { name: "key-age-failed-runs" },
       ...props,
     });
   });

@@ -121,7 +121,7 @@ describe("KeyAgeFunction", () => {
 
   test("with an alert-state table it may scan, put and delete items of exactly that table", () => {
     const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/key-age-alert-state";
-    const { statements } = synth({ alertStateTableArn: tableArn });
+    const { statements } = synth({ alertStateTable: { arn: tableArn } });
     const dynamodb = statements.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
     expect(dynamodb).toHaveLength(1);
     expect(dynamodb[0].actions.sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan"]);

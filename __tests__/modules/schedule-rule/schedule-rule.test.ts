@@ -10,8 +10,7 @@ function synth(props: Partial<ScheduleRuleProps> = {}): string {
   return Testing.synthScope((scope) => {
     new ScheduleRule(scope, "schedule", {
       ruleName: "key-age",
-      functionName: "key-age",
-      functionArn: FUNCTION_ARN,
+      function: { functionName: "key-age", arn: FUNCTION_ARN },
       ...props,
     });
   });
