@@ -3,6 +3,7 @@
 // Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100]
 import { IAMClient } from "@aws-sdk/client-iam";
 import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
 import { classifyKeys, type Classification } from "../handler/core/classify";
 import { loadConfig } from "../handler/core/config";
 import { scannerFor } from "../handler/edges/select-scanner";
@@ -14,9 +15,33 @@ import { IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
 
 const ROUND_TRIP_MS = 50;
 
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+/** The bench's flags: the population sizes of the strategy table and of the latency table. */
+interface BenchOptions {
+  readonly sizes: readonly number[];
+  readonly latencyUsers: number;
+}
+
+/** Parses the bench's flags; throws naming the flag and the value on a mistake. */
+function benchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      users: { type: "string", default: "100,1000,5000" },
+      "latency-users": { type: "string", default: "100" },
+    },
+    strict: true,
+  });
+  const count = (flag: string, text: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`--${flag} takes positive whole numbers, got ${JSON.stringify(text)}`);
+    }
+    return value;
+  };
+  return {
+    sizes: values.users.split(",").map((size) => count("users", size)),
+    latencyUsers: count("latency-users", values["latency-users"]),
+  };
 }
 
 function client(moto: MotoServer, endpoint: string): IAMClient {
@@ -79,10 +104,8 @@ function table(headers: string[], rows: (string | number)[][]): string {
   ].join("\n");
 }
 
-async function main(): Promise<void> {
+async function main({ sizes, latencyUsers }: BenchOptions): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  const sizes = argument("users", "100,1000,5000").split(",").map(Number);
-  const latencyUsers = Number(argument("latency-users", "100"));
   const started = performance.now();
   console.log(
     `key-age bench · ${new Date().toISOString()} · ${cpus()[0]?.model ?? "?"} ×${cpus().length} · ` +
@@ -187,7 +210,16 @@ async function main(): Promise<void> {
   console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+let options: BenchOptions | undefined;
+try {
+  options = benchOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100]`);
+  process.exitCode = 2;
+}
+if (options) {
+  main(options).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

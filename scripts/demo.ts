@@ -17,6 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startFakeSlack, type FakeSlack } from "./lib/fake-slack";
 import { runContainer } from "./lib/invoke-bundle";
+import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "../cli/terminal-style";
 import { config } from "../environments";
 import { buildApp } from "../main";
 import { monitorStackName } from "../stacks/monitor-stack";
@@ -31,9 +32,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const ENVIRONMENT = "demo";
 const USER = "Demogorgon";
 const KEY_AGE_MINUTES = 30;
-const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
-const green = (text: string) => (color ? `\x1b[32m${text}\x1b[39m` : text);
+const color = shouldColour({ isTTY: process.stdout.isTTY === true, env: process.env });
+const { bold, green } = color ? ANSI_STYLE : PLAIN_STYLE;
 
 async function step<T>(title: string, work: () => Promise<T> | T): Promise<T> {
   const started = Date.now();

@@ -11,6 +11,7 @@
  *   anything after `--` goes to cdktf (e.g. -- --auto-approve)
  */
 import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import { config } from "../environments";
 import { validateConfig } from "../stacks/validate-config";
 import { monitorStackName } from "../stacks/monitor-stack";
@@ -64,29 +65,66 @@ function awsVaultAvailable(): boolean {
   return spawnSync("aws-vault", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-function main(argv: readonly string[]): number {
+const FLAGS = {
+  "no-aws-vault": { type: "boolean" },
+  "no-session": { type: "boolean" },
+  "dry-run": { type: "boolean" },
+} as const;
+
+const USAGE =
+  "usage: deploy <diff|deploy|destroy> <environment|state-backend> [--no-aws-vault] [--no-session] [--dry-run] [-- cdktf args]";
+
+/** The parsed command line of this script. */
+export interface DeployArguments {
+  readonly verb: string;
+  readonly target: string;
+  readonly flags: { readonly [flag in keyof typeof FLAGS]: boolean };
+  /** Everything after `--`, for cdktf. */
+  readonly cdktfArgs: readonly string[];
+}
+
+/** Parses the command line (without `node` and the script); throws with the usage on a mistake. */
+export function parseDeployArguments(argv: readonly string[]): DeployArguments {
   const separator = argv.indexOf("--");
   const own = separator === -1 ? argv : argv.slice(0, separator);
-  const cdktfArgs = separator === -1 ? [] : argv.slice(separator + 1);
-  const flags = new Set(own.filter((a) => a.startsWith("--")));
-  const [verb, target] = own.filter((a) => !a.startsWith("--"));
-  for (const flag of flags) {
-    if (!["--no-aws-vault", "--no-session", "--dry-run"].includes(flag)) {
-      console.error(`unknown option ${flag}: use --no-aws-vault, --no-session or --dry-run`);
-      return 2;
-    }
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...own], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node:util's message names the flag ("Unknown option '--frobnicate'").
+    const known = Object.keys(FLAGS).map((flag) => `--${flag}`);
+    throw new Error(`${(error as Error).message.split(". ")[0]}: use ${known.join(", ")}`);
   }
-  if (!verb || !target) {
-    console.error(
-      "usage: deploy <diff|deploy|destroy> <environment|state-backend> [--no-aws-vault] [--no-session] [-- cdktf args]",
-    );
+  const [verb, target, ...extra] = parsed.positionals;
+  if (!verb || !target) throw new Error(USAGE);
+  if (extra.length > 0) throw new Error(`unexpected argument ${JSON.stringify(extra[0])}\n${USAGE}`);
+  const { values } = parsed;
+  return {
+    verb,
+    target,
+    flags: {
+      "no-aws-vault": values["no-aws-vault"] === true,
+      "no-session": values["no-session"] === true,
+      "dry-run": values["dry-run"] === true,
+    },
+    cdktfArgs: separator === -1 ? [] : argv.slice(separator + 1),
+  };
+}
+
+function main(argv: readonly string[]): number {
+  let parsed: DeployArguments;
+  try {
+    parsed = parseDeployArguments(argv);
+  } catch (error) {
+    console.error((error as Error).message);
     return 2;
   }
-  const skipVault = flags.has("--no-aws-vault") || process.env.KEY_AGE_NO_AWS_VAULT === "1";
+  const { verb, target, flags, cdktfArgs } = parsed;
+  const skipVault = flags["no-aws-vault"] || process.env.KEY_AGE_NO_AWS_VAULT === "1";
   let command: DeployCommand;
   try {
-    command = deployCommand(verb, target, { useAwsVault: !skipVault, noSession: flags.has("--no-session"), cdktfArgs });
-    if (command.command === "aws-vault" && !flags.has("--dry-run") && !awsVaultAvailable()) {
+    command = deployCommand(verb, target, { useAwsVault: !skipVault, noSession: flags["no-session"], cdktfArgs });
+    if (command.command === "aws-vault" && !flags["dry-run"] && !awsVaultAvailable()) {
       console.error("aws-vault is not installed: install it, or run with --no-aws-vault and your own credentials");
       return 2;
     }
@@ -95,7 +133,7 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   console.error(`> ${command.command} ${command.args.join(" ")}`);
-  if (flags.has("--dry-run")) return 0;
+  if (flags["dry-run"]) return 0;
   return spawnSync(command.command, command.args, { stdio: "inherit" }).status ?? 1;
 }
 

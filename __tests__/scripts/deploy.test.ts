@@ -1,4 +1,4 @@
-import { deployCommand } from "../../scripts/deploy";
+import { deployCommand, parseDeployArguments } from "../../scripts/deploy";
 
 describe("deployCommand", () => {
   test("wraps cdktf in aws-vault exec with the environment's profile, as the original did", () => {
@@ -47,5 +47,28 @@ describe("deployCommand", () => {
       'unknown environment "staging": environments.ts defines dev, prod, demo, state-backend',
     );
     expect(() => deployCommand("apply", "dev")).toThrow('unknown command "apply": use diff, deploy, destroy');
+  });
+});
+
+describe("parseDeployArguments", () => {
+  test("takes the verb, the target and the flags, and passes everything after -- to cdktf", () => {
+    expect(parseDeployArguments(["diff", "dev", "--no-aws-vault", "--dry-run", "--", "--auto-approve"])).toEqual({
+      verb: "diff",
+      target: "dev",
+      flags: { "no-aws-vault": true, "no-session": false, "dry-run": true },
+      cdktfArgs: ["--auto-approve"],
+    });
+    expect(parseDeployArguments(["--no-session", "deploy", "prod"]).flags["no-session"]).toBe(true);
+  });
+
+  test("names an unknown flag and the known ones", () => {
+    expect(() => parseDeployArguments(["deploy", "dev", "--frobnicate"])).toThrow(
+      "Unknown option '--frobnicate': use --no-aws-vault, --no-session, --dry-run",
+    );
+  });
+
+  test("asks for the verb and the target, and refuses extra arguments", () => {
+    expect(() => parseDeployArguments(["deploy"])).toThrow(/^usage: deploy <diff\|deploy\|destroy>/);
+    expect(() => parseDeployArguments(["deploy", "dev", "prod"])).toThrow('unexpected argument "prod"');
   });
 });

@@ -1,13 +1,8 @@
+import { ANSI_STYLE, PLAIN_STYLE, type TerminalStyle } from "../../cli/terminal-style";
 import type { SlackBlock, SlackMessage } from "../../handler/core/slack-message";
 
-/** ANSI styles; empty strings when colour is off. */
-interface Styles {
-  readonly bold: (text: string) => string;
-  readonly dim: (text: string) => string;
-}
-
-const ANSI: Styles = { bold: (t) => `\x1b[1m${t}\x1b[22m`, dim: (t) => `\x1b[2m${t}\x1b[22m` };
-const PLAIN: Styles = { bold: (t) => t, dim: (t) => t };
+/** The styles a rendered message uses. */
+type Styles = Pick<TerminalStyle, "bold" | "dim">;
 
 const EMOJI: Readonly<Record<string, string>> = {
   ":red_circle:": "🔴",
@@ -33,11 +28,11 @@ function mrkdwnToTerminal(text: string, styles: Styles): string {
 function renderBlock(block: SlackBlock, styles: Styles, width: number): string[] {
   switch (block.type) {
     case "header":
-      return [styles.bold(mrkdwnToTerminal(block.text.text, PLAIN))];
+      return [styles.bold(mrkdwnToTerminal(block.text.text, PLAIN_STYLE))];
     case "section":
       return mrkdwnToTerminal(block.text.text, styles).split("\n");
     case "context":
-      return block.elements.map((element) => styles.dim(mrkdwnToTerminal(element.text, PLAIN)));
+      return block.elements.map((element) => styles.dim(mrkdwnToTerminal(element.text, PLAIN_STYLE)));
     case "divider":
       return [styles.dim("─".repeat(width))];
   }
@@ -48,7 +43,7 @@ export function renderSlackForTerminal(
   message: SlackMessage,
   options: { color?: boolean; width?: number } = {},
 ): string {
-  const styles = options.color ? ANSI : PLAIN;
+  const styles = options.color ? ANSI_STYLE : PLAIN_STYLE;
   const width = options.width ?? 72;
   const lines = message.blocks.flatMap((block) => renderBlock(block, styles, width - 4));
   return [`┌${"─".repeat(width - 2)}`, ...lines.map((line) => `│ ${line}`), `└${"─".repeat(width - 2)}`].join("\n");
