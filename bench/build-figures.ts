@@ -96,7 +96,7 @@ function findFile(dir: string, name: string): string {
       try {
         return findFile(full, name);
       } catch {
-        // not in this branch
+        // not under this directory: look in the next one
       }
     }
   }

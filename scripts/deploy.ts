@@ -6,7 +6,7 @@
  *   npm run diff -- dev            npm run deploy -- prod            npm run destroy -- dev
  *   npm run bootstrap              (deploys the state-backend stack)
  *   options: --no-aws-vault  run cdktf directly with the ambient credentials (also KEY_AGE_NO_AWS_VAULT=1)
- *            --no-session    pass --no-session to aws-vault (see README: IAM and session credentials)
+ *            --no-session    pass --no-session to aws-vault (see the README, "aws-vault and IAM")
  *            --dry-run       print the command instead of running it
  *   anything after `--` goes to cdktf (e.g. -- --auto-approve)
  */
