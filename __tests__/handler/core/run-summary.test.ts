@@ -1,0 +1,74 @@
+import { planAlerts } from "../../../handler/core/alert-transitions";
+import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
+import { messagesToSend } from "../../../handler/core/messages-to-send";
+import { renderDigest } from "../../../handler/core/render-digest";
+import { buildRunSummary, type RunSummaryInput } from "../../../handler/core/run-summary";
+import { DAY, NOW, activeKey, inventoryOf } from "../support/inventory-builders";
+
+const THRESHOLDS: Thresholds = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY };
+const LABELS = { warningAgeMs: "80d", criticalAgeMs: "90d", unusedAgeMs: "45d" };
+const classification = classifyKeys(
+  inventoryOf([activeKey(1, 95 * DAY, DAY), activeKey(2, DAY, DAY)]),
+  THRESHOLDS,
+  NOW,
+);
+const overview = { classification, accountId: "123456789012", now: NOW, missingWatchedUsers: [] };
+const digest = renderDigest({ ...overview, skippedUsers: [], thresholdLabels: LABELS });
+
+const INPUT: RunSummaryInput = {
+  dryRun: false,
+  accountId: "123456789012",
+  stats: { apiCalls: 5, skippedUsers: ["gone"], missingWatchedUsers: ["ghost"] },
+  classification,
+  digest,
+  sent: messagesToSend(digest, false, overview),
+  messagesPosted: 1,
+  heartbeat: false,
+  durationMs: 42,
+};
+
+describe("buildRunSummary", () => {
+  it("summarises a stateless run: outcome, counts, costs, and no optional fields", () => {
+    expect(buildRunSummary(INPUT)).toEqual({
+      outcome: "alerted",
+      accountId: "123456789012",
+      counts: { critical: 1, warning: 0, unused: 0, exempt: 0, ok: 1, inactive: 0 },
+      flaggedKeys: 1,
+      listedKeys: 1,
+      unlistedKeys: 0,
+      usersScanned: 2,
+      skippedUsers: ["gone"],
+      missingWatchedUsers: ["ghost"],
+      apiCalls: 5,
+      strategy: "api",
+      messagesRendered: 1,
+      messagesPosted: 1,
+      dryRun: false,
+      durationMs: 42,
+    });
+  });
+
+  it("adds the environment, the scan strategy's figures, the alert counts and the heartbeat flag", () => {
+    const plan = planAlerts({ records: [], classification, now: NOW, remindEveryMs: DAY });
+    const summary = buildRunSummary({
+      ...INPUT,
+      environmentName: "prod",
+      stats: { ...INPUT.stats, strategy: "credential-report", candidateUsers: 1 },
+      plan,
+      heartbeat: true,
+    });
+    expect(summary).toMatchObject({
+      environment: "prod",
+      strategy: "credential-report",
+      candidateUsers: 1,
+      alerts: { new: 1, worse: 0, reminder: 0, resolved: 0, unchanged: 0 },
+      heartbeat: true,
+    });
+  });
+
+  it("takes its outcome from runOutcome: silence with alert state and flagged keys is unchanged", () => {
+    const plan = planAlerts({ records: [], classification, now: NOW, remindEveryMs: DAY });
+    expect(buildRunSummary({ ...INPUT, plan, messagesPosted: 0 }).outcome).toBe("unchanged");
+    expect(buildRunSummary({ ...INPUT, dryRun: true, messagesPosted: 0 }).outcome).toBe("dry-run");
+  });
+});

@@ -1,0 +1,27 @@
+import { renderHeartbeat, type HeartbeatInput, type RenderedDigest } from "./render-digest";
+import type { SlackMessage } from "./slack-message";
+
+/** The payloads a run posts, and which keys each one names. */
+export interface MessagesToSend {
+  /** Payloads to post, in order; empty when there is nothing to say. */
+  readonly messages: readonly SlackMessage[];
+  /** Announced keys per message, in announcement order (the heartbeat names none). */
+  readonly entriesPerMessage: readonly number[];
+  /** True when the only message is the heartbeat's all-clear. */
+  readonly heartbeatOnly: boolean;
+}
+
+/**
+ * The digest, or on a heartbeat run with nothing else to post, the all-clear alone: any digest
+ * already proves the monitor runs, so the heartbeat never adds a second message to one.
+ */
+export function messagesToSend(
+  digest: RenderedDigest,
+  heartbeatRun: boolean,
+  heartbeat: HeartbeatInput,
+): MessagesToSend {
+  if (heartbeatRun && digest.messages.length === 0) {
+    return { messages: [renderHeartbeat(heartbeat)], entriesPerMessage: [0], heartbeatOnly: true };
+  }
+  return { messages: digest.messages, entriesPerMessage: digest.entriesPerMessage, heartbeatOnly: false };
+}

@@ -1,0 +1,106 @@
+import type { AlertPlan, AnnouncementKind } from "./alert-transitions";
+import type { Classification, StatusCounts } from "./classify";
+import type { ScanStats } from "./inventory";
+import type { MessagesToSend } from "./messages-to-send";
+import type { RenderedDigest } from "./render-digest";
+import { runOutcome, type RunOutcome } from "./run-outcome";
+
+/** What a run found and did; also the Lambda's return value. */
+export interface RunSummary {
+  /** See {@link RunOutcome}. */
+  readonly outcome: RunOutcome;
+  /** The environment label. @default undefined */
+  readonly environment?: string;
+  /** The scanned account. */
+  readonly accountId: string;
+  /** Keys per status. */
+  readonly counts: StatusCounts;
+  /** Keys that are critical, warning or unused. */
+  readonly flaggedKeys: number;
+  /** Flagged keys with their own line in the digest. */
+  readonly listedKeys: number;
+  /** Flagged keys only counted in the "… and N more" note. */
+  readonly unlistedKeys: number;
+  /** Users whose keys were scanned. */
+  readonly usersScanned: number;
+  /** Users deleted mid-scan and skipped. */
+  readonly skippedUsers: readonly string[];
+  /** Watched users that do not exist. */
+  readonly missingWatchedUsers: readonly string[];
+  /** AWS API requests made by the scan. */
+  readonly apiCalls: number;
+  /** How the account was scanned: every user, or the credential report then its candidates. */
+  readonly strategy: "api" | "credential-report";
+  /** Users the credential report could not clear and that were checked live. @default undefined: api scan */
+  readonly candidateUsers?: number;
+  /** Slack messages rendered. */
+  readonly messagesRendered: number;
+  /** Slack messages posted (0 in a dry run). */
+  readonly messagesPosted: number;
+  /** Whether this was a dry run. */
+  readonly dryRun: boolean;
+  /** Wall time of the run. */
+  readonly durationMs: number;
+  /** With alert state: announcements per kind, and flagged keys left silent. @default undefined: stateless */
+  readonly alerts?: Readonly<Record<AnnouncementKind | "unchanged", number>>;
+  /** Present (true) when the heartbeat rule started the run. @default undefined */
+  readonly heartbeat?: true;
+}
+
+/** What a finished run knows, for {@link buildRunSummary}. */
+export interface RunSummaryInput {
+  /** The environment label. @default undefined */
+  readonly environmentName?: string;
+  /** `DRY_RUN`. */
+  readonly dryRun: boolean;
+  /** The scanned account. */
+  readonly accountId: string;
+  /** The scan's stats. */
+  readonly stats: ScanStats;
+  /** The classification. */
+  readonly classification: Classification;
+  /** The rendered digest (for listed and unlisted counts). */
+  readonly digest: RenderedDigest;
+  /** The messages the run sent (or would send). */
+  readonly sent: MessagesToSend;
+  /** Slack messages accepted. */
+  readonly messagesPosted: number;
+  /** The alert plan. @default undefined: stateless */
+  readonly plan?: AlertPlan;
+  /** True when the heartbeat rule started the run. */
+  readonly heartbeat: boolean;
+  /** Wall time of the run. */
+  readonly durationMs: number;
+}
+
+/** The run's summary: its outcome, counts and costs, in the shape the log line and the Lambda return. */
+export function buildRunSummary(input: RunSummaryInput): RunSummary {
+  const { classification, stats, plan } = input;
+  return {
+    outcome: runOutcome({
+      dryRun: input.dryRun,
+      messagesPosted: input.messagesPosted,
+      heartbeatOnly: input.sent.heartbeatOnly,
+      stateful: plan !== undefined,
+      flaggedKeys: classification.flagged.length,
+    }),
+    ...(input.environmentName ? { environment: input.environmentName } : {}),
+    accountId: input.accountId,
+    counts: classification.counts,
+    flaggedKeys: classification.flagged.length,
+    listedKeys: input.digest.listedKeys,
+    unlistedKeys: input.digest.unlistedKeys,
+    usersScanned: classification.usersScanned,
+    skippedUsers: stats.skippedUsers,
+    missingWatchedUsers: stats.missingWatchedUsers,
+    apiCalls: stats.apiCalls,
+    strategy: stats.strategy ?? "api",
+    ...(stats.candidateUsers !== undefined ? { candidateUsers: stats.candidateUsers } : {}),
+    messagesRendered: input.sent.messages.length,
+    messagesPosted: input.messagesPosted,
+    dryRun: input.dryRun,
+    durationMs: input.durationMs,
+    ...(plan ? { alerts: { ...plan.counts, unchanged: plan.unchanged } } : {}),
+    ...(input.heartbeat ? { heartbeat: true as const } : {}),
+  };
+}
