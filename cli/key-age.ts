@@ -6,6 +6,8 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { classifyKeys } from "../handler/core/classify";
 import { ConfigError, type MonitorConfig } from "../handler/core/config";
 import type { ScanResult } from "../handler/core/inventory";
+import { describeLink, errorChain } from "../handler/core/error-fields";
+import { createLogger } from "../handler/core/logger";
 import { redactWebhookUrl } from "../handler/core/mask";
 import { resolveAccountId } from "../handler/edges/account-id";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "../handler/edges/client-config";
@@ -115,9 +117,11 @@ async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfi
         ...(webhookUrl ? { webhookUrl: async () => (resolvedWebhookUrl = await webhookUrl()) } : {}),
         deliver: (messages, url) => deliverToSlack(messages, { webhookUrl: url }),
         // Its JSON log lines are for CloudWatch; here only a dry run's payload is worth showing.
-        log: (entry) => {
-          if (entry.payload !== undefined) io.stderr.write(`${JSON.stringify(entry.payload, null, 2)}\n`);
-        },
+        logger: createLogger({
+          write: (entry) => {
+            if (entry.payload !== undefined) io.stderr.write(`${JSON.stringify(entry.payload, null, 2)}\n`);
+          },
+        }),
       });
       notification = { outcome: summary.outcome, messagesPosted: summary.messagesPosted };
     } else {
@@ -209,11 +213,9 @@ function webhookUrlOf(config: MonitorConfig): string | undefined {
 /** The error and its causes, one `Name: message` each, skipping causes the message already quotes. */
 function describeError(error: unknown): string {
   const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 4; depth += 1) {
-    const text = current instanceof Error ? `${current.name}: ${current.message}` : String(current);
+  for (const link of errorChain(error)) {
+    const text = describeLink(link);
     if (!parts.some((part) => part.includes(text))) parts.push(text);
-    current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join("\n  caused by ");
 }

@@ -1,8 +1,11 @@
 import { IAMClient } from "@aws-sdk/client-iam";
+import type { Context } from "aws-lambda";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { errorFields } from "./core/error-fields";
+import { createLogger } from "./core/logger";
 import { parseRunTrigger } from "./core/run-trigger";
 import { createAlertStateStore, type AlertStateStore } from "./edges/alert-state-store";
 import { loadConfig, type MonitorConfig } from "./core/config";
@@ -13,15 +16,12 @@ import { scannerFor } from "./edges/select-scanner";
 import { createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
 import { runMonitor, type RunSummary } from "./run-monitor";
 
-/** The part of the Lambda context object the handler reads. */
-export interface LambdaContextLike {
-  /** ARN of the invoked function; its account field saves an STS call. */
-  readonly invokedFunctionArn?: string;
-  /** Request id, added to the log lines. */
-  readonly awsRequestId?: string;
-  /** Time left before Lambda stops the invocation; bounds Slack retries. */
-  getRemainingTimeInMillis?(): number;
-}
+/**
+ * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
+ * call), the request id (bound to every log line) and the time left (bounds Slack retries). A `Pick`
+ * of the real type, optional so that the CLI-style call and tests can pass only what they have.
+ */
+export type HandlerContext = Partial<Pick<Context, "invokedFunctionArn" | "awsRequestId" | "getRemainingTimeInMillis">>;
 
 interface Container {
   readonly config: MonitorConfig;
@@ -63,27 +63,19 @@ function containerState(): Container {
 }
 
 /** Lambda entry point: scans IAM access keys and posts a Slack digest of the ones that need attention. */
-export async function handler(event: unknown, context?: LambdaContextLike): Promise<RunSummary> {
-  const logContext = context?.awsRequestId ? { requestId: context.awsRequestId } : {};
+export async function handler(event: unknown, context?: HandlerContext): Promise<RunSummary> {
+  const logger = createLogger({ context: context?.awsRequestId ? { requestId: context.awsRequestId } : {} });
   let state: Container;
   try {
     state = containerState();
   } catch (error) {
-    console.log(
-      JSON.stringify({
-        ...logContext,
-        level: "error",
-        message: "key-age scan failed",
-        errorName: error instanceof Error ? error.name : "Error",
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
   const { config, iam, sts, webhookUrl, alertState } = state;
   return runMonitor({
     config,
-    logContext,
+    logger,
     // The event id guards against Lambda delivering the same scheduled event twice; the heartbeat
     // rule's input says when to post the all-clear.
     trigger: parseRunTrigger(event),

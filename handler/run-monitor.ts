@@ -1,6 +1,8 @@
 import { planAlerts, type AlertPlan, type AlertRecord, type StateChange } from "./core/alert-transitions";
 import { classifyKeys, type Classification } from "./core/classify";
 import type { MonitorConfig } from "./core/config";
+import { errorFields } from "./core/error-fields";
+import { createLogger, type Logger } from "./core/logger";
 import type { ScanResult } from "./core/inventory";
 import { redactWebhookUrl } from "./core/mask";
 import { messagesToSend, type MessagesToSend } from "./core/messages-to-send";
@@ -12,9 +14,6 @@ import { embeddedMetrics } from "./core/run-metrics";
 import type { SlackMessage } from "./core/slack-message";
 
 export type { RunSummary } from "./core/run-summary";
-
-/** One structured log entry; the default logger writes it as a single JSON line. */
-export type LogEntry = Readonly<Record<string, unknown>>;
 
 /** The stages {@link runMonitor} wires together; only `scan`, `accountId`, `webhookUrl` and `deliver` do I/O. */
 export interface RunMonitorDeps {
@@ -30,12 +29,10 @@ export interface RunMonitorDeps {
   readonly deliver: (messages: readonly SlackMessage[], webhookUrl: string) => Promise<{ messagesPosted: number }>;
   /** The clock. @default () => new Date() */
   readonly now?: () => Date;
-  /** Where the run's log lines go. @default one JSON line per entry on stdout */
-  readonly log?: (entry: LogEntry) => void;
+  /** The logger, with the invocation's context (request id) bound. @default JSON lines on stdout, no context */
+  readonly logger?: Logger;
   /** Digest layout budgets. @default renderDigest's defaults */
   readonly renderOptions?: RenderDigestOptions;
-  /** Extra fields for every log line, such as the request id. @default {} */
-  readonly logContext?: LogEntry;
   /**
    * The alert state (`ALERT_STATE_TABLE`): with it only changes, reminders and resolutions are
    * posted, and a change is recorded only once Slack accepted it. @default undefined: stateless
@@ -48,8 +45,6 @@ export interface RunMonitorDeps {
   readonly trigger?: RunTrigger;
 }
 
-const writeJsonLine = (entry: LogEntry): void => console.log(JSON.stringify(entry));
-
 /**
  * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
  * with the alert state, render, deliver, record what Slack accepted, log one summary line. Any
@@ -58,9 +53,11 @@ const writeJsonLine = (entry: LogEntry): void => console.log(JSON.stringify(entr
  */
 export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
   const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? writeJsonLine;
   const { config } = deps;
   const environment = config.environmentName ? { environmentName: config.environmentName } : {};
+  const logger = (deps.logger ?? createLogger()).child(
+    config.environmentName ? { environment: config.environmentName } : {},
+  );
   const startedAt = now();
   let webhookUrl: string | undefined;
   try {
@@ -85,8 +82,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     );
     const sent = messagesToSend(digest, trigger.heartbeat, { ...overview, now: startedAt });
     const messagesPosted = config.dryRun
-      ? logDryRun(sent, (entry) => log({ ...deps.logContext, ...entry }))
-      : await deliverAndRecord(deps, sent, plan, webhookUrl, (entry) => log({ ...deps.logContext, ...entry }));
+      ? logDryRun(sent, logger)
+      : await deliverAndRecord(deps, sent, plan, webhookUrl, logger);
     const summary = buildRunSummary({
       ...environment,
       dryRun: config.dryRun,
@@ -100,22 +97,14 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       heartbeat: trigger.heartbeat,
       durationMs: now().getTime() - startedAt.getTime(),
     });
-    log({
-      ...deps.logContext,
-      level: "info",
-      message: "key-age scan finished",
+    logger.info("key-age scan finished", {
       ...summary,
       ...embeddedMetrics(summary, config.environmentName ?? "default", startedAt),
     });
     return summary;
   } catch (error) {
-    log({
-      ...deps.logContext,
-      level: "error",
-      message: "key-age scan failed",
-      ...(config.environmentName ? { environment: config.environmentName } : {}),
-      errorName: error instanceof Error ? error.name : "Error",
-      error: redactWebhookUrl(error instanceof Error ? error.message : String(error), webhookUrl),
+    logger.error("key-age scan failed", {
+      ...errorFields(error, (text) => redactWebhookUrl(text, webhookUrl)),
       dryRun: config.dryRun,
       durationMs: now().getTime() - startedAt.getTime(),
     });
@@ -152,14 +141,9 @@ function compareWithAlertState(
 }
 
 /** A dry run logs each payload instead of posting it; nothing is posted or recorded. */
-function logDryRun(sent: MessagesToSend, log: (entry: LogEntry) => void): number {
+function logDryRun(sent: MessagesToSend, logger: Logger): number {
   sent.messages.forEach((payload, index) =>
-    log({
-      level: "info",
-      message: "dry run: Slack payload not posted",
-      part: `${index + 1}/${sent.messages.length}`,
-      payload,
-    }),
+    logger.info("dry run: Slack payload not posted", { part: `${index + 1}/${sent.messages.length}`, payload }),
   );
   return 0;
 }
@@ -174,7 +158,7 @@ async function deliverAndRecord(
   sent: MessagesToSend,
   plan: AlertPlan | undefined,
   webhookUrl: string | undefined,
-  log: (entry: LogEntry) => void,
+  logger: Logger,
 ): Promise<number> {
   const record = plan && deps.alertState ? deps.alertState.apply : undefined;
   let messagesPosted = 0;
@@ -191,11 +175,10 @@ async function deliverAndRecord(
           : [];
       if (record && changes.length > 0) {
         await record(changes).catch((recordError: unknown) =>
-          log({
-            level: "warn",
-            message: "could not record the announcements Slack accepted before the failure; they will be sent again",
-            error: recordError instanceof Error ? recordError.message : String(recordError),
-          }),
+          logger.warn(
+            "could not record the announcements Slack accepted before the failure; they will be sent again",
+            errorFields(recordError),
+          ),
         );
       }
       throw error;

@@ -3,7 +3,8 @@ import { loadConfig } from "../../handler/core/config";
 import type { AccessKeyInventory, ScanResult } from "../../handler/core/inventory";
 import type { SlackMessage } from "../../handler/core/slack-message";
 import { SlackDeliveryError } from "../../handler/edges/deliver-to-slack";
-import { runMonitor, type LogEntry, type RunMonitorDeps } from "../../handler/run-monitor";
+import { createLogger, type LogEntry } from "../../handler/core/logger";
+import { runMonitor, type RunMonitorDeps } from "../../handler/run-monitor";
 import { DAY, NOW, activeKey, inventoryOf } from "./support/inventory-builders";
 import { listedKeyLines } from "./support/slack-digest-assertions";
 
@@ -45,7 +46,7 @@ function monitor(table: ReturnType<typeof memoryTable>, env: Record<string, stri
         return { messagesPosted: messages.length };
       },
       now: () => at,
-      log: (entry) => logs.push(entry),
+      logger: createLogger({ write: (entry) => logs.push(entry) }),
       alertState: table,
       ...overrides,
     });

@@ -1,7 +1,8 @@
 import { loadConfig } from "../../handler/core/config";
 import type { ScanResult } from "../../handler/core/inventory";
 import type { SlackMessage } from "../../handler/core/slack-message";
-import { runMonitor, type LogEntry, type RunMonitorDeps } from "../../handler/run-monitor";
+import { createLogger, type LogEntry } from "../../handler/core/logger";
+import { runMonitor, type RunMonitorDeps } from "../../handler/run-monitor";
 import { DAY, NOW, activeKey, inventoryOf } from "./support/inventory-builders";
 import { embeddedMetrics } from "../../handler/core/run-metrics";
 
@@ -25,8 +26,7 @@ function harness(overrides: Partial<RunMonitorDeps> = {}, env: Record<string, st
       return { messagesPosted: messages.length };
     },
     now: () => NOW,
-    log: (entry) => logs.push(entry),
-    logContext: { requestId: "req-1" },
+    logger: createLogger({ context: { requestId: "req-1" }, write: (entry) => logs.push(entry) }),
     ...overrides,
   };
   return { deps, logs, posted };
@@ -128,6 +128,23 @@ describe("runMonitor", () => {
     await expect(runMonitor(deps)).rejects.toThrow();
     expect(JSON.stringify(logs)).not.toContain("XXXXsecretXXXX");
     expect(logs[0]).toMatchObject({ level: "error", error: "POST https://hooks.slack.com/… said no_service" });
+  });
+
+  it("logs the failure's cause chain, with the URL redacted in every link", async () => {
+    const cause = new Error(`fetch ${WEBHOOK} failed`, { cause: new Error("ECONNRESET") });
+    const { deps, logs } = harness({
+      deliver: async () => Promise.reject(new Error("Slack delivery failed", { cause })),
+    });
+    await expect(runMonitor(deps)).rejects.toThrow("Slack delivery failed");
+    expect(logs).toEqual([
+      expect.objectContaining({
+        requestId: "req-1",
+        environment: "prod",
+        errorName: "Error",
+        error: "Slack delivery failed",
+        errorCauses: ["Error: fetch https://hooks.slack.com/… failed", "Error: ECONNRESET"],
+      }),
+    ]);
   });
 
   it("renders in the original style when configured", async () => {

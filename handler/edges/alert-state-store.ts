@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AlertRecord, AlertStatus, StateChange } from "../core/alert-transitions";
 import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-contract";
+import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 
 /** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
@@ -14,9 +15,7 @@ export interface AlertStateStore {
 /** Thrown when the alert state cannot be read or written; the run fails rather than guess. */
 export class AlertStateError extends Error {
   constructor(message: string, options: { cause: unknown }) {
-    const cause =
-      options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
-    super(`${message}: ${cause}`, options);
+    super(`${message}: ${describeError(options.cause)}`, options);
     this.name = "AlertStateError";
   }
 }

@@ -1,3 +1,4 @@
+import { errorChain } from "../core/error-fields";
 import { redactWebhookUrl } from "../core/mask";
 import type { SlackMessage } from "../core/slack-message";
 
@@ -172,8 +173,9 @@ function isTimeout(error: unknown): boolean {
 }
 
 function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
   // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ECONNRESET…) in the cause.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
+  return errorChain(error)
+    .slice(0, 2)
+    .map((link) => link.message)
+    .join(": ");
 }

@@ -8,6 +8,7 @@ import {
   type ListUserTagsCommandOutput,
 } from "@aws-sdk/client-iam";
 import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
+import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 import { isNoSuchEntity } from "./iam-errors";
 
@@ -35,7 +36,7 @@ export interface ScanAccountOptions {
 /** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
 export class ScanError extends Error {
   constructor(message: string, options: { cause: unknown }) {
-    super(`${message}: ${describe(options.cause)}`, options);
+    super(`${message}: ${describeError(options.cause)}`, options);
     this.name = "ScanError";
   }
 }
@@ -171,9 +172,4 @@ export async function listUserTags(
     marker = page?.IsTruncated ? page.Marker : undefined;
   } while (marker);
   return tags;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

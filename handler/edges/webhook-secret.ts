@@ -1,5 +1,6 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { WebhookSource } from "../core/config";
+import { describeError } from "../core/error-fields";
 
 /** Resolves the webhook URL; an SSM lookup is reused from memory for a while. */
 export type WebhookUrlProvider = () => Promise<string>;
@@ -46,7 +47,7 @@ async function readParameter(ssm: SSMClient, parameterName: string): Promise<str
     const response = await ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
     value = response.Parameter?.Value?.trim();
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = describeError(error);
     throw new WebhookSecretError(`Could not read the Slack webhook from SSM parameter ${parameterName}: ${reason}`, {
       cause: error,
     });
