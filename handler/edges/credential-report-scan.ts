@@ -197,7 +197,9 @@ export async function fetchCredentialReport(
         return { content: new TextDecoder().decode(Content), generatedAt: GeneratedTime };
       } catch (error) {
         // In progress: wait. Not present or expired (over four hours old): generate again.
-        const code = ["ReportInProgress", "ReportNotPresent", "ReportExpired"].find((c) => hasIamErrorCode(error, c));
+        const code = (["ReportInProgress", "ReportNotPresent", "ReportExpired"] as const).find((c) =>
+          hasIamErrorCode(error, c),
+        );
         if (!code) throw new ScanError("GetCredentialReport failed", { cause: error });
         lastState = code;
       }

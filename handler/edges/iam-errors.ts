@@ -1,15 +1,35 @@
-// The SDK names an IAM error after its exception class (`NoSuchEntityException`) or after IAM's code
-// (`NoSuchEntity`), depending on how it parsed the response: check both.
-const EXCEPTION_NAMES: Readonly<Record<string, string>> = {
-  NoSuchEntity: "NoSuchEntityException",
-  ReportInProgress: "CredentialReportNotReadyException",
-  ReportNotPresent: "CredentialReportNotPresentException",
-  ReportExpired: "CredentialReportExpiredException",
-  LimitExceeded: "LimitExceededException",
-};
+import {
+  CredentialReportExpiredException,
+  CredentialReportNotPresentException,
+  CredentialReportNotReadyException,
+  LimitExceededException,
+  NoSuchEntityException,
+} from "@aws-sdk/client-iam";
 
-/** True when the SDK error carries IAM's error code `code`, under any of the names the SDK uses. */
-export function hasIamErrorCode(error: unknown, code: string): boolean {
+// IAM's error codes the scan handles, and the SDK's exception class for each.
+const EXCEPTIONS = {
+  NoSuchEntity: NoSuchEntityException,
+  ReportInProgress: CredentialReportNotReadyException,
+  ReportNotPresent: CredentialReportNotPresentException,
+  ReportExpired: CredentialReportExpiredException,
+  LimitExceeded: LimitExceededException,
+} as const;
+
+/** An IAM error code the scan tells apart. */
+export type IamErrorCode = keyof typeof EXCEPTIONS;
+
+// The name each exception class gives its errors (an instance field, so it survives minification).
+const EXCEPTION_NAMES = Object.fromEntries(
+  Object.entries(EXCEPTIONS).map(([code, Exception]) => [code, new Exception({ message: "", $metadata: {} }).name]),
+) as Readonly<Record<IamErrorCode, string>>;
+
+/**
+ * True when the SDK error is IAM's `code`. Normally an `instanceof` the SDK's exception class; an
+ * error from another copy of the SDK, or one the SDK could not map to a class, is matched by its
+ * exception name or by IAM's own code.
+ */
+export function hasIamErrorCode(error: unknown, code: IamErrorCode): boolean {
+  if (error instanceof EXCEPTIONS[code]) return true;
   const named = error as { name?: unknown; Code?: unknown; code?: unknown } | null;
   return named?.name === code || named?.Code === code || named?.code === code || named?.name === EXCEPTION_NAMES[code];
 }

@@ -1,11 +1,10 @@
 import {
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
-  ListUserTagsCommand,
   paginateListAccessKeys,
+  paginateListUserTags,
   paginateListUsers,
   type IAMClient,
-  type ListUserTagsCommandOutput,
 } from "@aws-sdk/client-iam";
 import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
 import { describeError } from "../core/error-fields";
@@ -158,18 +157,15 @@ export async function listUserTags(
   countCall: () => void = () => undefined,
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
-  let marker: string | undefined;
-  do {
-    countCall();
-    let page: ListUserTagsCommandOutput | undefined;
-    try {
-      page = await iam.send(new ListUserTagsCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }));
-    } catch (error) {
-      if (isNoSuchEntity(error)) throw error;
-      throw new ScanError(`ListUserTags failed for user ${userName}`, { cause: error });
+  try {
+    for await (const page of paginateListUserTags({ client: iam }, { UserName: userName })) {
+      countCall();
+      // An answer without a body is a page without tags.
+      for (const tag of page?.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
     }
-    for (const tag of page?.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
-    marker = page?.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  } catch (error) {
+    if (isNoSuchEntity(error)) throw error;
+    throw new ScanError(`ListUserTags failed for user ${userName}`, { cause: error });
+  }
   return tags;
 }
