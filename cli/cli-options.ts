@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CONFIG_DEFAULTS } from "../handler/core/config";
+import { CONFIG_DEFAULTS, MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/core/config";
 import { parseDuration } from "../handler/core/duration";
 import { FAIL_ON_LEVELS, isFailOnLevel, type FailOnLevel } from "./fail-on";
 
@@ -81,7 +81,7 @@ Options:
   --strategy <name>          api: read every user's keys (what auto means for the CLI, which
                              lists every key); credential-report: read only the users the IAM
                              credential report cannot clear, count the others (SCAN_STRATEGY)
-  --concurrency <n>          IAM requests in flight, 1-64               (SCAN_CONCURRENCY, default ${CONFIG_DEFAULTS.SCAN_CONCURRENCY})
+  --concurrency <n>          IAM requests in flight, ${MIN_SCAN_CONCURRENCY}-${MAX_SCAN_CONCURRENCY}               (SCAN_CONCURRENCY, default ${CONFIG_DEFAULTS.SCAN_CONCURRENCY})
   --as-of <time>             evaluate ages at another moment, to forecast what goes stale by then:
                                YYYY-MM-DD        that day, 00:00 UTC
                                ISO 8601 time     e.g. 2026-03-01T09:30Z; UTC unless it has an offset

@@ -1,17 +1,9 @@
 import { SEVERITY_ORDER, type KeyFinding, type KeyStatus } from "../handler/core/classify";
 import { formatDuration } from "../handler/core/duration";
 import { maskAccessKeyId } from "../handler/core/mask";
+import { STATUS_LABEL } from "../handler/core/render-digest";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 import type { TerminalStyle } from "./terminal-style";
-
-const STATUS_TITLE: Readonly<Record<KeyStatus, string>> = {
-  critical: "Critical",
-  warning: "Warning",
-  unused: "Unused",
-  ok: "OK",
-  inactive: "Inactive",
-  exempt: "Exempt",
-};
 
 /** Statuses always shown in the summary line, even at zero: the ones that raise alerts. */
 const ALWAYS_COUNTED: readonly KeyStatus[] = ["critical", "warning", "unused"];
@@ -97,7 +89,7 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
       if (members.length === 0) continue;
       const colour = statusColour(status, style);
       out.push("");
-      out.push(colour(`${STATUS_TITLE[status]} (${members.length})`));
+      out.push(colour(`${STATUS_LABEL[status]} (${members.length})`));
       for (const row of members) {
         const text = line(row.cells);
         const statusCell = row.cells[row.cells.length - 1];

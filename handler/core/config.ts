@@ -70,6 +70,9 @@ const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 export const MIN_SCAN_CONCURRENCY = 1;
 /** Bounds of `SCAN_CONCURRENCY`. */
 export const MAX_SCAN_CONCURRENCY = 64;
+
+/** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
+export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
 const SSM_PARAMETER_NAME = /^(arn:[^\s]+|[a-zA-Z0-9_.\-/]{1,2048})$/;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 

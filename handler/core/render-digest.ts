@@ -64,7 +64,8 @@ export interface RenderedDigest {
   readonly entriesPerMessage: readonly number[];
 }
 
-const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
+/** Each status's display name, in the digest and the CLI's table. */
+export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
   critical: "Critical",
   warning: "Warning",
   unused: "Unused",

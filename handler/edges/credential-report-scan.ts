@@ -31,7 +31,7 @@ export interface CredentialReportScanOptions {
   readonly thresholds: Thresholds;
   /** Scan only these users. @default []: every user */
   readonly watchUsers?: readonly string[];
-  /** Users verified at once. @default 8 */
+  /** Users verified at once. @default DEFAULT_SCAN_CONCURRENCY */
   readonly concurrency?: number;
   /**
    * Per-user thresholds read from tags. A tag may lower a threshold, so every user's tags are needed to

@@ -7,6 +7,7 @@ import {
   type IAMClient,
 } from "@aws-sdk/client-iam";
 import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
+import { DEFAULT_SCAN_CONCURRENCY } from "../core/config";
 import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 import { isNoSuchEntity } from "./iam-errors";
@@ -17,7 +18,7 @@ export interface ScanAccountOptions {
   readonly iam: IAMClient;
   /** Scan only these users; a name that does not exist is reported, not ignored. @default []: every user */
   readonly watchUsers?: readonly string[];
-  /** Users processed at once. IAM's request quota is account-wide, so keep this modest. @default 8 */
+  /** Users processed at once. IAM's request quota is account-wide, so keep this modest. @default DEFAULT_SCAN_CONCURRENCY */
   readonly concurrency?: number;
   /**
    * Scan exactly these users, known to exist (the credential-report scan's candidates): no ListUsers or
@@ -51,6 +52,7 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
   const skippedUsers: string[] = [];
   const missingWatchedUsers: string[] = [];
   const watchUsers = options.watchUsers ?? [];
+  const concurrency = options.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
 
   const userNames: string[] = [];
   if (options.userNames) {
@@ -67,7 +69,7 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
   } else {
     // GetUser, unlike ListAccessKeys, tells "no such user" apart and returns the user's tags,
     // which per-user thresholds will read.
-    const found = await mapWithConcurrency(watchUsers, options.concurrency ?? 8, async (userName) => {
+    const found = await mapWithConcurrency(watchUsers, concurrency, async (userName) => {
       apiCalls += 1;
       try {
         await iam.send(new GetUserCommand({ UserName: userName }));
@@ -80,7 +82,7 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
     watchUsers.forEach((userName, index) => (found[index] ? userNames : missingWatchedUsers).push(userName));
   }
 
-  const scanned = await mapWithConcurrency(userNames, options.concurrency ?? 8, async (userName) => {
+  const scanned = await mapWithConcurrency(userNames, concurrency, async (userName) => {
     try {
       return await scanUser(userName, () => (apiCalls += 1));
     } catch (error) {
