@@ -11,7 +11,7 @@ export type WebhookSource =
   | { readonly kind: "ssm-parameter"; readonly parameterName: string }
   | { readonly kind: "url"; readonly url: string };
 
-/** The handler's configuration, read from the environment table in DESIGN.md. */
+/** The handler's configuration, read from the environment (the README's "Function environment variables"). */
 export interface MonitorConfig {
   /** The webhook source. @default undefined: only allowed for a dry run */
   readonly webhook?: WebhookSource;

@@ -28,7 +28,7 @@ export interface UserRecord {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Everything a scan strategy (API walk now, credential report later) hands to classification. */
+/** Everything a scan strategy (the per-user API walk or the credential-report scan) hands to classification. */
 export interface AccessKeyInventory {
   /** Every scanned user, including users without keys. */
   readonly users: readonly UserRecord[];

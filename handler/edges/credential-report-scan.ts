@@ -17,7 +17,7 @@ import { hasIamErrorCode } from "./iam-errors";
  */
 export const DEFAULT_CLASSIFY_WITHIN_MS = 15 * 60 * 1000;
 
-/** Per-user thresholds from IAM tags (issue 4's `key-age:*` tags). */
+/** Per-user thresholds from the users' `key-age:*` IAM tags (see user-tags.ts). */
 export interface UserThresholdSource {
   /** The thresholds that apply to a user with these tags at `now`. */
   readonly thresholdsFor: (tags: Readonly<Record<string, string>>, defaults: Thresholds, now: Date) => Thresholds;

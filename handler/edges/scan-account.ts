@@ -67,8 +67,7 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
       throw new ScanError("ListUsers failed", { cause: error });
     }
   } else {
-    // GetUser, unlike ListAccessKeys, tells "no such user" apart and returns the user's tags,
-    // which per-user thresholds will read.
+    // GetUser, unlike ListAccessKeys, tells "no such user" apart from a user without keys.
     const found = await mapWithConcurrency(watchUsers, concurrency, async (userName) => {
       apiCalls += 1;
       try {
