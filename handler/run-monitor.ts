@@ -168,7 +168,7 @@ async function deliverAndRecord(
     } catch (error) {
       const changes =
         plan && record
-          ? changesToRecord(plan, sent.entriesPerMessage, {
+          ? changesToRecord(plan, sent.namedPerMessage, {
               complete: false,
               messagesPosted: messagesPostedBefore(error),
             })
@@ -185,6 +185,6 @@ async function deliverAndRecord(
     }
   }
   // Recorded only now that Slack accepted every message: a failed run announces it all again.
-  if (plan && record) await record(changesToRecord(plan, sent.entriesPerMessage, { complete: true }));
+  if (plan && record) await record(changesToRecord(plan, sent.namedPerMessage, { complete: true }));
   return messagesPosted;
 }

@@ -94,7 +94,11 @@ export interface AlertPlanInput {
 
 /** What to announce and what to remember. */
 export interface AlertPlan {
-  /** In display order: new and worse (most severe first), reminders, then resolutions. */
+  /**
+   * In priority order, which is also the display order: new and worse (most severe first), then
+   * resolutions, then reminders (most severe, then longest overdue, first). A digest names a prefix
+   * of this list; what it cannot name stays due for the next run (see record-after-delivery.ts).
+   */
   readonly announcements: readonly Announcement[];
   /** Changes that need no message (a key improved but is still bad); safe to apply at any time. */
   readonly silentChanges: readonly StateChange[];
@@ -105,7 +109,9 @@ export interface AlertPlan {
 }
 
 const DAY_MS = 86_400_000;
-const KIND_ORDER: Readonly<Record<AnnouncementKind, number>> = { new: 0, worse: 0, reminder: 1, resolved: 2 };
+// Resolutions go before reminders: each is a one-off, so they cannot crowd reminders out for good,
+// whereas more due reminders than a run can name would otherwise hold a resolution back for ever.
+const KIND_ORDER: Readonly<Record<AnnouncementKind, number>> = { new: 0, worse: 0, resolved: 1, reminder: 2 };
 
 /** True for the statuses that are alerted. */
 export function isAlertStatus(status: KeyStatus): status is AlertStatus {
@@ -201,12 +207,23 @@ function remove(record: AlertRecord): StateChange {
   return { type: "delete", accessKeyId: record.accessKeyId };
 }
 
-// Findings arrive most severe first, so the input order is kept for them; resolutions (some without
-// a finding) are ordered by the severity they had, then user and key.
+// Findings arrive most severe first (then oldest first), so the input order is kept for new and worse
+// keys; reminders go by severity, then the longest overdue first, so that when more are due than a run
+// can name, those left over come first next time; resolutions (some without a finding) go by the
+// severity they had, then user and key.
 function compareWithin(
   a: { announcement: Announcement; index: number },
   b: { announcement: Announcement; index: number },
 ): number {
+  if (a.announcement.kind === "reminder" && b.announcement.kind === "reminder") {
+    const x = a.announcement;
+    const y = b.announcement;
+    return (
+      SEVERITY_ORDER.indexOf(x.finding.status) - SEVERITY_ORDER.indexOf(y.finding.status) ||
+      (x.previous?.announcedAt.getTime() ?? 0) - (y.previous?.announcedAt.getTime() ?? 0) ||
+      a.index - b.index
+    );
+  }
   if (a.announcement.kind !== "resolved" || b.announcement.kind !== "resolved") return a.index - b.index;
   const x = a.announcement.previous;
   const y = b.announcement.previous;

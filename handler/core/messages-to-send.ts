@@ -1,3 +1,4 @@
+import type { Announcement } from "./alert-transitions";
 import { renderHeartbeat, type HeartbeatInput, type RenderedDigest } from "./render-digest";
 import type { SlackMessage } from "./slack-message";
 
@@ -5,8 +6,8 @@ import type { SlackMessage } from "./slack-message";
 export interface MessagesToSend {
   /** Payloads to post, in order; empty when there is nothing to say. */
   readonly messages: readonly SlackMessage[];
-  /** Announced keys per message, in announcement order (the heartbeat names none). */
-  readonly entriesPerMessage: readonly number[];
+  /** The announcements each message names by their own line (the heartbeat names none). */
+  readonly namedPerMessage: readonly (readonly Announcement[])[];
   /** True when the only message is the heartbeat's all-clear. */
   readonly heartbeatOnly: boolean;
 }
@@ -21,7 +22,7 @@ export function messagesToSend(
   heartbeat: HeartbeatInput,
 ): MessagesToSend {
   if (heartbeatRun && digest.messages.length === 0) {
-    return { messages: [renderHeartbeat(heartbeat)], entriesPerMessage: [0], heartbeatOnly: true };
+    return { messages: [renderHeartbeat(heartbeat)], namedPerMessage: [[]], heartbeatOnly: true };
   }
-  return { messages: digest.messages, entriesPerMessage: digest.entriesPerMessage, heartbeatOnly: false };
+  return { messages: digest.messages, namedPerMessage: digest.namedPerMessage, heartbeatOnly: false };
 }

@@ -1,4 +1,4 @@
-import type { AlertPlan, StateChange } from "./alert-transitions";
+import type { AlertPlan, Announcement, StateChange } from "./alert-transitions";
 
 /** How far a delivery got: every message accepted, or only the first `messagesPosted`. */
 export type DeliveryProgress =
@@ -6,19 +6,22 @@ export type DeliveryProgress =
   | { readonly complete: false; readonly messagesPosted: number };
 
 /**
- * The alert-state changes to write once Slack answered. After a complete delivery: every change,
- * silent ones included. After a failure part-way: only the announcements in the messages Slack
- * accepted, so the retry re-sends the rest and nothing unsent is remembered as announced.
+ * The alert-state changes to write once Slack answered: the change of each announcement that a
+ * message Slack accepted names on its own line (`namedPerMessage`, from the digest), plus, after a
+ * complete delivery, the silent changes. An announcement that was planned but not named (only
+ * counted in an "… and N more" note, or in a message Slack did not accept) changes nothing: a new key
+ * stays unrecorded, a due reminder stays due and a resolved key keeps its record, so a later run
+ * names it. A count never stands in for a name.
  */
 export function changesToRecord(
   plan: AlertPlan,
-  entriesPerMessage: readonly number[],
+  namedPerMessage: readonly (readonly Announcement[])[],
   delivery: DeliveryProgress,
 ): readonly StateChange[] {
-  if (delivery.complete) return [...plan.silentChanges, ...plan.announcements.map((a) => a.change)];
-  if (delivery.messagesPosted <= 0) return [];
-  const delivered = entriesPerMessage.slice(0, delivery.messagesPosted).reduce((sum, count) => sum + count, 0);
-  return plan.announcements.slice(0, delivered).map((announcement) => announcement.change);
+  const accepted = delivery.complete ? namedPerMessage : namedPerMessage.slice(0, Math.max(0, delivery.messagesPosted));
+  const named = new Set(accepted.flat());
+  const announced = plan.announcements.filter((announcement) => named.has(announcement)).map((a) => a.change);
+  return delivery.complete ? [...plan.silentChanges, ...announced] : announced;
 }
 
 /** The messages a failed delivery had posted before it failed (its error's `messagesPosted`), else 0. */

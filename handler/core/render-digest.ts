@@ -1,11 +1,12 @@
 import type { Announcement, AnnouncementKind, ResolutionReason } from "./alert-transitions";
 import type { Classification, KeyFinding, KeyStatus, StatusCounts, Thresholds } from "./classify";
-import type { MessageStyle } from "./config";
+import { CONFIG_DEFAULTS, type MessageStyle } from "./config";
 import { formatDuration } from "./duration";
 import { maskAccessKeyId } from "./mask";
 import {
   SLACK_LIMITS,
-  escapeMrkdwn,
+  codeText,
+  inertText,
   truncateText,
   type SectionBlock,
   type SlackBlock,
@@ -52,16 +53,16 @@ export interface RenderDigestOptions {
 export interface RenderedDigest {
   /** Payloads to post, in order; empty when nothing needs attention. */
   readonly messages: readonly SlackMessage[];
-  /** Flagged keys that have their own line. */
+  /** Flagged keys (or announcements) that have their own line. */
   readonly listedKeys: number;
-  /** Flagged keys only counted in the "… and N more" note; `listedKeys + unlistedKeys` is every flagged key. */
+  /** Flagged keys (or announcements) only counted in the "… and N more" note; `listedKeys + unlistedKeys` is every entry. */
   readonly unlistedKeys: number;
   /**
-   * How many flagged keys (or announcements) each message accounts for, listed or in its "… and N
-   * more" note, in order; it sums to `listedKeys + unlistedKeys`. Tells which announcements a
-   * partly delivered digest did deliver.
+   * Per message, in order, the announcements it names by their own line. Only these may be recorded
+   * as announced once Slack accepts that message: one only counted in the "… and N more" note stays
+   * due, and a later run names it. Empty lists without alert state.
    */
-  readonly entriesPerMessage: readonly number[];
+  readonly namedPerMessage: readonly (readonly Announcement[])[];
 }
 
 /** Each status's display name, in the digest and the CLI's table. */
@@ -104,17 +105,18 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
   const entries = digestEntries(input);
   const missing = input.missingWatchedUsers ?? [];
   const empty = input.announcements ? entries.length === 0 : entries.length === 0 && missing.length === 0;
-  if (empty) return { messages: [], listedKeys: 0, unlistedKeys: 0, entriesPerMessage: [] };
+  if (empty) return { messages: [], listedKeys: 0, unlistedKeys: 0, namedPerMessage: [] };
 
   // The header is added once the number of messages is known; one block stays free for the overflow note.
   const blockBudget = SLACK_LIMITS.maxBlocks - 2;
   const bodies: SlackBlock[][] = [];
-  const perMessage: number[] = [];
+  const named: Announcement[][] = [];
   const mentions: Set<string>[] = [];
   let next = 0;
   for (let m = 0; m < maxMessages && (m === 0 || next < entries.length); m += 1) {
     const blocks: SlackBlock[] = m === 0 ? introBlocks(input) : [];
     const mentioned = new Set<string>();
+    const namedHere: Announcement[] = [];
     let keysInMessage = 0;
     let lines: string[] = [];
     const flush = (): void => {
@@ -129,26 +131,25 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
       if (lines.length === 0 && blocks.length >= blockBudget) break;
       lines.push(line);
       for (const mention of entries[next].mentions) mentioned.add(mention);
+      const announcement = entries[next].announcement;
+      if (announcement) namedHere.push(announcement);
       next += 1;
       keysInMessage += 1;
     }
     flush();
     bodies.push(blocks);
-    perMessage.push(keysInMessage);
+    named.push(namedHere);
     mentions.push(mentioned);
   }
 
   const unlisted = entries.slice(next);
-  if (unlisted.length > 0) {
-    bodies[bodies.length - 1].push(overflowBlock(unlisted, input.announcements !== undefined));
-    perMessage[perMessage.length - 1] += unlisted.length;
-  }
+  if (unlisted.length > 0) bodies[bodies.length - 1].push(overflowBlock(unlisted, input));
 
   const messages = bodies.map((body, index) => ({
     text: fallbackText(input, index, bodies.length, mentions[index]),
     blocks: [headerBlock(input, index, bodies.length), ...body],
   }));
-  return { messages, listedKeys: next, unlistedKeys: unlisted.length, entriesPerMessage: perMessage };
+  return { messages, listedKeys: next, unlistedKeys: unlisted.length, namedPerMessage: named };
 }
 
 /** Inputs of {@link renderHeartbeat}. */
@@ -182,7 +183,7 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
       type: "header",
       text: {
         type: "plain_text",
-        text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
+        text: `${title}${truncateText(inertText(where), SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
         emoji: true,
       },
     },
@@ -196,16 +197,17 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
       ? `${keys} checked, none need attention`
       : `${keys} checked, ${flagged.length} still need attention`;
   return {
-    text: truncateText(escapeMrkdwn(`IAM access keys in ${whereText}: ${summary}`), SLACK_LIMITS.maxSectionTextChars),
+    text: truncateText(`IAM access keys in ${inertText(whereText)}: ${summary}`, SLACK_LIMITS.maxSectionTextChars),
     blocks,
   };
 }
 
-/** One listed line of the digest, with what it counts as in the overflow note and whom it mentions. */
+/** One listed line of the digest, with what it counts as in the overflow note, whom it mentions and what it announces. */
 interface DigestEntry {
   readonly line: string;
   readonly group: string;
   readonly mentions: readonly string[];
+  readonly announcement?: Announcement;
 }
 
 function digestEntries(input: DigestInput): DigestEntry[] {
@@ -220,6 +222,7 @@ function digestEntries(input: DigestInput): DigestEntry[] {
     line: renderAnnouncement(announcement, input),
     group: GROUP_LABEL[announcement.kind],
     mentions: announcement.kind === "resolved" ? [] : (announcement.finding.owners ?? []),
+    announcement,
   }));
 }
 
@@ -244,14 +247,19 @@ export function renderAnnouncement(announcement: Announcement, input: Pick<Diges
   const original = (input.style ?? "digest") === "original";
   if (announcement.kind === "resolved") {
     const { previous, finding, reason } = announcement;
-    const user = escapeMrkdwn(previous.userName);
     const key = maskAccessKeyId(previous.accessKeyId);
     const why =
       reason === "exempted" && finding?.exemptUntil
-        ? `exempt until ${escapeMrkdwn(finding.exemptUntil)}`
+        ? `exempt until ${inertText(finding.exemptUntil)}`
         : RESOLUTION_TEXT[reason];
-    if (original) return `${user}'s key ${key} is no longer a problem: ${why}.`;
-    return [`:white_check_mark: *Resolved*`, `\`${user}\``, `\`${key}\``, `was ${previous.status}`, why].join(" · ");
+    if (original) return `${inertText(previous.userName)}'s key ${inertText(key)} is no longer a problem: ${why}.`;
+    return [
+      `:white_check_mark: *Resolved*`,
+      codeText(previous.userName),
+      codeText(key),
+      `was ${previous.status}`,
+      why,
+    ].join(" · ");
   }
   const { finding, previous } = announcement;
   const since = previous ? formatDuration(input.now.getTime() - previous.since.getTime()) : "";
@@ -274,33 +282,37 @@ function lineNotes(finding: KeyFinding): string {
   if (finding.owners && finding.owners.length > 0) notes.push(finding.owners.join(" "));
   if (finding.customLimits) {
     const { warningAge, criticalAge } = finding.customLimits;
-    const limits = [warningAge ? `warning at ${warningAge}` : "", criticalAge ? `critical at ${criticalAge}` : ""];
+    const limits = [
+      warningAge ? `warning at ${inertText(warningAge)}` : "",
+      criticalAge ? `critical at ${inertText(criticalAge)}` : "",
+    ];
     notes.push(`user limits: ${limits.filter((text) => text !== "").join(", ")}`);
   }
-  for (const problem of finding.tagProblems ?? []) notes.push(`:warning: ${escapeMrkdwn(problem)}`);
+  for (const problem of finding.tagProblems ?? []) notes.push(`:warning: ${inertText(problem)}`);
   return notes.map((note) => ` · ${note}`).join("");
 }
 
 /** Renders the line for one flagged key in the given style. */
 export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style" | "now">): string {
-  const user = escapeMrkdwn(finding.userName);
   const key = maskAccessKeyId(finding.accessKeyId);
   if ((input.style ?? "digest") === "original") {
+    // The original's sentences, word for word; the names in them are defused rather than set as code.
+    const [user, id] = [inertText(finding.userName), inertText(key)];
     switch (finding.status) {
       case "critical":
-        return `${user}'s key ${key} is out of control. We must rotate the key!`;
+        return `${user}'s key ${id} is out of control. We must rotate the key!`;
       case "warning":
-        return `${user}'s key ${key} is near to be out of control.`;
+        return `${user}'s key ${id} is near to be out of control.`;
       default:
         return finding.lastUsedDate
-          ? `${user}'s key ${key} has not been used for ${formatDuration(input.now.getTime() - finding.lastUsedDate.getTime())}.`
-          : `${user}'s key ${key} has never been used since it was created ${formatDuration(finding.ageMs)} ago.`;
+          ? `${user}'s key ${id} has not been used for ${formatDuration(input.now.getTime() - finding.lastUsedDate.getTime())}.`
+          : `${user}'s key ${id} has never been used since it was created ${formatDuration(finding.ageMs)} ago.`;
     }
   }
   return [
     `${STATUS_EMOJI[finding.status]} *${STATUS_LABEL[finding.status]}*`,
-    `\`${user}\``,
-    `\`${key}\``,
+    codeText(finding.userName),
+    codeText(key),
     `age ${formatDuration(finding.ageMs)}`,
     lastUsedText(finding, input.now),
   ].join(" · ");
@@ -308,7 +320,7 @@ export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style"
 
 function lastUsedText(finding: KeyFinding, now: Date): string {
   if (!finding.lastUsedDate) return "never used";
-  const service = finding.lastUsedService ? ` (${escapeMrkdwn(finding.lastUsedService)})` : "";
+  const service = finding.lastUsedService ? ` (${inertText(finding.lastUsedService)})` : "";
   return `last used ${formatDuration(now.getTime() - finding.lastUsedDate.getTime())} ago${service}`;
 }
 
@@ -328,8 +340,8 @@ function introBlocks(input: DigestInput): SlackBlock[] {
       {
         type: "mrkdwn",
         text:
-          `Warning at ${escapeMrkdwn(labels.warningAgeMs)}, critical at ${escapeMrkdwn(labels.criticalAgeMs)}, ` +
-          `unused after ${escapeMrkdwn(labels.unusedAgeMs)} · scanned ${input.now.toISOString()}`,
+          `Warning at ${inertText(labels.warningAgeMs)}, critical at ${inertText(labels.criticalAgeMs)}, ` +
+          `unused after ${inertText(labels.unusedAgeMs)} · scanned ${input.now.toISOString()}`,
       },
     ],
   });
@@ -344,7 +356,7 @@ function missingUsersBlock(missing: readonly string[]): SectionBlock {
   const listed: string[] = [];
   let length = 0;
   for (const name of missing.slice(0, MAX_MISSING_USERS_LISTED)) {
-    const item = `\`${truncateText(escapeMrkdwn(name), 200)}\``;
+    const item = codeText(truncateText(name, 200));
     if (length + item.length + 2 > room) break;
     listed.push(item);
     length += item.length + 2;
@@ -361,12 +373,44 @@ function countsText(counts: StatusCounts): string {
     .join("   ");
 }
 
-function overflowBlock(unlisted: readonly DigestEntry[], announcements: boolean): SectionBlock {
+/**
+ * The note on what did not fit: how many, by group, and how to see every key now. With alert state
+ * the entries it only counts stay due, so the next runs name them; without, it can only point to the CLI.
+ */
+function overflowBlock(unlisted: readonly DigestEntry[], input: DigestInput): SectionBlock {
   const byGroup = new Map<string, number>();
   for (const entry of unlisted) byGroup.set(entry.group, (byGroup.get(entry.group) ?? 0) + 1);
   const breakdown = [...byGroup].map(([group, count]) => countText(count, group)).join(", ");
-  const noun = `${announcements ? "" : "flagged "}${unlisted.length === 1 ? "key" : "keys"}`;
-  return section(`… and ${unlisted.length} more ${noun} not listed (${breakdown}).`);
+  const stateful = input.announcements !== undefined;
+  const noun = `${stateful ? "" : "flagged "}${unlisted.length === 1 ? "key" : "keys"}`;
+  const later = stateful ? " They stay due: the next runs name them, most severe first." : "";
+  return section(
+    `… and ${unlisted.length} more ${noun} not listed (${breakdown}).${later} ` +
+      `Every key now: ${codeText(everyKeyCommand(input))} with credentials for account ${codeText(input.accountId)}.`,
+  );
+}
+
+/**
+ * The `key-age scan` command that lists every key the digest could not name: the environment's label
+ * and any threshold that differs from the default, so the CLI classifies as the function does.
+ */
+export function everyKeyCommand(input: Pick<DigestInput, "environmentName" | "thresholdLabels">): string {
+  const flags: string[] = [];
+  if (input.environmentName) flags.push(`--environment ${shellWord(input.environmentName)}`);
+  const labels = input.thresholdLabels;
+  for (const [flag, label, fallback] of [
+    ["--warning-age", labels.warningAgeMs, CONFIG_DEFAULTS.WARNING_AGE],
+    ["--critical-age", labels.criticalAgeMs, CONFIG_DEFAULTS.CRITICAL_AGE],
+    ["--unused-age", labels.unusedAgeMs, CONFIG_DEFAULTS.UNUSED_AGE],
+  ] as const) {
+    if (label !== fallback) flags.push(`${flag} ${shellWord(label)}`);
+  }
+  return ["npx key-age scan", ...flags].join(" ");
+}
+
+/** A word a POSIX shell reads back as `text`: as is when it is plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w.,:=+%/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function countText(count: number, group: string): string {
@@ -385,7 +429,7 @@ function headerBlock(input: DigestInput, index: number, total: number): SlackBlo
   const room = SLACK_LIMITS.maxHeaderTextChars - prefix.length - part.length;
   return {
     type: "header",
-    text: { type: "plain_text", text: `${prefix}${truncateText(where, room)}${part}`, emoji: true },
+    text: { type: "plain_text", text: `${prefix}${truncateText(inertText(where), room)}${part}`, emoji: true },
   };
 }
 
@@ -403,9 +447,9 @@ function fallbackText(input: DigestInput, index: number, total: number, mentions
   }
   if (missing > 0) parts.push(`${missing} watched ${missing === 1 ? "user" : "users"} not found`);
   const part = total > 1 ? ` (message ${index + 1} of ${total})` : "";
-  // Mentions are Slack markup (validated IDs), so they go after the escaping; the notification shows them.
+  // Mentions are Slack markup (validated IDs), so they are added to the defused text; the notification shows them.
   const who = mentions.size > 0 ? ` ${[...mentions].join(" ")}` : "";
-  const text = escapeMrkdwn(`${title} in ${where}: ${parts.join(", ")}${part}`);
+  const text = `${title} in ${inertText(where)}: ${parts.join(", ")}${part}`;
   if (text.length + who.length <= SLACK_LIMITS.maxSectionTextChars) return text + who;
   return truncateText(text, SLACK_LIMITS.maxSectionTextChars);
 }

@@ -160,7 +160,7 @@ describe("planAlerts", () => {
     expect(result.announcements[0].change).toMatchObject({ record: { expiresAt: new Date(NOW.getTime() + 56 * DAY) } });
   });
 
-  it("orders new and worse first (most severe first), then reminders, then resolutions", () => {
+  it("orders new and worse first (most severe first), then resolutions, then reminders", () => {
     const result = plan(
       alice(
         activeKey(1, 85 * DAY, DAY),
@@ -175,9 +175,20 @@ describe("planAlerts", () => {
         record(6, "critical", HOUR),
       ],
     );
-    expect(kinds(result)).toEqual(["new:02", "new:01", "reminder:03", "resolved:06", "resolved:05"]);
+    expect(kinds(result)).toEqual(["new:02", "new:01", "resolved:06", "resolved:05", "reminder:03"]);
     expect(result.counts).toEqual({ new: 2, worse: 0, reminder: 1, resolved: 2 });
     expect(result.unchanged).toBe(1);
+  });
+});
+
+describe("planAlerts when more is due than a run can name", () => {
+  it("orders reminders by severity, then the longest overdue first, so the ones left over lead next time", () => {
+    const result = plan(alice(activeKey(1, 95 * DAY, DAY), activeKey(2, 96 * DAY, DAY), activeKey(3, 60 * DAY)), [
+      record(1, "critical", REMIND + HOUR),
+      record(2, "critical", REMIND + 5 * HOUR),
+      record(3, "unused", REMIND + 9 * HOUR),
+    ]);
+    expect(kinds(result)).toEqual(["reminder:02", "reminder:01", "reminder:03"]);
   });
 });
 

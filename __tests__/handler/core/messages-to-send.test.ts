@@ -20,7 +20,7 @@ describe("messagesToSend", () => {
     const digest = digestOf(flagged);
     expect(messagesToSend(digest, false, flagged)).toEqual({
       messages: digest.messages,
-      entriesPerMessage: digest.entriesPerMessage,
+      namedPerMessage: digest.namedPerMessage,
       heartbeatOnly: false,
     });
   });
@@ -33,7 +33,7 @@ describe("messagesToSend", () => {
   it("sends the all-clear alone on a heartbeat run with nothing else to post, naming no key", () => {
     const sent = messagesToSend(digestOf(quiet), true, quiet);
     expect(sent.heartbeatOnly).toBe(true);
-    expect(sent.entriesPerMessage).toEqual([0]);
+    expect(sent.namedPerMessage).toEqual([[]]);
     expect(sent.messages).toHaveLength(1);
     expect(sent.messages[0]?.text).toContain("none need attention");
   });
@@ -41,7 +41,7 @@ describe("messagesToSend", () => {
   it("sends nothing on a plain run with nothing to post", () => {
     expect(messagesToSend(digestOf(quiet), false, quiet)).toEqual({
       messages: [],
-      entriesPerMessage: [],
+      namedPerMessage: [],
       heartbeatOnly: false,
     });
   });

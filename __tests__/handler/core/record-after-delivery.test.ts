@@ -31,24 +31,60 @@ const keyIdsOf = (changes: ReturnType<typeof changesToRecord>) =>
   changes.map((change) => (change.type === "put" ? change.record.accessKeyId : change.accessKeyId));
 
 describe("changesToRecord", () => {
-  it("records every change, silent ones included, after a complete delivery", () => {
+  it("records every named announcement, and the silent changes, after a complete delivery", () => {
     const alertPlan = plan();
+    const [a, b, c] = alertPlan.announcements;
     expect(alertPlan.announcements).toHaveLength(3);
     expect(alertPlan.silentChanges).toHaveLength(1);
-    const changes = changesToRecord(alertPlan, [2, 1], { complete: true });
-    expect(changes).toEqual([...alertPlan.silentChanges, ...alertPlan.announcements.map((a) => a.change)]);
+    const changes = changesToRecord(alertPlan, [[a, b], [c]], { complete: true });
+    expect(changes).toEqual([...alertPlan.silentChanges, ...alertPlan.announcements.map((x) => x.change)]);
   });
 
   it("records only the announcements of the messages Slack accepted after a failure part-way", () => {
     const alertPlan = plan();
-    const changes = changesToRecord(alertPlan, [2, 1], { complete: false, messagesPosted: 1 });
-    expect(changes).toEqual(alertPlan.announcements.slice(0, 2).map((a) => a.change));
+    const [a, b, c] = alertPlan.announcements;
+    const changes = changesToRecord(alertPlan, [[a, b], [c]], { complete: false, messagesPosted: 1 });
+    expect(changes).toEqual([a.change, b.change]);
     expect(keyIdsOf(changes)).not.toContain(keyId(4));
   });
 
   it("records nothing when no message was accepted, or when the accepted one named no key", () => {
-    expect(changesToRecord(plan(), [2, 1], { complete: false, messagesPosted: 0 })).toEqual([]);
-    expect(changesToRecord(plan(), [0], { complete: false, messagesPosted: 1 })).toEqual([]);
+    const [a, b, c] = plan().announcements;
+    expect(changesToRecord(plan(), [[a, b], [c]], { complete: false, messagesPosted: 0 })).toEqual([]);
+    expect(changesToRecord(plan(), [[]], { complete: false, messagesPosted: 1 })).toEqual([]);
+  });
+
+  it("leaves what a message only counted due: no put for a new key it did not name", () => {
+    const alertPlan = plan();
+    const [a] = alertPlan.announcements;
+    // Slack took the whole digest, but it named only the first key; the others were in its "… and 2 more".
+    const changes = changesToRecord(alertPlan, [[a]], { complete: true });
+    expect(changes).toEqual([...alertPlan.silentChanges, a.change]);
+    // An announcement of another plan is not this plan's to record.
+    expect(changesToRecord(alertPlan, [plan().announcements], { complete: true })).toEqual(alertPlan.silentChanges);
+  });
+
+  it("leaves an unshown resolution's record in place and an unshown reminder due", () => {
+    const record = (n: number, announcedAgoMs: number) => ({
+      accessKeyId: keyId(n),
+      userName: `user-${n}`,
+      status: "critical" as const,
+      announcedAt: new Date(NOW.getTime() - announcedAgoMs),
+      since: new Date(NOW.getTime() - 3 * DAY),
+      expiresAt: new Date(NOW.getTime() + 30 * DAY),
+    });
+    const alertPlan = planAlerts({
+      records: [record(1, 2 * DAY), record(9, DAY)],
+      classification: classifyKeys(inventoryOf([activeKey(1, 95 * DAY, DAY)]), THRESHOLDS, NOW),
+      now: NOW,
+      remindEveryMs: DAY,
+    });
+    expect(alertPlan.announcements.map((a) => a.kind)).toEqual(["resolved", "reminder"]);
+    const [resolved, reminder] = alertPlan.announcements;
+    expect(changesToRecord(alertPlan, [[resolved]], { complete: true })).toEqual([
+      { type: "delete", accessKeyId: keyId(9) },
+    ]);
+    expect(changesToRecord(alertPlan, [[reminder]], { complete: true })).toEqual([reminder.change]);
   });
 });
 

@@ -45,21 +45,24 @@ describe("renderDigest with announcements", () => {
         },
       ],
     };
-    const digest = renderDigest(
-      input(inventory, [remembered(2, "warning"), remembered(3, "critical"), remembered(4, "unused")]),
-    );
+    const digestInput = input(inventory, [
+      remembered(2, "warning"),
+      remembered(3, "critical"),
+      remembered(4, "unused"),
+    ]);
+    const digest = renderDigest(digestInput);
     expect(digest.messages).toHaveLength(1);
     digest.messages.forEach(expectWithinSlackLimits);
     expect(listedKeyLines(digest.messages)).toEqual([
       ":red_circle: *Critical* · `alice` · `AKIA…0002` · age 96d · last used 1d ago (s3) · *worse*, was warning",
       ":red_circle: *Critical* · `alice` · `AKIA…0001` · age 95d · last used 1d ago (s3) · *new*",
-      ":red_circle: *Critical* · `alice` · `AKIA…0003` · age 97d · last used 1d ago (s3) · reminder: open for 5d",
       ":white_check_mark: *Resolved* · `alice` · `AKIA…0004` · was unused · key deleted or rotated",
+      ":red_circle: *Critical* · `alice` · `AKIA…0003` · age 97d · last used 1d ago (s3) · reminder: open for 5d",
     ]);
     expect(digest.messages[0].text).toBe(
-      "IAM access keys need attention in prod (123456789012): 1 worse, 1 new, 1 reminder, 1 resolved, 3 critical, 0 warning, 0 unused",
+      "IAM access keys need attention in prod (123456789012): 1 worse, 1 new, 1 resolved, 1 reminder, 3 critical, 0 warning, 0 unused",
     );
-    expect(digest.entriesPerMessage).toEqual([4]);
+    expect(digest.namedPerMessage).toEqual([digestInput.announcements]);
   });
 
   it("renders nothing when there is nothing to announce, even with flagged keys", () => {
@@ -67,7 +70,7 @@ describe("renderDigest with announcements", () => {
     const { classification } = input(inventory);
     const quiet = renderDigest({ ...input(inventory), announcements: [], missingWatchedUsers: ["ghost"] });
     expect(classification.flagged).toHaveLength(1);
-    expect(quiet).toEqual({ messages: [], listedKeys: 0, unlistedKeys: 0, entriesPerMessage: [] });
+    expect(quiet).toEqual({ messages: [], listedKeys: 0, unlistedKeys: 0, namedPerMessage: [] });
   });
 
   it("says 'resolved' rather than 'need attention' when only resolutions are announced", () => {
@@ -139,10 +142,20 @@ describe("renderDigest with announcements", () => {
     const digest = renderDigest(input(inventory, records));
     digest.messages.forEach(expectWithinSlackLimits);
     expect(digest.listedKeys + digest.unlistedKeys).toBe(500);
-    expect(digest.entriesPerMessage.reduce((a, b) => a + b, 0)).toBe(500);
-    expect(JSON.stringify(digest.messages.at(-1)?.blocks.at(-1))).toContain(
-      "… and 200 more keys not listed (100 new, 100 resolved).",
-    );
+    expect(digest.namedPerMessage.flat()).toHaveLength(digest.listedKeys);
+    const note = digest.messages.at(-1)?.blocks.at(-1);
+    expect(note).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text:
+          "… and 200 more keys not listed (100 new, 100 resolved). They stay due: the next runs name them, most severe first. " +
+          "Every key now: `npx key-age scan --environment prod` with credentials for account `123456789012`.",
+      },
+    });
+    // Only what has its own line counts as named: the first 300 announcements, in order.
+    expect(digest.namedPerMessage.map((named) => named.length)).toEqual([100, 100, 100]);
+    expect(digest.namedPerMessage.flat()).toEqual(input(inventory, records).announcements?.slice(0, 300));
   });
 });
 

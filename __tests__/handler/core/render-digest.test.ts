@@ -1,5 +1,5 @@
 import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
-import { renderDigest, type DigestInput } from "../../../handler/core/render-digest";
+import { everyKeyCommand, renderDigest, type DigestInput } from "../../../handler/core/render-digest";
 import { DAY, MINUTE, NOW, activeKey, inventoryOf } from "../support/inventory-builders";
 import { expectWithinSlackLimits, listedKeyLines, unlistedCount } from "../support/slack-digest-assertions";
 
@@ -26,7 +26,7 @@ function digestInput(flagged: number, extra: Partial<DigestInput> = {}): DigestI
 describe("renderDigest", () => {
   it("renders nothing when nothing is flagged", () => {
     const digest = renderDigest(digestInput(0));
-    expect(digest).toEqual({ messages: [], listedKeys: 0, unlistedKeys: 0, entriesPerMessage: [] });
+    expect(digest).toEqual({ messages: [], listedKeys: 0, unlistedKeys: 0, namedPerMessage: [] });
   });
 
   it.each([1, 49, 50, 51, 1_000])("keeps %d flagged keys within Slack's limits with exact counts", (flagged) => {
@@ -59,7 +59,12 @@ describe("renderDigest", () => {
     const last = digest.messages[2].blocks.at(-1);
     expect(last).toEqual({
       type: "section",
-      text: { type: "mrkdwn", text: "… and 700 more flagged keys not listed (34 critical, 333 warning, 333 unused)." },
+      text: {
+        type: "mrkdwn",
+        text:
+          "… and 700 more flagged keys not listed (34 critical, 333 warning, 333 unused). " +
+          "Every key now: `npx key-age scan --environment prod` with credentials for account `123456789012`.",
+      },
     });
     expect(digest.messages.map((m) => m.blocks[0])).toEqual(
       [1, 2, 3].map((part) => ({
@@ -130,9 +135,9 @@ describe("renderDigest", () => {
     expect(sections).toContain("&lt;!channel&gt;");
     expect(sections).not.toMatch(/<!channel>|a<b>/);
     expect(message.text).toContain("dev &lt;&amp;&gt; ops");
-    // Header text is plain_text, which Slack does not parse: it keeps the label as written.
+    // Slack reads entities in plain_text too, so the header shows the label as written.
     expect(message.blocks[0]).toMatchObject({
-      text: { text: "IAM access keys need attention · dev <&> ops · 123456789012" },
+      text: { text: "IAM access keys need attention · dev &lt;&amp;&gt; ops · 123456789012" },
     });
   });
 
@@ -162,6 +167,23 @@ describe("renderDigest", () => {
     const more = Number(/… and (\d+) more$/.exec(text)?.[1]);
     expect(listed).toBeGreaterThan(10);
     expect(listed + more).toBe(500);
+  });
+
+  it("points the overflow note at the CLI command for this environment, with thresholds that differ from the defaults", () => {
+    expect(everyKeyCommand({ environmentName: "prod", thresholdLabels: LABELS })).toBe(
+      "npx key-age scan --environment prod",
+    );
+    expect(
+      everyKeyCommand({ thresholdLabels: { warningAgeMs: "30d", criticalAgeMs: "90d", unusedAgeMs: "12h" } }),
+    ).toBe("npx key-age scan --warning-age 30d --unused-age 12h");
+    // A label a shell would split or expand is quoted, so the command lists the same environment.
+    expect(everyKeyCommand({ environmentName: "it's $HOME", thresholdLabels: LABELS })).toBe(
+      "npx key-age scan --environment 'it'\\''s $HOME'",
+    );
+    const digest = renderDigest(digestInput(400, { environmentName: "eu prod" }));
+    expect(JSON.stringify(digest.messages.at(-1)?.blocks.at(-1))).toContain(
+      "Every key now: `npx key-age scan --environment 'eu prod'` with credentials for account `123456789012`.",
+    );
   });
 
   describe("original message style", () => {
