@@ -58,16 +58,34 @@ export interface KeyFinding {
 /** Counts of keys per status. */
 export type StatusCounts = Readonly<Record<KeyStatus, number>>;
 
+/** The part of the `ok` and `inactive` counts that only a credential report vouches for, and as of when. */
+export interface ReportedCounts {
+  /** Keys counted as ok because the report shows them active and unable to be flagged. */
+  readonly ok: number;
+  /** Keys counted as inactive because the report shows them inactive. */
+  readonly inactive: number;
+  /** Users known only from the report. */
+  readonly users: number;
+  /** When IAM generated the report. @default undefined: unknown */
+  readonly generatedAt?: Date;
+}
+
 /** The classified inventory. */
 export interface Classification {
   /** Every key, most severe first, then oldest first, then by user name and key id. */
   readonly findings: readonly KeyFinding[];
   /** The findings that belong in the digest (critical, warning, unused), in the same order. */
   readonly flagged: readonly KeyFinding[];
-  /** Keys per status; sums to `findings.length` plus the inventory's report-only keys. */
+  /** Keys per status; sums to `findings.length` plus the inventory's report-only keys (see `fromReport`). */
   readonly counts: StatusCounts;
   /** Users in the inventory (with or without keys). */
   readonly usersScanned: number;
+  /**
+   * The part of `counts.ok` and `counts.inactive` taken from a credential report rather than read
+   * live: a key changed since the report is counted as it was then, so messages and metrics label
+   * these "per the credential report of <time>". @default undefined: every key was read live
+   */
+  readonly fromReport?: ReportedCounts;
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -116,14 +134,26 @@ export function classifyKeys(inventory: AccessKeyInventory, thresholds: Threshol
   findings.sort(compareFindings);
   const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
   for (const finding of findings) counts[finding.status] += 1;
-  // A credential-report scan proves these keys cannot be flagged, so the totals match a full scan's.
-  counts.ok += inventory.reportOnly?.activeKeys ?? 0;
-  counts.inactive += inventory.reportOnly?.inactiveKeys ?? 0;
+  // A credential-report scan proves these keys cannot be flagged, so they belong in the totals; but
+  // the report may be hours old, so the part it vouches for is kept apart and labelled with its time.
+  const report = inventory.reportOnly;
+  counts.ok += report?.activeKeys ?? 0;
+  counts.inactive += report?.inactiveKeys ?? 0;
   return {
     findings,
     flagged: findings.filter((finding) => FLAGGED_STATUSES.includes(finding.status)),
     counts,
-    usersScanned: inventory.users.length + (inventory.reportOnly?.users ?? 0),
+    usersScanned: inventory.users.length + (report?.users ?? 0),
+    ...(report
+      ? {
+          fromReport: {
+            ok: report.activeKeys,
+            inactive: report.inactiveKeys,
+            users: report.users,
+            ...(report.generatedAt ? { generatedAt: report.generatedAt } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -47,6 +47,12 @@ export interface ReportOnlyCounts {
   readonly activeKeys: number;
   /** Their keys the report shows as inactive. */
   readonly inactiveKeys: number;
+  /**
+   * When IAM generated the report these counts come from. Keys deleted, created, deactivated or
+   * reactivated since then are not reflected, so these counts are shown as "per the credential
+   * report of" this time. @default undefined: unknown
+   */
+  readonly generatedAt?: Date;
 }
 
 /** What a scan cost and what it could not see. */

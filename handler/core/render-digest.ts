@@ -1,5 +1,5 @@
 import type { Announcement, AnnouncementKind, ResolutionReason } from "./alert-transitions";
-import type { Classification, KeyFinding, KeyStatus, StatusCounts, Thresholds } from "./classify";
+import type { Classification, KeyFinding, KeyStatus, ReportedCounts, StatusCounts, Thresholds } from "./classify";
 import { CONFIG_DEFAULTS, type MessageStyle } from "./config";
 import { formatDuration } from "./duration";
 import { maskAccessKeyId } from "./mask";
@@ -175,6 +175,7 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
       ? `:white_check_mark: ${keys} of ${users} checked, none need attention${exempt}.`
       : `:information_source: ${keys} of ${users} checked: ${flagged.length} still ${flagged.length === 1 ? "needs" : "need"} ` +
         `attention (${counts.critical} critical, ${counts.warning} warning, ${counts.unused} unused), already announced${exempt}.`;
+  const reported = input.classification.fromReport;
   const missing = input.missingWatchedUsers ?? [];
   const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
   const title = flagged.length === 0 ? "IAM access keys · all clear · " : "IAM access keys · daily check · ";
@@ -187,7 +188,7 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
         emoji: true,
       },
     },
-    section(status),
+    section(reported ? `${status}\n${reportedText(reported)}` : status),
     ...(missing.length > 0 ? [missingUsersBlock(missing)] : []),
     { type: "context", elements: [{ type: "mrkdwn", text: `Daily check · scanned ${input.now.toISOString()}` }] },
   ];
@@ -330,7 +331,8 @@ function introBlocks(input: DigestInput): SlackBlock[] {
   const scanned =
     `${usersScanned} ${usersScanned === 1 ? "user" : "users"} scanned` +
     (skipped > 0 ? `, ${skipped} skipped because they were deleted during the scan` : "");
-  const blocks: SlackBlock[] = [section(`${countsText(counts)}\n${scanned}`)];
+  const reported = input.classification.fromReport ? `\n${reportedText(input.classification.fromReport)}` : "";
+  const blocks: SlackBlock[] = [section(`${countsText(counts)}\n${scanned}${reported}`)];
   const missing = input.missingWatchedUsers ?? [];
   if (missing.length > 0) blocks.push(missingUsersBlock(missing));
   const labels = input.thresholdLabels;
@@ -363,6 +365,21 @@ function missingUsersBlock(missing: readonly string[]): SectionBlock {
   }
   const rest = missing.length - listed.length;
   return section(`${title}${listed.join(", ")}${rest > 0 ? ` … and ${rest} more` : ""}`);
+}
+
+/**
+ * Labels the part of the totals a credential-report scan took from the report: those keys were not
+ * read live, and a key changed since the report is counted as it was then.
+ */
+export function reportedText(reported: ReportedCounts): string {
+  const keys = reported.ok + reported.inactive;
+  const when = reported.generatedAt
+    ? ` of ${reported.generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
+    : "";
+  return (
+    `_Of these, ${reported.ok} OK and ${reported.inactive} inactive ${keys === 1 ? "key" : "keys"} ` +
+    `(${reported.users} ${reported.users === 1 ? "user" : "users"}) are counted from the credential report${when}, not read live._`
+  );
 }
 
 function countsText(counts: StatusCounts): string {

@@ -54,7 +54,7 @@ export function selectReportCandidates(input: CandidateSelectionInput): Candidat
   const live = input.liveUserNames ? new Set(input.liveUserNames) : undefined;
 
   const candidates: string[] = [];
-  const reportOnly = { users: 0, activeKeys: 0, inactiveKeys: 0 };
+  const reportOnly = { users: 0, activeKeys: 0, inactiveKeys: 0, generatedAt: input.generatedAt };
   const inReport = new Set<string>();
   for (const row of rows) {
     inReport.add(row.userName);

@@ -12,12 +12,19 @@ export interface RunFigures {
   readonly durationMs: number;
   /** AWS API requests the scan made. */
   readonly apiCalls: number;
+  /**
+   * The part of the ok and inactive counts a credential report vouches for, and when IAM generated
+   * it. @default undefined: every key was read live
+   */
+  readonly fromReport?: { readonly ok: number; readonly inactive: number; readonly generatedAt?: Date };
 }
 
 /**
  * The CloudWatch Embedded Metric Format fields for one run, to merge into the run's log line: Lambda
  * turns them into metrics (`CriticalKeys`, `WarningKeys`, …, `ScanDuration`, `ApiCalls`) without any
- * API call. Hand-written rather than Powertools Metrics: the format is one documented JSON shape, and
+ * API call. After a credential-report scan, `ReportOkKeys` and `ReportInactiveKeys` say how many of
+ * `OkKeys` and `InactiveKeys` come from the report rather than a live read, and `CredentialReportAge`
+ * how old that report was at the scan. Hand-written rather than Powertools Metrics: the format is one documented JSON shape, and
  * this keeps a dependency (and its size) out of the Lambda bundle.
  */
 export function embeddedMetrics(figures: RunFigures, environment: string, timestamp: Date): Record<string, unknown> {
@@ -32,6 +39,15 @@ export function embeddedMetrics(figures: RunFigures, environment: string, timest
   definitions.push({ Name: "ScanDuration", Unit: "Milliseconds" });
   values.ApiCalls = figures.apiCalls;
   definitions.push({ Name: "ApiCalls", Unit: "Count" });
+  if (figures.fromReport) {
+    values.ReportOkKeys = figures.fromReport.ok;
+    values.ReportInactiveKeys = figures.fromReport.inactive;
+    definitions.push({ Name: "ReportOkKeys", Unit: "Count" }, { Name: "ReportInactiveKeys", Unit: "Count" });
+    if (figures.fromReport.generatedAt) {
+      values.CredentialReportAge = Math.max(0, (timestamp.getTime() - figures.fromReport.generatedAt.getTime()) / 1000);
+      definitions.push({ Name: "CredentialReportAge", Unit: "Seconds" });
+    }
+  }
   return {
     _aws: {
       Timestamp: timestamp.getTime(),

@@ -1,5 +1,5 @@
 import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
-import { everyKeyCommand, renderDigest, type DigestInput } from "../../../handler/core/render-digest";
+import { everyKeyCommand, renderDigest, renderHeartbeat, type DigestInput } from "../../../handler/core/render-digest";
 import { DAY, MINUTE, NOW, activeKey, inventoryOf } from "../support/inventory-builders";
 import { expectWithinSlackLimits, listedKeyLines, unlistedCount } from "../support/slack-digest-assertions";
 
@@ -184,6 +184,23 @@ describe("renderDigest", () => {
     expect(JSON.stringify(digest.messages.at(-1)?.blocks.at(-1))).toContain(
       "Every key now: `npx key-age scan --environment 'eu prod'` with credentials for account `123456789012`.",
     );
+  });
+
+  it("labels the totals a credential report vouches for with the report's time, in the digest and the heartbeat", () => {
+    const inventory = {
+      ...inventoryOf([activeKey(1, 95 * DAY, DAY)]),
+      reportOnly: { users: 4, activeKeys: 5, inactiveKeys: 1, generatedAt: new Date("2025-06-01T08:00:00Z") },
+    };
+    const classification = classifyKeys(inventory, THRESHOLDS, NOW);
+    expect(classification.counts).toMatchObject({ critical: 1, ok: 5, inactive: 1 });
+    const label =
+      "_Of these, 5 OK and 1 inactive keys (4 users) are counted from the credential report of 2025-06-01 08:00 UTC, not read live._";
+    const [message] = renderDigest({ ...digestInput(0), classification }).messages;
+    const text = (block: unknown) => (block as { text: { text: string } }).text.text;
+    expect(text(message.blocks[1]).endsWith(`\n${label}`)).toBe(true);
+    const heartbeat = renderHeartbeat({ classification, accountId: "123456789012", now: NOW });
+    expect(text(heartbeat.blocks[1])).toContain("7 keys of 5 users checked");
+    expect(text(heartbeat.blocks[1]).endsWith(`\n${label}`)).toBe(true);
   });
 
   describe("original message style", () => {

@@ -45,4 +45,22 @@ describe("embeddedMetrics", () => {
     ).CloudWatchMetrics[0].Metrics.map((m) => m.Name);
     for (const name of declared) expect(typeof fields[name]).toBe("number");
   });
+
+  test("labels the counts a credential report vouches for, and the report's age", () => {
+    const reported = embeddedMetrics(
+      { ...figures, fromReport: { ok: 5, inactive: 1, generatedAt: new Date("2026-11-26T07:30:00Z") } },
+      "prod",
+      new Date("2026-11-26T10:00:00Z"),
+    );
+    expect(reported).toMatchObject({ OkKeys: 7, InactiveKeys: 1, ReportOkKeys: 5, ReportInactiveKeys: 1 });
+    expect(reported.CredentialReportAge).toBe(2.5 * 3600);
+    const declared = (reported._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] })
+      .CloudWatchMetrics[0].Metrics;
+    expect(declared.slice(-3)).toEqual([
+      { Name: "ReportOkKeys", Unit: "Count" },
+      { Name: "ReportInactiveKeys", Unit: "Count" },
+      { Name: "CredentialReportAge", Unit: "Seconds" },
+    ]);
+    expect(fields).not.toHaveProperty("ReportOkKeys");
+  });
 });

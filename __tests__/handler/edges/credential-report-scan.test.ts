@@ -39,10 +39,11 @@ interface Population {
 }
 
 /**
- * An account as the report saw it at G, then changed until `now` the way a live account does:
- * keys used, deactivated, reactivated, deleted and created, users deleted and created, tags changed.
+ * An account as the report saw it at G, then (when `changed`) changed until `now` the way a live
+ * account does: keys used, deactivated, reactivated, deleted and created, users deleted and created,
+ * tags changed.
  */
-function generatePopulation(seed: number): Population {
+function generatePopulation(seed: number, changed = true): Population {
   const rnd = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const now = new Date("2025-06-01T12:00:00Z");
@@ -85,6 +86,7 @@ function generatePopulation(seed: number): Population {
     keys: Array.from({ length: pick([0, 1, 1, 2]) }, () => newKey(generatedAt, 150 * DAY)),
   }));
   const csv = credentialReportCsv(users);
+  if (!changed) return { account: { users, report: { csv, generatedAt } }, now, thresholds };
 
   // What happened after the report.
   const since = () => new Date(generatedAt.getTime() + Math.floor(rnd() * (now.getTime() - generatedAt.getTime())));
@@ -138,18 +140,35 @@ describe("scanWithCredentialReport", () => {
         const expected = classifyKeys(full.inventory, thresholds, now);
         const actual = classifyKeys(hybrid.inventory, thresholds, now);
         expect({ seed, findings: flagged(actual) }).toEqual({ seed, findings: flagged(expected) });
+        // Every count: what the hybrid read live equals the full scan's count of the same users, and
+        // the rest is labelled as the report's, with the report's time. The keys of the users it did
+        // not read live are all ok or inactive in the full scan too.
+        const readLive = new Set(hybrid.inventory.users.map((user) => user.userName));
+        const live = classifyKeys(
+          { users: full.inventory.users.filter((user) => readLive.has(user.userName)) },
+          thresholds,
+          now,
+        );
+        const rest = classifyKeys(
+          { users: full.inventory.users.filter((user) => !readLive.has(user.userName)) },
+          thresholds,
+          now,
+        );
+        const reported = actual.fromReport ?? { ok: 0, inactive: 0 };
         expect({
           seed,
-          critical: actual.counts.critical,
-          warning: actual.counts.warning,
-          unused: actual.counts.unused,
-          exempt: actual.counts.exempt,
+          counts: {
+            ...actual.counts,
+            ok: actual.counts.ok - reported.ok,
+            inactive: actual.counts.inactive - reported.inactive,
+          },
+          restFlaggedOrExempt: rest.counts.critical + rest.counts.warning + rest.counts.unused + rest.counts.exempt,
+          reportTime: actual.fromReport?.generatedAt,
         }).toEqual({
           seed,
-          critical: expected.counts.critical,
-          warning: expected.counts.warning,
-          unused: expected.counts.unused,
-          exempt: expected.counts.exempt,
+          counts: live.counts,
+          restFlaggedOrExempt: 0,
+          reportTime: hybrid.stats.strategy === "credential-report" ? account.report?.generatedAt : undefined,
         });
         candidatesTotal += hybrid.stats.candidateUsers ?? 0;
         usersTotal += account.users.length;
@@ -159,6 +178,36 @@ describe("scanWithCredentialReport", () => {
     }
     // The filter must actually filter across the populations, not read everyone.
     expect(candidatesTotal).toBeLessThan(usersTotal);
+  });
+
+  it("gives every count the full scan gives when nothing changed since the report (property)", async () => {
+    let reportOnlyKeys = 0;
+    for (let seed = 1; seed <= 60; seed += 1) {
+      const { account, now, thresholds } = generatePopulation(seed, false);
+      const iam = mockIamAccount(account);
+      try {
+        const client = new IAMClient({});
+        const full = await scanAccount({ iam: client });
+        const hybrid = await scanWithCredentialReport({
+          iam: client,
+          thresholds,
+          userThresholds: userThresholdSource,
+          now: () => now,
+          sleep: async () => undefined,
+        });
+        const expected = classifyKeys(full.inventory, thresholds, now);
+        const actual = classifyKeys(hybrid.inventory, thresholds, now);
+        expect({ seed, counts: actual.counts, users: actual.usersScanned }).toEqual({
+          seed,
+          counts: expected.counts,
+          users: expected.usersScanned,
+        });
+        reportOnlyKeys += (actual.fromReport?.ok ?? 0) + (actual.fromReport?.inactive ?? 0);
+      } finally {
+        iam.restore();
+      }
+    }
+    expect(reportOnlyKeys).toBeGreaterThan(0); // the report did stand in for live reads
   });
 
   it("reads only candidates: a few report calls plus the candidates' own calls, with totals equal to the full scan", async () => {

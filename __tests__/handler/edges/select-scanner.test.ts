@@ -28,7 +28,7 @@ describe("scannerFor", () => {
     const result = await scanner();
     expect(result.stats).toMatchObject({ strategy: "credential-report", candidateUsers: 1 });
     expect(result.inventory.users.map((u) => u.userName)).toEqual(["user-3"]);
-    expect(result.inventory.reportOnly).toEqual({ users: 29, activeKeys: 29, inactiveKeys: 0 });
+    expect(result.inventory.reportOnly).toEqual({ users: 29, activeKeys: 29, inactiveKeys: 0, generatedAt: now });
     // Tags lower thresholds, so every user's tags come in one page-walk, not one call per user.
     expect(iam.calls.get("GetAccountAuthorizationDetails")).toBe(Math.ceil(30 / 7));
     expect(iam.calls.get("ListUsers")).toBeUndefined();
