@@ -120,6 +120,52 @@ describe("runMonitor with alert state", () => {
     expect(lines(posted[0])).toHaveLength(50);
   });
 
+  it("names every one of 1,000 flagged keys within 4 runs, recording only what Slack was shown by name", async () => {
+    const table = memoryTable();
+    const { run, posted } = monitor(table);
+    const many = inventoryOf(Array.from({ length: 1_000 }, (_, i) => activeKey(i + 1, 95 * DAY + i * 60_000, DAY)));
+    const seen = new Set<string>();
+    for (const [index, expected] of [300, 600, 900, 1_000].entries()) {
+      const summary = await run(many, at(index / 6));
+      expect(summary).toMatchObject({ outcome: "alerted", listedKeys: expected - index * 300 });
+      expect(table.items.size).toBe(expected);
+      const shown = lines(posted[index]).map((line) => /`(user-\d+)`/.exec(line)?.[1]);
+      for (const user of shown) {
+        expect(seen.has(user as string)).toBe(false); // named once, not again without a reason
+        seen.add(user as string);
+      }
+    }
+    expect(seen.size).toBe(1_000);
+    // The overflow note of the first run said how to see them all at once.
+    expect(JSON.stringify(posted[0].at(-1)?.blocks.at(-1))).toContain(
+      "… and 700 more keys not listed (700 new). They stay due: the next runs name them, most severe first. " +
+        "Every key now: `npx key-age scan --environment prod` with credentials for account `123456789012`.",
+    );
+    await expect(run(many, at(5 / 6))).resolves.toMatchObject({ outcome: "unchanged", messagesPosted: 0 });
+  });
+
+  it("shows resolutions before due reminders, and keeps what it could not show due", async () => {
+    const table = memoryTable();
+    const { run, posted } = monitor(table);
+    const keys = Array.from({ length: 400 }, (_, i) => activeKey(i + 1, 95 * DAY, DAY));
+    for (let i = 0; i < 4; i += 1) await run(inventoryOf(keys), at(i / 6));
+    expect(table.items.size).toBe(400);
+    // A day later 390 keys are due a reminder and 10 were deleted.
+    const summary = await run(inventoryOf(keys.slice(0, 390)), at(25));
+    expect(summary).toMatchObject({ alerts: { reminder: 390, resolved: 10 }, listedKeys: 300, unlistedKeys: 100 });
+    const shown = lines(posted.at(-1));
+    expect(shown.filter((line) => line.includes("*Resolved*"))).toHaveLength(10);
+    expect(table.items.size).toBe(390); // the 10 resolutions were shown, so their records are gone
+    const reminded = [...table.items.values()].filter((record) => record.announcedAt.getTime() === at(25).getTime());
+    expect(reminded).toHaveLength(290);
+    // The 100 reminders it could not show are still due: the next run shows exactly them.
+    await expect(run(inventoryOf(keys.slice(0, 390)), at(25 + 1 / 6))).resolves.toMatchObject({
+      alerts: { reminder: 100 },
+      listedKeys: 100,
+      unlistedKeys: 0,
+    });
+  });
+
   it("does not announce twice when Lambda delivers the same event again", async () => {
     const table = memoryTable();
     const { run, posted } = monitor(table);
