@@ -69,10 +69,30 @@ describe("runMonitor", () => {
   });
 
   it("reports which scan ran and how many users the credential report left to check", async () => {
-    const hybrid: ScanResult = { ...SCAN, stats: { ...SCAN.stats, strategy: "credential-report", candidateUsers: 3 } };
-    const { deps, logs } = harness({ scan: async () => hybrid });
-    await expect(runMonitor(deps)).resolves.toMatchObject({ strategy: "credential-report", candidateUsers: 3 });
-    expect(logs[0]).toMatchObject({ strategy: "credential-report", candidateUsers: 3 });
+    const generatedAt = new Date(NOW.getTime() - 2 * 3_600_000);
+    const hybrid: ScanResult = {
+      inventory: { ...SCAN.inventory, reportOnly: { users: 40, activeKeys: 38, inactiveKeys: 4, generatedAt } },
+      stats: { ...SCAN.stats, strategy: "credential-report", candidateUsers: 3 },
+    };
+    const { deps, logs, posted } = harness({ scan: async () => hybrid });
+    await expect(runMonitor(deps)).resolves.toMatchObject({
+      strategy: "credential-report",
+      candidateUsers: 3,
+      counts: { ok: 39, inactive: 4 },
+      fromReport: { ok: 38, inactive: 4, users: 40, generatedAt },
+    });
+    // The totals say which part a report of which time vouches for: in the log, the metrics and Slack.
+    expect(logs[0]).toMatchObject({
+      strategy: "credential-report",
+      candidateUsers: 3,
+      OkKeys: 39,
+      ReportOkKeys: 38,
+      ReportInactiveKeys: 4,
+      CredentialReportAge: 7200,
+    });
+    expect(JSON.stringify(posted[0])).toContain(
+      "Of these, 38 OK and 4 inactive keys (40 users) are counted from the credential report of 2025-06-01 10:00 UTC",
+    );
   });
 
   it("posts nothing when nothing is flagged", async () => {

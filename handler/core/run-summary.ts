@@ -1,5 +1,5 @@
 import type { AlertPlan, AnnouncementKind } from "./alert-transitions";
-import type { Classification, StatusCounts } from "./classify";
+import type { Classification, ReportedCounts, StatusCounts } from "./classify";
 import type { ScanStats } from "./inventory";
 import type { MessagesToSend } from "./messages-to-send";
 import type { RenderedDigest } from "./render-digest";
@@ -13,13 +13,15 @@ export interface RunSummary {
   readonly environment?: string;
   /** The scanned account. */
   readonly accountId: string;
-  /** Keys per status. */
+  /** Keys per status; `fromReport` tells the part of ok and inactive a credential report vouches for. */
   readonly counts: StatusCounts;
+  /** The ok and inactive keys counted from a credential report, and its time. @default undefined: all read live */
+  readonly fromReport?: ReportedCounts;
   /** Keys that are critical, warning or unused. */
   readonly flaggedKeys: number;
-  /** Flagged keys with their own line in the digest. */
+  /** Flagged keys (with alert state: announcements) with their own line in the digest; only these are recorded. */
   readonly listedKeys: number;
-  /** Flagged keys only counted in the "… and N more" note. */
+  /** Flagged keys (or announcements) only counted in the "… and N more" note; with alert state they stay due. */
   readonly unlistedKeys: number;
   /** Users whose keys were scanned. */
   readonly usersScanned: number;
@@ -87,6 +89,7 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
     ...(input.environmentName ? { environment: input.environmentName } : {}),
     accountId: input.accountId,
     counts: classification.counts,
+    ...(classification.fromReport ? { fromReport: classification.fromReport } : {}),
     flaggedKeys: classification.flagged.length,
     listedKeys: input.digest.listedKeys,
     unlistedKeys: input.digest.unlistedKeys,
