@@ -107,8 +107,8 @@ Output: a table grouped by status (most severe first) on stdout; colours only on
 Progress goes to stderr while a scan runs, when stderr is a terminal.
 --json prints {accountId, environment, evaluatedAt, forecast, thresholds, strategy, usersScanned,
 counts, skippedUsers, missingWatchedUsers, keys: [{user, accessKeyId (masked), status, state,
-createdAt, ageDays, lastUsed, lastUsedService, idleDays, exemptUntil?}], unlistedKeys, failOn?,
-notification?}.
+createdAt, ageDays, lastUsed, lastUsedService, idleDays, exemptUntil?}], unlistedKeys,
+reportGeneratedAt?, failOn?, notification?}.
 Statuses: critical, warning, unused, ok, inactive, exempt.
 
 Exit codes:

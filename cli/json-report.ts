@@ -65,6 +65,11 @@ export interface JsonReport {
   readonly keys: readonly JsonKeyEntry[];
   /** Keys in `counts` without an entry in `keys`: cleared by a credential-report scan, which has no key ids. */
   readonly unlistedKeys: number;
+  /**
+   * When IAM generated the credential report the `unlistedKeys` are counted from (ISO 8601): a key
+   * changed since then is counted as it was. @default absent: every key was read live
+   */
+  readonly reportGeneratedAt?: string;
   /** The `--fail-on` gate, when given. */
   readonly failOn?: { readonly level: FailOnLevel; readonly met: boolean; readonly keys: number };
   /** The Slack delivery, with `--notify`. */
@@ -115,6 +120,9 @@ export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {
       ...(finding.tagProblems ? { tagProblems: finding.tagProblems } : {}),
     })),
     unlistedKeys: unlistedKeyCount(report),
+    ...(report.classification.fromReport?.generatedAt
+      ? { reportGeneratedAt: report.classification.fromReport.generatedAt.toISOString() }
+      : {}),
     ...(extras.failOn ? { failOn: extras.failOn } : {}),
     ...(extras.notification ? { notification: extras.notification } : {}),
   };

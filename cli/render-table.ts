@@ -116,7 +116,11 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
   out.push(`${keys} ${keys === 1 ? "key" : "keys"} of ${users} ${users === 1 ? "user" : "users"}: ${summary}`);
   const unlisted = unlistedKeyCount(report);
   if (unlisted > 0) {
-    out.push(style.dim(`${unlisted} of them cleared by the credential report and not listed (it has no key ids)`));
+    const generatedAt = classification.fromReport?.generatedAt;
+    const asOf = generatedAt ? `, counted as of ${generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
+    out.push(
+      style.dim(`${unlisted} of them cleared by the credential report and not listed (it has no key ids${asOf})`),
+    );
   }
   const tagProblems = new Set(
     classification.findings.flatMap((finding) =>

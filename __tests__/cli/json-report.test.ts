@@ -60,7 +60,10 @@ describe("buildJsonReport", () => {
 
   it("counts keys a credential report cleared without listing them", () => {
     const classification = classifyKeys(
-      { ...MIXED_INVENTORY, reportOnly: { users: 3, activeKeys: 4, inactiveKeys: 1 } },
+      {
+        ...MIXED_INVENTORY,
+        reportOnly: { users: 3, activeKeys: 4, inactiveKeys: 1, generatedAt: new Date("2025-06-01T08:00:00Z") },
+      },
       THRESHOLDS,
       NOW,
     );
@@ -68,6 +71,7 @@ describe("buildJsonReport", () => {
     expect(json.keys).toHaveLength(6);
     expect(json.unlistedKeys).toBe(5);
     expect(json.counts).toMatchObject({ ok: 5, inactive: 2 });
+    expect(json.reportGeneratedAt).toBe("2025-06-01T08:00:00.000Z");
   });
 
   it("never reports a negative age for a key created after --as-of", () => {

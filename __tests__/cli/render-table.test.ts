@@ -66,13 +66,18 @@ describe("renderTable", () => {
 
   it("notes keys a credential report counted without listing", () => {
     const classification = classifyKeys(
-      { users: [{ userName: "dave", accessKeys: [] }], reportOnly: { users: 2, activeKeys: 3, inactiveKeys: 0 } },
+      {
+        users: [{ userName: "dave", accessKeys: [] }],
+        reportOnly: { users: 2, activeKeys: 3, inactiveKeys: 0, generatedAt: new Date("2025-06-01T08:00:00Z") },
+      },
       THRESHOLDS,
       NOW,
     );
     const text = renderTable(mixedReport({ classification }), PLAIN_STYLE);
     expect(text).toContain("3 keys of 3 users: 0 critical, 0 warning, 0 unused, 3 ok");
     expect(text).toContain("No keys listed: the credential report cleared them all.");
-    expect(text).toContain("3 of them cleared by the credential report and not listed");
+    expect(text).toContain(
+      "3 of them cleared by the credential report and not listed (it has no key ids, counted as of 2025-06-01 08:00 UTC)",
+    );
   });
 });
