@@ -24,6 +24,12 @@ export const USER_SCOPED_IAM_ACTIONS = [
   "iam:ListUserTags",
 ] as const;
 
+/**
+ * IAM actions of armed enforcement, on individual users (`arn:…:user/*`): granted only when
+ * `ENFORCEMENT` is `armed`. Deactivation only; the monitor never deletes a key.
+ */
+export const ENFORCEMENT_IAM_ACTIONS = ["iam:UpdateAccessKey"] as const;
+
 /** DynamoDB actions of the alert-state store, on its one table. */
 export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
 

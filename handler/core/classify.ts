@@ -53,6 +53,10 @@ export interface KeyFinding {
   readonly customLimits?: { readonly warningAge?: string; readonly criticalAge?: string };
   /** For an `exempt` key: the `key-age:exempt-until` date. @default undefined */
   readonly exemptUntil?: string;
+  /** The user's `key-age:deactivate-age`, as read. @default undefined: the global `DEACTIVATE_AGE` */
+  readonly deactivateAge?: { readonly ms: number; readonly label: string };
+  /** True when the user's `key-age:deactivate=never` opts the key out of enforcement. @default undefined */
+  readonly deactivateNever?: true;
 }
 
 /** Counts of keys per status. */
@@ -128,6 +132,8 @@ export function classifyKeys(inventory: AccessKeyInventory, thresholds: Threshol
         ...(problems.length > 0 ? { tagProblems: problems } : {}),
         ...(limits.customLabels ? { customLimits: limits.customLabels } : {}),
         ...(exempted && tags.exemptUntilLabel ? { exemptUntil: tags.exemptUntilLabel } : {}),
+        ...(tags.deactivateAge ? { deactivateAge: tags.deactivateAge } : {}),
+        ...(tags.deactivateNever ? { deactivateNever: true as const } : {}),
       });
     }
   }

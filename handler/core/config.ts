@@ -2,6 +2,7 @@ import type { Thresholds } from "./classify";
 import { parseDuration } from "./duration";
 import { maskWebhookUrl, quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "./scan-strategy";
+import { ENFORCEMENT_MODES, type EnforcementMode } from "./enforcement-mode";
 
 /** How the digest words its lines. */
 export type MessageStyle = "digest" | "original";
@@ -38,6 +39,23 @@ export interface MonitorConfig {
   readonly alertStateTable?: string;
   /** How often a key that stays bad is announced again (`REMIND_EVERY`). @default 24h */
   readonly remindEvery: { readonly ms: number; readonly label: string };
+  /**
+   * Staged deactivation of stale keys (`ENFORCEMENT`, `DEACTIVATE_AGE`, `DEACTIVATION_NOTICE`,
+   * `MAX_DEACTIVATIONS_PER_RUN`). @default undefined: `ENFORCEMENT=off` and no `DEACTIVATE_AGE`
+   */
+  readonly enforcement?: EnforcementConfig;
+}
+
+/** The enforcement settings; present when `ENFORCEMENT` is not `off` or `DEACTIVATE_AGE` is set. */
+export interface EnforcementConfig {
+  /** `off`: only forecasts dates (CLI); `dry-run`: everything but the IAM call; `armed`: deactivates. */
+  readonly mode: EnforcementMode;
+  /** Key age at which an active key is deactivated (at least the critical age). */
+  readonly deactivateAge: { readonly ms: number; readonly label: string };
+  /** Minimum time between the first notice naming the date and the deactivation. @default 7d */
+  readonly notice: { readonly ms: number; readonly label: string };
+  /** Above this many keys due in one run, none is deactivated (the brake). @default 5 */
+  readonly maxPerRun: number;
 }
 
 /** Defaults of the environment contract. */
@@ -50,6 +68,9 @@ export const CONFIG_DEFAULTS = {
   SCAN_STRATEGY: "auto",
   SCAN_CONCURRENCY: "12",
   REMIND_EVERY: "24h",
+  ENFORCEMENT: "off",
+  DEACTIVATION_NOTICE: "7d",
+  MAX_DEACTIVATIONS_PER_RUN: "5",
 } as const;
 
 /** Thrown by {@link loadConfig}; lists every problem, one per line. */
@@ -74,6 +95,10 @@ export const MAX_SCAN_CONCURRENCY = 64;
 /** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
 export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
 const SSM_PARAMETER_NAME = /^(arn:[^\s]+|[a-zA-Z0-9_.\-/]{1,2048})$/;
+/** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
+export const MIN_DEACTIVATIONS_PER_RUN = 1;
+/** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
+export const MAX_DEACTIVATIONS_PER_RUN = 1000;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
@@ -156,6 +181,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     problems.push(`REMIND_EVERY=${quoteSetting(env.REMIND_EVERY)}: must be longer than zero`);
   }
 
+  const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   const environmentName = read("ENVIRONMENT_NAME");
   return {
@@ -170,7 +197,59 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     scanConcurrency,
     ...(alertStateTable ? { alertStateTable } : {}),
     remindEvery,
+    ...(enforcement ? { enforcement } : {}),
   };
+}
+
+function enforcementConfig(
+  read: (name: string) => string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  critical: { ms: number; label: string },
+  alertStateTable: string | undefined,
+  duration: (name: keyof typeof CONFIG_DEFAULTS) => { ms: number; label: string },
+  problems: string[],
+): EnforcementConfig | undefined {
+  const mode = read("ENFORCEMENT") ?? CONFIG_DEFAULTS.ENFORCEMENT;
+  if (!ENFORCEMENT_MODES.includes(mode as EnforcementMode)) {
+    problems.push(
+      `ENFORCEMENT=${quoteSetting(env.ENFORCEMENT)}: expected ${ENFORCEMENT_MODES.map((m) => JSON.stringify(m)).join(", ")}`,
+    );
+    return undefined;
+  }
+  const notice = duration("DEACTIVATION_NOTICE");
+  const maxRaw = read("MAX_DEACTIVATIONS_PER_RUN") ?? CONFIG_DEFAULTS.MAX_DEACTIVATIONS_PER_RUN;
+  const maxPerRun = /^\d+$/.test(maxRaw) ? Number(maxRaw) : Number.NaN;
+  if (!(maxPerRun >= MIN_DEACTIVATIONS_PER_RUN && maxPerRun <= MAX_DEACTIVATIONS_PER_RUN)) {
+    problems.push(
+      `MAX_DEACTIVATIONS_PER_RUN=${quoteSetting(env.MAX_DEACTIVATIONS_PER_RUN)}: expected a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
+    );
+  }
+  const ageRaw = read("DEACTIVATE_AGE");
+  if (ageRaw === undefined) {
+    if (mode !== "off") {
+      problems.push(`DEACTIVATE_AGE is unset: it is required when ENFORCEMENT is ${JSON.stringify(mode)}`);
+    }
+    return undefined;
+  }
+  let ageMs = Number.NaN;
+  try {
+    ageMs = parseDuration(ageRaw);
+  } catch (error) {
+    problems.push(`DEACTIVATE_AGE=${quoteSetting(env.DEACTIVATE_AGE)}: ${(error as Error).message}`);
+  }
+  if (ageMs < critical.ms) {
+    problems.push(
+      `DEACTIVATE_AGE=${JSON.stringify(ageRaw)} is below CRITICAL_AGE=${JSON.stringify(critical.label)}: ` +
+        "a key must be critical (and announced) before it can be deactivated",
+    );
+  }
+  // The notice is only proven by a record of the message that named the date.
+  if (mode !== "off" && alertStateTable === undefined) {
+    problems.push(
+      `ENFORCEMENT=${JSON.stringify(mode)} needs ALERT_STATE_TABLE: the advance notice is recorded in the alert state`,
+    );
+  }
+  return { mode: mode as EnforcementMode, deactivateAge: { ms: ageMs, label: ageRaw }, notice, maxPerRun };
 }
 
 function webhookSource(

@@ -11,6 +11,10 @@ export const USER_TAG_KEYS = {
   criticalAge: "key-age:critical-age",
   /** Slack member IDs (`U…`, `W…`) and/or user-group IDs (`S…`), separated by spaces. */
   owner: "key-age:owner",
+  /** A duration (`180d`): this user's keys are deactivated at this age; only a later age than `DEACTIVATE_AGE` is honoured. */
+  deactivateAge: "key-age:deactivate-age",
+  /** `never`: this user's keys are never deactivated by the monitor (they are still alerted). */
+  deactivate: "key-age:deactivate",
 } as const;
 
 /** What a user's `key-age:*` tags say; malformed values are left out and described in `problems`. */
@@ -25,6 +29,10 @@ export interface UserTagSettings {
   readonly criticalAgeMs?: number;
   /** The owners as Slack mention markup (`<@U…>`, `<!subteam^S…>`). @default undefined: nobody */
   readonly owners?: readonly string[];
+  /** This user's deactivation age, as written. @default undefined: the global `DEACTIVATE_AGE` */
+  readonly deactivateAge?: { readonly ms: number; readonly label: string };
+  /** True when `key-age:deactivate=never`. @default undefined */
+  readonly deactivateNever?: true;
   /** One plain-text sentence per malformed tag, naming the tag and quoting its value. */
   readonly problems: readonly string[];
 }
@@ -46,6 +54,8 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
     warningAgeMs?: number;
     criticalAgeMs?: number;
     owners?: string[];
+    deactivateAge?: { ms: number; label: string };
+    deactivateNever?: true;
   } = {};
 
   const exempt = byKey.get(USER_TAG_KEYS.exemptUntil);
@@ -90,6 +100,20 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
       );
     }
     if (owners.length > 0) settings.owners = [...new Set(owners)];
+  }
+
+  const deactivateAge = byKey.get(USER_TAG_KEYS.deactivateAge);
+  if (deactivateAge !== undefined) {
+    try {
+      settings.deactivateAge = { ms: parseDuration(deactivateAge), label: deactivateAge };
+    } catch {
+      problems.push(`${describeTag(USER_TAG_KEYS.deactivateAge, deactivateAge)} is ignored: ${DURATION_FORMAT_HINT}`);
+    }
+  }
+  const deactivate = byKey.get(USER_TAG_KEYS.deactivate);
+  if (deactivate !== undefined) {
+    if (deactivate.toLowerCase() === "never") settings.deactivateNever = true;
+    else problems.push(`${describeTag(USER_TAG_KEYS.deactivate, deactivate)} is ignored: the only value is "never"`);
   }
 
   return { ...settings, problems };

@@ -1,0 +1,63 @@
+import { paginateListAccessKeys, UpdateAccessKeyCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { isRootUser } from "../core/deactivation-schedule";
+import { mapWithConcurrency } from "../core/map-with-concurrency";
+import type { DeactivationOutcome, DueKey } from "../core/plan-enforcement";
+import { isNoSuchEntity } from "./iam-errors";
+
+/** Options of {@link deactivateKeys}. */
+export interface DeactivateKeysOptions {
+  /** The IAM client. */
+  readonly iam: IAMClient;
+  /** Keys handled at once. @default 4 */
+  readonly concurrency?: number;
+}
+
+/**
+ * Deactivates each due key with `UpdateAccessKey Status=Inactive`, one key at a time per key id
+ * (never a user's other keys, never a delete). Right before acting it lists the user's keys again: a
+ * key that is gone, no longer active, or has another creation date than the scan saw (rotated in the
+ * meantime) is left alone. The root user's keys are never touched. Any other IAM error (such as
+ * AccessDenied) leaves that key alone with the error as the reason, so the keys already deactivated
+ * are still recorded and announced.
+ */
+export async function deactivateKeys(
+  due: readonly DueKey[],
+  options: DeactivateKeysOptions,
+): Promise<DeactivationOutcome[]> {
+  const { iam } = options;
+  return mapWithConcurrency(due, options.concurrency ?? 4, async ({ finding }): Promise<DeactivationOutcome> => {
+    const { accessKeyId, userName } = finding;
+    if (isRootUser(userName))
+      return { accessKeyId, result: "left-alone", reason: "the root user's keys are never touched" };
+    let current: { status?: string; createDate?: Date } | undefined;
+    try {
+      for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) {
+        const match = (page.AccessKeyMetadata ?? []).find((key) => key.AccessKeyId === accessKeyId);
+        if (match) current = { status: match.Status, createDate: match.CreateDate };
+      }
+    } catch (error) {
+      if (isNoSuchEntity(error)) return { accessKeyId, result: "left-alone", reason: "the user was deleted" };
+      return { accessKeyId, result: "left-alone", reason: `the re-check failed: ${describe(error)}` };
+    }
+    if (!current) return { accessKeyId, result: "left-alone", reason: "the key was deleted or rotated since the scan" };
+    if (current.status !== "Active") {
+      return { accessKeyId, result: "left-alone", reason: "the key was deactivated since the scan" };
+    }
+    const seconds = (date: Date | undefined) => Math.floor((date?.getTime() ?? Number.NaN) / 1000);
+    if (seconds(current.createDate) !== seconds(finding.createDate)) {
+      return { accessKeyId, result: "left-alone", reason: "the key's creation date changed since the scan" };
+    }
+    try {
+      await iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: "Inactive" }));
+    } catch (error) {
+      if (isNoSuchEntity(error))
+        return { accessKeyId, result: "left-alone", reason: "the key was deleted since the scan" };
+      return { accessKeyId, result: "left-alone", reason: `IAM refused the deactivation: ${describe(error)}` };
+    }
+    return { accessKeyId, result: "deactivated" };
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
