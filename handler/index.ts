@@ -15,6 +15,9 @@ import { deliverToSlack } from "./edges/deliver-to-slack";
 import { scannerFor } from "./edges/select-scanner";
 import { createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
 import { runMonitor, type RunSummary } from "./run-monitor";
+import type { EnforcementDeps } from "./run-enforcement";
+import { deactivateKeys } from "./edges/deactivate-keys";
+import { createEnforcementStateStore } from "./edges/enforcement-state-store";
 
 /**
  * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
@@ -29,6 +32,7 @@ interface Container {
   readonly sts: () => STSClient;
   readonly webhookUrl?: WebhookUrlProvider;
   readonly alertState?: AlertStateStore;
+  readonly enforcement?: EnforcementDeps;
 }
 
 // Lives as long as the Lambda container: config and clients are built once (the webhook URL has its
@@ -41,6 +45,9 @@ function containerState(): Container {
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let ssm: SSMClient | undefined;
   let sts: STSClient | undefined;
+  const documents = config.alertStateTable
+    ? DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG))
+    : undefined;
   container = {
     config,
     iam,
@@ -50,16 +57,29 @@ function containerState(): Container {
           webhookUrl: createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG))),
         }
       : {}),
-    ...(config.alertStateTable
-      ? {
-          alertState: createAlertStateStore({
-            client: DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG)),
-            tableName: config.alertStateTable,
-          }),
-        }
+    ...(documents && config.alertStateTable
+      ? { alertState: createAlertStateStore({ client: documents, tableName: config.alertStateTable }) }
+      : {}),
+    ...(documents && config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
+      ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
       : {}),
   };
   return container;
+}
+
+function enforcementDeps(
+  settings: NonNullable<MonitorConfig["enforcement"]>,
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  iam: IAMClient,
+): EnforcementDeps {
+  const store = createEnforcementStateStore({ client, tableName });
+  return {
+    settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
+    load: () => store.load(),
+    put: (records) => store.put(records),
+    deactivate: (due) => deactivateKeys(due, { iam }),
+  };
 }
 
 /** Lambda entry point: scans IAM access keys and posts a Slack digest of the ones that need attention. */
@@ -72,7 +92,7 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, webhookUrl, alertState } = state;
+  const { config, iam, sts, webhookUrl, alertState, enforcement } = state;
   return runMonitor({
     config,
     logger,
@@ -80,6 +100,8 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     // rule's input says when to post the all-clear.
     trigger: parseRunTrigger(event),
     ...(alertState ? { alertState } : {}),
+    // ENFORCEMENT dry-run or armed: notices, reminders, the brake and (armed) deactivation.
+    ...(enforcement ? { enforcement } : {}),
     // SCAN_STRATEGY and SCAN_CONCURRENCY: the per-user API walk or the credential-report filter.
     scan: scannerFor(config, { iam }),
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),

@@ -12,6 +12,7 @@ import { buildRunSummary, type RunSummary } from "./core/run-summary";
 import type { RunTrigger } from "./core/run-trigger";
 import { embeddedMetrics } from "./core/run-metrics";
 import type { SlackMessage } from "./core/slack-message";
+import { enforce, planEnforcementFor, type EnforcementDeps } from "./run-enforcement";
 
 export type { RunSummary } from "./core/run-summary";
 
@@ -43,6 +44,8 @@ export interface RunMonitorDeps {
   };
   /** What started the run (event id, heartbeat). @default a plain run without an event id */
   readonly trigger?: RunTrigger;
+  /** Staged deactivation (`ENFORCEMENT` `dry-run` or `armed`). @default undefined: enforcement off */
+  readonly enforcement?: EnforcementDeps;
 }
 
 /**
@@ -64,10 +67,25 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     // Resolved before the scan so a broken webhook setting fails every run, not only the ones with alerts.
     webhookUrl = await resolveWebhookUrl(deps);
     const trigger = deps.trigger ?? { heartbeat: false };
-    const [scan, accountId, records] = await Promise.all([deps.scan(), deps.accountId(), deps.alertState?.load()]);
+    const [scan, accountId, records, enforcementRecords] = await Promise.all([
+      deps.scan(),
+      deps.accountId(),
+      deps.alertState?.load(),
+      deps.enforcement?.load(),
+    ]);
     const { stats } = scan;
     const classification = classifyKeys(scan.inventory, config.thresholds, startedAt);
     const plan = records && compareWithAlertState(records, scan, classification, config, trigger, startedAt);
+    const enforcementPlan =
+      deps.enforcement && enforcementRecords
+        ? planEnforcementFor(
+            deps.enforcement,
+            classification.findings,
+            enforcementRecords,
+            startedAt,
+            config.remindEvery.ms,
+          )
+        : undefined;
     const overview = { classification, accountId, ...environment, missingWatchedUsers: stats.missingWatchedUsers };
     const digest = renderDigest(
       {
@@ -77,6 +95,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
         style: config.messageStyle,
         now: startedAt,
         ...(plan ? { announcements: plan.announcements } : {}),
+        ...(enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {}),
       },
       deps.renderOptions,
     );
@@ -84,6 +103,18 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     const messagesPosted = config.dryRun
       ? logDryRun(sent, logger)
       : await deliverAndRecord(deps, sent, plan, webhookUrl, logger);
+    // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing.
+    const enforcement =
+      deps.enforcement && enforcementPlan
+        ? await enforce(deps.enforcement, {
+            plan: enforcementPlan,
+            now: startedAt,
+            accountId,
+            ...environment,
+            ...(webhookUrl ? { deliver: deliverOne(deps, webhookUrl) } : {}),
+            logger,
+          })
+        : undefined;
     const summary = buildRunSummary({
       ...environment,
       dryRun: config.dryRun,
@@ -92,8 +123,9 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       classification,
       digest,
       sent,
-      messagesPosted,
+      messagesPosted: messagesPosted + (enforcement && enforcement.eventsAnnounced > 0 ? 1 : 0),
       ...(plan ? { plan } : {}),
+      ...(enforcement ? { enforcement } : {}),
       heartbeat: trigger.heartbeat,
       durationMs: now().getTime() - startedAt.getTime(),
     });
@@ -110,6 +142,13 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     });
     throw error;
   }
+}
+
+/** Posts one message (the enforcement message) to the run's webhook. */
+function deliverOne(deps: RunMonitorDeps, webhookUrl: string): (message: SlackMessage) => Promise<void> {
+  return async (message) => {
+    await deps.deliver([message], webhookUrl);
+  };
 }
 
 /** The webhook URL, or undefined for a dry run (which needs none). */

@@ -1,4 +1,5 @@
 import type { MessageStyle } from "../handler/core/config";
+import type { EnforcementMode } from "../handler/core/enforcement-mode";
 import type { ScanStrategy } from "../handler/core/scan-strategy";
 
 /** Where every monitor stack keeps its Terraform state (created by the `state-backend` stack). */
@@ -61,6 +62,18 @@ export interface EnvironmentSettings {
   readonly scanConcurrency?: number;
   /** `REMIND_EVERY`: how often a key that stays bad is announced again (with `alertState`). @default "24h" */
   readonly remindEvery?: string;
+  /**
+   * `ENFORCEMENT`: `"off"`, `"dry-run"` (announce what would be deactivated) or `"armed"` (deactivate
+   * keys; only then does the role get `iam:UpdateAccessKey`). Needs `deactivateAge` and `alertState`.
+   * @default "off"
+   */
+  readonly enforcement?: EnforcementMode;
+  /** `DEACTIVATE_AGE`: key age at which an active key is deactivated; at least `criticalAge`. @default none */
+  readonly deactivateAge?: string;
+  /** `DEACTIVATION_NOTICE`: minimum time between the notice naming the date and the deactivation. @default "7d" */
+  readonly deactivationNotice?: string;
+  /** `MAX_DEACTIVATIONS_PER_RUN`: above this many keys due in one run, none is deactivated (the brake). @default 5 */
+  readonly maxDeactivationsPerRun?: number;
   /**
    * EventBridge schedule of the daily heartbeat, which posts "N keys checked, none need attention"
    * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). @default none

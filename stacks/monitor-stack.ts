@@ -3,7 +3,7 @@ import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CONFIG_DEFAULTS } from "../handler/core/config";
 import { parseDuration } from "../handler/core/duration";
-import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
+import { ENFORCEMENT_BRAKE_METRIC, METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
 import { chooseScanStrategy } from "../handler/core/scan-strategy";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
@@ -79,6 +79,7 @@ export class MonitorStack extends TerraformStack {
       },
       alertStateTable: this.alertState?.table,
       readCredentialReport: mayUseCredentialReport(settings),
+      deactivateKeys: settings.enforcement === "armed",
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       logRetentionDays: settings.logRetentionDays,
@@ -118,6 +119,14 @@ export class MonitorStack extends TerraformStack {
             dimensions: { [METRIC_DIMENSION]: props.environmentName },
           }
         : undefined,
+      enforcementBrakeMetric:
+        (settings.enforcement ?? "off") !== "off"
+          ? {
+              namespace: METRIC_NAMESPACE,
+              metricName: ENFORCEMENT_BRAKE_METRIC,
+              dimensions: { [METRIC_DIMENSION]: props.environmentName },
+            }
+          : undefined,
     });
 
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });
@@ -143,6 +152,13 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
   if (settings.alertState ?? true) set("REMIND_EVERY", settings.remindEvery);
   set("SCAN_STRATEGY", settings.scanStrategy);
   set("SCAN_CONCURRENCY", settings.scanConcurrency === undefined ? undefined : String(settings.scanConcurrency));
+  set("ENFORCEMENT", settings.enforcement);
+  set("DEACTIVATE_AGE", settings.deactivateAge);
+  set("DEACTIVATION_NOTICE", settings.deactivationNotice);
+  set(
+    "MAX_DEACTIVATIONS_PER_RUN",
+    settings.maxDeactivationsPerRun === undefined ? undefined : String(settings.maxDeactivationsPerRun),
+  );
   return variables;
 }
 

@@ -1,5 +1,12 @@
 import { DURATION_FORMAT_HINT, parseDuration } from "../handler/core/duration";
-import { MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/core/config";
+import {
+  CONFIG_DEFAULTS,
+  MAX_DEACTIVATIONS_PER_RUN,
+  MAX_SCAN_CONCURRENCY,
+  MIN_DEACTIVATIONS_PER_RUN,
+  MIN_SCAN_CONCURRENCY,
+} from "../handler/core/config";
+import { ENFORCEMENT_MODES, type EnforcementMode } from "../handler/core/enforcement-mode";
 import { quoteSetting } from "../handler/core/mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "../handler/core/scan-strategy";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
@@ -52,6 +59,10 @@ const ENVIRONMENT_FIELDS = {
   scanStrategy: true,
   scanConcurrency: true,
   remindEvery: true,
+  enforcement: true,
+  deactivateAge: true,
+  deactivationNotice: true,
+  maxDeactivationsPerRun: true,
   heartbeatSchedule: true,
   s3NativeLocking: true,
   tags: true,
@@ -204,8 +215,48 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   if (env.remindEvery !== undefined && env.alertState === false) {
     problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
   }
+  problems.push(...enforcementProblems(where, env));
   if (env.slackWebhookParameter === undefined && env.dryRun !== true) {
     problems.push(`${where}: field "slackWebhookParameter" is missing (required unless "dryRun" is true)`);
+  }
+  return problems;
+}
+
+// The same rules as the handler's ENFORCEMENT/DEACTIVATE_AGE/DEACTIVATION_NOTICE/MAX_DEACTIVATIONS_PER_RUN checks.
+function enforcementProblems(where: string, env: EnvironmentSettings): string[] {
+  const problems: string[] = [];
+  const optional = (field: keyof EnvironmentSettings, ok: (value: never) => boolean, expected: string) => {
+    const value = env[field];
+    if (value !== undefined) check(problems, where, field, value, ok(value as never), expected);
+  };
+  optional(
+    "enforcement",
+    (v: string) => ENFORCEMENT_MODES.includes(v as EnforcementMode),
+    ENFORCEMENT_MODES.map((mode) => JSON.stringify(mode)).join(", "),
+  );
+  optional("deactivateAge", (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
+  optional("deactivationNotice", (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
+  optional(
+    "maxDeactivationsPerRun",
+    (v: number) => Number.isInteger(v) && v >= MIN_DEACTIVATIONS_PER_RUN && v <= MAX_DEACTIVATIONS_PER_RUN,
+    `a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
+  );
+  const mode = env.enforcement ?? CONFIG_DEFAULTS.ENFORCEMENT;
+  if (mode !== "off" && env.deactivateAge === undefined) {
+    problems.push(`${where}: field "deactivateAge" is missing (required when "enforcement" is ${show(mode)})`);
+  }
+  if (mode !== "off" && env.alertState === false) {
+    problems.push(
+      `${where}: field "enforcement" (${show(mode)}) needs "alertState": the advance notice is recorded there`,
+    );
+  }
+  const age = durationMs(env.deactivateAge);
+  const critical = durationMs(env.criticalAge ?? CONFIG_DEFAULTS.CRITICAL_AGE);
+  if (age !== undefined && critical !== undefined && age < critical) {
+    problems.push(
+      `${where}: field "deactivateAge" (${show(env.deactivateAge)}) must not be below "criticalAge" ` +
+        `(${show(env.criticalAge ?? CONFIG_DEFAULTS.CRITICAL_AGE)}): a key is critical before it is deactivated`,
+    );
   }
   return problems;
 }

@@ -2,6 +2,7 @@ import type { KeyFinding } from "./classify";
 import type { EnforcementConfig } from "./config";
 import { deactivationSchedule, MAX_REACTIVATIONS, type DeactivationSchedule } from "./deactivation-schedule";
 import type { EnforcementRecord } from "./enforcement-record";
+import type { EnforcementFigures } from "./run-metrics";
 
 /** Enforcement settings of a run that enforces (dry run or armed). */
 export type ActiveEnforcement = EnforcementConfig & { readonly mode: "dry-run" | "armed" };
@@ -85,6 +86,18 @@ export interface EnforcementPlan {
   readonly toDeactivate: readonly DueKey[];
   /** The schedule of every key enforcement applies to, by key id (for the digest and the CLI). */
   readonly schedules: ReadonlyMap<string, DeactivationSchedule>;
+}
+
+/** What a run's enforcement did, for the summary and the metrics. */
+export interface EnforcementSummary extends EnforcementFigures {
+  /** `dry-run` or `armed`. */
+  readonly mode: ActiveEnforcement["mode"];
+  /** Keys whose date has come. */
+  readonly due: number;
+  /** Entries of the enforcement message Slack accepted this run (0 when the payload is only logged). */
+  readonly eventsAnnounced: number;
+  /** Due keys the re-check left alone. */
+  readonly leftAlone: number;
 }
 
 /** What the re-check and the IAM call did with one due key. */

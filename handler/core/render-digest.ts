@@ -3,6 +3,9 @@ import type { Classification, KeyFinding, KeyStatus, ReportedCounts, StatusCount
 import { CONFIG_DEFAULTS, type MessageStyle } from "./config";
 import { formatDuration } from "./duration";
 import { maskAccessKeyId } from "./mask";
+import type { DeactivationSchedule } from "./deactivation-schedule";
+import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
+import { formatDeactivationDate } from "./render-enforcement";
 import {
   SLACK_LIMITS,
   codeText,
@@ -37,6 +40,11 @@ export interface DigestInput {
    * @default undefined: stateless, every flagged key is listed
    */
   readonly announcements?: readonly Announcement[];
+  /**
+   * Each enforced key's deactivation schedule, by key id: the date (or the opt-out) is shown beside
+   * the key. @default undefined: enforcement off, no dates
+   */
+  readonly deactivationSchedules?: ReadonlyMap<string, DeactivationSchedule>;
 }
 
 /** Layout budgets of {@link renderDigest}. */
@@ -214,7 +222,7 @@ interface DigestEntry {
 function digestEntries(input: DigestInput): DigestEntry[] {
   if (!input.announcements) {
     return input.classification.flagged.map((finding) => ({
-      line: renderLine(finding, input) + lineNotes(finding),
+      line: renderLine(finding, input) + lineNotes(finding, input),
       group: finding.status,
       mentions: finding.owners ?? [],
     }));
@@ -244,7 +252,10 @@ const RESOLUTION_TEXT: Readonly<Record<ResolutionReason, string>> = {
 };
 
 /** Renders the line of one announcement (new, worse, reminder or resolved) in the given style. */
-export function renderAnnouncement(announcement: Announcement, input: Pick<DigestInput, "style" | "now">): string {
+export function renderAnnouncement(
+  announcement: Announcement,
+  input: Pick<DigestInput, "style" | "now" | "deactivationSchedules">,
+): string {
   const original = (input.style ?? "digest") === "original";
   if (announcement.kind === "resolved") {
     const { previous, finding, reason } = announcement;
@@ -266,7 +277,7 @@ export function renderAnnouncement(announcement: Announcement, input: Pick<Diges
   const since = previous ? formatDuration(input.now.getTime() - previous.since.getTime()) : "";
   if (original) {
     const suffix = announcement.kind === "reminder" ? ` (reminder: open for ${since})` : "";
-    return renderLine(finding, input) + suffix + lineNotes(finding);
+    return renderLine(finding, input) + suffix + lineNotes(finding, input);
   }
   const what =
     announcement.kind === "new"
@@ -274,13 +285,15 @@ export function renderAnnouncement(announcement: Announcement, input: Pick<Diges
       : announcement.kind === "worse"
         ? `*worse*, was ${previous?.status ?? "?"}`
         : `reminder: open for ${since}`;
-  return `${renderLine(finding, input)} · ${what}${lineNotes(finding)}`;
+  return `${renderLine(finding, input)} · ${what}${lineNotes(finding, input)}`;
 }
 
 /** Owner mentions, per-user limits and tag problems of a listed key; mentions first so a cut never splits one. */
-function lineNotes(finding: KeyFinding): string {
+function lineNotes(finding: KeyFinding, input: Pick<DigestInput, "deactivationSchedules">): string {
   const notes: string[] = [];
   if (finding.owners && finding.owners.length > 0) notes.push(finding.owners.join(" "));
+  const schedule = input.deactivationSchedules?.get(finding.accessKeyId);
+  if (schedule) notes.push(inertText(deactivationNote(schedule)));
   if (finding.customLimits) {
     const { warningAge, criticalAge } = finding.customLimits;
     const limits = [
@@ -290,7 +303,14 @@ function lineNotes(finding: KeyFinding): string {
     notes.push(`user limits: ${limits.filter((text) => text !== "").join(", ")}`);
   }
   for (const problem of finding.tagProblems ?? []) notes.push(`:warning: ${inertText(problem)}`);
+  if (schedule?.kind === "date" && schedule.problem) notes.push(`:warning: ${inertText(schedule.problem)}`);
   return notes.map((note) => ` · ${note}`).join("");
+}
+
+/** The deactivation date of a key as shown beside it (a forecast until a notice named it), or its opt-out. */
+export function deactivationNote(schedule: DeactivationSchedule): string {
+  if (schedule.kind === "never") return `never deactivated (${schedule.reason})`;
+  return `deactivation ${formatDeactivationDate(schedule.date)}${schedule.noticed ? "" : " (forecast)"}`;
 }
 
 /** Renders the line for one flagged key in the given style. */
@@ -347,8 +367,24 @@ function introBlocks(input: DigestInput): SlackBlock[] {
       },
     ],
   });
+  const guidance = remediationText(input);
+  if (guidance) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: guidance }] });
   blocks.push({ type: "divider" });
   return blocks;
+}
+
+/** One compact line of guidance per status the digest lists, with AWS's rotation guide. */
+function remediationText(input: DigestInput): string | undefined {
+  const statuses = new Set<KeyStatus>(
+    input.announcements
+      ? input.announcements.flatMap((a) => (a.kind === "resolved" ? [] : [a.finding.status]))
+      : input.classification.flagged.map((finding) => finding.status),
+  );
+  const lines = (Object.keys(STATUS_LABEL) as KeyStatus[])
+    .filter((status) => statuses.has(status) && REMEDIATION[status] !== undefined)
+    .map((status) => `*${STATUS_LABEL[status]}:* ${REMEDIATION[status]}`);
+  if (lines.length === 0) return undefined;
+  return `${lines.join("\n")}\n<${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>`;
 }
 
 function missingUsersBlock(missing: readonly string[]): SectionBlock {

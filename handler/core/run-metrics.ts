@@ -4,6 +4,19 @@ export const METRIC_NAMESPACE = "IamKeyAgeMonitor";
 /** The dimension every metric carries. */
 export const METRIC_DIMENSION = "Environment";
 
+/** The metric of an engaged enforcement brake: 1 in a run that braked, 0 otherwise; alarmed on. */
+export const ENFORCEMENT_BRAKE_METRIC = "EnforcementBrakeEngaged";
+
+/** What one run's enforcement did, for its metrics. */
+export interface EnforcementFigures {
+  /** Keys deactivated (`KeysDeactivated`). */
+  readonly deactivated: number;
+  /** Keys a dry run would have deactivated (`KeysWouldDeactivate`). */
+  readonly wouldDeactivate: number;
+  /** Whether the brake was engaged ({@link ENFORCEMENT_BRAKE_METRIC}). */
+  readonly braked: boolean;
+}
+
 /** What one run measured. */
 export interface RunFigures {
   /** Keys per status, e.g. `{ critical: 2, warning: 1, … }`. */
@@ -17,6 +30,8 @@ export interface RunFigures {
    * it. @default undefined: every key was read live
    */
   readonly fromReport?: { readonly ok: number; readonly inactive: number; readonly generatedAt?: Date };
+  /** What enforcement did. @default undefined: enforcement is off, no enforcement metrics */
+  readonly enforcement?: EnforcementFigures;
 }
 
 /**
@@ -46,6 +61,14 @@ export function embeddedMetrics(figures: RunFigures, environment: string, timest
     if (figures.fromReport.generatedAt) {
       values.CredentialReportAge = Math.max(0, (timestamp.getTime() - figures.fromReport.generatedAt.getTime()) / 1000);
       definitions.push({ Name: "CredentialReportAge", Unit: "Seconds" });
+    }
+  }
+  if (figures.enforcement) {
+    values.KeysDeactivated = figures.enforcement.deactivated;
+    values.KeysWouldDeactivate = figures.enforcement.wouldDeactivate;
+    values[ENFORCEMENT_BRAKE_METRIC] = figures.enforcement.braked ? 1 : 0;
+    for (const name of ["KeysDeactivated", "KeysWouldDeactivate", ENFORCEMENT_BRAKE_METRIC]) {
+      definitions.push({ Name: name, Unit: "Count" });
     }
   }
   return {

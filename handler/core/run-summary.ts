@@ -4,6 +4,7 @@ import type { ScanStats } from "./inventory";
 import type { MessagesToSend } from "./messages-to-send";
 import type { RenderedDigest } from "./render-digest";
 import { runOutcome, type RunOutcome } from "./run-outcome";
+import type { EnforcementSummary } from "./plan-enforcement";
 
 /** What a run found and did; also the Lambda's return value. */
 export interface RunSummary {
@@ -47,6 +48,8 @@ export interface RunSummary {
   readonly alerts?: Readonly<Record<AnnouncementKind | "unchanged", number>>;
   /** Present (true) when the heartbeat rule started the run. @default undefined */
   readonly heartbeat?: true;
+  /** What enforcement did. @default undefined: enforcement off */
+  readonly enforcement?: EnforcementSummary;
 }
 
 /** What a finished run knows, for {@link buildRunSummary}. */
@@ -73,6 +76,8 @@ export interface RunSummaryInput {
   readonly heartbeat: boolean;
   /** Wall time of the run. */
   readonly durationMs: number;
+  /** What enforcement did. @default undefined: enforcement off */
+  readonly enforcement?: EnforcementSummary;
 }
 
 /** The run's summary: its outcome, counts and costs, in the shape the log line and the Lambda return. */
@@ -105,5 +110,6 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
     durationMs: input.durationMs,
     ...(plan ? { alerts: { ...plan.counts, unchanged: plan.unchanged } } : {}),
     ...(input.heartbeat ? { heartbeat: true as const } : {}),
+    ...(input.enforcement ? { enforcement: input.enforcement } : {}),
   };
 }

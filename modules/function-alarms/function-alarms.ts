@@ -29,6 +29,8 @@ export interface FunctionAlarmsProps {
   readonly email?: string;
   /** Also alarm when this metric (the run's count of critical keys) is above zero. @default no such alarm */
   readonly criticalKeysMetric?: CustomMetric;
+  /** Also alarm when this metric (the run's engaged enforcement brake, 0 or 1) is above zero. @default no such alarm */
+  readonly enforcementBrakeMetric?: CustomMetric;
   /** Alarm period in seconds. @default 600 */
   readonly periodSeconds?: number;
 }
@@ -133,6 +135,14 @@ export class FunctionAlarms extends Construct {
         "critical-keys",
         "IAM access keys are past the critical age",
         props.criticalKeysMetric,
+        "Maximum",
+      );
+    }
+    if (props.enforcementBrakeMetric !== undefined) {
+      alarms["enforcement-brake"] = alarm(
+        "enforcement-brake",
+        "Enforcement brake engaged: more keys are due for deactivation than allowed in one run, none was deactivated",
+        props.enforcementBrakeMetric,
         "Maximum",
       );
     }

@@ -15,6 +15,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import {
   ACCOUNT_WIDE_IAM_ACTIONS,
   ALERT_STATE_DYNAMODB_ACTIONS,
+  ENFORCEMENT_IAM_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../handler/core/aws-contract";
 import { bundledHandlerDir } from "./bundled-handler-dir";
@@ -46,6 +47,11 @@ export interface KeyAgeFunctionProps {
    * they are left out when the scan can never use them. @default true
    */
   readonly readCredentialReport?: boolean;
+  /**
+   * Whether the function may deactivate users' access keys (`iam:UpdateAccessKey` on `user/*`):
+   * only for `ENFORCEMENT=armed`. @default false
+   */
+  readonly deactivateKeys?: boolean;
   /** Timeout in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /** Memory in MB. @default 256 */
@@ -114,6 +120,15 @@ export class KeyAgeFunction extends Construct {
         resources: [userArns],
       },
     ];
+    if (props.deactivateKeys === true) {
+      statements.push({
+        // Armed enforcement: deactivation only (the contract has no delete), on IAM users only, so
+        // the root user's keys are out of reach.
+        sid: "DeactivateUserKeys",
+        actions: [...ENFORCEMENT_IAM_ACTIONS],
+        resources: [userArns],
+      });
+    }
     if (props.readCredentialReport ?? true) {
       statements.push({
         // The credential-report scan: "*" only, as above. GetAccountAuthorizationDetails could read all

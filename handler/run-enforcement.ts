@@ -1,0 +1,129 @@
+import type { KeyFinding } from "./core/classify";
+import type { EnforcementRecord } from "./core/enforcement-record";
+import { formatDuration } from "./core/duration";
+import type { Logger } from "./core/logger";
+import { maskAccessKeyId } from "./core/mask";
+import {
+  deactivationEvents,
+  enforcementChanges,
+  planEnforcement,
+  type ActiveEnforcement,
+  type DeactivationOutcome,
+  type DueKey,
+  type EnforcementPlan,
+  type EnforcementSummary,
+} from "./core/plan-enforcement";
+import { renderEnforcement, restoreCommand } from "./core/render-enforcement";
+import type { SlackMessage } from "./core/slack-message";
+
+/** The I/O enforcement needs; given to the run only when `ENFORCEMENT` is `dry-run` or `armed`. */
+export interface EnforcementDeps {
+  /** The settings. */
+  readonly settings: ActiveEnforcement;
+  /** Reads the enforcement records of the alert state. */
+  readonly load: () => Promise<readonly EnforcementRecord[]>;
+  /** Writes enforcement records. */
+  readonly put: (records: readonly EnforcementRecord[]) => Promise<void>;
+  /** Re-checks and deactivates the keys (armed only). */
+  readonly deactivate: (due: readonly DueKey[]) => Promise<readonly DeactivationOutcome[]>;
+}
+
+/** Inputs of {@link enforce} besides its deps. */
+export interface EnforceInput {
+  /** The plan of this run (see {@link planEnforcementFor}). */
+  readonly plan: EnforcementPlan;
+  /** The run's time. */
+  readonly now: Date;
+  /** The account id for the message header. */
+  readonly accountId: string;
+  /** The environment label. @default undefined */
+  readonly environmentName?: string;
+  /** Posts the message, or undefined when the payload is only logged (`DRY_RUN=true`): nothing then counts as notice. */
+  readonly deliver?: (message: SlackMessage) => Promise<void>;
+  /** The run's logger. */
+  readonly logger: Logger;
+}
+
+/** This run's enforcement plan from the loaded records (pure; see handler/core/plan-enforcement.ts). */
+export function planEnforcementFor(
+  deps: EnforcementDeps,
+  findings: readonly KeyFinding[],
+  records: readonly EnforcementRecord[],
+  now: Date,
+  remindEveryMs: number,
+): EnforcementPlan {
+  return planEnforcement({ findings, records, enforcement: deps.settings, now, remindEveryMs });
+}
+
+/**
+ * Carries out a plan: deactivates the due keys (armed, brake not engaged) after the edge's re-check,
+ * records each deactivation at once, logs one line per deactivated key, posts the enforcement
+ * message and records the notices and announcements only once Slack accepted it.
+ */
+export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promise<EnforcementSummary> {
+  const { plan, now, logger } = input;
+  const outcomes = plan.toDeactivate.length > 0 ? await deps.deactivate(plan.toDeactivate) : [];
+  const done = deactivationEvents(plan, outcomes, now);
+  if (done.recordNow.length > 0) await deps.put(done.recordNow);
+  for (const event of done.events) {
+    if (event.kind === "deactivated") {
+      logger.warn("access key deactivated", auditFields(event.finding, event.setting, now));
+    } else if (event.kind === "left-alone") {
+      logger.info("due access key left alone", {
+        userName: event.finding.userName,
+        accessKeyId: maskAccessKeyId(event.finding.accessKeyId),
+        reason: event.reason,
+      });
+    }
+  }
+  for (const event of plan.events) {
+    if (event.kind === "would-deactivate") {
+      logger.info("dry run: access key would be deactivated", auditFields(event.finding, event.setting, now));
+    }
+  }
+  if (plan.braked) {
+    logger.warn(`enforcement brake engaged: ${plan.due.length} keys due`, {
+      maxDeactivationsPerRun: deps.settings.maxPerRun,
+      keys: plan.due.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
+    });
+  }
+
+  const rendered = renderEnforcement({
+    events: [...plan.events, ...done.events],
+    mode: deps.settings.mode,
+    accountId: input.accountId,
+    ...(input.environmentName ? { environmentName: input.environmentName } : {}),
+    now,
+  });
+  let eventsAnnounced = 0;
+  if (rendered.message) {
+    if (input.deliver) {
+      await input.deliver(rendered.message);
+      await deps.put(enforcementChanges(rendered.named));
+      eventsAnnounced = rendered.named.length;
+    } else {
+      logger.info("dry run: enforcement payload not posted", { payload: rendered.message });
+    }
+  }
+  const deactivated = done.events.filter((event) => event.kind === "deactivated").length;
+  return {
+    mode: deps.settings.mode,
+    due: plan.due.length,
+    deactivated,
+    wouldDeactivate: deps.settings.mode === "dry-run" && !plan.braked ? plan.due.length : 0,
+    braked: plan.braked,
+    eventsAnnounced,
+    leftAlone: done.events.length - deactivated,
+  };
+}
+
+function auditFields(finding: KeyFinding, setting: string, now: Date): Record<string, unknown> {
+  return {
+    userName: finding.userName,
+    accessKeyId: maskAccessKeyId(finding.accessKeyId),
+    age: formatDuration(now.getTime() - finding.createDate.getTime()),
+    createDate: finding.createDate.toISOString(),
+    setting,
+    restoreCommand: restoreCommand(finding.userName, finding.accessKeyId),
+  };
+}
