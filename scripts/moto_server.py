@@ -60,18 +60,25 @@ if _key_age_minutes > 0:
 
 # For the benchmark: MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX='{"stale-": 144000}' backdates the keys
 # of users whose name starts with a prefix (the longest matching prefix wins), so one account can mix
-# old and new keys.
+# old and new keys. A list of ages gives a user's successive keys their own ages (the last one repeats),
+# so one user can hold an old key and a young one.
 _ages_by_prefix = json.loads(os.environ.get("MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX", "{}"))
 if _ages_by_prefix:
     from moto.iam.models import AccessKey
 
     _init_before_prefix_ages = AccessKey.__init__
+    _keys_created = {}
 
     def _prefix_backdated_access_key_init(self, user_name, *args, **kwargs):
         _init_before_prefix_ages(self, user_name, *args, **kwargs)
         prefixes = [p for p in _ages_by_prefix if (user_name or "").startswith(p)]
         if prefixes:
-            self.create_date = self.create_date - timedelta(minutes=_ages_by_prefix[max(prefixes, key=len)])
+            ages = _ages_by_prefix[max(prefixes, key=len)]
+            if isinstance(ages, list):
+                index = _keys_created.get(user_name, 0)
+                _keys_created[user_name] = index + 1
+                ages = ages[min(index, len(ages) - 1)]
+            self.create_date = self.create_date - timedelta(minutes=ages)
 
     AccessKey.__init__ = _prefix_backdated_access_key_init
 

@@ -30,8 +30,11 @@ export function motoServerAvailable(): boolean {
 export interface MotoServerOptions {
   /** Every IAM access key is created this many minutes in the past (see scripts/moto_server.py). @default 0 */
   readonly accessKeyAgeMinutes?: number;
-  /** Access keys of users whose name starts with a prefix are created that many minutes in the past. @default {} */
-  readonly accessKeyAgeMinutesByUserPrefix?: Readonly<Record<string, number>>;
+  /**
+   * Access keys of users whose name starts with a prefix are created that many minutes in the past; a
+   * list gives the user's successive keys their own ages (the last repeats). @default {}
+   */
+  readonly accessKeyAgeMinutesByUserPrefix?: Readonly<Record<string, number | readonly number[]>>;
 }
 
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
