@@ -242,10 +242,11 @@ function enforcementProblems(where: string, env: EnvironmentSettings): string[] 
     `a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
   );
   const mode = env.enforcement ?? CONFIG_DEFAULTS.ENFORCEMENT;
-  if (mode !== "off" && env.deactivateAge === undefined) {
+  const enforcing = mode === "dry-run" || mode === "armed";
+  if (enforcing && env.deactivateAge === undefined) {
     problems.push(`${where}: field "deactivateAge" is missing (required when "enforcement" is ${show(mode)})`);
   }
-  if (mode !== "off" && env.alertState === false) {
+  if (enforcing && env.alertState === false) {
     problems.push(
       `${where}: field "enforcement" (${show(mode)}) needs "alertState": the advance notice is recorded there`,
     );

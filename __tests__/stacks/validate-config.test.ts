@@ -24,6 +24,9 @@ describe("validateConfig", () => {
     ["slackWebhookKmsKeyArn", "arn:aws:kms:eu-west-1:123456789012:alias/slack"],
     ["scanConcurrency", 0],
     ["scanConcurrency", 2.5],
+    ["enforcement", "on"],
+    ["deactivationNotice", "a week"],
+    ["maxDeactivationsPerRun", 0],
   ])("names the environment, the field %s and the bad value %j", (field, value) => {
     const found = configProblems(withEnvironment({ [field]: value }));
     expect(found).toHaveLength(1);
@@ -81,4 +84,17 @@ describe("validateConfig", () => {
     const found = configProblems({ ...config, stateBackend: { ...config.stateBackend, bucket: "Bad_Bucket" } });
     expect(found).toEqual(['stateBackend: field "bucket" has invalid value "Bad_Bucket" (expected an S3 bucket name)']);
   });
+});
+
+test("enforcement needs a deactivation age at or above the critical age, and the alert state", () => {
+  expect(configProblems(withEnvironment({ enforcement: "armed" }))).toEqual([
+    'environment "dev": field "deactivateAge" is missing (required when "enforcement" is "armed")',
+  ]);
+  expect(configProblems(withEnvironment({ enforcement: "dry-run", deactivateAge: "60d" }))[0]).toContain(
+    'field "deactivateAge" ("60d") must not be below "criticalAge" ("90d")',
+  );
+  expect(configProblems(withEnvironment({ enforcement: "armed", deactivateAge: "120d", alertState: false }))).toEqual([
+    'environment "dev": field "enforcement" ("armed") needs "alertState": the advance notice is recorded there',
+  ]);
+  expect(configProblems(withEnvironment({ enforcement: "armed", deactivateAge: "120d" }))).toEqual([]);
 });

@@ -5,8 +5,12 @@ import { mockClient } from "aws-sdk-client-mock";
 import {
   ACCOUNT_WIDE_IAM_ACTIONS,
   ALERT_STATE_DYNAMODB_ACTIONS,
+  ENFORCEMENT_IAM_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../../handler/core/aws-contract";
+import { classifyKeys } from "../../../handler/core/classify";
+import { deactivateKeys } from "../../../handler/edges/deactivate-keys";
+import { createEnforcementStateStore } from "../../../handler/edges/enforcement-state-store";
 import type { Thresholds } from "../../../handler/core/classify";
 import { parseUserTags, userThresholds } from "../../../handler/core/user-tags";
 import { createAlertStateStore } from "../../../handler/edges/alert-state-store";
@@ -57,6 +61,53 @@ describe("the declared AWS contract", () => {
       expect([...sent].filter((action) => !DECLARED_IAM.has(action))).toEqual([]);
     } finally {
       iam.restore();
+    }
+  });
+
+  test("covers the enforcement edge's re-check and deactivation, which armed enforcement is granted", async () => {
+    const created = new Date(NOW.getTime() - 200 * DAY);
+    const users: FakeUser[] = [
+      { name: "alice", tags: {}, keys: [{ id: "AKIAALICE00000000001", created, active: true }] },
+    ];
+    const iam = mockIamAccount({ users });
+    try {
+      const [finding] = classifyKeys(
+        {
+          users: [
+            {
+              userName: "alice",
+              accessKeys: [{ accessKeyId: "AKIAALICE00000000001", state: "Active", createDate: created }],
+            },
+          ],
+        },
+        THRESHOLDS,
+        NOW,
+      ).findings;
+      await deactivateKeys([{ finding, date: NOW, setting: "DEACTIVATE_AGE=120d" }], { iam: new IAMClient({}) });
+      const declared = new Set<string>([...USER_SCOPED_IAM_ACTIONS, ...ENFORCEMENT_IAM_ACTIONS]);
+      const sent = new Set(iam.sentActions());
+      expect([...sent].sort()).toEqual(["iam:ListAccessKeys", "iam:UpdateAccessKey"]);
+      expect([...sent].filter((action) => !declared.has(action))).toEqual([]);
+    } finally {
+      iam.restore();
+    }
+  });
+
+  test("covers the enforcement records' DynamoDB calls (the alert-state table's grant)", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    mock.resolves({ Items: [] });
+    try {
+      const store = createEnforcementStateStore({
+        client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+        tableName: "table",
+      });
+      await store.load();
+      await store.put([{ accessKeyId: "AKIAALICE00000000001", userName: "alice", reactivations: 0, expiresAt: NOW }]);
+      const sent = mock.calls().map((call) => (call.args[0] as object).constructor.name);
+      expect(sent.sort()).toEqual(["PutCommand", "ScanCommand"]);
+      expect(ALERT_STATE_DYNAMODB_ACTIONS).toEqual(expect.arrayContaining(["dynamodb:Scan", "dynamodb:PutItem"]));
+    } finally {
+      mock.restore();
     }
   });
 
