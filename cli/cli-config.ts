@@ -19,6 +19,8 @@ export function loadCliConfig(
     for (const name of WEBHOOK_VARIABLES) delete merged[name];
     merged.DRY_RUN = "true";
   }
+  // The CLI never deactivates: it only forecasts dates from DEACTIVATE_AGE, so it needs no alert state.
+  merged.ENFORCEMENT = "off";
   try {
     return loadConfig(merged);
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { KeyFinding, KeyStatus } from "../handler/core/classify";
 import { DURATION_UNIT_MS } from "../handler/core/duration";
 import { maskAccessKeyId } from "../handler/core/mask";
+import { remediationFor } from "../handler/core/remediation";
 import type { FailOnLevel } from "./fail-on";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 
@@ -30,6 +31,15 @@ export interface JsonKeyEntry {
   readonly customLimits?: { readonly warningAge?: string; readonly criticalAge?: string };
   /** Malformed `key-age:*` tags of the user (ignored by the classification). */
   readonly tagProblems?: readonly string[];
+  /** What to do about the key (how to rotate without downtime); null when nothing needs doing. */
+  readonly remediation: string | null;
+  /**
+   * With `DEACTIVATE_AGE` set: the date the key would be deactivated if a notice went out now, the
+   * setting behind it, and whether it falls at or before `evaluatedAt`; or why it never is.
+   */
+  readonly deactivation?:
+    | { readonly date: string; readonly setting: string; readonly byEvaluatedAt: boolean }
+    | { readonly never: string };
 }
 
 /** Where the `--notify` digest went. */
@@ -118,6 +128,8 @@ export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {
       ...(finding.exemptUntil ? { exemptUntil: finding.exemptUntil } : {}),
       ...(finding.customLimits ? { customLimits: finding.customLimits } : {}),
       ...(finding.tagProblems ? { tagProblems: finding.tagProblems } : {}),
+      remediation: remediationFor(finding.status) ?? null,
+      ...deactivationField(report, finding.accessKeyId),
     })),
     unlistedKeys: unlistedKeyCount(report),
     ...(report.classification.fromReport?.generatedAt
@@ -125,6 +137,19 @@ export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {
       : {}),
     ...(extras.failOn ? { failOn: extras.failOn } : {}),
     ...(extras.notification ? { notification: extras.notification } : {}),
+  };
+}
+
+function deactivationField(report: ScanReport, accessKeyId: string): Pick<JsonKeyEntry, "deactivation"> {
+  const schedule = report.deactivations?.get(accessKeyId);
+  if (!schedule) return {};
+  if (schedule.kind === "never") return { deactivation: { never: schedule.reason } };
+  return {
+    deactivation: {
+      date: schedule.date.toISOString(),
+      setting: schedule.setting,
+      byEvaluatedAt: schedule.date.getTime() <= report.evaluatedAt.getTime(),
+    },
   };
 }
 

@@ -3,8 +3,9 @@ import * as path from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { classifyKeys } from "../handler/core/classify";
-import { ConfigError, type MonitorConfig } from "../handler/core/config";
+import { classifyKeys, type KeyFinding } from "../handler/core/classify";
+import { ConfigError, type EnforcementConfig, type MonitorConfig } from "../handler/core/config";
+import { deactivationSchedule, type DeactivationSchedule } from "../handler/core/deactivation-schedule";
 import type { ScanResult } from "../handler/core/inventory";
 import { describeLink, errorChain } from "../handler/core/error-fields";
 import { createLogger } from "../handler/core/logger";
@@ -84,10 +85,17 @@ export async function runKeyAge(io: CliIo): Promise<number> {
     io.stderr.write(`key-age: ${describeError(error)}\n`);
     return EXIT_CODES.usage;
   }
-  return scanCommand(io, command, config, command.asOf ?? now());
+  const started = now();
+  return scanCommand(io, command, config, command.asOf ?? started, started);
 }
 
-async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfig, evaluatedAt: Date): Promise<number> {
+async function scanCommand(
+  io: CliIo,
+  command: ScanCommand,
+  config: MonitorConfig,
+  evaluatedAt: Date,
+  started: Date,
+): Promise<number> {
   // Endpoint, region and credentials come from the SDK's default chains, exactly as in the function.
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let sts: STSClient | undefined;
@@ -139,8 +147,10 @@ async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfi
   let failOnMet = false;
   // Print whatever the scan found, even when only the Slack delivery failed.
   if (scan && accountId) {
+    const classification = classifyKeys(scan.inventory, config.thresholds, evaluatedAt);
+    const enforcement = config.enforcement;
     const report: ScanReport = {
-      classification: classifyKeys(scan.inventory, config.thresholds, evaluatedAt),
+      classification,
       accountId,
       ...(config.environmentName ? { environmentName: config.environmentName } : {}),
       evaluatedAt,
@@ -149,6 +159,8 @@ async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfi
       skippedUsers: scan.stats.skippedUsers,
       missingWatchedUsers: scan.stats.missingWatchedUsers,
       strategy: scan.stats.strategy ?? scanner.strategy,
+      // Dates as if a notice went out now; --as-of then shows which of them fall before that moment.
+      ...(enforcement ? { deactivations: deactivationSchedules(classification.findings, enforcement, started) } : {}),
     };
     const failing = command.failOn ? findingsAtOrAbove(report.classification.findings, command.failOn) : [];
     failOnMet = failing.length > 0;
@@ -177,6 +189,19 @@ async function scanCommand(io: CliIo, command: ScanCommand, config: MonitorConfi
     return EXIT_CODES.failure;
   }
   return failOnMet ? EXIT_CODES.failOnMet : EXIT_CODES.ok;
+}
+
+function deactivationSchedules(
+  findings: readonly KeyFinding[],
+  enforcement: EnforcementConfig,
+  now: Date,
+): Map<string, DeactivationSchedule> {
+  const schedules = new Map<string, DeactivationSchedule>();
+  for (const finding of findings) {
+    const schedule = deactivationSchedule(finding, enforcement, undefined, now);
+    if (schedule) schedules.set(finding.accessKeyId, schedule);
+  }
+  return schedules;
 }
 
 /**

@@ -2,6 +2,7 @@ import { SEVERITY_ORDER, type KeyFinding, type KeyStatus } from "../handler/core
 import { formatDuration } from "../handler/core/duration";
 import { maskAccessKeyId } from "../handler/core/mask";
 import { STATUS_LABEL } from "../handler/core/render-digest";
+import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "../handler/core/remediation";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 import type { TerminalStyle } from "./terminal-style";
 
@@ -9,6 +10,16 @@ import type { TerminalStyle } from "./terminal-style";
 const ALWAYS_COUNTED: readonly KeyStatus[] = ["critical", "warning", "unused"];
 
 const COLUMNS = ["USER", "ACCESS KEY", "AGE", "LAST USED", "STATUS"] as const;
+// With DEACTIVATE_AGE set, a column before STATUS (kept last, where its colour goes).
+const DEACTIVATION_COLUMN = "DEACTIVATION";
+
+function deactivationCell(report: ScanReport, finding: KeyFinding): string {
+  const schedule = report.deactivations?.get(finding.accessKeyId);
+  if (!schedule) return "-";
+  if (schedule.kind === "never") return "never";
+  const date = schedule.date.toISOString().slice(0, 10);
+  return report.forecast && schedule.date.getTime() <= report.evaluatedAt.getTime() ? `${date} (by then)` : date;
+}
 
 function statusColour(status: KeyStatus, style: TerminalStyle): (text: string) => string {
   switch (status) {
@@ -59,6 +70,8 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
   );
   out.push("");
 
+  const enforced = report.deactivations !== undefined;
+  const columns: readonly string[] = enforced ? [...COLUMNS.slice(0, 4), DEACTIVATION_COLUMN, COLUMNS[4]] : COLUMNS;
   const rows = classification.findings.map((finding) => ({
     status: finding.status,
     cells: [
@@ -66,6 +79,7 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
       maskAccessKeyId(finding.accessKeyId),
       formatDuration(finding.ageMs),
       lastUsedCell(finding, evaluatedAt),
+      ...(enforced ? [deactivationCell(report, finding)] : []),
       finding.exemptUntil ? `${finding.status} until ${finding.exemptUntil}` : finding.status,
     ],
   }));
@@ -77,12 +91,12 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
         : "No access keys found.",
     );
   } else {
-    const widths = COLUMNS.map((title, column) =>
+    const widths = columns.map((title, column) =>
       Math.max(title.length, ...rows.map((row) => row.cells[column].length)),
     );
     const line = (cells: readonly string[]): string =>
       `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ")}`;
-    out.push(style.bold(line(COLUMNS)));
+    out.push(style.bold(line(columns)));
 
     for (const status of SEVERITY_ORDER) {
       const members = rows.filter((row) => row.status === status);
@@ -128,6 +142,23 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
     ),
   );
   for (const problem of tagProblems) out.push(style.yellow(`Tag problem of ${problem}`));
+  const listed = new Set(classification.findings.map((finding) => finding.status));
+  const guidance = SEVERITY_ORDER.filter((status) => listed.has(status) && REMEDIATION[status] !== undefined);
+  if (guidance.length > 0) {
+    out.push("");
+    for (const status of guidance)
+      out.push(`${statusColour(status, style)(STATUS_LABEL[status])}: ${REMEDIATION[status]}`);
+    out.push(style.dim(`How to rotate access keys: ${ROTATE_ACCESS_KEYS_DOCS_URL}`));
+  }
+  if (enforced) {
+    out.push(
+      style.dim(
+        report.forecast
+          ? "Deactivation dates as if the notice went out now; (by then): deactivated by the forecast moment. The CLI never deactivates."
+          : "Deactivation dates as if the notice went out now (the function names the date in Slack first). The CLI never deactivates.",
+      ),
+    );
+  }
   if (report.missingWatchedUsers.length > 0) {
     out.push(style.yellow(`Watched users not found: ${report.missingWatchedUsers.join(", ")}`));
   }

@@ -1,4 +1,5 @@
 import { SEVERITY_ORDER, type Classification, type KeyStatus, type Thresholds } from "../handler/core/classify";
+import type { DeactivationSchedule } from "../handler/core/deactivation-schedule";
 
 /** What one `key-age scan` found, already classified: the input of the table and JSON renderers. */
 export interface ScanReport {
@@ -20,6 +21,11 @@ export interface ScanReport {
   readonly missingWatchedUsers: readonly string[];
   /** The scan that ran: `api` or `credential-report`. @default undefined: api */
   readonly strategy?: string;
+  /**
+   * Each key's deactivation schedule when `DEACTIVATE_AGE` is set, as if a notice went out now (the
+   * CLI reads no alert state). @default undefined: enforcement not configured, no dates shown
+   */
+  readonly deactivations?: ReadonlyMap<string, DeactivationSchedule>;
 }
 
 /**

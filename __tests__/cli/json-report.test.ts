@@ -24,7 +24,9 @@ describe("buildJsonReport", () => {
       lastUsed: "2025-05-30T12:00:00.000Z",
       lastUsedService: "s3",
       idleDays: 2,
+      remediation: expect.stringContaining("create a second key, move the consumers to it, deactivate the old key"),
     });
+    expect(json.keys.find((key) => key.status === "ok")?.remediation).toBeNull();
     expect(json.keys[1]).toMatchObject({
       user: "bob",
       ageDays: 85,

@@ -37,6 +37,13 @@ describe("renderTable", () => {
         "",
         "6 keys of 6 users: 1 critical, 1 warning, 1 unused, 1 exempt, 1 ok, 1 inactive",
         "",
+        "Critical: Rotate now without downtime: create a second key, move the consumers to it, deactivate the old key, then delete it.",
+        "Warning: Plan the rotation: create a second key, move the consumers to it, deactivate the old key, then delete it.",
+        "Unused: Deactivate it, wait a while to see that nothing breaks, then delete it (or rotate it if it is still needed).",
+        "Exempt: Exempt for now: rotate before the exemption ends (create a second key, move the consumers to it, deactivate the old key, then delete it).",
+        "Inactive: Delete it once nothing needs it (reactivate it only to roll back a rotation).",
+        "How to rotate access keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html",
+        "",
       ].join("\n"),
     );
     expect(text).not.toContain(keyId(1));

@@ -11,10 +11,11 @@ const ROTATE_STEPS = "create a second key, move the consumers to it, deactivate 
 export const REMEDIATION: Readonly<Record<KeyStatus, string | undefined>> = {
   critical: `Rotate now without downtime: ${ROTATE_STEPS}.`,
   warning: `Plan the rotation: ${ROTATE_STEPS}.`,
-  unused: "Unused: deactivate it, wait for complaints, then delete it (or rotate it if it is still needed).",
+  unused:
+    "Deactivate it, wait a while to see that nothing breaks, then delete it (or rotate it if it is still needed).",
   exempt: `Exempt for now: rotate before the exemption ends (${ROTATE_STEPS}).`,
   ok: undefined,
-  inactive: "Inactive: delete it once nothing needs it (reactivate only to roll back a rotation).",
+  inactive: "Delete it once nothing needs it (reactivate it only to roll back a rotation).",
 };
 
 /** The remediation hint of a status, or undefined for a key that needs nothing. */
