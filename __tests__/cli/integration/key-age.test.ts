@@ -1,5 +1,5 @@
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { IAMClient, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
+import { IAMClient, ListAccessKeysCommand, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
 import type { JsonReport } from "../../../cli/json-report";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
@@ -46,6 +46,18 @@ afterAll(async () => {
 });
 
 beforeEach(() => slack.reset());
+
+/** Every key's status in IAM, by key id. */
+async function keyStates(): Promise<Record<string, string | undefined>> {
+  const iam = new IAMClient(motoClientConfig(moto));
+  const states: Record<string, string | undefined> = {};
+  for (const user of ["alice", "bob", "carol", "erin"]) {
+    const { AccessKeyMetadata } = await iam.send(new ListAccessKeysCommand({ UserName: user }));
+    for (const key of AccessKeyMetadata ?? []) states[key.AccessKeyId!] = key.Status;
+  }
+  iam.destroy();
+  return states;
+}
 
 describe("--json", () => {
   it("prints one object with an entry per access key", async () => {
@@ -117,6 +129,23 @@ describe("--as-of", () => {
     expect(report).toMatchObject({ forecast: true, evaluatedAt: `${asOf}T00:00:00.000Z` });
     expect(report.counts).toMatchObject({ critical: 3, warning: 0, unused: 0, exempt: 1, ok: 0, inactive: 1 });
     expect(report.keys.filter((key) => key.status === "critical").map((key) => key.ageDays)).toEqual([99, 99, 99]);
+  });
+
+  it("forecasts deactivations with ENFORCEMENT armed in the environment, and never deactivates anything", async () => {
+    const before = await keyStates();
+    const run = await runCli(["scan", "--json", "--as-of", "+130d"], {
+      ...env,
+      ENFORCEMENT: "armed",
+      DEACTIVATE_AGE: "120d",
+      DEACTIVATION_NOTICE: "7d",
+    });
+    expect(run.code).toBe(0);
+    const due = json(run.stdout).keys.filter((key) => key.deactivation && "date" in key.deactivation);
+    expect(due.map((key) => key.user).sort()).toEqual(["alice", "bob", "carol"]);
+    expect(
+      due.every((key) => key.deactivation && "byEvaluatedAt" in key.deactivation && key.deactivation.byEvaluatedAt),
+    ).toBe(true);
+    expect(await keyStates()).toEqual(before);
   });
 
   it("rejects a bad value naming --as-of", async () => {
