@@ -100,6 +100,9 @@ Options:
   --version                  print the version
 
 Durations are a whole number and a unit m, h, d or w: 25m, 12h, 90d, 2w.
+With DEACTIVATE_AGE set, a DEACTIVATION column (and keys[].deactivation) shows each key's date
+as if the notice went out now; with --as-of, "(by then)" marks the keys deactivated by that
+moment. The CLI never deactivates anything (ENFORCEMENT is ignored).
 Flags override the environment variables named in brackets. MESSAGE_STYLE, DRY_RUN and the
 webhook variables are read from the environment as the function reads them.
 
@@ -107,8 +110,8 @@ Output: a table grouped by status (most severe first) on stdout; colours only on
 Progress goes to stderr while a scan runs, when stderr is a terminal.
 --json prints {accountId, environment, evaluatedAt, forecast, thresholds, strategy, usersScanned,
 counts, skippedUsers, missingWatchedUsers, keys: [{user, accessKeyId (masked), status, state,
-createdAt, ageDays, lastUsed, lastUsedService, idleDays, exemptUntil?}], unlistedKeys,
-reportGeneratedAt?, failOn?, notification?}.
+createdAt, ageDays, lastUsed, lastUsedService, idleDays, exemptUntil?, remediation,
+deactivation?}], unlistedKeys, reportGeneratedAt?, failOn?, notification?}.
 Statuses: critical, warning, unused, ok, inactive, exempt.
 
 Exit codes:
