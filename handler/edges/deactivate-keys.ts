@@ -1,5 +1,6 @@
 import { paginateListAccessKeys, UpdateAccessKeyCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { isRootUser } from "../core/deactivation-schedule";
+import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 import type { DeactivationOutcome, DueKey } from "../core/plan-enforcement";
 import { isNoSuchEntity } from "./iam-errors";
@@ -37,7 +38,7 @@ export async function deactivateKeys(
       }
     } catch (error) {
       if (isNoSuchEntity(error)) return { accessKeyId, result: "left-alone", reason: "the user was deleted" };
-      return { accessKeyId, result: "left-alone", reason: `the re-check failed: ${describe(error)}` };
+      return { accessKeyId, result: "left-alone", reason: `the re-check failed: ${describeError(error)}` };
     }
     if (!current) return { accessKeyId, result: "left-alone", reason: "the key was deleted or rotated since the scan" };
     if (current.status !== "Active") {
@@ -52,12 +53,8 @@ export async function deactivateKeys(
     } catch (error) {
       if (isNoSuchEntity(error))
         return { accessKeyId, result: "left-alone", reason: "the key was deleted since the scan" };
-      return { accessKeyId, result: "left-alone", reason: `IAM refused the deactivation: ${describe(error)}` };
+      return { accessKeyId, result: "left-alone", reason: `IAM refused the deactivation: ${describeError(error)}` };
     }
     return { accessKeyId, result: "deactivated" };
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
