@@ -39,6 +39,11 @@ export const config: ProjectConfig = {
       warningAge: "12m",
       criticalAge: "25m",
       messageStyle: "original",
+      // Enforcement announced only (`npm run demo` then arms a container to show a deactivation):
+      // minute-level ages so a run of the demo sees notice, due date and deactivation.
+      enforcement: "dry-run",
+      deactivateAge: "30m",
+      deactivationNotice: "10m",
       logRetentionDays: 7,
       tags: { environment: "demo" },
     },

@@ -4,11 +4,19 @@
  * Starts moto and a loopback "Slack"; deploys `state-backend` and `monitor-demo` through the real
  * synthesized Terraform (state in the emulated S3 bucket, DynamoDB lock); creates the original's
  * `Demogorgon` user with a key already past the 25-minute critical age; invokes the deployed function
- * bundle the way the Lambda runtime does; shows the Slack message it posted; then destroys the
- * deployment and stops everything it started.
+ * bundle the way the Lambda runtime does; shows the Slack message it posted; then shows enforcement:
+ * the deployed dry run's notice and "would deactivate", then an armed container's notice and
+ * deactivation, with the container clock a few minutes ahead; then destroys the deployment and stops
+ * everything it started.
  */
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  type IAMClientConfig,
+} from "@aws-sdk/client-iam";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { App } from "cdktf";
 import { execFileSync } from "node:child_process";
@@ -151,6 +159,8 @@ async function main(): Promise<void> {
       }
     }
 
+    await enforcementSequence(bundle, slack, aws);
+
     await step(`terraform destroy ${stack}`, () =>
       terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env),
     );
@@ -161,6 +171,60 @@ async function main(): Promise<void> {
   console.log(
     `\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the webhook are stopped.`,
   );
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Enforcement, close to now: the deployed function runs `enforcement: "dry-run"` (30m deactivation
+ * age, 10m notice), so the first tick already named the key with a "would be deactivated" date. The
+ * container clock then runs 11 minutes ahead: the dry run says "would deactivate" and IAM is
+ * unchanged. Armed (ENFORCEMENT=armed in the container, which `enforcement: "armed"` deploys together
+ * with the iam:UpdateAccessKey grant), the dry run's notice does not count: a fresh notice names a date
+ * 10 minutes on, and a tick past it deactivates the key and posts the command that restores it.
+ */
+async function enforcementSequence(
+  bundle: { path: string; env: Record<string, string> },
+  slack: FakeSlack,
+  aws: IAMClientConfig,
+): Promise<void> {
+  const ticks: { title: string; offsetMs: number; env?: Record<string, string> }[] = [
+    { title: "Dry run, 11 minutes later: the notice period has passed", offsetMs: 11 * MINUTE },
+    {
+      title: "Armed, same moment: a dry-run notice does not count",
+      offsetMs: 11 * MINUTE,
+      env: { ENFORCEMENT: "armed" },
+    },
+    {
+      title: "Armed, 22 minutes later: past the armed notice's date",
+      offsetMs: 22 * MINUTE,
+      env: { ENFORCEMENT: "armed" },
+    },
+  ];
+  for (const [index, tick] of ticks.entries()) {
+    slack.reset();
+    const run = await step(`Enforcement · ${tick.title}`, () =>
+      runContainer(
+        bundle.path,
+        { ...bundle.env, ...tick.env },
+        { clockOffsetMs: tick.offsetMs, events: [scheduledEvent(`demo-enforcement-${index + 1}`)] },
+      ),
+    );
+    const outcome = run.outcomes[0];
+    if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
+    const { enforcement } = outcome.result as { enforcement?: Record<string, unknown> };
+    console.log(`  enforcement: ${JSON.stringify(enforcement)}; the key is ${await keyStatus(aws)} in IAM`);
+    for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
+    console.log();
+  }
+  if ((await keyStatus(aws)) !== "Inactive") throw new Error("the armed run did not deactivate the key");
+}
+
+async function keyStatus(aws: IAMClientConfig): Promise<string> {
+  const iam = new IAMClient(aws);
+  const { AccessKeyMetadata } = await iam.send(new ListAccessKeysCommand({ UserName: USER }));
+  iam.destroy();
+  return AccessKeyMetadata?.[0]?.Status ?? "missing";
 }
 
 /** An EventBridge scheduled event, as the rule delivers it. */

@@ -43,6 +43,18 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain("terraform destroy monitor-demo … done");
   });
 
+  test("shows enforcement: the dry run's notice and 'would deactivate', then armed notice and deactivation", () => {
+    expect(run.stdout).toMatch(/Would be deactivated on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · `Demogorgon`/);
+    expect(run.stdout).toContain("Would deactivate now (dry run) · `Demogorgon`");
+    expect(run.stdout).toMatch(
+      /"mode":"dry-run","due":1,"deactivated":0,"wouldDeactivate":1.*the key is Active in IAM/,
+    );
+    expect(run.stdout).toMatch(/To be deactivated on .* · `Demogorgon`/);
+    expect(run.stdout).toMatch(/Deactivated · `Demogorgon` · `AKIA…\w{4}` · age 5\dm · DEACTIVATE_AGE=30m/);
+    expect(run.stdout).toContain("aws iam update-access-key --user-name Demogorgon --status Active");
+    expect(run.stdout).toContain("the key is Inactive in IAM");
+  });
+
   test("leaves neither the emulator nor the webhook running", async () => {
     const [, moto, slack] = /moto on (\S+), Slack webhook on (\S+)/.exec(run.stdout) ?? [];
     expect(moto).toBeDefined();

@@ -384,7 +384,7 @@ function remediationText(input: DigestInput): string | undefined {
     .filter((status) => statuses.has(status) && REMEDIATION[status] !== undefined)
     .map((status) => `*${STATUS_LABEL[status]}:* ${REMEDIATION[status]}`);
   if (lines.length === 0) return undefined;
-  return `${lines.join("\n")}\n<${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>`;
+  return `${lines.join(" ")} <${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>`;
 }
 
 function missingUsersBlock(missing: readonly string[]): SectionBlock {
