@@ -90,7 +90,7 @@ export function renderEnforcement(input: EnforcementMessageInput): RenderedEnfor
       {
         type: "mrkdwn",
         text:
-          `${dry ? "Dry run: no key was changed. " : ""}Keys are deactivated (never deleted), one key at a time, ` +
+          `${dry ? "Dry run: no key was changed. " : ""}Keys are deactivated per key (never per user, never deleted) ` +
           `after a notice naming the date · ${input.now.toISOString()}`,
       },
     ],

@@ -14,7 +14,7 @@ export interface DeactivateKeysOptions {
 }
 
 /**
- * Deactivates each due key with `UpdateAccessKey Status=Inactive`, one key at a time per key id
+ * Deactivates each due key with `UpdateAccessKey Status=Inactive`, by its key id
  * (never a user's other keys, never a delete). Right before acting it lists the user's keys again: a
  * key that is gone, no longer active, or has another creation date than the scan saw (rotated in the
  * meantime) is left alone. The root user's keys are never touched. Any other IAM error (such as
