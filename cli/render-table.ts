@@ -137,9 +137,13 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
     );
   }
   const tagProblems = new Set(
-    classification.findings.flatMap((finding) =>
-      (finding.tagProblems ?? []).map((problem) => `${finding.userName}: ${problem}`),
-    ),
+    classification.findings.flatMap((finding) => {
+      const schedule = report.deactivations?.get(finding.accessKeyId);
+      const deactivationProblem = schedule?.kind === "date" && schedule.problem ? [schedule.problem] : [];
+      return [...(finding.tagProblems ?? []), ...deactivationProblem].map(
+        (problem) => `${finding.userName}: ${problem}`,
+      );
+    }),
   );
   for (const problem of tagProblems) out.push(style.yellow(`Tag problem of ${problem}`));
   const listed = new Set(classification.findings.map((finding) => finding.status));

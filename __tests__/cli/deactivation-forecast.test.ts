@@ -19,6 +19,7 @@ const INVENTORY: AccessKeyInventory = {
   users: [
     { userName: "alice", accessKeys: [activeKey(1, 150 * DAY), activeKey(2, 100 * DAY)] },
     { userName: "robot", accessKeys: [activeKey(3, 300 * DAY)], tags: { "key-age:deactivate": "never" } },
+    { userName: "early", accessKeys: [activeKey(4, 10 * DAY)], tags: { "key-age:deactivate-age": "100d" } },
   ],
 };
 
@@ -41,6 +42,9 @@ test("the table shows each key's deactivation date, the opt-out, and which dates
   expect(now).toMatch(/alice +AKIA…0002 +100d +never +2025-06-21 +critical/);
   expect(now).toMatch(/robot +AKIA…0003 +300d +never +never +critical/);
   expect(now).toContain("The CLI never deactivates.");
+  expect(now).toContain(
+    'Tag problem of early: tag key-age:deactivate-age="100d" is ignored: it may only be later than DEACTIVATE_AGE=120d',
+  );
 
   const forecast = renderTable(report(new Date(NOW.getTime() + 10 * DAY)), PLAIN_STYLE);
   expect(forecast).toMatch(/AKIA…0001 .* 2025-06-08 \(by then\)/);
@@ -53,6 +57,7 @@ test("--json carries the deactivation of each key and whether the forecast momen
     ["AKIA…0003", { never: "tag key-age:deactivate=never" }],
     ["AKIA…0001", { date: "2025-06-08T12:00:00.000Z", setting: "DEACTIVATE_AGE=120d", byEvaluatedAt: true }],
     ["AKIA…0002", { date: "2025-06-21T12:00:00.000Z", setting: "DEACTIVATE_AGE=120d", byEvaluatedAt: false }],
+    ["AKIA…0004", { date: "2025-09-19T12:00:00.000Z", setting: "DEACTIVATE_AGE=120d", byEvaluatedAt: false }],
   ]);
   // Without DEACTIVATE_AGE there is no such field.
   expect(buildJsonReport(mixedReport()).keys.every((key) => key.deactivation === undefined)).toBe(true);
