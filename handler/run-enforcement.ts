@@ -62,7 +62,8 @@ export function planEnforcementFor(
  */
 export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promise<EnforcementSummary> {
   const { plan, now, logger } = input;
-  const outcomes = plan.toDeactivate.length > 0 ? await deps.deactivate(plan.toDeactivate) : [];
+  // A run that cannot announce (DRY_RUN=true only logs the payload) deactivates nothing.
+  const outcomes = plan.toDeactivate.length > 0 && input.deliver ? await deps.deactivate(plan.toDeactivate) : [];
   const done = deactivationEvents(plan, outcomes, now);
   if (done.recordNow.length > 0) await deps.put(done.recordNow);
   for (const event of done.events) {
