@@ -64,6 +64,11 @@ export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promi
   const { plan, now, logger } = input;
   // A run that cannot announce (DRY_RUN=true only logs the payload) deactivates nothing.
   const outcomes = plan.toDeactivate.length > 0 && input.deliver ? await deps.deactivate(plan.toDeactivate) : [];
+  if (plan.toDeactivate.length > 0 && !input.deliver) {
+    logger.warn("due access keys not deactivated: the Slack payload is only logged (DRY_RUN)", {
+      keys: plan.toDeactivate.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
+    });
+  }
   const done = deactivationEvents(plan, outcomes, now);
   if (done.recordNow.length > 0) await deps.put(done.recordNow);
   for (const event of done.events) {
