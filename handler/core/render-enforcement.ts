@@ -2,7 +2,7 @@ import type { EnforcementMode } from "./enforcement-mode";
 import { formatDuration } from "./duration";
 import { maskAccessKeyId } from "./mask";
 import type { DueKey, EnforcementEvent } from "./plan-enforcement";
-import { SLACK_LIMITS, escapeMrkdwn, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
+import { SLACK_LIMITS, codeText, inertText, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
 
 /** Inputs of {@link renderEnforcement}. */
 export interface EnforcementMessageInput {
@@ -101,7 +101,7 @@ export function renderEnforcement(input: EnforcementMessageInput): RenderedEnfor
     : `${named.length} enforcement ${named.length === 1 ? "entry" : "entries"}`;
   return {
     message: {
-      text: truncateText(escapeMrkdwn(`IAM key enforcement in ${where}: ${summary}`), SLACK_LIMITS.maxSectionTextChars),
+      text: truncateText(inertText(`IAM key enforcement in ${where}: ${summary}`), SLACK_LIMITS.maxSectionTextChars),
       blocks,
     },
     named,
@@ -126,19 +126,19 @@ function renderEvent(event: EnforcementEvent, input: EnforcementMessageInput): s
     );
   }
   const { finding } = event;
-  const who = `\`${escapeMrkdwn(finding.userName)}\` · \`${maskAccessKeyId(finding.accessKeyId)}\``;
+  const who = `${codeText(finding.userName)} · \`${maskAccessKeyId(finding.accessKeyId)}\``;
   const age = `age ${formatDuration(finding.ageMs)}`;
   const mentions = finding.owners && finding.owners.length > 0 ? ` · ${finding.owners.join(" ")}` : "";
   switch (event.kind) {
     case "deactivated":
       return (
-        `:no_entry: *Deactivated* · ${who} · ${age} · ${escapeMrkdwn(event.setting)}${mentions}\n` +
-        `To restore it: \`${escapeMrkdwn(restoreCommand(finding.userName, finding.accessKeyId))}\``
+        `:no_entry: *Deactivated* · ${who} · ${age} · ${inertText(event.setting)}${mentions}\n` +
+        `To restore it: ${codeText(restoreCommand(finding.userName, finding.accessKeyId))}`
       );
     case "would-deactivate":
-      return `:test_tube: *Would deactivate now* (dry run) · ${who} · ${age} · ${escapeMrkdwn(event.setting)}${mentions}`;
+      return `:test_tube: *Would deactivate now* (dry run) · ${who} · ${age} · ${inertText(event.setting)}${mentions}`;
     case "left-alone":
-      return `:leftwards_arrow_with_hook: *Left alone* · ${who} · ${escapeMrkdwn(event.reason)}`;
+      return `:leftwards_arrow_with_hook: *Left alone* · ${who} · ${inertText(event.reason)}`;
     case "reactivated":
       return (
         `:arrows_counterclockwise: *Reactivated by a person* · ${who} · deactivated by the monitor ` +
@@ -150,12 +150,12 @@ function renderEvent(event: EnforcementEvent, input: EnforcementMessageInput): s
     case "day-before":
       return (
         `:hourglass_flowing_sand: *${dry ? "Would be deactivated" : "Deactivation"} tomorrow*, ` +
-        `${formatDeactivationDate(event.date)} · ${who} · ${age} · ${escapeMrkdwn(event.setting)}${mentions}`
+        `${formatDeactivationDate(event.date)} · ${who} · ${age} · ${inertText(event.setting)}${mentions}`
       );
     case "notice":
       return (
         `:calendar: *${dry ? "Would be deactivated" : "To be deactivated"} on ${formatDeactivationDate(event.date)}* · ` +
-        `${who} · ${age} · ${escapeMrkdwn(event.setting)}${mentions}`
+        `${who} · ${age} · ${inertText(event.setting)}${mentions}`
       );
   }
 }
@@ -163,9 +163,9 @@ function renderEvent(event: EnforcementEvent, input: EnforcementMessageInput): s
 function dueLine(key: DueKey, now: Date): string {
   const { finding } = key;
   return (
-    `\`${escapeMrkdwn(finding.userName)}\` · \`${maskAccessKeyId(finding.accessKeyId)}\` · ` +
+    `${codeText(finding.userName)} · \`${maskAccessKeyId(finding.accessKeyId)}\` · ` +
     `age ${formatDuration(now.getTime() - finding.createDate.getTime())} · due ${formatDeactivationDate(key.date)} · ` +
-    escapeMrkdwn(key.setting)
+    inertText(key.setting)
   );
 }
 
