@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CONFIG_DEFAULTS } from "../handler/core/config";
 import { parseDuration } from "../handler/core/duration";
@@ -12,6 +12,7 @@ import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
+import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
 
 /** Props of {@link MonitorStack}. */
@@ -49,15 +50,7 @@ export class MonitorStack extends TerraformStack {
     super(scope, name);
     const { settings, stateBackend } = props;
 
-    const backend = new S3Backend(this, {
-      bucket: stateBackend.bucket,
-      key: `${name}/terraform.tfstate`,
-      region: stateBackend.region,
-      dynamodbTable: stateBackend.lockTable,
-      encrypt: true,
-    });
-    // cdktf 0.21 predates Terraform's S3-native locking, so the setting goes in as an override.
-    if (settings.s3NativeLocking ?? true) backend.addOverride("use_lockfile", true);
+    remoteStateBackend(this, stateBackend, { s3NativeLocking: settings.s3NativeLocking });
 
     new AwsProvider(this, "aws", {
       region: settings.region,

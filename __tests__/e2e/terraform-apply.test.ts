@@ -10,11 +10,12 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { App } from "cdktf";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { config } from "../../environments";
 import { buildApp } from "../../main";
+import { bootstrapStateBackend } from "../../scripts/lib/bootstrap-state-backend";
 import { MotoServer, startMotoServer } from "../../scripts/lib/moto-server";
 import { runProcess } from "../../scripts/lib/run-process";
 import { terraform, terraformEnvironment, terraformOk } from "../../scripts/lib/terraform";
@@ -69,9 +70,16 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  test("state-backend applies with local state and plans clean", async () => {
-    await terraformOk(["init", "-input=false"], stackDir("state-backend"), env);
-    await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir("state-backend"), env);
+  test("the bootstrap creates the backend and moves its own state into the bucket; a second run changes nothing", async () => {
+    const first = await bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    expect(first).toMatchObject({ step: "apply-locally-then-migrate", changed: true });
+    expect(first.stateLocation).toBe(`s3://${bucket}/state-backend/terraform.tfstate`);
+    const state = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "state-backend/terraform.tfstate" }));
+    expect(state.ContentLength).toBeGreaterThan(0);
+    expect(existsSync(path.join(stackDir("state-backend"), "terraform.state-backend.tfstate"))).toBe(false);
+
+    const second = await bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    expect(second).toMatchObject({ step: "update-remote", changed: false });
     const plan = await terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir("state-backend"), env);
     expect(plan.code).toBe(0);
   });
