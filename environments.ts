@@ -20,6 +20,8 @@ export const config: ProjectConfig = {
       // The daily all-clear at 09:00 UTC, so a quiet channel is never ambiguous.
       heartbeatSchedule: "cron(0 9 * * ? *)",
       logRetentionDays: 30,
+      // A development environment is torn down and rebuilt; production keeps the default protection.
+      deletionProtection: false,
       tags: { environment: "dev" },
     },
     prod: {
@@ -40,6 +42,7 @@ export const config: ProjectConfig = {
       criticalAge: "25m",
       messageStyle: "original",
       logRetentionDays: 7,
+      deletionProtection: false,
       tags: { environment: "demo" },
     },
   },

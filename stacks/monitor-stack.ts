@@ -62,7 +62,10 @@ export class MonitorStack extends TerraformStack {
 
     const functionName = `iam-key-age-monitor-${props.environmentName}`;
     if (settings.alertState ?? true) {
-      this.alertState = new AlertStateTable(this, "alert-state", { tableName: `${functionName}-alert-state` });
+      this.alertState = new AlertStateTable(this, "alert-state", {
+        tableName: `${functionName}-alert-state`,
+        deletionProtection: settings.deletionProtection,
+      });
     }
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,

@@ -37,6 +37,8 @@ export class StateBackendStack extends TerraformStack {
     this.backend = new StateBackend(this, "state", {
       bucketName: settings.bucket,
       lockTableName: settings.lockTable,
+      noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
+      lockTableDeletionProtection: settings.deletionProtection,
     });
     new TerraformOutput(this, "bucket", { value: this.backend.bucket.bucket });
     new TerraformOutput(this, "lock_table", { value: this.backend.lockTable.name });

@@ -10,7 +10,7 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { App } from "cdktf";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { config } from "../../environments";
@@ -193,9 +193,23 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     expect(list.stdout.trim()).toBe("");
   });
 
-  test("the state bucket refuses to be destroyed while it still holds state (no force_destroy)", async () => {
-    const destroy = await terraform(["destroy", "-auto-approve", "-input=false"], stackDir("state-backend"), env);
+  test("the state backend refuses destruction: prevent_destroy stops the plan, DynamoDB deletion protection the table", async () => {
+    const dir = stackDir("state-backend");
+    const destroy = await terraform(["destroy", "-auto-approve", "-input=false"], dir, env);
     expect(destroy.code).toBe(1);
-    expect(destroy.stderr).toMatch(/BucketNotEmpty/);
+    expect(destroy.stderr).toContain("Instance cannot be destroyed");
+    expect(destroy.stderr).toContain("lifecycle.prevent_destroy");
+
+    // Even a destroy aimed at the lock table alone, which Terraform plans, is refused by DynamoDB.
+    const stack = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    const table = `aws_dynamodb_table.${Object.keys(stack.resource.aws_dynamodb_table)[0]}`;
+    const targeted = await terraform(["destroy", "-auto-approve", "-input=false", `-target=${table}`], dir, env);
+    expect(targeted.code).toBe(1);
+    expect(targeted.stderr).toContain("DeletionProtectionEnabled");
+
+    const described = await dynamodb.send(new DescribeTableCommand({ TableName: lockTable }));
+    expect(described.Table?.DeletionProtectionEnabled).toBe(true);
+    const state = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "state-backend/terraform.tfstate" }));
+    expect(state.ContentLength).toBeGreaterThan(0);
   });
 });
