@@ -48,7 +48,7 @@ export interface EnvironmentSettings {
   readonly messageStyle?: MessageStyle;
   /** `DRY_RUN`: log the Slack payload instead of posting it. @default false */
   readonly dryRun?: boolean;
-  /** Retention of the function's logs, in days. @default 90 */
+  /** Retention of the function's logs, in days. @default 365 */
   readonly logRetentionDays?: number;
   /** Email address that receives the monitor's own alarms (the recipient confirms it). @default none */
   readonly alarmEmail?: string;
