@@ -3,12 +3,13 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CONFIG_DEFAULTS } from "../handler/core/config";
 import { parseDuration } from "../handler/core/duration";
-import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
+import { keyCountMetric, METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
 import { chooseScanStrategy } from "../handler/core/scan-strategy";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
+import { MonitorDashboard } from "../modules/monitor-dashboard/monitor-dashboard";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
@@ -40,6 +41,8 @@ export class MonitorStack extends TerraformStack {
   public readonly failedRuns: FailedRunQueue;
   /** The monitor's own alarms. */
   public readonly alarms: FunctionAlarms;
+  /** The monitor's CloudWatch dashboard. */
+  public readonly dashboard: MonitorDashboard;
   /** The alert state. @default undefined when `alertState` is false */
   public readonly alertState?: AlertStateTable;
   /** The daily heartbeat. @default undefined without `heartbeatSchedule` */
@@ -110,16 +113,26 @@ export class MonitorStack extends TerraformStack {
       criticalKeysMetric: settings.alarmOnCriticalKeys
         ? {
             namespace: METRIC_NAMESPACE,
-            metricName: "CriticalKeys",
+            metricName: keyCountMetric("critical"),
             dimensions: { [METRIC_DIMENSION]: props.environmentName },
           }
         : undefined,
+    });
+
+    this.dashboard = new MonitorDashboard(this, "dashboard", {
+      dashboardName: functionName,
+      region: settings.region,
+      function: this.keyAgeFunction.function,
+      failedRunQueue: this.failedRuns.queue,
+      runMetricDimensions: { [METRIC_DIMENSION]: props.environmentName },
+      alarms: Object.values(this.alarms.alarms),
     });
 
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });
     new TerraformOutput(this, "log_group", { value: this.keyAgeFunction.logGroup.name });
     new TerraformOutput(this, "failed_runs_queue", { value: this.failedRuns.queue.url });
     new TerraformOutput(this, "alarm_topic", { value: this.alarms.topic.arn });
+    new TerraformOutput(this, "dashboard_url", { value: this.dashboard.consoleUrl });
   }
 }
 

@@ -1,5 +1,5 @@
 import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import {
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
@@ -139,6 +139,23 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
       sns.destroy();
       cloudwatch.destroy();
     }
+  });
+
+  test("monitor-dev has its dashboard and outputs where to open it", async () => {
+    const cloudwatch = new CloudWatchClient(awsClientConfig(config.environments.dev.region));
+    try {
+      const dashboard = await cloudwatch.send(new GetDashboardCommand({ DashboardName: "iam-key-age-monitor-dev" }));
+      const titles = JSON.parse(dashboard.DashboardBody ?? "{}").widgets.map(
+        (widget: { properties: { title: string } }) => widget.properties.title,
+      );
+      expect(titles).toEqual(expect.arrayContaining(["Flagged keys by status", "Failed runs waiting in the queue"]));
+    } finally {
+      cloudwatch.destroy();
+    }
+    const outputs = JSON.parse((await terraformOk(["output", "-json"], stackDir("monitor-dev"), env)).stdout);
+    expect(outputs.dashboard_url.value).toBe(
+      `https://${config.environments.dev.region}.console.aws.amazon.com/cloudwatch/home?region=${config.environments.dev.region}#dashboards/dashboard/iam-key-age-monitor-dev`,
+    );
   });
 
   test("monitor-dev plans clean right after apply", async () => {
