@@ -20,6 +20,8 @@ export const config: ProjectConfig = {
       // The daily all-clear at 09:00 UTC, so a quiet channel is never ambiguous.
       heartbeatSchedule: "cron(0 9 * * ? *)",
       logRetentionDays: 30,
+      // A development environment is torn down and rebuilt; production keeps the default protection.
+      deletionProtection: false,
       tags: { environment: "dev" },
     },
     prod: {
@@ -45,6 +47,7 @@ export const config: ProjectConfig = {
       deactivateAge: "30m",
       deactivationNotice: "10m",
       logRetentionDays: 7,
+      deletionProtection: false,
       tags: { environment: "demo" },
     },
   },

@@ -23,6 +23,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { bootstrapStateBackend } from "./lib/bootstrap-state-backend";
 import { startFakeSlack, type FakeSlack } from "./lib/fake-slack";
 import { runContainer } from "./lib/invoke-bundle";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "../cli/terminal-style";
@@ -93,10 +94,10 @@ async function main(): Promise<void> {
     const stackDir = (name: string) => path.join(outdir, "stacks", name);
 
     await step("Synthesizing the cdktf app", () => buildApp(config, new App({ outdir })).synth());
-    await step(`terraform apply ${STATE_BACKEND_STACK} (state bucket + lock table)`, async () => {
-      await terraformOk(["init", "-input=false"], stackDir(STATE_BACKEND_STACK), env);
-      await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(STATE_BACKEND_STACK), env);
-    });
+    await step(
+      `Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket)`,
+      () => bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env }),
+    );
     await step(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
       await terraformOk(["init", "-input=false"], stackDir(stack), env);
       await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);

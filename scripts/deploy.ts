@@ -4,7 +4,7 @@
  * credentials).
  *
  *   npm run diff -- dev            npm run deploy -- prod            npm run destroy -- dev
- *   npm run bootstrap              (deploys the state-backend stack)
+ *   npm run deploy -- state-backend (after `npm run bootstrap`, scripts/bootstrap.ts, created it)
  *   options: --no-aws-vault  run cdktf directly with the ambient credentials (also KEY_AGE_NO_AWS_VAULT=1)
  *            --no-session    pass --no-session to aws-vault (see the README, "aws-vault and IAM")
  *            --dry-run       print the command instead of running it

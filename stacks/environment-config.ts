@@ -14,6 +14,10 @@ export interface StateBackendSettings {
   readonly assumeRoleArn?: string;
   /** aws-vault profile that wraps `npm run bootstrap`. @default none */
   readonly awsVaultProfile?: string;
+  /** Days a replaced or deleted state version is kept in the bucket (1–3650). @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** DynamoDB deletion protection on the lock table. @default true */
+  readonly deletionProtection?: boolean;
 }
 
 /** Settings of one environment: one `monitor-<name>` stack. */
@@ -45,7 +49,7 @@ export interface EnvironmentSettings {
   readonly messageStyle?: MessageStyle;
   /** `DRY_RUN`: log the Slack payload instead of posting it. @default false */
   readonly dryRun?: boolean;
-  /** Retention of the function's logs, in days. @default 90 */
+  /** Retention of the function's logs, in days. @default 365 */
   readonly logRetentionDays?: number;
   /** Email address that receives the monitor's own alarms (the recipient confirms it). @default none */
   readonly alarmEmail?: string;
@@ -79,6 +83,12 @@ export interface EnvironmentSettings {
    * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). @default none
    */
   readonly heartbeatSchedule?: string;
+  /**
+   * DynamoDB deletion protection on the environment's alert-state table: deleting it (`cdktf destroy`
+   * included) fails until this is switched off and deployed. Switch it off for throwaway environments.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
   /** Lock state with an S3 lock file as well as the DynamoDB table (`use_lockfile`). @default true */
   readonly s3NativeLocking?: boolean;
   /** Tags applied to every resource of the environment. @default {} */

@@ -1,17 +1,24 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CONFIG_DEFAULTS } from "../handler/core/config";
 import { parseDuration } from "../handler/core/duration";
-import { ENFORCEMENT_BRAKE_METRIC, METRIC_DIMENSION, METRIC_NAMESPACE } from "../handler/core/run-metrics";
+import {
+  ENFORCEMENT_BRAKE_METRIC,
+  keyCountMetric,
+  METRIC_DIMENSION,
+  METRIC_NAMESPACE,
+} from "../handler/core/run-metrics";
 import { chooseScanStrategy } from "../handler/core/scan-strategy";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
+import { MonitorDashboard } from "../modules/monitor-dashboard/monitor-dashboard";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
+import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
 
 /** Props of {@link MonitorStack}. */
@@ -39,6 +46,8 @@ export class MonitorStack extends TerraformStack {
   public readonly failedRuns: FailedRunQueue;
   /** The monitor's own alarms. */
   public readonly alarms: FunctionAlarms;
+  /** The monitor's CloudWatch dashboard. */
+  public readonly dashboard: MonitorDashboard;
   /** The alert state. @default undefined when `alertState` is false */
   public readonly alertState?: AlertStateTable;
   /** The daily heartbeat. @default undefined without `heartbeatSchedule` */
@@ -49,15 +58,7 @@ export class MonitorStack extends TerraformStack {
     super(scope, name);
     const { settings, stateBackend } = props;
 
-    const backend = new S3Backend(this, {
-      bucket: stateBackend.bucket,
-      key: `${name}/terraform.tfstate`,
-      region: stateBackend.region,
-      dynamodbTable: stateBackend.lockTable,
-      encrypt: true,
-    });
-    // cdktf 0.21 predates Terraform's S3-native locking, so the setting goes in as an override.
-    if (settings.s3NativeLocking ?? true) backend.addOverride("use_lockfile", true);
+    remoteStateBackend(this, stateBackend, { s3NativeLocking: settings.s3NativeLocking });
 
     new AwsProvider(this, "aws", {
       region: settings.region,
@@ -69,7 +70,10 @@ export class MonitorStack extends TerraformStack {
 
     const functionName = `iam-key-age-monitor-${props.environmentName}`;
     if (settings.alertState ?? true) {
-      this.alertState = new AlertStateTable(this, "alert-state", { tableName: `${functionName}-alert-state` });
+      this.alertState = new AlertStateTable(this, "alert-state", {
+        tableName: `${functionName}-alert-state`,
+        deletionProtection: settings.deletionProtection,
+      });
     }
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,
@@ -115,7 +119,7 @@ export class MonitorStack extends TerraformStack {
       criticalKeysMetric: settings.alarmOnCriticalKeys
         ? {
             namespace: METRIC_NAMESPACE,
-            metricName: "CriticalKeys",
+            metricName: keyCountMetric("critical"),
             dimensions: { [METRIC_DIMENSION]: props.environmentName },
           }
         : undefined,
@@ -129,10 +133,20 @@ export class MonitorStack extends TerraformStack {
           : undefined,
     });
 
+    this.dashboard = new MonitorDashboard(this, "dashboard", {
+      dashboardName: functionName,
+      region: settings.region,
+      function: this.keyAgeFunction.function,
+      failedRunQueue: this.failedRuns.queue,
+      runMetricDimensions: { [METRIC_DIMENSION]: props.environmentName },
+      alarms: Object.values(this.alarms.alarms),
+    });
+
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });
     new TerraformOutput(this, "log_group", { value: this.keyAgeFunction.logGroup.name });
     new TerraformOutput(this, "failed_runs_queue", { value: this.failedRuns.queue.url });
     new TerraformOutput(this, "alarm_topic", { value: this.alarms.topic.arn });
+    new TerraformOutput(this, "dashboard_url", { value: this.dashboard.consoleUrl });
   }
 }
 

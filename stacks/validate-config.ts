@@ -37,6 +37,8 @@ const STATE_BACKEND_FIELDS = {
   region: true,
   assumeRoleArn: true,
   awsVaultProfile: true,
+  noncurrentVersionExpirationDays: true,
+  deletionProtection: true,
 } as const satisfies Record<keyof StateBackendSettings, true>;
 
 const ENVIRONMENT_FIELDS = {
@@ -65,6 +67,7 @@ const ENVIRONMENT_FIELDS = {
   maxDeactivationsPerRun: true,
   heartbeatSchedule: true,
   s3NativeLocking: true,
+  deletionProtection: true,
   tags: true,
 } as const satisfies Record<keyof EnvironmentSettings, true>;
 
@@ -149,6 +152,27 @@ function stateBackendProblems(backend: StateBackendSettings): string[] {
       "an aws-vault profile name",
     );
   }
+  if (backend.noncurrentVersionExpirationDays !== undefined) {
+    const days = backend.noncurrentVersionExpirationDays;
+    check(
+      problems,
+      where,
+      "noncurrentVersionExpirationDays",
+      days,
+      Number.isInteger(days) && days >= 1 && days <= 3650,
+      "a whole number of days from 1 to 3650",
+    );
+  }
+  if (backend.deletionProtection !== undefined) {
+    check(
+      problems,
+      where,
+      "deletionProtection",
+      backend.deletionProtection,
+      typeof backend.deletionProtection === "boolean",
+      "true or false",
+    );
+  }
   return problems;
 }
 
@@ -197,6 +221,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     `one of ${LOG_RETENTION_DAYS.join(", ")}`,
   );
   optional("s3NativeLocking", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("deletionProtection", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alarmEmail", (v: string) => EMAIL.test(v), "an email address");
   optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alertState", (v: boolean) => typeof v === "boolean", "true or false");

@@ -32,6 +32,7 @@ describe("npm run demo", () => {
   test("deploys, alerts on Demogorgon's key in the original's words, and destroys", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Bootstrapping state-backend as npm run bootstrap does");
     expect(run.stdout).toContain(
       "terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done",
     );

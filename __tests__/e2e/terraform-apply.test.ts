@@ -1,5 +1,5 @@
 import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import {
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
@@ -10,11 +10,12 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { App } from "cdktf";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { config } from "../../environments";
 import { buildApp } from "../../main";
+import { bootstrapStateBackend } from "../../scripts/lib/bootstrap-state-backend";
 import { MotoServer, startMotoServer } from "../../scripts/lib/moto-server";
 import { runProcess } from "../../scripts/lib/run-process";
 import { terraform, terraformEnvironment, terraformOk } from "../../scripts/lib/terraform";
@@ -69,9 +70,16 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  test("state-backend applies with local state and plans clean", async () => {
-    await terraformOk(["init", "-input=false"], stackDir("state-backend"), env);
-    await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir("state-backend"), env);
+  test("the bootstrap creates the backend and moves its own state into the bucket; a second run changes nothing", async () => {
+    const first = await bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    expect(first).toMatchObject({ step: "apply-locally-then-migrate", changed: true });
+    expect(first.stateLocation).toBe(`s3://${bucket}/state-backend/terraform.tfstate`);
+    const state = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "state-backend/terraform.tfstate" }));
+    expect(state.ContentLength).toBeGreaterThan(0);
+    expect(existsSync(path.join(stackDir("state-backend"), "terraform.state-backend.tfstate"))).toBe(false);
+
+    const second = await bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    expect(second).toMatchObject({ step: "update-remote", changed: false });
     const plan = await terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir("state-backend"), env);
     expect(plan.code).toBe(0);
   });
@@ -133,6 +141,23 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     }
   });
 
+  test("monitor-dev has its dashboard and outputs where to open it", async () => {
+    const cloudwatch = new CloudWatchClient(awsClientConfig(config.environments.dev.region));
+    try {
+      const dashboard = await cloudwatch.send(new GetDashboardCommand({ DashboardName: "iam-key-age-monitor-dev" }));
+      const titles = JSON.parse(dashboard.DashboardBody ?? "{}").widgets.map(
+        (widget: { properties: { title: string } }) => widget.properties.title,
+      );
+      expect(titles).toEqual(expect.arrayContaining(["Flagged keys by status", "Failed runs waiting in the queue"]));
+    } finally {
+      cloudwatch.destroy();
+    }
+    const outputs = JSON.parse((await terraformOk(["output", "-json"], stackDir("monitor-dev"), env)).stdout);
+    expect(outputs.dashboard_url.value).toBe(
+      `https://${config.environments.dev.region}.console.aws.amazon.com/cloudwatch/home?region=${config.environments.dev.region}#dashboards/dashboard/iam-key-age-monitor-dev`,
+    );
+  });
+
   test("monitor-dev plans clean right after apply", async () => {
     const plan = await terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir("monitor-dev"), env);
     expect(plan.stderr).toBe("");
@@ -185,9 +210,23 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     expect(list.stdout.trim()).toBe("");
   });
 
-  test("the state bucket refuses to be destroyed while it still holds state (no force_destroy)", async () => {
-    const destroy = await terraform(["destroy", "-auto-approve", "-input=false"], stackDir("state-backend"), env);
+  test("the state backend refuses destruction: prevent_destroy stops the plan, DynamoDB deletion protection the table", async () => {
+    const dir = stackDir("state-backend");
+    const destroy = await terraform(["destroy", "-auto-approve", "-input=false"], dir, env);
     expect(destroy.code).toBe(1);
-    expect(destroy.stderr).toMatch(/BucketNotEmpty/);
+    expect(destroy.stderr).toContain("Instance cannot be destroyed");
+    expect(destroy.stderr).toContain("lifecycle.prevent_destroy");
+
+    // Even a destroy aimed at the lock table alone, which Terraform plans, is refused by DynamoDB.
+    const stack = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    const table = `aws_dynamodb_table.${Object.keys(stack.resource.aws_dynamodb_table)[0]}`;
+    const targeted = await terraform(["destroy", "-auto-approve", "-input=false", `-target=${table}`], dir, env);
+    expect(targeted.code).toBe(1);
+    expect(targeted.stderr).toContain("DeletionProtectionEnabled");
+
+    const described = await dynamodb.send(new DescribeTableCommand({ TableName: lockTable }));
+    expect(described.Table?.DeletionProtectionEnabled).toBe(true);
+    const state = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "state-backend/terraform.tfstate" }));
+    expect(state.ContentLength).toBeGreaterThan(0);
   });
 });

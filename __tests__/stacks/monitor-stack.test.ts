@@ -147,9 +147,16 @@ test("the credential-report permissions are granted only where the scan can use 
 });
 
 describe("StateBackendStack", () => {
-  test("keeps its own state locally and outputs the backend's names", () => {
+  test("keeps its own state in the bucket it creates, locked by its table, and outputs the backend's names", () => {
     const { parsed } = synthStack("state-backend");
-    expect(parsed.terraform.backend.local).toEqual({ path: "terraform.state-backend.tfstate" });
+    expect(parsed.terraform.backend.s3).toEqual({
+      bucket: config.stateBackend.bucket,
+      key: "state-backend/terraform.tfstate",
+      region: config.stateBackend.region,
+      dynamodb_table: config.stateBackend.lockTable,
+      encrypt: true,
+      use_lockfile: true,
+    });
     expect(Object.keys(parsed.output)).toEqual(expect.arrayContaining(["bucket", "lock_table"]));
   });
 });

@@ -19,6 +19,7 @@ describe("validateConfig", () => {
     ["messageStyle", "loud"],
     ["logRetentionDays", 42],
     ["s3NativeLocking", "yes"],
+    ["deletionProtection", "on"],
     ["watchUsers", ["ok", "not/valid"]],
     ["scanStrategy", "fast"],
     ["slackWebhookKmsKeyArn", "arn:aws:kms:eu-west-1:123456789012:alias/slack"],
@@ -83,6 +84,16 @@ describe("validateConfig", () => {
   test("the state backend is checked too", () => {
     const found = configProblems({ ...config, stateBackend: { ...config.stateBackend, bucket: "Bad_Bucket" } });
     expect(found).toEqual(['stateBackend: field "bucket" has invalid value "Bad_Bucket" (expected an S3 bucket name)']);
+  });
+
+  test.each([
+    ["noncurrentVersionExpirationDays", 0],
+    ["noncurrentVersionExpirationDays", 7.5],
+    ["deletionProtection", "yes"],
+  ])("names the state backend's field %s and the bad value %j", (field, value) => {
+    const found = configProblems({ ...config, stateBackend: { ...config.stateBackend, [field]: value } });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`stateBackend: field "${field}" has invalid value ${JSON.stringify(value)}`);
   });
 });
 

@@ -4,8 +4,37 @@ export const METRIC_NAMESPACE = "IamKeyAgeMonitor";
 /** The dimension every metric carries. */
 export const METRIC_DIMENSION = "Environment";
 
+/** Wall time of a run, in milliseconds. */
+export const SCAN_DURATION_METRIC = "ScanDuration";
+
+/** AWS API requests a run's scan made. */
+export const API_CALLS_METRIC = "ApiCalls";
+
+/** After a credential-report scan: how many of the ok keys the report vouches for. */
+export const REPORT_OK_KEYS_METRIC = "ReportOkKeys";
+
+/** After a credential-report scan: how many of the inactive keys the report vouches for. */
+export const REPORT_INACTIVE_KEYS_METRIC = "ReportInactiveKeys";
+
+/** After a credential-report scan: how old the report was at the scan, in seconds. */
+export const CREDENTIAL_REPORT_AGE_METRIC = "CredentialReportAge";
+
+/**
+ * The metric that counts a run's keys of one status: `critical` → `CriticalKeys`. The one source of
+ * these names for the emitter, the alarms and the dashboard.
+ */
+export function keyCountMetric(status: string): string {
+  return `${status.charAt(0).toUpperCase()}${status.slice(1)}Keys`;
+}
+
 /** The metric of an engaged enforcement brake: 1 in a run that braked, 0 otherwise; alarmed on. */
 export const ENFORCEMENT_BRAKE_METRIC = "EnforcementBrakeEngaged";
+
+/** Keys a run deactivated. */
+export const KEYS_DEACTIVATED_METRIC = "KeysDeactivated";
+
+/** Keys a dry run would have deactivated. */
+export const KEYS_WOULD_DEACTIVATE_METRIC = "KeysWouldDeactivate";
 
 /** What one run's enforcement did, for its metrics. */
 export interface EnforcementFigures {
@@ -46,28 +75,34 @@ export function embeddedMetrics(figures: RunFigures, environment: string, timest
   const values: Record<string, number> = {};
   const definitions: { Name: string; Unit: string }[] = [];
   for (const [status, count] of Object.entries(figures.counts)) {
-    const name = `${status.charAt(0).toUpperCase()}${status.slice(1)}Keys`;
+    const name = keyCountMetric(status);
     values[name] = count;
     definitions.push({ Name: name, Unit: "Count" });
   }
-  values.ScanDuration = figures.durationMs;
-  definitions.push({ Name: "ScanDuration", Unit: "Milliseconds" });
-  values.ApiCalls = figures.apiCalls;
-  definitions.push({ Name: "ApiCalls", Unit: "Count" });
+  values[SCAN_DURATION_METRIC] = figures.durationMs;
+  definitions.push({ Name: SCAN_DURATION_METRIC, Unit: "Milliseconds" });
+  values[API_CALLS_METRIC] = figures.apiCalls;
+  definitions.push({ Name: API_CALLS_METRIC, Unit: "Count" });
   if (figures.fromReport) {
-    values.ReportOkKeys = figures.fromReport.ok;
-    values.ReportInactiveKeys = figures.fromReport.inactive;
-    definitions.push({ Name: "ReportOkKeys", Unit: "Count" }, { Name: "ReportInactiveKeys", Unit: "Count" });
+    values[REPORT_OK_KEYS_METRIC] = figures.fromReport.ok;
+    values[REPORT_INACTIVE_KEYS_METRIC] = figures.fromReport.inactive;
+    definitions.push(
+      { Name: REPORT_OK_KEYS_METRIC, Unit: "Count" },
+      { Name: REPORT_INACTIVE_KEYS_METRIC, Unit: "Count" },
+    );
     if (figures.fromReport.generatedAt) {
-      values.CredentialReportAge = Math.max(0, (timestamp.getTime() - figures.fromReport.generatedAt.getTime()) / 1000);
-      definitions.push({ Name: "CredentialReportAge", Unit: "Seconds" });
+      values[CREDENTIAL_REPORT_AGE_METRIC] = Math.max(
+        0,
+        (timestamp.getTime() - figures.fromReport.generatedAt.getTime()) / 1000,
+      );
+      definitions.push({ Name: CREDENTIAL_REPORT_AGE_METRIC, Unit: "Seconds" });
     }
   }
   if (figures.enforcement) {
-    values.KeysDeactivated = figures.enforcement.deactivated;
-    values.KeysWouldDeactivate = figures.enforcement.wouldDeactivate;
+    values[KEYS_DEACTIVATED_METRIC] = figures.enforcement.deactivated;
+    values[KEYS_WOULD_DEACTIVATE_METRIC] = figures.enforcement.wouldDeactivate;
     values[ENFORCEMENT_BRAKE_METRIC] = figures.enforcement.braked ? 1 : 0;
-    for (const name of ["KeysDeactivated", "KeysWouldDeactivate", ENFORCEMENT_BRAKE_METRIC]) {
+    for (const name of [KEYS_DEACTIVATED_METRIC, KEYS_WOULD_DEACTIVATE_METRIC, ENFORCEMENT_BRAKE_METRIC]) {
       definitions.push({ Name: name, Unit: "Count" });
     }
   }

@@ -8,6 +8,8 @@ export interface AlertStateTableProps {
   readonly tableName: string;
   /** Point-in-time recovery, to undo a bad deploy that garbles the state. @default true */
   readonly pointInTimeRecovery?: boolean;
+  /** DynamoDB deletion protection: the table cannot be deleted until it is switched off. @default true */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export class AlertStateTable extends Construct {
       pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
       serverSideEncryption: { enabled: true },
       ttl: { attributeName: ALERT_STATE_TTL_ATTRIBUTE, enabled: true },
+      deletionProtectionEnabled: props.deletionProtection ?? true,
     });
   }
 }

@@ -58,7 +58,7 @@ export interface KeyAgeFunctionProps {
   readonly memorySize?: number;
   /** Reserved concurrency; 1 keeps scheduled runs from ever overlapping. @default 1 */
   readonly reservedConcurrency?: number;
-  /** Retention of the function's log group, in days. @default 90 */
+  /** Retention of the function's log group, in days: a year, as CKV_AWS_338 asks of audit-relevant logs. @default 365 */
   readonly logRetentionDays?: number;
 }
 
@@ -83,7 +83,7 @@ export class KeyAgeFunction extends Construct {
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 90,
+      retentionInDays: props.logRetentionDays ?? 365,
     });
 
     const assumeRole = new DataAwsIamPolicyDocument(this, "assume-role", {

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -14,12 +15,21 @@ export interface StateBackendProps {
   readonly bucketName: string;
   /** Name of the DynamoDB table that holds Terraform state locks. */
   readonly lockTableName: string;
+  /**
+   * Days a replaced or deleted state version is kept before it expires, so versioning does not grow
+   * without bound. @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** DynamoDB deletion protection on the lock table. @default true */
+  readonly lockTableDeletionProtection?: boolean;
 }
 
 /**
  * A hardened Terraform remote-state backend: a versioned, encrypted, private S3 bucket that refuses
  * plain-HTTP requests, and a DynamoDB lock table with point-in-time recovery.
- * `force_destroy` is deliberately left off: destroying the backend must never delete state silently.
+ * Nothing here can be destroyed by accident: the bucket carries Terraform's `prevent_destroy` (so a
+ * plan that would delete it fails, `cdktf destroy` included) and no `force_destroy` (S3 refuses to
+ * delete it while it holds state); the lock table has DynamoDB deletion protection.
  */
 export class StateBackend extends Construct {
   /** The state bucket. */
@@ -29,11 +39,29 @@ export class StateBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName });
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      lifecycle: { preventDestroy: true },
+    });
 
-    new S3BucketVersioningA(this, "versioning", {
+    const versioning = new S3BucketVersioningA(this, "versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
+    });
+
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: "expire-noncurrent-state-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      // S3 rejects noncurrent-version rules that race the versioning change on a new bucket.
+      dependsOn: [versioning],
     });
 
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
@@ -81,6 +109,7 @@ export class StateBackend extends Construct {
       attribute: [{ name: "LockID", type: "S" }],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: props.lockTableDeletionProtection ?? true,
     });
   }
 }

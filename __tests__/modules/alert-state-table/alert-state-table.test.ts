@@ -27,6 +27,13 @@ describe("AlertStateTable", () => {
     expect(ALERT_STATE_TTL_ATTRIBUTE).toBe("expiresAt");
   });
 
+  test("is protected from deletion unless that is switched off", () => {
+    expect(synth()).toHaveResourceWithProperties(DynamodbTable, { deletion_protection_enabled: true });
+    expect(synth({ deletionProtection: false })).toHaveResourceWithProperties(DynamodbTable, {
+      deletion_protection_enabled: false,
+    });
+  });
+
   test("point-in-time recovery can be switched off", () => {
     expect(synth({ pointInTimeRecovery: false })).toHaveResourceWithProperties(DynamodbTable, {
       point_in_time_recovery: { enabled: false },

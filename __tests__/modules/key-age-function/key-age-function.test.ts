@@ -49,7 +49,7 @@ describe("KeyAgeFunction", () => {
     const { json, parsed } = synth();
     expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: "/aws/lambda/key-age-test",
-      retention_in_days: 90,
+      retention_in_days: 365,
     });
     const fn = Object.values(parsed.resource.aws_lambda_function)[0] as { depends_on: string[] };
     const logGroupId = Object.keys(parsed.resource.aws_cloudwatch_log_group)[0];

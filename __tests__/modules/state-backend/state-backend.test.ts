@@ -13,11 +13,34 @@ const json = Testing.synthScope((scope) => {
 const parsed = JSON.parse(json);
 
 describe("StateBackend", () => {
-  test("the bucket keeps versions and is never force-destroyed", () => {
-    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "my-tfstate" });
+  test("the bucket keeps versions, refuses Terraform's destroy and is never force-destroyed", () => {
+    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "my-tfstate", lifecycle: { prevent_destroy: true } });
     const bucket = Object.values(parsed.resource.aws_s3_bucket)[0] as Record<string, unknown>;
     expect(bucket.force_destroy).toBeUndefined();
     expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
+  });
+
+  test("replaced state versions expire after 90 days by default, or the configured time", () => {
+    const rule = (days?: number) => {
+      const synthesized = JSON.parse(
+        Testing.synthScope((scope) => {
+          new StateBackend(scope, "state", {
+            bucketName: "b-tfstate",
+            lockTableName: "t",
+            noncurrentVersionExpirationDays: days,
+          });
+        }),
+      );
+      return (Object.values(synthesized.resource.aws_s3_bucket_lifecycle_configuration)[0] as { rule: object[] })
+        .rule[0];
+    };
+    expect(rule()).toMatchObject({
+      status: "Enabled",
+      filter: [{ prefix: "" }],
+      noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+    });
+    expect(rule(30)).toMatchObject({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] });
   });
 
   test("the bucket is encrypted at rest", () => {
@@ -58,6 +81,7 @@ describe("StateBackend", () => {
       billing_mode: "PAY_PER_REQUEST",
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
     });
   });
 });
