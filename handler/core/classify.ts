@@ -47,6 +47,8 @@ export interface KeyFinding {
   readonly lastUsedService?: string;
   /** Slack mentions of the user's owners (`key-age:owner`). @default undefined: nobody to mention */
   readonly owners?: readonly string[];
+  /** Email addresses of the user's owners (`key-age:owner`), told directly by the Slack app. @default undefined: none */
+  readonly ownerEmails?: readonly string[];
   /** Malformed `key-age:*` tags of the user, as plain-text sentences. @default undefined: none */
   readonly tagProblems?: readonly string[];
   /** Per-user ages from tags, as written, when they replace the global ones. @default undefined */
@@ -129,6 +131,7 @@ export function classifyKeys(inventory: AccessKeyInventory, thresholds: Threshol
         ...(key.lastUsedDate ? { lastUsedDate: key.lastUsedDate } : {}),
         ...(key.lastUsedService ? { lastUsedService: key.lastUsedService } : {}),
         ...(tags.owners ? { owners: tags.owners } : {}),
+        ...(tags.ownerEmails ? { ownerEmails: tags.ownerEmails } : {}),
         ...(problems.length > 0 ? { tagProblems: problems } : {}),
         ...(limits.customLabels ? { customLimits: limits.customLabels } : {}),
         ...(exempted && tags.exemptUntilLabel ? { exemptUntil: tags.exemptUntilLabel } : {}),

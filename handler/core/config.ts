@@ -1,6 +1,6 @@
 import type { Thresholds } from "./classify";
 import { parseDuration } from "./duration";
-import { maskWebhookUrl, quoteSetting } from "./mask";
+import { maskSlackToken, maskWebhookUrl, quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "./scan-strategy";
 import { ENFORCEMENT_MODES, type EnforcementMode } from "./enforcement-mode";
 
@@ -12,10 +12,27 @@ export type WebhookSource =
   | { readonly kind: "ssm-parameter"; readonly parameterName: string }
   | { readonly kind: "url"; readonly url: string };
 
+/** Where the Slack app's bot token comes from. */
+export type SlackTokenSource =
+  | { readonly kind: "ssm-parameter"; readonly parameterName: string }
+  | { readonly kind: "token"; readonly token: string };
+
+/** Slack app delivery: `chat.postMessage` to a channel, and direct messages to key owners. */
+export interface SlackAppConfig {
+  /** The bot token (`SLACK_BOT_TOKEN_PARAMETER` or `SLACK_BOT_TOKEN`). */
+  readonly token: SlackTokenSource;
+  /** The channel the digest goes to (`SLACK_CHANNEL`): an id such as `C0123ABCD`, or a name. */
+  readonly channel: string;
+  /** Base URL of the Web API, ending in `/` (`SLACK_API_URL`). @default "https://slack.com/api/" */
+  readonly apiUrl: string;
+}
+
 /** The handler's configuration, read from the environment (the README's "Function environment variables"). */
 export interface MonitorConfig {
-  /** The webhook source. @default undefined: only allowed for a dry run */
+  /** The webhook source. @default undefined: the Slack app, or a dry run */
   readonly webhook?: WebhookSource;
+  /** The Slack app, the alternative to the webhook. @default undefined: the webhook, or a dry run */
+  readonly slackApp?: SlackAppConfig;
   /** Age and idle limits. @default 80d / 90d / 45d */
   readonly thresholds: Thresholds;
   /** The thresholds as written, for messages. */
@@ -71,6 +88,7 @@ export const CONFIG_DEFAULTS = {
   ENFORCEMENT: "off",
   DEACTIVATION_NOTICE: "7d",
   MAX_DEACTIVATIONS_PER_RUN: "5",
+  SLACK_API_URL: "https://slack.com/api/",
 } as const;
 
 /** Thrown by {@link loadConfig}; lists every problem, one per line. */
@@ -100,6 +118,8 @@ export const MIN_DEACTIVATIONS_PER_RUN = 1;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
 export const MAX_DEACTIVATIONS_PER_RUN = 1000;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+// A conversation id (C…, G…) or a channel name as Slack allows it (lowercase, digits, - _ .).
+const SLACK_CHANNEL = /^([CG][A-Z0-9]{2,20}|#?[a-z0-9][a-z0-9._-]{0,79})$/;
 
 /**
  * Reads and validates the configuration from `env`. Every missing or invalid variable is collected
@@ -154,7 +174,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     );
   }
 
-  const webhook = webhookSource(read("SLACK_WEBHOOK_PARAMETER"), read("SLACK_WEBHOOK_URL"), dryRun, problems);
+  const slackApp = slackAppConfig(read, problems);
+  const webhook = webhookSource(
+    read("SLACK_WEBHOOK_PARAMETER"),
+    read("SLACK_WEBHOOK_URL"),
+    // A token that failed validation is reported by itself; "no destination" would only add noise.
+    !dryRun && read("SLACK_BOT_TOKEN_PARAMETER") === undefined && read("SLACK_BOT_TOKEN") === undefined,
+    problems,
+  );
+  if (webhook && slackApp) {
+    problems.push(
+      `${webhook.kind === "url" ? "SLACK_WEBHOOK_URL" : "SLACK_WEBHOOK_PARAMETER"} and ` +
+        `${slackApp.token.kind === "token" ? "SLACK_BOT_TOKEN" : "SLACK_BOT_TOKEN_PARAMETER"} are both set: ` +
+        "set exactly one Slack destination, the webhook or the Slack app",
+    );
+  }
 
   const scanStrategy = read("SCAN_STRATEGY") ?? CONFIG_DEFAULTS.SCAN_STRATEGY;
   if (!SCAN_STRATEGIES.includes(scanStrategy as ScanStrategy)) {
@@ -187,6 +221,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const environmentName = read("ENVIRONMENT_NAME");
   return {
     ...(webhook ? { webhook } : {}),
+    ...(slackApp ? { slackApp } : {}),
     thresholds: { warningAgeMs: warning.ms, criticalAgeMs: critical.ms, unusedAgeMs: unused.ms },
     thresholdLabels: { warningAgeMs: warning.label, criticalAgeMs: critical.label, unusedAgeMs: unused.label },
     watchUsers,
@@ -255,7 +290,7 @@ function enforcementConfig(
 function webhookSource(
   parameterName: string | undefined,
   url: string | undefined,
-  dryRun: boolean,
+  required: boolean,
   problems: string[],
 ): WebhookSource | undefined {
   if (parameterName && url) {
@@ -282,12 +317,82 @@ function webhookSource(
     }
     return { kind: "url", url };
   }
-  if (!dryRun) {
+  if (required) {
     problems.push(
-      "SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset: set exactly one (or DRY_RUN=true to only log the message)",
+      "SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset, and so are SLACK_BOT_TOKEN_PARAMETER and " +
+        "SLACK_BOT_TOKEN: set exactly one Slack destination, a webhook or the Slack app's token with SLACK_CHANNEL " +
+        "(or DRY_RUN=true to only log the message)",
     );
   }
   return undefined;
+}
+
+/**
+ * The Slack app settings, or undefined when no bot token is set. A token needs a channel and a
+ * channel needs a token; the token is only ever quoted masked.
+ */
+function slackAppConfig(read: (name: string) => string | undefined, problems: string[]): SlackAppConfig | undefined {
+  const parameterName = read("SLACK_BOT_TOKEN_PARAMETER");
+  const token = read("SLACK_BOT_TOKEN");
+  const channel = read("SLACK_CHANNEL");
+  const apiUrlRaw = read("SLACK_API_URL");
+  const count = problems.length;
+  if (apiUrlRaw !== undefined && !isHttpUrl(apiUrlRaw)) {
+    problems.push(`SLACK_API_URL=${quoteSetting(apiUrlRaw)}: expected an http(s) URL such as "https://slack.com/api/"`);
+  }
+  if (parameterName === undefined && token === undefined) {
+    if (channel !== undefined) {
+      problems.push(
+        `SLACK_CHANNEL=${quoteSetting(channel)} is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN: ` +
+          "the channel is only used by the Slack app (a webhook decides its own channel)",
+      );
+    }
+    return undefined;
+  }
+  let source: SlackTokenSource | undefined;
+  if (parameterName !== undefined && token !== undefined) {
+    problems.push(
+      `SLACK_BOT_TOKEN_PARAMETER=${quoteSetting(parameterName)} and SLACK_BOT_TOKEN=${JSON.stringify(maskSlackToken(token))} ` +
+        "(masked) are both set: set exactly one token source",
+    );
+  } else if (parameterName !== undefined) {
+    // A token is a valid parameter name too: catch the token pasted into the wrong variable first.
+    if (SSM_PARAMETER_NAME.test(parameterName) && !/xox[a-z]-/.test(parameterName)) {
+      source = { kind: "ssm-parameter", parameterName };
+    } else {
+      problems.push(
+        `SLACK_BOT_TOKEN_PARAMETER=${quoteSetting(parameterName)}: ${
+          /xox[a-z]-/.test(parameterName)
+            ? "this looks like the token itself: name the SSM parameter that holds it, or use SLACK_BOT_TOKEN"
+            : "not a valid SSM parameter name or ARN"
+        }`,
+      );
+    }
+  } else if (token !== undefined) {
+    if (isSlackToken(token)) source = { kind: "token", token };
+    else {
+      problems.push(
+        `SLACK_BOT_TOKEN=${JSON.stringify(maskSlackToken(token))} (masked): expected a Slack bot token (xoxb-…)`,
+      );
+    }
+  }
+  if (channel === undefined) {
+    problems.push(
+      `SLACK_CHANNEL is unset: the Slack app needs a default channel for the digest, such as "C0123ABCD" or "#key-age"`,
+    );
+  } else if (!SLACK_CHANNEL.test(channel)) {
+    problems.push(
+      `SLACK_CHANNEL=${quoteSetting(channel)}: expected a channel id such as "C0123ABCD" or a channel name such as "#key-age"`,
+    );
+  }
+  if (problems.length > count || source === undefined || channel === undefined) return undefined;
+  const apiUrl = apiUrlRaw ?? CONFIG_DEFAULTS.SLACK_API_URL;
+  return { token: source, channel, apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` };
+}
+
+/** True for a Slack token's shape (`xoxb-…`); the SSM read checks a stored token with it too. */
+export function isSlackToken(value: string): boolean {
+  return /^xox[a-z]-[A-Za-z0-9-]+$/.test(value);
 }
 
 function isHttpUrl(text: string): boolean {

@@ -17,11 +17,14 @@ export function maskWebhookUrl(url: string): string {
 }
 
 /**
- * Quotes a configuration value for an error message. A value that looks like a URL is masked: a
- * webhook URL pasted into the wrong variable must not end up in logs, the failed-run queue or CI output.
+ * Quotes a configuration value for an error message. A value that looks like a URL or a Slack token
+ * is masked: a secret pasted into the wrong variable must not end up in logs, the failed-run queue or
+ * CI output.
  */
 export function quoteSetting(value: string | undefined): string {
   if (value !== undefined && /:\/\//.test(value)) return `${JSON.stringify(maskWebhookUrl(value))} (masked)`;
+  // A Slack token pasted into the wrong variable is as secret as a webhook URL.
+  if (value !== undefined && /xox[a-z]-/.test(value)) return `${JSON.stringify(maskSlackToken(value.trim()))} (masked)`;
   return JSON.stringify(value) ?? "undefined";
 }
 
@@ -36,4 +39,16 @@ export function redactWebhookUrl(text: string, url: string | undefined): string 
     // not a URL: the whole-string replacement above is all we can do
   }
   return redacted;
+}
+
+/** Shows a Slack token as its type prefix only (`xoxb-…`): everything after it is the secret. */
+export function maskSlackToken(token: string): string {
+  const prefix = /^xox[a-z]-/.exec(token);
+  return prefix ? `${prefix[0]}…` : "…";
+}
+
+/** Replaces every occurrence of the Slack token in `text` with its masked form. */
+export function redactSlackToken(text: string, token: string | undefined): string {
+  if (!token) return text;
+  return text.split(token).join(maskSlackToken(token));
 }

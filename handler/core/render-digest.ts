@@ -294,6 +294,9 @@ function lineNotes(finding: KeyFinding, input: Pick<DigestInput, "deactivationSc
   if (finding.owners && finding.owners.length > 0) notes.push(finding.owners.join(" "));
   const schedule = input.deactivationSchedules?.get(finding.accessKeyId);
   if (schedule) notes.push(inertText(deactivationNote(schedule)));
+  // Addresses are shown, not mentioned: the Slack app tells those owners in a direct message.
+  if (finding.ownerEmails && finding.ownerEmails.length > 0)
+    notes.push(`owner ${escapeMrkdwn(finding.ownerEmails.join(" "))}`);
   if (finding.customLimits) {
     const { warningAge, criticalAge } = finding.customLimits;
     const limits = [

@@ -9,7 +9,10 @@ export const USER_TAG_KEYS = {
   warningAge: "key-age:warning-age",
   /** A duration (`400d`): this user's critical age. */
   criticalAge: "key-age:critical-age",
-  /** Slack member IDs (`U…`, `W…`) and/or user-group IDs (`S…`), separated by spaces. */
+  /**
+   * Slack member IDs (`U…`, `W…`), user-group IDs (`S…`) and/or email addresses (direct messages
+   * through the Slack app), separated by spaces.
+   */
   owner: "key-age:owner",
   /** A duration (`180d`): this user's keys are deactivated at this age; only a later age than `DEACTIVATE_AGE` is honoured. */
   deactivateAge: "key-age:deactivate-age",
@@ -33,6 +36,8 @@ export interface UserTagSettings {
   readonly deactivateAge?: { readonly ms: number; readonly label: string };
   /** True when `key-age:deactivate=never`. @default undefined */
   readonly deactivateNever?: true;
+  /** The owners' email addresses, lowercased; the Slack app messages them directly. @default undefined: none */
+  readonly ownerEmails?: readonly string[];
   /** One plain-text sentence per malformed tag, naming the tag and quoting its value. */
   readonly problems: readonly string[];
 }
@@ -40,6 +45,7 @@ export interface UserTagSettings {
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MEMBER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const GROUP_ID = /^S[A-Z0-9]{2,20}$/;
+const EMAIL = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 // Tag values can be 256 characters; a problem note quotes at most this much of one.
 const MAX_QUOTED_CHARS = 40;
 
@@ -56,6 +62,7 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
     owners?: string[];
     deactivateAge?: { ms: number; label: string };
     deactivateNever?: true;
+    ownerEmails?: string[];
   } = {};
 
   const exempt = byKey.get(USER_TAG_KEYS.exemptUntil);
@@ -87,19 +94,22 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
   const owner = byKey.get(USER_TAG_KEYS.owner);
   if (owner !== undefined) {
     const owners: string[] = [];
+    const emails: string[] = [];
     const bad: string[] = [];
     for (const id of owner.split(/[\s,]+/).filter((token) => token !== "")) {
       const mention = slackMention(id);
       if (mention) owners.push(mention);
+      else if (EMAIL.test(id)) emails.push(id.toLowerCase());
       else bad.push(id);
     }
-    if (bad.length > 0 || owners.length === 0) {
+    if (bad.length > 0 || owners.length + emails.length === 0) {
       problems.push(
         `${describeTag(USER_TAG_KEYS.owner, owner)}: ${bad.length > 0 ? bad.map((id) => quote(id)).join(", ") : "nothing"} ` +
-          "is not a Slack member ID (U…, W…) or user-group ID (S…)",
+          "is not a Slack member ID (U…, W…), user-group ID (S…) or email address",
       );
     }
     if (owners.length > 0) settings.owners = [...new Set(owners)];
+    if (emails.length > 0) settings.ownerEmails = [...new Set(emails)];
   }
 
   const deactivateAge = byKey.get(USER_TAG_KEYS.deactivateAge);

@@ -167,12 +167,14 @@ function slackReason(body: string, response: Response): string {
   return text || response.statusText || "no reason given";
 }
 
-function isTimeout(error: unknown): boolean {
+/** True when fetch gave up because of its timeout signal. */
+export function isTimeout(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return name === "TimeoutError" || name === "AbortError";
 }
 
-function describeNetworkError(error: unknown): string {
+/** A network error's message with the cause undici keeps (ECONNREFUSED, ECONNRESET…). */
+export function describeNetworkError(error: unknown): string {
   // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ECONNRESET…) in the cause.
   return errorChain(error)
     .slice(0, 2)

@@ -1,4 +1,10 @@
-import { maskAccessKeyId, maskWebhookUrl, redactWebhookUrl } from "../../../handler/core/mask";
+import {
+  maskAccessKeyId,
+  maskSlackToken,
+  maskWebhookUrl,
+  redactSlackToken,
+  redactWebhookUrl,
+} from "../../../handler/core/mask";
 
 const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";
 
@@ -32,5 +38,19 @@ describe("redactWebhookUrl", () => {
 
   it("leaves text alone when no URL is known", () => {
     expect(redactWebhookUrl("plain", undefined)).toBe("plain");
+  });
+});
+
+describe("maskSlackToken and redactSlackToken", () => {
+  const token = "xoxb-1111-2222-s3cr3t";
+
+  it("keeps only the token type", () => {
+    expect(maskSlackToken(token)).toBe("xoxb-…");
+    expect(maskSlackToken("s3cr3t")).toBe("…");
+  });
+
+  it("replaces the token wherever it appears", () => {
+    expect(redactSlackToken(`Bearer ${token} refused`, token)).toBe("Bearer xoxb-… refused");
+    expect(redactSlackToken("nothing to hide", undefined)).toBe("nothing to hide");
   });
 });

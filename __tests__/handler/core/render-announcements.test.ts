@@ -167,7 +167,7 @@ describe("renderDigest without announcements (stateless)", () => {
     const { announcements: _unused, ...stateless } = input(inventory);
     const lines = listedKeyLines(renderDigest(stateless).messages);
     expect(lines).toEqual([
-      ':red_circle: *Critical* · `svc` · `AKIA…0001` · age 95d · last used 1d ago (s3) · :warning: tag key-age:owner="nobody": "nobody" is not a Slack member ID (U…, W…) or user-group ID (S…)',
+      ':red_circle: *Critical* · `svc` · `AKIA…0001` · age 95d · last used 1d ago (s3) · :warning: tag key-age:owner="nobody": "nobody" is not a Slack member ID (U…, W…), user-group ID (S…) or email address',
     ]);
   });
 });

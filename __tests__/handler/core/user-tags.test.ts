@@ -53,18 +53,23 @@ describe("parseUserTags", () => {
   });
 
   it("never turns an owner value into arbitrary markup", () => {
-    for (const value of ["@channel", "<!channel>", "u012ab3cd", "alice@example.com", "U1", "C0CHANNEL"]) {
+    for (const value of ["@channel", "<!channel>", "u012ab3cd", "<mailto:a@b.c|x>", "U1", "C0CHANNEL"]) {
       const settings = parseUserTags({ "key-age:owner": value });
       expect(settings.owners).toBeUndefined();
       expect(settings.problems[0]).toMatch(
-        /^tag key-age:owner=.* is not a Slack member ID \(U…, W…\) or user-group ID \(S…\)$/,
+        /^tag key-age:owner=.* is not a Slack member ID \(U…, W…\), user-group ID \(S…\) or email address$/,
       );
     }
     const mixed = parseUserTags({ "key-age:owner": "U012AB3CD bob" });
     expect(mixed.owners).toEqual(["<@U012AB3CD>"]);
     expect(mixed.problems).toEqual([
-      'tag key-age:owner="U012AB3CD bob": "bob" is not a Slack member ID (U…, W…) or user-group ID (S…)',
+      'tag key-age:owner="U012AB3CD bob": "bob" is not a Slack member ID (U…, W…), user-group ID (S…) or email address',
     ]);
+  });
+
+  it("reads owner email addresses, lowercased, for the Slack app's direct messages", () => {
+    const settings = parseUserTags({ "key-age:owner": "Alice@Example.com U012AB3CD alice@example.com" });
+    expect(settings).toEqual({ owners: ["<@U012AB3CD>"], ownerEmails: ["alice@example.com"], problems: [] });
   });
 
   it("matches tag keys case-insensitively, as IAM does, and quotes long values shortened", () => {
