@@ -19,6 +19,22 @@ export interface AlertRecord {
   readonly eventId?: string;
   /** When the table's TTL may drop the record; a record past it counts as absent. */
   readonly expiresAt: Date;
+  /** Direct messages to the key's owners (Slack app). @default undefined: no owner was messaged */
+  readonly owners?: OwnerDeliveryState;
+}
+
+/**
+ * Which owners were told about a key by direct message. The alert semantics hold per recipient: an
+ * owner whose message failed is `pending` and is messaged again on the next run, while the channel,
+ * which did accept its message, is not.
+ */
+export interface OwnerDeliveryState {
+  /** The owners' addresses, so that a resolution reaches them even after the key (and its tags) is gone. */
+  readonly emails: readonly string[];
+  /** Those whose last message failed. @default undefined: everyone was told */
+  readonly pending?: readonly string[];
+  /** What the failed message announced. @default undefined: nothing pending */
+  readonly pendingKind?: AnnouncementKind;
 }
 
 /** Why an announcement is made. */

@@ -251,9 +251,16 @@ const RESOLUTION_TEXT: Readonly<Record<ResolutionReason, string>> = {
   cleared: "no longer needs attention",
 };
 
+/** An announcement without its state change: what a line (in the channel or a direct message) shows. */
+export type AnnouncementContent = Announcement extends infer A
+  ? A extends Announcement
+    ? Omit<A, "change">
+    : never
+  : never;
+
 /** Renders the line of one announcement (new, worse, reminder or resolved) in the given style. */
 export function renderAnnouncement(
-  announcement: Announcement,
+  announcement: AnnouncementContent,
   input: Pick<DigestInput, "style" | "now" | "deactivationSchedules">,
 ): string {
   const original = (input.style ?? "digest") === "original";

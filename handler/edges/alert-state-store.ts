@@ -1,5 +1,11 @@
 import { DeleteCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { AlertRecord, AlertStatus, StateChange } from "../core/alert-transitions";
+import type {
+  AlertRecord,
+  AlertStatus,
+  AnnouncementKind,
+  OwnerDeliveryState,
+  StateChange,
+} from "../core/alert-transitions";
 import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-contract";
 import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
@@ -73,7 +79,7 @@ export function createAlertStateStore(options: AlertStateStoreOptions): AlertSta
 }
 
 /** The table item of a record. */
-export function toItem(record: AlertRecord): Record<string, string | number> {
+export function toItem(record: AlertRecord): Record<string, string | number | OwnerDeliveryState> {
   return {
     [ALERT_STATE_HASH_KEY]: record.accessKeyId,
     userName: record.userName,
@@ -81,6 +87,7 @@ export function toItem(record: AlertRecord): Record<string, string | number> {
     announcedAt: record.announcedAt.toISOString(),
     since: record.since.toISOString(),
     ...(record.eventId !== undefined ? { eventId: record.eventId } : {}),
+    ...(record.owners !== undefined ? { owners: record.owners } : {}),
     [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(record.expiresAt.getTime() / 1000),
   };
 }
@@ -103,6 +110,25 @@ export function fromItem(item: Record<string, unknown>): AlertRecord | undefined
     announcedAt,
     since,
     ...(typeof eventId === "string" ? { eventId } : {}),
+    ...(ownerState(item.owners) ?? {}),
     expiresAt: new Date(expiresAt * 1000),
+  };
+}
+
+const KINDS: readonly AnnouncementKind[] = ["new", "worse", "reminder", "resolved"];
+
+// An owners map that does not parse is dropped: at worst an owner misses a retried message.
+function ownerState(value: unknown): { owners: OwnerDeliveryState } | undefined {
+  const isList = (list: unknown): list is string[] =>
+    Array.isArray(list) && list.every((entry) => typeof entry === "string");
+  if (typeof value !== "object" || value === null) return undefined;
+  const { emails, pending, pendingKind } = value as Record<string, unknown>;
+  if (!isList(emails)) return undefined;
+  const kind = KINDS.find((known) => known === pendingKind);
+  return {
+    owners: {
+      emails,
+      ...(isList(pending) && pending.length > 0 && kind ? { pending, pendingKind: kind } : {}),
+    },
   };
 }
