@@ -33,6 +33,22 @@ describe("alert-state items", () => {
     expect(fromItem(item)).toEqual(RECORD);
   });
 
+  it("round-trip the owners' direct-message state, and drop a pending marker that does not parse", () => {
+    const owners = {
+      emails: ["alice@example.com", "bob@example.com"],
+      pending: ["bob@example.com"],
+      pendingKind: "new",
+    };
+    expect(fromItem(toItem({ ...RECORD, owners: owners as never }))).toEqual({ ...RECORD, owners });
+    expect(
+      fromItem({ ...toItem(RECORD), owners: { emails: ["a@b.c"], pending: ["a@b.c"], pendingKind: "later" } }),
+    ).toEqual({
+      ...RECORD,
+      owners: { emails: ["a@b.c"] },
+    });
+    expect(fromItem({ ...toItem(RECORD), owners: "alice" })).toEqual(RECORD);
+  });
+
   it("ignores items that do not parse", () => {
     expect(fromItem({ ...toItem(RECORD), status: "resolved" })).toBeUndefined();
     expect(fromItem({ ...toItem(RECORD), announcedAt: "yesterday" })).toBeUndefined();
