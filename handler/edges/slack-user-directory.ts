@@ -1,10 +1,6 @@
 import { mapWithConcurrency } from "../core/map-with-concurrency";
-import { SlackApiError, explainSlackError, type SlackWebApi } from "./slack-web-api";
-
-/** What `users.lookupByEmail` said about one owner address. */
-export type OwnerLookup =
-  | { readonly email: string; readonly userId: string }
-  | { readonly email: string; readonly userId?: undefined; readonly problem: string };
+import { NOT_FOUND, type OwnerLookup } from "../core/owner-messages";
+import { SlackApiError, type SlackWebApi } from "./slack-web-api";
 
 /** Finds Slack users by email, remembering the answers. */
 export interface SlackUserDirectory {
@@ -52,7 +48,7 @@ async function lookup(api: SlackWebApi, email: string): Promise<OwnerLookup> {
     return { email, problem: "the Slack account is deactivated" };
   } catch (error) {
     if (error instanceof SlackApiError && error.reason === "users_not_found") {
-      return { email, problem: explainSlackError("users_not_found") };
+      return { email, problem: NOT_FOUND };
     }
     return { email, problem: `the lookup failed: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -99,8 +99,6 @@ export function explainSlackError(error: string, context: { channel?: string; ne
       return "the token belongs to an app that was uninstalled or a user that was deactivated: reinstall the app and store its new bot token";
     case "missing_scope":
       return `the app lacks the scope ${context.needed ?? "the method needs"}: add it under OAuth & Permissions and reinstall the app`;
-    case "users_not_found":
-      return "no Slack user has that email address";
     default:
       return "Slack refused the call";
   }
