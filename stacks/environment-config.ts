@@ -37,6 +37,18 @@ export interface EnvironmentSettings {
   readonly slackWebhookParameter?: string;
   /** Customer-managed KMS key of that parameter. @default the `aws/ssm` key */
   readonly slackWebhookKmsKeyArn?: string;
+  /**
+   * Name of the SSM SecureString that holds a Slack app's bot token (`SLACK_BOT_TOKEN_PARAMETER`), the
+   * alternative to the webhook: posts with `chat.postMessage` to `slackChannel` and sends key owners
+   * direct messages. Created outside Terraform, like the webhook. @default none
+   */
+  readonly slackBotTokenParameter?: string;
+  /** Customer-managed KMS key of the bot-token parameter. @default the `aws/ssm` key */
+  readonly slackBotTokenKmsKeyArn?: string;
+  /** `SLACK_CHANNEL`: the digest's channel for the Slack app, an id (`C0123ABCD`) or a name. Required with the token. */
+  readonly slackChannel?: string;
+  /** `SLACK_API_URL`: the Web API's base URL, for a corporate proxy. @default "https://slack.com/api/" */
+  readonly slackApiUrl?: string;
   /** `WARNING_AGE`. @default "80d" */
   readonly warningAge?: string;
   /** `CRITICAL_AGE`. @default "90d" */

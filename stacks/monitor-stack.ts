@@ -86,6 +86,8 @@ export class MonitorStack extends TerraformStack {
       deactivateKeys: settings.enforcement === "armed",
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
+      slackBotTokenParameterName: settings.slackBotTokenParameter,
+      slackBotTokenKmsKeyArn: settings.slackBotTokenKmsKeyArn,
       logRetentionDays: settings.logRetentionDays,
     });
 
@@ -157,6 +159,9 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
     if (value !== undefined) variables[name] = value;
   };
   set("SLACK_WEBHOOK_PARAMETER", settings.slackWebhookParameter);
+  set("SLACK_BOT_TOKEN_PARAMETER", settings.slackBotTokenParameter);
+  set("SLACK_CHANNEL", settings.slackChannel);
+  set("SLACK_API_URL", settings.slackApiUrl);
   set("WARNING_AGE", settings.warningAge);
   set("CRITICAL_AGE", settings.criticalAge);
   set("UNUSED_AGE", settings.unusedAge);

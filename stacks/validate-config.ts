@@ -5,6 +5,8 @@ import {
   MAX_SCAN_CONCURRENCY,
   MIN_DEACTIVATIONS_PER_RUN,
   MIN_SCAN_CONCURRENCY,
+  isHttpUrl,
+  isSlackChannel,
 } from "../handler/core/config";
 import { ENFORCEMENT_MODES, type EnforcementMode } from "../handler/core/enforcement-mode";
 import { quoteSetting } from "../handler/core/mask";
@@ -48,6 +50,10 @@ const ENVIRONMENT_FIELDS = {
   schedule: true,
   slackWebhookParameter: true,
   slackWebhookKmsKeyArn: true,
+  slackBotTokenParameter: true,
+  slackBotTokenKmsKeyArn: true,
+  slackChannel: true,
+  slackApiUrl: true,
   warningAge: true,
   criticalAge: true,
   unusedAge: true,
@@ -192,11 +198,24 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   optional("awsVaultProfile", (v: string) => PROFILE.test(v), "an aws-vault profile name");
   optional("schedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "rate(10 minutes)"');
   optional("slackWebhookParameter", (v: string) => SSM_PARAMETER.test(v), "an SSM parameter name");
+  for (const field of ["slackWebhookKmsKeyArn", "slackBotTokenKmsKeyArn"] as const) {
+    optional(
+      field,
+      (v: string) => KMS_KEY_ARN.test(v),
+      "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
+    );
+  }
   optional(
-    "slackWebhookKmsKeyArn",
-    (v: string) => KMS_KEY_ARN.test(v),
-    "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
+    "slackBotTokenParameter",
+    (v: string) => SSM_PARAMETER.test(v) && !/xox[a-z]-/.test(v),
+    "the name of the SSM parameter that holds the bot token, not the token",
   );
+  optional(
+    "slackChannel",
+    (v: string) => isSlackChannel(v),
+    'a channel id such as "C0123ABCD" or a name such as "#key-age"',
+  );
+  optional("slackApiUrl", (v: string) => isHttpUrl(v), 'an http(s) URL such as "https://slack.com/api/"');
   for (const field of ["warningAge", "criticalAge", "unusedAge"] as const) {
     optional(field, (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
   }
@@ -241,8 +260,37 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
   }
   problems.push(...enforcementProblems(where, env));
-  if (env.slackWebhookParameter === undefined && env.dryRun !== true) {
-    problems.push(`${where}: field "slackWebhookParameter" is missing (required unless "dryRun" is true)`);
+  problems.push(...slackDestinationProblems(where, env));
+  return problems;
+}
+
+/** Exactly one Slack destination, the webhook or the Slack app with its channel, unless it is a dry run. */
+function slackDestinationProblems(where: string, env: EnvironmentSettings): string[] {
+  const problems: string[] = [];
+  const webhook = env.slackWebhookParameter !== undefined;
+  const app = env.slackBotTokenParameter !== undefined;
+  if (webhook && app) {
+    problems.push(
+      `${where}: fields "slackWebhookParameter" and "slackBotTokenParameter" are both set: set exactly one Slack destination`,
+    );
+  } else if (!webhook && !app && env.dryRun !== true) {
+    problems.push(
+      `${where}: field "slackWebhookParameter" is missing (required unless "dryRun" is true, or the Slack app's ` +
+        '"slackBotTokenParameter" with "slackChannel" is set)',
+    );
+  }
+  if (app && env.slackChannel === undefined) {
+    problems.push(`${where}: field "slackChannel" is missing (the Slack app needs the digest's channel)`);
+  }
+  for (const field of ["slackChannel", "slackApiUrl", "slackBotTokenKmsKeyArn"] as const) {
+    if (env[field] !== undefined && !app) {
+      problems.push(`${where}: field "${field}" (${show(env[field])}) has no effect without "slackBotTokenParameter"`);
+    }
+  }
+  if (env.slackWebhookKmsKeyArn !== undefined && !webhook) {
+    problems.push(
+      `${where}: field "slackWebhookKmsKeyArn" (${show(env.slackWebhookKmsKeyArn)}) has no effect without "slackWebhookParameter"`,
+    );
   }
   return problems;
 }

@@ -36,6 +36,40 @@ describe("validateConfig", () => {
     expect(found[0]).toContain(JSON.stringify(value));
   });
 
+  test("takes the Slack app instead of the webhook: a token parameter with a channel", () => {
+    const app = { slackWebhookParameter: undefined, slackBotTokenParameter: "/key-age/dev/slack-bot-token" };
+    expect(configProblems(withEnvironment({ ...app, slackChannel: "C0123ABCD" }))).toEqual([]);
+    expect(configProblems(withEnvironment(app))).toEqual([
+      'environment "dev": field "slackChannel" is missing (the Slack app needs the digest\'s channel)',
+    ]);
+    expect(configProblems(withEnvironment({ ...app, slackChannel: "Key Age" }))).toEqual([
+      'environment "dev": field "slackChannel" has invalid value "Key Age" (expected a channel id such as "C0123ABCD" or a name such as "#key-age")',
+    ]);
+  });
+
+  test("wants exactly one Slack destination, and no Slack app field without the app", () => {
+    expect(
+      configProblems(
+        withEnvironment({ slackBotTokenParameter: "/key-age/dev/slack-bot-token", slackChannel: "#key-age" }),
+      ),
+    ).toEqual([
+      'environment "dev": fields "slackWebhookParameter" and "slackBotTokenParameter" are both set: set exactly one Slack destination',
+    ]);
+    expect(configProblems(withEnvironment({ slackChannel: "#key-age" }))).toEqual([
+      'environment "dev": field "slackChannel" ("#key-age") has no effect without "slackBotTokenParameter"',
+    ]);
+  });
+
+  test("masks a bot token pasted where the parameter name belongs", () => {
+    const token = ["xoxb", "1111", "2222", "s3cr3t"].join("-");
+    const found = configProblems(
+      withEnvironment({ slackWebhookParameter: undefined, slackBotTokenParameter: token, slackChannel: "#key-age" }),
+    );
+    expect(found).toEqual([
+      'environment "dev": field "slackBotTokenParameter" has invalid value "xoxb-…" (masked) (expected the name of the SSM parameter that holds the bot token, not the token)',
+    ]);
+  });
+
   test("masks a webhook URL pasted where the parameter name belongs", () => {
     const url = ["https://hooks.slack.com", "services", "T0", "B0", "s3cr3t"].join("/");
     const found = configProblems(withEnvironment({ slackWebhookParameter: url }));

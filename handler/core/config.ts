@@ -118,8 +118,6 @@ export const MIN_DEACTIVATIONS_PER_RUN = 1;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
 export const MAX_DEACTIVATIONS_PER_RUN = 1000;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-// A conversation id (C…, G…) or a channel name as Slack allows it (lowercase, digits, - _ .).
-const SLACK_CHANNEL = /^([CG][A-Z0-9]{2,20}|#?[a-z0-9][a-z0-9._-]{0,79})$/;
 
 /**
  * Reads and validates the configuration from `env`. Every missing or invalid variable is collected
@@ -380,7 +378,7 @@ function slackAppConfig(read: (name: string) => string | undefined, problems: st
     problems.push(
       `SLACK_CHANNEL is unset: the Slack app needs a default channel for the digest, such as "C0123ABCD" or "#key-age"`,
     );
-  } else if (!SLACK_CHANNEL.test(channel)) {
+  } else if (!isSlackChannel(channel)) {
     problems.push(
       `SLACK_CHANNEL=${quoteSetting(channel)}: expected a channel id such as "C0123ABCD" or a channel name such as "#key-age"`,
     );
@@ -390,12 +388,18 @@ function slackAppConfig(read: (name: string) => string | undefined, problems: st
   return { token: source, channel, apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` };
 }
 
+/** True for a conversation id (`C…`, `G…`) or a channel name as Slack allows it (lowercase, digits, `-_.`). */
+export function isSlackChannel(value: string): boolean {
+  return /^([CG][A-Z0-9]{2,20}|#?[a-z0-9][a-z0-9._-]{0,79})$/.test(value);
+}
+
 /** True for a Slack token's shape (`xoxb-…`); the SSM read checks a stored token with it too. */
 export function isSlackToken(value: string): boolean {
   return /^xox[a-z]-[A-Za-z0-9-]+$/.test(value);
 }
 
-function isHttpUrl(text: string): boolean {
+/** True for an http(s) URL. */
+export function isHttpUrl(text: string): boolean {
   try {
     const { protocol } = new URL(text);
     return protocol === "https:" || protocol === "http:";

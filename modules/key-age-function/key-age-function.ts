@@ -37,6 +37,13 @@ export interface KeyAgeFunctionProps {
    */
   readonly slackWebhookKmsKeyArn?: string;
   /**
+   * Name of the SSM SecureString parameter holding the Slack app's bot token, the alternative to the
+   * webhook. The function may read exactly this parameter. @default no access
+   */
+  readonly slackBotTokenParameterName?: string;
+  /** ARN of the customer-managed KMS key that encrypts the bot-token parameter. @default no KMS access */
+  readonly slackBotTokenKmsKeyArn?: string;
+  /**
    * The alert-state table (`ALERT_STATE_TABLE`). The function may scan it and put and delete items in
    * exactly this table. @default no DynamoDB access
    */
@@ -138,27 +145,34 @@ export class KeyAgeFunction extends Construct {
         resources: ["*"],
       });
     }
-    if (props.slackWebhookParameterName !== undefined) {
-      const parameter = props.slackWebhookParameterName.replace(/^\//, "");
-      statements.push({
-        sid: "ReadSlackWebhook",
-        actions: ["ssm:GetParameter"],
-        resources: [`arn:${partition}:ssm:${region}:${account}:parameter/${parameter}`],
-      });
+    // One Slack secret or the other (the webhook URL, or the app's bot token): read exactly that
+    // parameter, and decrypt with its customer-managed key only through SSM.
+    const secrets = [
+      { name: "SlackWebhook", parameter: props.slackWebhookParameterName, kmsKeyArn: props.slackWebhookKmsKeyArn },
+      { name: "SlackBotToken", parameter: props.slackBotTokenParameterName, kmsKeyArn: props.slackBotTokenKmsKeyArn },
+    ];
+    for (const secret of secrets) {
+      if (secret.parameter !== undefined) {
+        statements.push({
+          sid: `Read${secret.name}`,
+          actions: ["ssm:GetParameter"],
+          resources: [`arn:${partition}:ssm:${region}:${account}:parameter/${secret.parameter.replace(/^\//, "")}`],
+        });
+      }
+      if (secret.kmsKeyArn !== undefined) {
+        statements.push({
+          sid: `Decrypt${secret.name}`,
+          actions: ["kms:Decrypt"],
+          resources: [secret.kmsKeyArn],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
+        });
+      }
     }
     if (props.alertStateTable !== undefined) {
       statements.push({
         sid: "ReadWriteAlertState",
         actions: [...ALERT_STATE_DYNAMODB_ACTIONS],
         resources: [props.alertStateTable.arn],
-      });
-    }
-    if (props.slackWebhookKmsKeyArn !== undefined) {
-      statements.push({
-        sid: "DecryptSlackWebhook",
-        actions: ["kms:Decrypt"],
-        resources: [props.slackWebhookKmsKeyArn],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
       });
     }
 

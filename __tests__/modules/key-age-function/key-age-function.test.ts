@@ -149,4 +149,20 @@ describe("KeyAgeFunction", () => {
     expect(docs).toContain(key);
     expect(docs).toContain("kms:ViaService");
   });
+
+  test("with a bot-token parameter it may read exactly that parameter, and decrypt its key only through SSM", () => {
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { statements } = synth({
+      slackBotTokenParameterName: "/key-age/slack-bot-token",
+      slackBotTokenKmsKeyArn: key,
+    });
+    const read = statements.find((s) => s.sid === "ReadSlackBotToken");
+    expect(read?.actions).toEqual(["ssm:GetParameter"]);
+    expect(read?.resources).toHaveLength(1);
+    expect(read?.resources[0]).toMatch(/^arn:\$\{.+\}:ssm:\$\{.+\}:\$\{.+\}:parameter\/key-age\/slack-bot-token$/);
+    const decrypt = statements.find((s) => s.sid === "DecryptSlackBotToken") as Statement & { condition: unknown };
+    expect(decrypt).toMatchObject({ actions: ["kms:Decrypt"], resources: [key] });
+    expect(JSON.stringify(decrypt.condition)).toContain("kms:ViaService");
+    expect(statements.filter((s) => s.actions.some((a) => a.startsWith("ssm:")))).toHaveLength(1);
+  });
 });
