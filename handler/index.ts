@@ -13,7 +13,8 @@ import { resolveAccountId } from "./edges/account-id";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
 import { deliverToSlack } from "./edges/deliver-to-slack";
 import { scannerFor } from "./edges/select-scanner";
-import { createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
+import { createSlackAppConnector, type SlackAppSession } from "./edges/slack-app";
+import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
 import { runMonitor, type RunSummary } from "./run-monitor";
 import type { EnforcementDeps } from "./run-enforcement";
 import { deactivateKeys } from "./edges/deactivate-keys";
@@ -31,6 +32,7 @@ interface Container {
   readonly iam: IAMClient;
   readonly sts: () => STSClient;
   readonly webhookUrl?: WebhookUrlProvider;
+  readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
   readonly alertState?: AlertStateStore;
   readonly enforcement?: EnforcementDeps;
 }
@@ -45,6 +47,7 @@ function containerState(): Container {
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let ssm: SSMClient | undefined;
   let sts: STSClient | undefined;
+  const ssmClient = () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG));
   const documents = config.alertStateTable
     ? DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG))
     : undefined;
@@ -54,7 +57,15 @@ function containerState(): Container {
     sts: () => (sts ??= new STSClient(SUPPORT_CLIENT_CONFIG)),
     ...(config.webhook
       ? {
-          webhookUrl: createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG))),
+          webhookUrl: createWebhookUrlProvider(config.webhook, ssmClient),
+        }
+      : {}),
+    ...(config.slackApp
+      ? {
+          slackApp: createSlackAppConnector(
+            config.slackApp,
+            createSlackTokenProvider(config.slackApp.token, ssmClient),
+          ),
         }
       : {}),
     ...(documents && config.alertStateTable
@@ -92,7 +103,10 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, webhookUrl, alertState, enforcement } = state;
+  const { config, iam, sts, webhookUrl, slackApp, alertState, enforcement } = state;
+  const remainingTimeMs = context?.getRemainingTimeInMillis
+    ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
+    : undefined;
   return runMonitor({
     config,
     logger,
@@ -106,12 +120,9 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     scan: scannerFor(config, { iam }),
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
     ...(webhookUrl ? { webhookUrl } : {}),
+    // SLACK_BOT_TOKEN*: the channel through chat.postMessage, and the key owners directly.
+    ...(slackApp ? { slackApp: () => slackApp(remainingTimeMs) } : {}),
     deliver: (messages, url) =>
-      deliverToSlack(messages, {
-        webhookUrl: url,
-        ...(context?.getRemainingTimeInMillis
-          ? { remainingTimeMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY }
-          : {}),
-      }),
+      deliverToSlack(messages, { webhookUrl: url, ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
   });
 }

@@ -6,12 +6,25 @@ import { createLogger, type Logger } from "./core/logger";
 import type { ScanResult } from "./core/inventory";
 import { redactWebhookUrl } from "./core/mask";
 import { messagesToSend, type MessagesToSend } from "./core/messages-to-send";
+import {
+  announcementsWithOwnerProblems,
+  ownerEmails,
+  ownerProblems,
+  planOwnerDeliveries,
+  recordOwnerOutcome,
+  renderOwnerMessages,
+  splitPendingResolutions,
+  withOwnerProblems,
+  type OwnerDelivery,
+  type OwnerLookup,
+} from "./core/owner-messages";
 import { changesToRecord, messagesPostedBefore } from "./core/record-after-delivery";
 import { renderDigest, type RenderDigestOptions } from "./core/render-digest";
-import { buildRunSummary, type RunSummary } from "./core/run-summary";
+import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "./core/run-summary";
 import type { RunTrigger } from "./core/run-trigger";
 import { embeddedMetrics } from "./core/run-metrics";
 import type { SlackMessage } from "./core/slack-message";
+import type { SlackAppSession } from "./edges/slack-app";
 import { enforce, planEnforcementFor, type EnforcementDeps } from "./run-enforcement";
 
 export type { RunSummary } from "./core/run-summary";
@@ -46,6 +59,11 @@ export interface RunMonitorDeps {
   readonly trigger?: RunTrigger;
   /** Staged deactivation (`ENFORCEMENT` `dry-run` or `armed`). @default undefined: enforcement off */
   readonly enforcement?: EnforcementDeps;
+  /**
+   * The Slack app, instead of `webhookUrl`: the digest goes to its channel, and key owners with an
+   * email address in `key-age:owner` are told directly. @default undefined: the webhook
+   */
+  readonly slackApp?: () => Promise<SlackAppSession>;
 }
 
 /**
@@ -63,19 +81,29 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
   );
   const startedAt = now();
   let webhookUrl: string | undefined;
+  let app: SlackAppSession | undefined;
   try {
-    // Resolved before the scan so a broken webhook setting fails every run, not only the ones with alerts.
-    webhookUrl = await resolveWebhookUrl(deps);
+    // Resolved before the scan so a broken Slack setting fails every run, not only the ones with alerts.
+    app = config.dryRun ? undefined : await deps.slackApp?.();
+    webhookUrl = app ? undefined : await resolveWebhookUrl(deps);
     const trigger = deps.trigger ?? { heartbeat: false };
-    const [scan, accountId, records, enforcementRecords] = await Promise.all([
+    const [scan, accountId, loaded, enforcementRecords] = await Promise.all([
       deps.scan(),
       deps.accountId(),
       deps.alertState?.load(),
       deps.enforcement?.load(),
     ]);
     const { stats } = scan;
-    const classification = classifyKeys(scan.inventory, config.thresholds, startedAt);
-    const plan = records && compareWithAlertState(records, scan, classification, config, trigger, startedAt);
+    const { records, pendingResolutions } = splitPendingResolutions(loaded ?? []);
+    const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt);
+    const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
+    // Owners are looked up before rendering, so the channel names the ones Slack does not know.
+    const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));
+    const classification = owners ? withOwnerProblems(scanned, owners.problems) : scanned;
+    const plan =
+      planned && owners
+        ? { ...planned, announcements: announcementsWithOwnerProblems(planned.announcements, owners.problems) }
+        : planned;
     const enforcementPlan =
       deps.enforcement && enforcementRecords
         ? planEnforcementFor(
@@ -100,9 +128,25 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       deps.renderOptions,
     );
     const sent = messagesToSend(digest, trigger.heartbeat, { ...overview, now: startedAt });
-    const messagesPosted = config.dryRun
-      ? logDryRun(sent, logger)
-      : await deliverAndRecord(deps, sent, plan, webhookUrl, logger);
+    const channel = app ?? (webhookUrl !== undefined ? webhookChannel(deps, webhookUrl) : undefined);
+    const tellOwners =
+      app &&
+      owners &&
+      ownerStep(
+        app,
+        owners,
+        namedKeys(sent, plan),
+        loaded ?? [],
+        {
+          ...overview,
+          style: config.messageStyle,
+          now: startedAt,
+        },
+        logger,
+      );
+    const { messagesPosted, ownerMessages } = config.dryRun
+      ? { messagesPosted: logDryRun(sent, logger), ownerMessages: undefined }
+      : await deliverAndRecord(deps, sent, plan, channel, tellOwners, logger);
     // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing.
     const enforcement =
       deps.enforcement && enforcementPlan
@@ -111,7 +155,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
             now: startedAt,
             accountId,
             ...environment,
-            ...(webhookUrl ? { deliver: deliverOne(deps, webhookUrl) } : {}),
+            ...(channel ? { deliver: deliverOne(channel) } : {}),
             logger,
           })
         : undefined;
@@ -128,6 +172,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       ...(enforcement ? { enforcement } : {}),
       heartbeat: trigger.heartbeat,
       durationMs: now().getTime() - startedAt.getTime(),
+      ...(ownerMessages ? { ownerMessages } : {}),
     });
     logger.info("key-age scan finished", {
       ...summary,
@@ -136,7 +181,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     return summary;
   } catch (error) {
     logger.error("key-age scan failed", {
-      ...errorFields(error, (text) => redactWebhookUrl(text, webhookUrl)),
+      ...errorFields(error, (text) => app?.redact(text) ?? redactWebhookUrl(text, webhookUrl)),
       dryRun: config.dryRun,
       durationMs: now().getTime() - startedAt.getTime(),
     });
@@ -144,10 +189,10 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
   }
 }
 
-/** Posts one message (the enforcement message) to the run's webhook. */
-function deliverOne(deps: RunMonitorDeps, webhookUrl: string): (message: SlackMessage) => Promise<void> {
+/** Posts one message (the enforcement message) where the digest went. */
+function deliverOne(channel: DigestChannel): (message: SlackMessage) => Promise<void> {
   return async (message) => {
-    await deps.deliver([message], webhookUrl);
+    await channel.deliver([message]);
   };
 }
 
@@ -187,31 +232,52 @@ function logDryRun(sent: MessagesToSend, logger: Logger): number {
   return 0;
 }
 
+/** Where the digest goes: the webhook, or the Slack app's channel. */
+interface DigestChannel {
+  deliver(messages: readonly SlackMessage[]): Promise<{ messagesPosted: number }>;
+}
+
+function webhookChannel(deps: RunMonitorDeps, webhookUrl: string): DigestChannel {
+  return { deliver: (messages) => deps.deliver(messages, webhookUrl) };
+}
+
+/**
+ * Sends the owners' direct messages once the channel took the digest, and folds their outcome into
+ * the alert-state changes; when the channel failed, none is sent and every one stays pending.
+ */
+type OwnerStep = (
+  changes: readonly StateChange[],
+  channelDelivered: boolean,
+) => Promise<{ changes: readonly StateChange[]; summary: OwnerMessagesSummary }>;
+
 /**
  * Posts the messages, then records in the alert state what Slack accepted: everything after a
  * complete delivery, the announcements of the accepted messages after a failure part-way. A failure
- * to record those is logged, not thrown: the delivery error is the one the run fails with.
+ * to record those is logged, not thrown: the delivery error is the one the run fails with. With the
+ * Slack app, the owners are told after the channel, and recorded per recipient.
  */
 async function deliverAndRecord(
   deps: RunMonitorDeps,
   sent: MessagesToSend,
   plan: AlertPlan | undefined,
-  webhookUrl: string | undefined,
+  channel: DigestChannel | undefined,
+  tellOwners: OwnerStep | undefined,
   logger: Logger,
-): Promise<number> {
+): Promise<{ messagesPosted: number; ownerMessages?: OwnerMessagesSummary }> {
   const record = plan && deps.alertState ? deps.alertState.apply : undefined;
   let messagesPosted = 0;
-  if (sent.messages.length > 0 && webhookUrl) {
+  if (sent.messages.length > 0 && channel) {
     try {
-      messagesPosted = (await deps.deliver(sent.messages, webhookUrl)).messagesPosted;
+      messagesPosted = (await channel.deliver(sent.messages)).messagesPosted;
     } catch (error) {
-      const changes =
+      const partial =
         plan && record
           ? changesToRecord(plan, sent.namedPerMessage, {
               complete: false,
               messagesPosted: messagesPostedBefore(error),
             })
           : [];
+      const changes = tellOwners ? (await tellOwners(partial, false)).changes : partial;
       if (record && changes.length > 0) {
         await record(changes).catch((recordError: unknown) =>
           logger.warn(
@@ -223,7 +289,71 @@ async function deliverAndRecord(
       throw error;
     }
   }
+  const complete = plan ? changesToRecord(plan, sent.namedPerMessage, { complete: true }) : [];
+  const owners = tellOwners ? await tellOwners(complete, true) : undefined;
   // Recorded only now that Slack accepted every message: a failed run announces it all again.
-  if (plan && record) await record(changesToRecord(plan, sent.namedPerMessage, { complete: true }));
-  return messagesPosted;
+  if (plan && record) await record(owners?.changes ?? complete);
+  return { messagesPosted, ...(owners ? { ownerMessages: owners.summary } : {}) };
+}
+
+/** The owners to tell in this run, looked up in Slack. */
+interface PreparedOwners {
+  readonly deliveries: readonly OwnerDelivery[];
+  readonly lookups: ReadonlyMap<string, OwnerLookup>;
+  readonly problems: ReadonlyMap<string, string>;
+}
+
+async function prepareOwners(
+  app: SlackAppSession,
+  classification: Classification,
+  plan: AlertPlan | undefined,
+  records: readonly AlertRecord[],
+  pendingResolutions: readonly AlertRecord[],
+): Promise<PreparedOwners | undefined> {
+  const deliveries = planOwnerDeliveries({
+    classification,
+    ...(plan ? { announcements: plan.announcements, records, pendingResolutions } : {}),
+  });
+  if (deliveries.length === 0) return undefined;
+  const lookups = await app.lookupOwners(ownerEmails(deliveries));
+  return { deliveries, lookups, problems: ownerProblems(lookups) };
+}
+
+/**
+ * The keys the channel digest names on their own line; undefined without alert state, where every
+ * flagged key is posted on every run anyway.
+ */
+function namedKeys(sent: MessagesToSend, plan: AlertPlan | undefined): ReadonlySet<string> | undefined {
+  if (!plan) return undefined;
+  return new Set(sent.namedPerMessage.flat().map((a) => a.finding?.accessKeyId ?? a.previous?.accessKeyId ?? ""));
+}
+
+function ownerStep(
+  app: SlackAppSession,
+  owners: PreparedOwners,
+  named: ReadonlySet<string> | undefined,
+  loaded: readonly AlertRecord[],
+  context: Omit<Parameters<typeof renderOwnerMessages>[2], "channel">,
+  logger: Logger,
+): OwnerStep {
+  // An announcement the channel only counted stays due, so its owner hears about it when a later run
+  // names it, once; retries of earlier messages go out regardless.
+  const deliveries = owners.deliveries.filter((d) => d.retry || named === undefined || named.has(d.accessKeyId));
+  return async (changes, channelDelivered) => {
+    const messages = renderOwnerMessages(deliveries, owners.lookups, { ...context, channel: app.channel });
+    const report = channelDelivered
+      ? await app.sendOwnerMessages(messages)
+      : { sent: [], failed: messages.map((m) => ({ email: m.email, reason: "the channel delivery failed first" })) };
+    for (const failure of report.failed) {
+      logger.warn("owner direct message failed; it is sent again on the next run", {
+        owner: failure.email,
+        error: app.redact(failure.reason),
+      });
+    }
+    const failed = new Set(report.failed.map((failure) => failure.email));
+    return {
+      changes: recordOwnerOutcome({ changes, deliveries, failed, records: loaded }),
+      summary: { sent: report.sent.length, failed: failed.size, notFound: owners.problems.size },
+    };
+  };
 }

@@ -9,7 +9,7 @@ import {
 import type { Classification, KeyFinding } from "./classify";
 import type { MessageStyle } from "./config";
 import { renderAnnouncement, renderLine, type AnnouncementContent } from "./render-digest";
-import { SLACK_LIMITS, escapeMrkdwn, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
+import { SLACK_LIMITS, inertText, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
 
 /**
  * What an owner hears about one key: an announcement of the alert state, or, without alert state,
@@ -236,7 +236,7 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
     current.push(line);
   }
   if (current.length > 0) sections.push(current.join("\n"));
-  const channel = escapeMrkdwn(context.channel);
+  const channel = inertText(context.channel);
   const blocks: SlackBlock[] = [
     {
       type: "header",
@@ -261,7 +261,7 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
         .map((delivery) => delivery.notice.kind)
         .filter(unique)
         .join(", ")}`;
-  return { text: truncateText(escapeMrkdwn(text), SLACK_LIMITS.maxSectionTextChars), blocks };
+  return { text: truncateText(inertText(text), SLACK_LIMITS.maxSectionTextChars), blocks };
 }
 
 function ownerLine(notice: OwnerNotice, context: OwnerMessageContext): string {

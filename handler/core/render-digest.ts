@@ -303,7 +303,7 @@ function lineNotes(finding: KeyFinding, input: Pick<DigestInput, "deactivationSc
   if (schedule) notes.push(inertText(deactivationNote(schedule)));
   // Addresses are shown, not mentioned: the Slack app tells those owners in a direct message.
   if (finding.ownerEmails && finding.ownerEmails.length > 0)
-    notes.push(`owner ${escapeMrkdwn(finding.ownerEmails.join(" "))}`);
+    notes.push(`owner ${inertText(finding.ownerEmails.join(" "))}`);
   if (finding.customLimits) {
     const { warningAge, criticalAge } = finding.customLimits;
     const limits = [

@@ -50,6 +50,18 @@ export interface RunSummary {
   readonly heartbeat?: true;
   /** What enforcement did. @default undefined: enforcement off */
   readonly enforcement?: EnforcementSummary;
+  /** With the Slack app: owners messaged directly, whose message failed (retried next run), and not found. @default undefined */
+  readonly ownerMessages?: OwnerMessagesSummary;
+}
+
+/** What the owners' direct messages did in a run. */
+export interface OwnerMessagesSummary {
+  /** Owners whose message Slack accepted. */
+  readonly sent: number;
+  /** Owners whose message failed; they are told on the next run. */
+  readonly failed: number;
+  /** Owner addresses Slack could not resolve; the channel digest names them. */
+  readonly notFound: number;
 }
 
 /** What a finished run knows, for {@link buildRunSummary}. */
@@ -78,6 +90,8 @@ export interface RunSummaryInput {
   readonly durationMs: number;
   /** What enforcement did. @default undefined: enforcement off */
   readonly enforcement?: EnforcementSummary;
+  /** The owners' direct messages. @default undefined: no Slack app */
+  readonly ownerMessages?: OwnerMessagesSummary;
 }
 
 /** The run's summary: its outcome, counts and costs, in the shape the log line and the Lambda return. */
@@ -111,5 +125,6 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
     ...(plan ? { alerts: { ...plan.counts, unchanged: plan.unchanged } } : {}),
     ...(input.heartbeat ? { heartbeat: true as const } : {}),
     ...(input.enforcement ? { enforcement: input.enforcement } : {}),
+    ...(input.ownerMessages ? { ownerMessages: input.ownerMessages } : {}),
   };
 }

@@ -51,7 +51,10 @@ export interface FakeSlackWebApi {
   readonly calls: ReceivedCall[];
   /** Messages accepted since the last reset, channel and direct ones. */
   readonly messages: ReceivedMessage[];
-  /** Queues answers for the next calls of `method`. */
+  /**
+   * Queues answers for the next calls of `method`; `"chat.postMessage U0ALICE"` scripts only the calls
+   * for that channel or member, so the others are answered as usual.
+   */
   script(method: string, ...replies: FakeSlackApiReply[]): void;
   /** Clears calls, messages and scripts. */
   reset(): void;
@@ -80,7 +83,7 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
   let scripts = new Map<string, FakeSlackApiReply[]>();
 
   const answer = (method: string, params: Readonly<Record<string, unknown>>, authorized: boolean, at: number) => {
-    const scripted = scripts.get(method)?.shift();
+    const scripted = scripts.get(`${method} ${String(params.channel ?? "")}`)?.shift() ?? scripts.get(method)?.shift();
     if (scripted) return scripted;
     if (!authorized) return { body: { ok: false, error: "invalid_auth" } };
     switch (method) {
