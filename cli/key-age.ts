@@ -9,12 +9,17 @@ import { deactivationSchedule, type DeactivationSchedule } from "../handler/core
 import type { ScanResult } from "../handler/core/inventory";
 import { describeLink, errorChain } from "../handler/core/error-fields";
 import { createLogger } from "../handler/core/logger";
-import { redactWebhookUrl } from "../handler/core/mask";
+import { redactSlackToken, redactWebhookUrl } from "../handler/core/mask";
 import { resolveAccountId } from "../handler/edges/account-id";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "../handler/edges/client-config";
 import { SlackDeliveryError, deliverToSlack } from "../handler/edges/deliver-to-slack";
 import { scannerFor, type Scanner } from "../handler/edges/select-scanner";
-import { WebhookSecretError, createWebhookUrlProvider } from "../handler/edges/webhook-secret";
+import { createSlackAppConnector } from "../handler/edges/slack-app";
+import {
+  WebhookSecretError,
+  createSlackTokenProvider,
+  createWebhookUrlProvider,
+} from "../handler/edges/webhook-secret";
 import { runMonitor, type RunSummary } from "../handler/run-monitor";
 import { loadCliConfig } from "./cli-config";
 import { USAGE, UsageError, parseCliOptions, type CliCommand } from "./cli-options";
@@ -112,9 +117,8 @@ async function scanCommand(
 
   try {
     if (command.notify) {
-      const webhookUrl = config.webhook
-        ? createWebhookUrlProvider(config.webhook, () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG)))
-        : undefined;
+      const ssmClient = () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG));
+      const webhookUrl = config.webhook ? createWebhookUrlProvider(config.webhook, ssmClient) : undefined;
       // runMonitor is the function's own pipeline: same webhook check, digest and delivery. Without
       // alert state on purpose: an explicit --notify posts the full digest and records nothing.
       const summary: RunSummary = await runMonitor({
@@ -124,6 +128,15 @@ async function scanCommand(
         accountId: async () => (accountId = await resolveAccountId(undefined, stsClient)),
         ...(webhookUrl ? { webhookUrl: async () => (resolvedWebhookUrl = await webhookUrl()) } : {}),
         deliver: (messages, url) => deliverToSlack(messages, { webhookUrl: url }),
+        // SLACK_BOT_TOKEN*: the channel and the owners, as the function posts them.
+        ...(config.slackApp
+          ? {
+              slackApp: createSlackAppConnector(
+                config.slackApp,
+                createSlackTokenProvider(config.slackApp.token, ssmClient),
+              ),
+            }
+          : {}),
         // Its JSON log lines are for CloudWatch; here only a dry run's payload is worth showing.
         logger: createLogger({
           write: (entry) => {
@@ -184,7 +197,10 @@ async function scanCommand(
   }
 
   if (failure) {
-    const message = redactWebhookUrl(describeError(failure.error), resolvedWebhookUrl ?? webhookUrlOf(config));
+    const message = redactSlackToken(
+      redactWebhookUrl(describeError(failure.error), resolvedWebhookUrl ?? webhookUrlOf(config)),
+      config.slackApp?.token.kind === "token" ? config.slackApp.token.token : undefined,
+    );
     io.stderr.write(`key-age: ${failure.stage} failed: ${message}${hintFor(failure.error)}\n`);
     return EXIT_CODES.failure;
   }
