@@ -34,9 +34,11 @@ export const config: ProjectConfig = {
       tags: { environment: "prod" },
     },
     // The original tool's scenario: one watched user, minute-level thresholds, the original wording.
+    // It posts as a Slack app, so the key's owner (a `key-age:owner` email) gets a direct message too.
     demo: {
       region: "us-east-1",
-      slackWebhookParameter: "/iam-key-age-monitor/demo/slack-webhook",
+      slackBotTokenParameter: "/iam-key-age-monitor/demo/slack-bot-token",
+      slackChannel: "#key-age",
       watchUsers: ["Demogorgon"],
       warningAge: "12m",
       criticalAge: "25m",

@@ -1,10 +1,11 @@
 /**
  * `npm run demo`: the whole product on a local AWS emulator, no AWS account needed.
  *
- * Starts moto and a loopback "Slack"; deploys `state-backend` and `monitor-demo` through the real
- * synthesized Terraform (state in the emulated S3 bucket, DynamoDB lock); creates the original's
- * `Demogorgon` user with a key already past the 25-minute critical age; invokes the deployed function
- * bundle the way the Lambda runtime does; shows the Slack message it posted; then shows enforcement:
+ * Starts moto and a loopback Slack Web API; deploys `state-backend` and `monitor-demo` through the
+ * real synthesized Terraform (state in the emulated S3 bucket, DynamoDB lock); creates the original's
+ * `Demogorgon` user, owned by hopper@hawkins.example, with a key already past the 25-minute critical
+ * age; invokes the deployed function bundle the way the Lambda runtime does; shows the channel digest
+ * and the owner's direct message it posted as a Slack app; then shows enforcement:
  * the deployed dry run's notice and "would deactivate", then an armed container's notice and
  * deactivation, with the container clock a few minutes ahead; then destroys the deployment and stops
  * everything it started.
@@ -24,7 +25,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { bootstrapStateBackend } from "./lib/bootstrap-state-backend";
-import { startFakeSlack, type FakeSlack } from "./lib/fake-slack";
+import { startFakeSlackWebApi, type FakeSlackWebApi } from "./lib/fake-slack-web-api";
 import { runContainer } from "./lib/invoke-bundle";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "../cli/terminal-style";
 import { config } from "../environments";
@@ -40,6 +41,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const ENVIRONMENT = "demo";
 const USER = "Demogorgon";
+const OWNER = "hopper@hawkins.example";
 const KEY_AGE_MINUTES = 30;
 const color = shouldColour({ isTTY: process.stdout.isTTY === true, env: process.env });
 const { bold, green } = color ? ANSI_STYLE : PLAIN_STYLE;
@@ -79,12 +81,15 @@ async function main(): Promise<void> {
   const stack = monitorStackName(ENVIRONMENT);
   const outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-demo-"));
   let moto: MotoServer | undefined;
-  let slack: FakeSlack | undefined;
+  let slack: FakeSlackWebApi | undefined;
   try {
-    [moto, slack] = await step("Starting the AWS emulator (moto) and a loopback Slack webhook", () =>
-      Promise.all([startMotoServer({ accessKeyAgeMinutes: KEY_AGE_MINUTES }), startFakeSlack()]),
+    [moto, slack] = await step("Starting the AWS emulator (moto) and a loopback Slack Web API", () =>
+      Promise.all([
+        startMotoServer({ accessKeyAgeMinutes: KEY_AGE_MINUTES }),
+        startFakeSlackWebApi({ users: { [OWNER]: "U0HOPPER" }, channels: [settings.slackChannel!] }),
+      ]),
     );
-    console.log(`  moto on ${moto.endpoint}, Slack webhook on ${new URL(slack.webhookUrl).origin}`);
+    console.log(`  moto on ${moto.endpoint}, Slack Web API on ${new URL(slack.apiUrl).origin}`);
     const aws = {
       endpoint: moto.endpoint,
       region: settings.region,
@@ -103,17 +108,17 @@ async function main(): Promise<void> {
       await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
     });
 
-    const parameter = settings.slackWebhookParameter!;
-    await step(`Storing the webhook URL as the SSM SecureString ${parameter}`, async () => {
+    const parameter = settings.slackBotTokenParameter!;
+    await step(`Storing the Slack app's bot token as the SSM SecureString ${parameter}`, async () => {
       const ssm = new SSMClient(aws);
       await ssm.send(
-        new PutParameterCommand({ Name: parameter, Type: "SecureString", Value: slack!.webhookUrl, Overwrite: true }),
+        new PutParameterCommand({ Name: parameter, Type: "SecureString", Value: slack!.token, Overwrite: true }),
       );
       ssm.destroy();
     });
-    await step(`Creating IAM user ${USER} with an access key created ${KEY_AGE_MINUTES} minutes ago`, async () => {
+    await step(`Creating IAM user ${USER} (owner ${OWNER}) with a key created ${KEY_AGE_MINUTES} minutes ago`, async () => {
       const iam = new IAMClient(aws);
-      await iam.send(new CreateUserCommand({ UserName: USER }));
+      await iam.send(new CreateUserCommand({ UserName: USER, Tags: [{ Key: "key-age:owner", Value: OWNER }] }));
       await iam.send(new CreateAccessKeyCommand({ UserName: USER }));
       iam.destroy();
     });
@@ -132,6 +137,8 @@ async function main(): Promise<void> {
           ...moto!.awsEnv,
           AWS_REGION: settings.region,
           ...(deployed.Configuration?.Environment?.Variables ?? {}),
+          // The one variable the demo adds: the Web API lives on a loopback port, not at slack.com.
+          SLACK_API_URL: slack!.apiUrl,
         },
       };
     });
@@ -150,12 +157,13 @@ async function main(): Promise<void> {
         `  result: ${String(result)}, keys by status ${JSON.stringify(counts)}, messages posted: ${String(messagesPosted)}`,
       );
       if (tick === 1) {
-        console.log(`\n${bold("Slack received:")}`);
-        for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
-        if (slack.posts.length === 0) throw new Error("Slack received nothing: the demo expected an alert");
+        printReceived(slack);
+        if (!slack.messages.some((message) => message.directTo)) {
+          throw new Error("the owner got no direct message: the demo expected one next to the channel digest");
+        }
         console.log();
       } else {
-        if (slack.posts.length > 0) throw new Error("the second tick posted again: alert state did not hold");
+        if (slack.messages.length > 0) throw new Error("the second tick posted again: alert state did not hold");
         console.log("  nothing new to announce: Slack stays quiet until the key changes or the 24h reminder is due\n");
       }
     }
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
     rmSync(outdir, { recursive: true, force: true });
   }
   console.log(
-    `\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the webhook are stopped.`,
+    `\n${green("Demo finished")} in ${((Date.now() - started) / 1000).toFixed(0)} s; the emulator and the fake Slack are stopped.`,
   );
 }
 
@@ -186,7 +194,7 @@ const MINUTE = 60_000;
  */
 async function enforcementSequence(
   bundle: { path: string; env: Record<string, string> },
-  slack: FakeSlack,
+  slack: FakeSlackWebApi,
   aws: IAMClientConfig,
 ): Promise<void> {
   const ticks: { title: string; offsetMs: number; env?: Record<string, string> }[] = [
@@ -215,10 +223,19 @@ async function enforcementSequence(
     if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
     const { enforcement } = outcome.result as { enforcement?: Record<string, unknown> };
     console.log(`  enforcement: ${JSON.stringify(enforcement)}; the key is ${await keyStatus(aws)} in IAM`);
-    for (const post of slack.posts) console.log(renderSlackForTerminal(post.payload, { color }));
+    printReceived(slack);
     console.log();
   }
   if ((await keyStatus(aws)) !== "Inactive") throw new Error("the armed run did not deactivate the key");
+}
+
+/** Prints what Slack received, each message under where it went: the channel or an owner's DM. */
+function printReceived(slack: FakeSlackWebApi): void {
+  for (const message of slack.messages) {
+    const where = message.directTo ? `direct message to ${OWNER}` : message.channel;
+    console.log(`\n${bold(`Slack received (${where}):`)}`);
+    console.log(renderSlackForTerminal(message.payload, { color }));
+  }
 }
 
 async function keyStatus(aws: IAMClientConfig): Promise<string> {

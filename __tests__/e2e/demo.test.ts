@@ -38,6 +38,10 @@ describe("npm run demo", () => {
     );
     expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
     expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
+    // The owner's direct message, next to the channel digest.
+    expect(run.stdout).toContain("Slack received (#key-age):");
+    expect(run.stdout).toContain("Slack received (direct message to hopper@hawkins.example):");
+    expect(run.stdout).toContain("Your IAM access keys need attention · demo");
     // The second tick finds the key already announced: no second message.
     expect(run.stdout).toContain("result: unchanged");
     expect(run.stdout).toContain("messages posted: 0");
@@ -56,8 +60,8 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain("the key is Inactive in IAM");
   });
 
-  test("leaves neither the emulator nor the webhook running", async () => {
-    const [, moto, slack] = /moto on (\S+), Slack webhook on (\S+)/.exec(run.stdout) ?? [];
+  test("leaves neither the emulator nor the fake Slack running", async () => {
+    const [, moto, slack] = /moto on (\S+), Slack Web API on (\S+)/.exec(run.stdout) ?? [];
     expect(moto).toBeDefined();
     expect(await listening(moto)).toBe(false);
     expect(await listening(slack)).toBe(false);

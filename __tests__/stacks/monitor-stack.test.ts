@@ -83,7 +83,8 @@ describe("MonitorStack", () => {
       environment: {
         variables: {
           ENVIRONMENT_NAME: "demo",
-          SLACK_WEBHOOK_PARAMETER: "/iam-key-age-monitor/demo/slack-webhook",
+          SLACK_BOT_TOKEN_PARAMETER: "/iam-key-age-monitor/demo/slack-bot-token",
+          SLACK_CHANNEL: "#key-age",
           WATCH_USERS: "Demogorgon",
           WARNING_AGE: "12m",
           CRITICAL_AGE: "25m",

@@ -266,7 +266,15 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
 
 function ownerLine(notice: OwnerNotice, context: OwnerMessageContext): string {
   const input = { now: context.now, ...(context.style ? { style: context.style } : {}) };
-  return notice.kind === "flagged" ? renderLine(notice.finding, input) : renderAnnouncement(notice, input);
+  if (notice.kind === "flagged") return renderLine(notice.finding, input);
+  // The reader is the owner: their own address on every line says nothing.
+  const own = notice.finding ? ({ ...notice, finding: withoutOwnerEmails(notice.finding) } as typeof notice) : notice;
+  return renderAnnouncement(own, input);
+}
+
+function withoutOwnerEmails<T extends KeyFinding>(finding: T): T {
+  const { ownerEmails: _ownerEmails, ...rest } = finding;
+  return rest as T;
 }
 
 function unique<T>(value: T, index: number, all: readonly T[]): boolean {

@@ -149,6 +149,8 @@ describe("renderOwnerMessages", () => {
     expect(text).toContain("*Critical* · `svc-deploy`");
     expect(text).toContain("*Warning* · `svc-deploy`");
     expect(text).toContain("The team's digest is in #key-age");
+    // The owner's own address on each line would say nothing to them.
+    expect(text).not.toContain("owner alice@example.com");
     expect(messages[0].message.text).toBe("2 of your IAM access keys in prod · 123456789012: new");
   });
 
