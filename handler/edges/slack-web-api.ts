@@ -129,7 +129,12 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
     const url = new URL(method, options.apiUrl).toString();
     const channel = typeof params.channel === "string" ? params.channel : undefined;
     const fail = (message: string, reason: string, permanent: boolean, status?: number): SlackApiError =>
-      new SlackApiError(redact(`Slack ${method} failed: ${message}`), { method, reason, permanent, status });
+      new SlackApiError(redact(`Slack ${method} failed: ${message}`), {
+        method,
+        reason: redact(reason),
+        permanent,
+        status,
+      });
     let lastProblem = "";
     let lastStatus: number | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
