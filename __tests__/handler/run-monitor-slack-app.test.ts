@@ -1,0 +1,126 @@
+import type { AlertRecord, StateChange } from "../../handler/core/alert-transitions";
+import { loadConfig } from "../../handler/core/config";
+import { createLogger, type LogEntry } from "../../handler/core/logger";
+import type { AccessKeyInventory, ScanResult } from "../../handler/core/inventory";
+import type { OwnerLookup, OwnerMessage } from "../../handler/core/owner-messages";
+import type { SlackMessage } from "../../handler/core/slack-message";
+import { SlackDeliveryError } from "../../handler/edges/deliver-to-slack";
+import type { SlackAppSession } from "../../handler/edges/slack-app";
+import { runMonitor } from "../../handler/run-monitor";
+import { DAY, NOW, activeKey } from "./support/inventory-builders";
+
+const TOKEN = "xoxb-1111-2222-s3cr3t";
+
+/** A Slack app that keeps what it was asked, in memory; `failChannel` makes the next digest fail. */
+function fakeApp(members: Record<string, string>) {
+  const channel: SlackMessage[] = [];
+  const direct: OwnerMessage[] = [];
+  let failChannel: Error | undefined;
+  const session: SlackAppSession = {
+    channel: "#key-age",
+    deliver: async (messages) => {
+      if (failChannel) {
+        const error = failChannel;
+        failChannel = undefined;
+        throw error;
+      }
+      channel.push(...messages);
+      return { messagesPosted: messages.length, attempts: messages.length };
+    },
+    lookupOwners: async (emails) =>
+      new Map<string, OwnerLookup>(
+        emails.map((email) => [
+          email,
+          members[email]
+            ? { email, userId: members[email] }
+            : { email, problem: "no Slack user has that email address" },
+        ]),
+      ),
+    sendOwnerMessages: async (messages) => {
+      direct.push(...messages);
+      return { sent: messages.map((m) => m.email), failed: [] };
+    },
+    redact: (text) => text.split(TOKEN).join("xoxb-…"),
+  };
+  return { session, channel, direct, failOnce: (error: Error) => (failChannel = error) };
+}
+
+function memoryTable() {
+  const items = new Map<string, AlertRecord>();
+  return {
+    items,
+    load: async () => [...items.values()],
+    apply: async (changes: readonly StateChange[]) => {
+      for (const change of changes) {
+        if (change.type === "put") items.set(change.record.accessKeyId, change.record);
+        else items.delete(change.accessKeyId);
+      }
+    },
+  };
+}
+
+const inventory: AccessKeyInventory = {
+  users: [
+    {
+      userName: "svc-deploy",
+      accessKeys: [activeKey(1, 95 * DAY, DAY)],
+      tags: { "key-age:owner": "alice@example.com" },
+    },
+  ],
+};
+
+function run(app: ReturnType<typeof fakeApp>, table: ReturnType<typeof memoryTable>, logs: LogEntry[] = []) {
+  const scan: ScanResult = { inventory, stats: { apiCalls: 1, skippedUsers: [], missingWatchedUsers: [] } };
+  return runMonitor({
+    config: loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "#key-age", ALERT_STATE_TABLE: "state" }),
+    scan: async () => scan,
+    accountId: async () => "123456789012",
+    deliver: async () => {
+      throw new Error("the webhook must not be used with the Slack app");
+    },
+    slackApp: async () => app.session,
+    alertState: table,
+    now: () => NOW,
+    logger: createLogger({ write: (entry) => logs.push(entry) }),
+  });
+}
+
+describe("runMonitor with the Slack app", () => {
+  it("posts to the app's channel, not the webhook, and tells the owner directly", async () => {
+    const app = fakeApp({ "alice@example.com": "U0ALICE" });
+    const summary = await run(app, memoryTable());
+    expect(summary).toMatchObject({
+      outcome: "alerted",
+      messagesPosted: 1,
+      ownerMessages: { sent: 1, failed: 0, notFound: 0 },
+    });
+    expect(app.channel).toHaveLength(1);
+    expect(app.direct.map((m) => m.userId)).toEqual(["U0ALICE"]);
+  });
+
+  it("sends no direct message when the channel failed, and keeps it pending for the retry", async () => {
+    const app = fakeApp({ "alice@example.com": "U0ALICE" });
+    const table = memoryTable();
+    app.failOnce(
+      new SlackDeliveryError(`Slack rejected the message (${TOKEN})`, { reason: "fatal", messagesPosted: 0 }),
+    );
+    const logs: LogEntry[] = [];
+    await expect(run(app, table, logs)).rejects.toThrow(SlackDeliveryError);
+    expect(app.direct).toEqual([]);
+    expect(JSON.stringify(logs)).not.toContain(TOKEN);
+    // Nothing was recorded: the retry announces the key in the channel and to the owner again.
+    expect(table.items.size).toBe(0);
+    await run(app, table);
+    expect(app.channel).toHaveLength(1);
+    expect(app.direct).toHaveLength(1);
+    expect([...table.items.values()][0].owners).toEqual({ emails: ["alice@example.com"] });
+  });
+
+  it("names an owner Slack does not know in the channel, and messages nobody", async () => {
+    const app = fakeApp({});
+    const summary = await run(app, memoryTable());
+    expect(summary.ownerMessages).toEqual({ sent: 0, failed: 0, notFound: 1 });
+    expect(JSON.stringify(app.channel)).toContain("owner alice@example.com not found in Slack");
+    expect(app.direct).toEqual([]);
+  });
+});
