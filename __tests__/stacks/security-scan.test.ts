@@ -26,7 +26,9 @@ const everything: ProjectConfig = {
         ...env,
         alarmEmail: "platform@example.com",
         alarmOnCriticalKeys: true,
-        slackWebhookKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+        // The customer-managed key of whichever Slack secret the environment uses.
+        [env.slackBotTokenParameter ? "slackBotTokenKmsKeyArn" : "slackWebhookKmsKeyArn"]:
+          "arn:aws:kms:eu-west-1:123456789012:key/abc",
       },
     ]),
   ),
