@@ -116,12 +116,15 @@ async function main(): Promise<void> {
       );
       ssm.destroy();
     });
-    await step(`Creating IAM user ${USER} (owner ${OWNER}) with a key created ${KEY_AGE_MINUTES} minutes ago`, async () => {
-      const iam = new IAMClient(aws);
-      await iam.send(new CreateUserCommand({ UserName: USER, Tags: [{ Key: "key-age:owner", Value: OWNER }] }));
-      await iam.send(new CreateAccessKeyCommand({ UserName: USER }));
-      iam.destroy();
-    });
+    await step(
+      `Creating IAM user ${USER} (owner ${OWNER}) with a key created ${KEY_AGE_MINUTES} minutes ago`,
+      async () => {
+        const iam = new IAMClient(aws);
+        await iam.send(new CreateUserCommand({ UserName: USER, Tags: [{ Key: "key-age:owner", Value: OWNER }] }));
+        await iam.send(new CreateAccessKeyCommand({ UserName: USER }));
+        iam.destroy();
+      },
+    );
 
     const bundle = await step("Fetching the deployed function's code and configuration", async () => {
       const lambda = new LambdaClient(aws);
