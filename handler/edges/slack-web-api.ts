@@ -4,8 +4,8 @@ import { describeNetworkError, isTimeout, parseRetryAfter } from "./deliver-to-s
 // A small fetch client instead of the official @slack/web-api (7.19), measured with the function's
 // esbuild settings (minified, node22): a WebClient that only calls chat.postMessage and
 // users.lookupByEmail adds 341 KB minified and 88 KB zipped (axios, mime-db, p-queue, form-data…) to
-// a 141 KiB zip whose budget is 250 KB. This client plus the whole owner-message path adds 15 KB
-// minified and 5 KB zipped (zip 146 KiB).
+// a 146 KiB zip whose budget is 250 KB. This client plus the whole owner-message path adds 15 KB
+// minified and 5 KB zipped (zip 151 KiB).
 
 /** Options of {@link createSlackWebApi}. */
 export interface SlackWebApiOptions {
