@@ -141,6 +141,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
           ...overview,
           style: config.messageStyle,
           now: startedAt,
+          // The owner sees the key's deactivation date too, as the channel does.
+          ...(enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {}),
         },
         logger,
       );

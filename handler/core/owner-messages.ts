@@ -8,7 +8,7 @@ import {
 } from "./alert-transitions";
 import type { Classification, KeyFinding } from "./classify";
 import type { MessageStyle } from "./config";
-import { renderAnnouncement, renderLine, type AnnouncementContent } from "./render-digest";
+import { renderAnnouncement, renderLine, type AnnouncementContent, type DigestInput } from "./render-digest";
 import { SLACK_LIMITS, inertText, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
 
 /**
@@ -193,6 +193,8 @@ export interface OwnerMessageContext {
   readonly now: Date;
   /** Listed keys per message; the rest are counted. @default 40 */
   readonly maxKeys?: number;
+  /** Enforcement's dates, shown beside the keys as in the channel. @default undefined: enforcement off */
+  readonly deactivationSchedules?: DigestInput["deactivationSchedules"];
 }
 
 /**
@@ -265,7 +267,11 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
 }
 
 function ownerLine(notice: OwnerNotice, context: OwnerMessageContext): string {
-  const input = { now: context.now, ...(context.style ? { style: context.style } : {}) };
+  const input = {
+    now: context.now,
+    ...(context.style ? { style: context.style } : {}),
+    ...(context.deactivationSchedules ? { deactivationSchedules: context.deactivationSchedules } : {}),
+  };
   if (notice.kind === "flagged") return renderLine(notice.finding, input);
   // The reader is the owner: their own address on every line says nothing.
   const own = notice.finding ? ({ ...notice, finding: withoutOwnerEmails(notice.finding) } as typeof notice) : notice;

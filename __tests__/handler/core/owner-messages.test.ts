@@ -157,6 +157,24 @@ describe("renderOwnerMessages", () => {
     expect(messages[0].message.text).toBe("2 of your IAM access keys in prod · 123456789012: new");
   });
 
+  it("shows the owner the key's deactivation date, as the channel does", () => {
+    const classification = classify(inventory(ALICE, activeKey(1, 95 * DAY, DAY)));
+    const plan = planAlerts({ records: [], classification, now: NOW, remindEveryMs: REMIND });
+    const deliveries = planOwnerDeliveries({ classification, announcements: plan.announcements });
+    const schedule = {
+      kind: "date" as const,
+      date: new Date("2025-06-08T12:00:00Z"),
+      ageDue: new Date("2025-06-01T12:00:00Z"),
+      setting: "DEACTIVATE_AGE=95d",
+      noticed: true,
+    };
+    const [message] = renderOwnerMessages(deliveries, lookups([{ email: ALICE, userId: "U1ALICE" }]), {
+      ...CONTEXT,
+      deactivationSchedules: new Map([[keyId(1), schedule]]),
+    });
+    expect(visible(JSON.stringify(message.message.blocks))).toContain("deactivation 2025-06-08 12:00 UTC");
+  });
+
   it("counts the keys beyond its budget instead of dropping them", () => {
     const keys = Array.from({ length: 5 }, (_, i) => activeKey(i + 1, 95 * DAY, DAY));
     const classification = classify(inventory(ALICE, ...keys));
