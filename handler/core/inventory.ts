@@ -67,6 +67,15 @@ export interface ScanStats {
   readonly strategy?: "api" | "credential-report";
   /** Users a credential-report scan read live. @default undefined: not a credential-report scan */
   readonly candidateUsers?: number;
+  /**
+   * Users the scan could not check before its time budget ran out (in the order it would have checked
+   * them): their keys are unknown, neither flagged nor cleared. @default undefined: every user was checked
+   */
+  readonly uncheckedUsers?: readonly string[];
+  /** IAM requests answered with a throttling error (each attempt counts). @default undefined: not counted */
+  readonly throttledRequests?: number;
+  /** Attempts the SDK repeated after an error, throttling or transient. @default undefined: not counted */
+  readonly retries?: number;
 }
 
 /** A scanner's result: the inventory plus its stats. */

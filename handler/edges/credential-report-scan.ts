@@ -8,6 +8,7 @@ import type { Thresholds } from "../core/classify";
 import { parseCredentialReport } from "../core/credential-report";
 import type { ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
+import { UNLIMITED_BUDGET, type ScanBudget } from "../core/scan-budget";
 import { ScanError, scanAccount } from "./scan-account";
 import { hasIamErrorCode } from "./iam-errors";
 
@@ -45,8 +46,15 @@ export interface CredentialReportScanOptions {
   readonly now?: () => Date;
   /** Waits between report polls. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Gives up waiting for the report after this long. @default 120_000 */
+  /** Gives up waiting for the report after this long (or when the budget runs out, if sooner). @default 120_000 */
   readonly reportTimeoutMs?: number;
+  /**
+   * When to stop checking candidates: the ones not checked by then are returned in
+   * `stats.uncheckedUsers` (see scanAccount). @default UNLIMITED_BUDGET
+   */
+  readonly budget?: ScanBudget;
+  /** Users to check before the others (the previous run's unchecked users). @default [] */
+  readonly checkFirst?: readonly string[];
 }
 
 /**
@@ -67,7 +75,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   const report = await fetchCredentialReport(iam, {
     countCall,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    timeoutMs: options.reportTimeoutMs ?? 120_000,
+    timeoutMs: Math.min(options.reportTimeoutMs ?? 120_000, (options.budget ?? UNLIMITED_BUDGET).msUntilStop()),
     now,
   });
   let rows;
@@ -96,6 +104,11 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     thresholdsFor = (userName) => byUser.get(userName) ?? options.thresholds;
   }
 
+  const budgeted = {
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.checkFirst ? { checkFirst: options.checkFirst } : {}),
+  };
   const selection = selectReportCandidates({
     rows,
     generatedAt: report.generatedAt,
@@ -107,11 +120,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
 
   if (selection.reportTooOld) {
     // A user created after the report could already hold a finding: only the full walk is exact.
-    const full = await scanAccount({
-      iam,
-      watchUsers,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    });
+    const full = await scanAccount({ iam, watchUsers, ...budgeted });
     return { ...full, stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" } };
   }
 
@@ -119,23 +128,18 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     iam,
     userNames: selection.candidates,
     ...(knownTags ? { knownTags } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...budgeted,
   });
   // Watched names absent from the report may be users created since: GetUser tells them from typos.
   const reported = new Set(rows.map((row) => row.userName));
   const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
   const latecomers =
-    absentWatched.length > 0
-      ? await scanAccount({
-          iam,
-          watchUsers: absentWatched,
-          ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-        })
-      : undefined;
+    absentWatched.length > 0 ? await scanAccount({ iam, watchUsers: absentWatched, ...budgeted }) : undefined;
   const missingWatchedUsers = liveUserNames
     ? watchUsers.filter((userName) => !liveUserNames.includes(userName))
     : (latecomers?.stats.missingWatchedUsers ?? []);
 
+  const unchecked = [...(verified.stats.uncheckedUsers ?? []), ...(latecomers?.stats.uncheckedUsers ?? [])];
   return {
     inventory: {
       users: [...verified.inventory.users, ...(latecomers?.inventory.users ?? [])],
@@ -147,6 +151,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
       missingWatchedUsers,
       strategy: "credential-report",
       candidateUsers: selection.candidates.length,
+      ...(unchecked.length > 0 ? { uncheckedUsers: unchecked } : {}),
     },
   };
 }

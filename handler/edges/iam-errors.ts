@@ -38,3 +38,24 @@ export function hasIamErrorCode(error: unknown, code: IamErrorCode): boolean {
 export function isNoSuchEntity(error: unknown): boolean {
   return hasIamErrorCode(error, "NoSuchEntity");
 }
+
+// The codes AWS uses for "slow down"; IAM answers `Throttling` with HTTP 400.
+const THROTTLING_CODES = [
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "RequestThrottled",
+  "SlowDown",
+];
+
+/** True when the SDK error says the request was throttled. */
+export function isThrottling(error: unknown): boolean {
+  const sdkError = error as { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } } | null;
+  return (
+    THROTTLING_CODES.some((code) => hasIamErrorCode(error, code)) ||
+    sdkError?.$metadata?.httpStatusCode === 429 ||
+    sdkError?.$retryable?.throttling === true
+  );
+}

@@ -10,6 +10,7 @@ import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory"
 import { DEFAULT_SCAN_CONCURRENCY } from "../core/config";
 import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
+import { checkOrder, UNLIMITED_BUDGET, type ScanBudget } from "../core/scan-budget";
 import { isNoSuchEntity } from "./iam-errors";
 
 /** Options of {@link scanAccount}. */
@@ -31,6 +32,13 @@ export interface ScanAccountOptions {
    * user found here needs no ListUserTags call. @default none: ListUserTags per user with an active key
    */
   readonly knownTags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * When to stop: users not started by then are returned in `stats.uncheckedUsers`, and requests still
+   * in flight when it runs out are abandoned (their users are unchecked too). @default UNLIMITED_BUDGET
+   */
+  readonly budget?: ScanBudget;
+  /** Users to check before the others (the previous run's unchecked users), if they exist. @default [] */
+  readonly checkFirst?: readonly string[];
 }
 
 /** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
@@ -47,11 +55,28 @@ export class ScanError extends Error {
  * counted; any other error fails the scan with a {@link ScanError}.
  */
 export async function scanAccount(options: ScanAccountOptions): Promise<ScanResult> {
+  const budget = options.budget ?? UNLIMITED_BUDGET;
+  const stop = new AbortController();
+  const untilStop = budget.msUntilStop();
+  const stopTimer = Number.isFinite(untilStop) ? setTimeout(() => stop.abort(), untilStop) : undefined;
+  stopTimer?.unref();
+  try {
+    return await scanUsers(options, budget, stop.signal);
+  } finally {
+    clearTimeout(stopTimer);
+  }
+}
+
+async function scanUsers(options: ScanAccountOptions, budget: ScanBudget, stopSignal: AbortSignal): Promise<ScanResult> {
   const { iam } = options;
+  const abortable = { abortSignal: stopSignal };
   let apiCalls = 0;
   const skippedUsers: string[] = [];
   const missingWatchedUsers: string[] = [];
+  const uncheckedUsers: string[] = [];
   const watchUsers = options.watchUsers ?? [];
+  // Out of time: the user is left for the next run instead of failing the scan.
+  const outOfTime = (): boolean => stopSignal.aborted || budget.startsExhausted();
   const concurrency = options.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
 
   const userNames: string[] = [];
@@ -59,32 +84,49 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
     userNames.push(...options.userNames);
   } else if (watchUsers.length === 0) {
     try {
-      for await (const page of paginateListUsers({ client: iam }, {})) {
+      for await (const page of paginateListUsers({ client: iam }, {}, abortable)) {
         apiCalls += 1;
         for (const user of page.Users ?? []) if (user.UserName) userNames.push(user.UserName);
       }
     } catch (error) {
-      throw new ScanError("ListUsers failed", { cause: error });
+      throw new ScanError(stopSignal.aborted ? "The time ran out while listing users" : "ListUsers failed", {
+        cause: error,
+      });
     }
   } else {
     // GetUser, unlike ListAccessKeys, tells "no such user" apart from a user without keys.
     const found = await mapWithConcurrency(watchUsers, concurrency, async (userName) => {
+      if (outOfTime()) return "unchecked";
       apiCalls += 1;
       try {
-        await iam.send(new GetUserCommand({ UserName: userName }));
-        return true;
+        await iam.send(new GetUserCommand({ UserName: userName }), abortable);
+        return "found";
       } catch (error) {
-        if (isNoSuchEntity(error)) return false;
+        if (isNoSuchEntity(error)) return "missing";
+        if (stopSignal.aborted) return "unchecked";
         throw new ScanError(`GetUser failed for user ${userName}`, { cause: error });
       }
     });
-    watchUsers.forEach((userName, index) => (found[index] ? userNames : missingWatchedUsers).push(userName));
+    watchUsers.forEach((userName, index) =>
+      (found[index] === "found" ? userNames : found[index] === "missing" ? missingWatchedUsers : uncheckedUsers).push(
+        userName,
+      ),
+    );
   }
 
-  const scanned = await mapWithConcurrency(userNames, concurrency, async (userName) => {
+  const order = checkOrder(userNames, options.checkFirst ?? []);
+  const scanned = await mapWithConcurrency(order, concurrency, async (userName) => {
+    if (outOfTime()) {
+      uncheckedUsers.push(userName);
+      return undefined;
+    }
     try {
       return await scanUser(userName, () => (apiCalls += 1));
     } catch (error) {
+      if (stopSignal.aborted) {
+        uncheckedUsers.push(userName);
+        return undefined;
+      }
       if (!isNoSuchEntity(error)) throw error;
       skippedUsers.push(userName);
       return undefined;
@@ -93,13 +135,18 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
 
   return {
     inventory: { users: scanned.filter((user): user is UserRecord => user !== undefined) },
-    stats: { apiCalls, skippedUsers: skippedUsers.sort(), missingWatchedUsers },
+    stats: {
+      apiCalls,
+      skippedUsers: skippedUsers.sort(),
+      missingWatchedUsers,
+      ...(uncheckedUsers.length > 0 ? { uncheckedUsers } : {}),
+    },
   };
 
   async function scanUser(userName: string, countCall: () => void): Promise<UserRecord> {
     const accessKeys: AccessKeyRecord[] = [];
     try {
-      for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) {
+      for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName }, abortable)) {
         countCall();
         for (const key of page.AccessKeyMetadata ?? []) {
           if (!key.AccessKeyId || !key.CreateDate) continue;
@@ -111,7 +158,7 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
         }
       }
     } catch (error) {
-      if (isNoSuchEntity(error)) throw error;
+      if (isNoSuchEntity(error) || stopSignal.aborted) throw error;
       throw new ScanError(`ListAccessKeys failed for user ${userName}`, { cause: error });
     }
     // Last use only matters for active keys: inactive keys are listed, never alerted.
@@ -125,6 +172,7 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
       try {
         const { AccessKeyLastUsed: lastUsed } = await iam.send(
           new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }),
+          abortable,
         );
         withLastUse.push({
           ...key,
@@ -136,13 +184,13 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
         });
       } catch (error) {
         // The key (and so possibly its user) vanished between the calls: skip the user like ListAccessKeys does.
-        if (isNoSuchEntity(error)) throw error;
+        if (isNoSuchEntity(error) || stopSignal.aborted) throw error;
         throw new ScanError(`GetAccessKeyLastUsed failed for user ${userName}`, { cause: error });
       }
     }
     // Tags (owner, exemption, per-user ages) only matter for keys that can be alerted.
     if (!withLastUse.some((key) => key.state === "Active")) return { userName, accessKeys: withLastUse };
-    const tags = options.knownTags?.get(userName) ?? (await listUserTags(iam, userName, countCall));
+    const tags = options.knownTags?.get(userName) ?? (await listUserTags(iam, userName, countCall, stopSignal));
     return { userName, accessKeys: withLastUse, tags };
   }
 }
@@ -156,16 +204,17 @@ export async function listUserTags(
   iam: IAMClient,
   userName: string,
   countCall: () => void = () => undefined,
+  abortSignal?: AbortSignal,
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
   try {
-    for await (const page of paginateListUserTags({ client: iam }, { UserName: userName })) {
+    for await (const page of paginateListUserTags({ client: iam }, { UserName: userName }, abortSignal ? { abortSignal } : {})) {
       countCall();
       // An answer without a body is a page without tags.
       for (const tag of page?.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
     }
   } catch (error) {
-    if (isNoSuchEntity(error)) throw error;
+    if (isNoSuchEntity(error) || abortSignal?.aborted) throw error;
     throw new ScanError(`ListUserTags failed for user ${userName}`, { cause: error });
   }
   return tags;

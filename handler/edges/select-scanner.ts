@@ -1,9 +1,11 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { MonitorConfig } from "../core/config";
 import type { ScanResult } from "../core/inventory";
+import type { ScanBudget } from "../core/scan-budget";
 import { chooseScanStrategy, type ResolvedScanStrategy } from "../core/scan-strategy";
 import { parseUserTags, userThresholds } from "../core/user-tags";
 import { DEFAULT_CLASSIFY_WITHIN_MS, scanWithCredentialReport } from "./credential-report-scan";
+import { requestCounter } from "./request-counter";
 import { scanAccount } from "./scan-account";
 
 /** The AWS clients a scanner needs. */
@@ -12,9 +14,17 @@ export interface ScannerClients {
   readonly iam: IAMClient;
 }
 
+/** What one run of a scanner is given. */
+export interface ScanRun {
+  /** When to stop and leave the remaining users unchecked. @default UNLIMITED_BUDGET */
+  readonly budget?: ScanBudget;
+  /** Users to check first: the ones the previous run could not check. @default [] */
+  readonly checkFirst?: readonly string[];
+}
+
 /** A scan, ready to run, labelled with the strategy `auto` resolved to. */
 export interface Scanner {
-  (): Promise<ScanResult>;
+  (run?: ScanRun): Promise<ScanResult>;
   /** The strategy this scanner runs (a credential-report scan may still fall back to the API walk). */
   readonly strategy: ResolvedScanStrategy;
 }
@@ -35,10 +45,12 @@ export interface ScannerOptions {
 export function scannerFor(config: MonitorConfig, clients: ScannerClients, options: ScannerOptions = {}): Scanner {
   const { iam } = clients;
   const strategy = chooseScanStrategy(config.scanStrategy, config.thresholds);
-  const scan =
+  const counter = requestCounter(iam);
+  const scanWith =
     strategy === "api"
-      ? () => scanAccount({ iam, watchUsers: config.watchUsers, concurrency: config.scanConcurrency })
-      : () =>
+      ? (run: ScanRun) =>
+          scanAccount({ iam, watchUsers: config.watchUsers, concurrency: config.scanConcurrency, ...run })
+      : (run: ScanRun) =>
           scanWithCredentialReport({
             iam,
             thresholds: config.thresholds,
@@ -49,6 +61,21 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
               thresholdsFor: (tags, defaults) => userThresholds(defaults, parseUserTags(tags)).thresholds,
             },
             classifyWithinMs: Math.max(DEFAULT_CLASSIFY_WITHIN_MS, (options.classifyAt?.getTime() ?? 0) - Date.now()),
+            ...run,
           });
+  // The counter runs for the client's life (the Lambda container's): a scan reports its own share.
+  const scan = async (run: ScanRun = {}): Promise<ScanResult> => {
+    const before = counter();
+    const result = await scanWith(run);
+    const after = counter();
+    return {
+      ...result,
+      stats: {
+        ...result.stats,
+        throttledRequests: after.throttled - before.throttled,
+        retries: after.retries - before.retries,
+      },
+    };
+  };
   return Object.assign(scan, { strategy });
 }
