@@ -8,6 +8,7 @@ import {
   keyCountMetric,
   METRIC_DIMENSION,
   METRIC_NAMESPACE,
+  UNCHECKED_USERS_METRIC,
 } from "../handler/core/run-metrics";
 import { chooseScanStrategy } from "../handler/core/scan-strategy";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
@@ -133,6 +134,11 @@ export class MonitorStack extends TerraformStack {
               dimensions: { [METRIC_DIMENSION]: props.environmentName },
             }
           : undefined,
+      uncheckedUsersMetric: {
+        namespace: METRIC_NAMESPACE,
+        metricName: UNCHECKED_USERS_METRIC,
+        dimensions: { [METRIC_DIMENSION]: props.environmentName },
+      },
     });
 
     this.dashboard = new MonitorDashboard(this, "dashboard", {

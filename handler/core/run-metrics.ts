@@ -10,6 +10,15 @@ export const SCAN_DURATION_METRIC = "ScanDuration";
 /** AWS API requests a run's scan made. */
 export const API_CALLS_METRIC = "ApiCalls";
 
+/** IAM attempts a run's scan saw answered with a throttling error. */
+export const THROTTLED_REQUESTS_METRIC = "ThrottledRequests";
+
+/** Attempts the SDK repeated during a run's scan, after throttling or transient errors. */
+export const RETRIES_METRIC = "Retries";
+
+/** Users a run could not check before its time budget ran out (0 when the scan was complete); alarmed on. */
+export const UNCHECKED_USERS_METRIC = "UncheckedUsers";
+
 /** After a credential-report scan: how many of the ok keys the report vouches for. */
 export const REPORT_OK_KEYS_METRIC = "ReportOkKeys";
 
@@ -61,6 +70,12 @@ export interface RunFigures {
   readonly fromReport?: { readonly ok: number; readonly inactive: number; readonly generatedAt?: Date };
   /** What enforcement did. @default undefined: enforcement is off, no enforcement metrics */
   readonly enforcement?: EnforcementFigures;
+  /** IAM requests answered with a throttling error. @default 0 */
+  readonly throttledRequests?: number;
+  /** Attempts the SDK repeated after an error. @default 0 */
+  readonly retries?: number;
+  /** Users the scan could not check before its time budget ran out. @default 0 */
+  readonly uncheckedUsers?: number;
 }
 
 /**
@@ -68,7 +83,8 @@ export interface RunFigures {
  * turns them into metrics (`CriticalKeys`, `WarningKeys`, …, `ScanDuration`, `ApiCalls`) without any
  * API call. After a credential-report scan, `ReportOkKeys` and `ReportInactiveKeys` say how many of
  * `OkKeys` and `InactiveKeys` come from the report rather than a live read, and `CredentialReportAge`
- * how old that report was at the scan. Hand-written rather than Powertools Metrics: the format is one documented JSON shape, and
+ * how old that report was at the scan. `ThrottledRequests`, `Retries` and `UncheckedUsers` count the
+ * IAM throttling the scan met and the users it could not check in time. Hand-written rather than Powertools Metrics: the format is one documented JSON shape, and
  * this keeps a dependency (and its size) out of the Lambda bundle.
  */
 export function embeddedMetrics(figures: RunFigures, environment: string, timestamp: Date): Record<string, unknown> {
@@ -83,6 +99,15 @@ export function embeddedMetrics(figures: RunFigures, environment: string, timest
   definitions.push({ Name: SCAN_DURATION_METRIC, Unit: "Milliseconds" });
   values[API_CALLS_METRIC] = figures.apiCalls;
   definitions.push({ Name: API_CALLS_METRIC, Unit: "Count" });
+  // Emitted as 0 too, so that an alarm on them sees data and a dashboard shows a flat line.
+  for (const [name, value] of [
+    [THROTTLED_REQUESTS_METRIC, figures.throttledRequests],
+    [RETRIES_METRIC, figures.retries],
+    [UNCHECKED_USERS_METRIC, figures.uncheckedUsers],
+  ] as const) {
+    values[name] = value ?? 0;
+    definitions.push({ Name: name, Unit: "Count" });
+  }
   if (figures.fromReport) {
     values[REPORT_OK_KEYS_METRIC] = figures.fromReport.ok;
     values[REPORT_INACTIVE_KEYS_METRIC] = figures.fromReport.inactive;

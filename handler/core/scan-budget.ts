@@ -7,6 +7,12 @@ export const DELIVERY_MARGIN_MS = 30_000;
 /** How long before its own end the scan stops starting users, so that users in flight can finish. */
 export const IN_FLIGHT_ALLOWANCE_MS = 10_000;
 
+/**
+ * Unchecked users remembered for the next run (the alert-state item stays well under DynamoDB's 400 KB
+ * item limit); users beyond it are checked in listing order, after the remembered ones.
+ */
+export const UNCHECKED_REMEMBERED_LIMIT = 3_000;
+
 /** Unchecked users a message or an error names one by one; the rest are counted. */
 export const UNCHECKED_NAMED_LIMIT = 10;
 

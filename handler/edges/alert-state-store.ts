@@ -9,6 +9,7 @@ import type {
 import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-contract";
 import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
+import { UNCHECKED_REMEMBERED_LIMIT } from "../core/scan-budget";
 
 /** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
 export interface AlertStateStore {
@@ -16,7 +17,20 @@ export interface AlertStateStore {
   load(): Promise<AlertRecord[]>;
   /** Writes the changes (after Slack accepted the announcements they belong to). */
   apply(changes: readonly StateChange[]): Promise<void>;
+  /** The users the last run could not check before its time ran out, to check first. */
+  loadUncheckedUsers(): Promise<string[]>;
+  /** Remembers the users this run could not check (at most UNCHECKED_REMEMBERED_LIMIT); none clears the item. */
+  saveUncheckedUsers(users: readonly string[], now: Date): Promise<void>;
 }
+
+/**
+ * The hash key of the one item that is not an alert: the users the last run left unchecked. Access key
+ * ids are upper-case letters and digits, so it cannot collide; {@link fromItem} ignores it.
+ */
+export const UNCHECKED_USERS_ITEM_KEY = "#unchecked-users";
+
+/** The unchecked-users item expires after a week without runs, like any stale resume point. */
+const UNCHECKED_USERS_TTL_MS = 7 * 86_400_000;
 
 /** Thrown when the alert state cannot be read or written; the run fails rather than guess. */
 export class AlertStateError extends Error {
@@ -74,6 +88,56 @@ export function createAlertStateStore(options: AlertStateStoreOptions): AlertSta
           throw new AlertStateError(`Could not write the alert state to DynamoDB table ${tableName}`, { cause: error });
         }
       });
+    },
+    async loadUncheckedUsers() {
+      try {
+        // A filtered Scan rather than GetItem: the table is small and the role needs no further action.
+        for await (const page of paginateScan(
+          { client },
+          {
+            TableName: tableName,
+            ConsistentRead: true,
+            FilterExpression: "#key = :key",
+            ExpressionAttributeNames: { "#key": ALERT_STATE_HASH_KEY },
+            ExpressionAttributeValues: { ":key": UNCHECKED_USERS_ITEM_KEY },
+          },
+        )) {
+          for (const item of page.Items ?? []) {
+            const users = item.users;
+            if (Array.isArray(users)) return users.filter((user): user is string => typeof user === "string");
+          }
+        }
+      } catch (error) {
+        throw new AlertStateError(`Could not read the unchecked users from DynamoDB table ${tableName}`, {
+          cause: error,
+        });
+      }
+      return [];
+    },
+    async saveUncheckedUsers(users, now) {
+      try {
+        if (users.length === 0) {
+          await client.send(
+            new DeleteCommand({ TableName: tableName, Key: { [ALERT_STATE_HASH_KEY]: UNCHECKED_USERS_ITEM_KEY } }),
+          );
+          return;
+        }
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              [ALERT_STATE_HASH_KEY]: UNCHECKED_USERS_ITEM_KEY,
+              users: users.slice(0, UNCHECKED_REMEMBERED_LIMIT),
+              recordedAt: now.toISOString(),
+              [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor((now.getTime() + UNCHECKED_USERS_TTL_MS) / 1000),
+            },
+          }),
+        );
+      } catch (error) {
+        throw new AlertStateError(`Could not write the unchecked users to DynamoDB table ${tableName}`, {
+          cause: error,
+        });
+      }
     },
   };
 }

@@ -67,7 +67,11 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
   }
 }
 
-async function scanUsers(options: ScanAccountOptions, budget: ScanBudget, stopSignal: AbortSignal): Promise<ScanResult> {
+async function scanUsers(
+  options: ScanAccountOptions,
+  budget: ScanBudget,
+  stopSignal: AbortSignal,
+): Promise<ScanResult> {
   const { iam } = options;
   const abortable = { abortSignal: stopSignal };
   let apiCalls = 0;
@@ -208,7 +212,11 @@ export async function listUserTags(
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
   try {
-    for await (const page of paginateListUserTags({ client: iam }, { UserName: userName }, abortSignal ? { abortSignal } : {})) {
+    for await (const page of paginateListUserTags(
+      { client: iam },
+      { UserName: userName },
+      abortSignal ? { abortSignal } : {},
+    )) {
       countCall();
       // An answer without a body is a page without tags.
       for (const tag of page?.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";

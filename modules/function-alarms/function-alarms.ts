@@ -31,6 +31,13 @@ export interface FunctionAlarmsProps {
   readonly criticalKeysMetric?: CustomMetric;
   /** Also alarm when this metric (the run's engaged enforcement brake, 0 or 1) is above zero. @default no such alarm */
   readonly enforcementBrakeMetric?: CustomMetric;
+  /**
+   * Also alarm when this metric (the run's count of users left unchecked when its time budget ran
+   * out) stays above zero for `uncheckedUsersPeriods` periods in a row. @default no such alarm
+   */
+  readonly uncheckedUsersMetric?: CustomMetric;
+  /** Periods in a row with unchecked users before that alarm fires. @default 3 */
+  readonly uncheckedUsersPeriods?: number;
   /** Alarm period in seconds. @default 600 */
   readonly periodSeconds?: number;
 }
@@ -144,6 +151,17 @@ export class FunctionAlarms extends Construct {
         "Enforcement brake engaged: more keys are due for deactivation than allowed in one run, none was deactivated",
         props.enforcementBrakeMetric,
         "Maximum",
+      );
+    }
+    if (props.uncheckedUsersMetric !== undefined) {
+      // A single incomplete run already fails (the errors alarm); this one says the account keeps
+      // outrunning the budget, so users go unchecked run after run and the cause needs fixing.
+      alarms["unchecked-users"] = alarm(
+        "unchecked-users",
+        "Key-age runs keep running out of time before checking every user (IAM throttling?)",
+        props.uncheckedUsersMetric,
+        "Minimum",
+        props.uncheckedUsersPeriods ?? 3,
       );
     }
     this.alarms = alarms;

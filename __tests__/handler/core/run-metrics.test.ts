@@ -5,6 +5,9 @@ describe("embeddedMetrics", () => {
     counts: { critical: 2, warning: 1, unused: 0, ok: 7, inactive: 1 },
     durationMs: 1234,
     apiCalls: 21,
+    throttledRequests: 4,
+    retries: 5,
+    uncheckedUsers: 3,
   };
   const fields = embeddedMetrics(figures, "prod", new Date("2026-11-26T10:00:00Z"));
 
@@ -23,6 +26,9 @@ describe("embeddedMetrics", () => {
             { Name: "InactiveKeys", Unit: "Count" },
             { Name: "ScanDuration", Unit: "Milliseconds" },
             { Name: "ApiCalls", Unit: "Count" },
+            { Name: "ThrottledRequests", Unit: "Count" },
+            { Name: "Retries", Unit: "Count" },
+            { Name: "UncheckedUsers", Unit: "Count" },
           ],
         },
       ],
@@ -39,6 +45,9 @@ describe("embeddedMetrics", () => {
       InactiveKeys: 1,
       ScanDuration: 1234,
       ApiCalls: 21,
+      ThrottledRequests: 4,
+      Retries: 5,
+      UncheckedUsers: 3,
     });
     const declared = (
       fields._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }
@@ -62,5 +71,10 @@ describe("embeddedMetrics", () => {
       { Name: "CredentialReportAge", Unit: "Seconds" },
     ]);
     expect(fields).not.toHaveProperty("ReportOkKeys");
+  });
+
+  test("throttling and budget figures a run did not measure are reported as 0, so alarms see data", () => {
+    const plain = embeddedMetrics({ counts: {}, durationMs: 1, apiCalls: 1 }, "prod", new Date());
+    expect(plain).toMatchObject({ ThrottledRequests: 0, Retries: 0, UncheckedUsers: 0 });
   });
 });

@@ -92,4 +92,25 @@ describe("FunctionAlarms", () => {
       dimensions: { Environment: "dev" },
     });
   });
+
+  test("the unchecked-users alarm fires only when runs keep stopping on their time budget", () => {
+    expect(JSON.stringify(synth().parsed)).not.toContain("unchecked-users");
+    const { json } = synth({
+      uncheckedUsersMetric: {
+        namespace: "IamKeyAgeMonitor",
+        metricName: "UncheckedUsers",
+        dimensions: { Environment: "dev" },
+      },
+    });
+    expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: "key-age-unchecked-users",
+      metric_name: "UncheckedUsers",
+      statistic: "Minimum",
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      evaluation_periods: 3,
+      datapoints_to_alarm: 3,
+      treat_missing_data: "notBreaching",
+    });
+  });
 });
