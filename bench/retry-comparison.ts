@@ -1,6 +1,8 @@
 import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
 import { classifyKeys, type Classification } from "../handler/core/classify";
 import { loadConfig } from "../handler/core/config";
+import { BackoffRetryStrategy } from "../handler/edges/backoff-retry-strategy";
+import { IAM_BACKOFF, IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
 import { scanAccount } from "../handler/edges/scan-account";
 import type { MotoServer } from "../scripts/lib/moto-server";
 import type { CountingProxy, ThrottlingMode } from "./counting-proxy";
@@ -15,6 +17,39 @@ export interface RetryPolicy {
   readonly concurrency: number;
 }
 
+const DEFAULT_CONCURRENCY = loadConfig({ DRY_RUN: "true" }).scanConcurrency;
+
+/** The policies `npm run bench` compares: the SDK's two modes, the default, and the default at other concurrencies. */
+export const RETRY_POLICIES: readonly RetryPolicy[] = [
+  {
+    label: `SDK adaptive, 10 attempts, concurrency ${DEFAULT_CONCURRENCY}`,
+    client: { retryMode: "adaptive", maxAttempts: 10 },
+    concurrency: DEFAULT_CONCURRENCY,
+  },
+  {
+    label: `SDK standard, 10 attempts, concurrency ${DEFAULT_CONCURRENCY}`,
+    client: { retryMode: "standard", maxAttempts: 10 },
+    concurrency: DEFAULT_CONCURRENCY,
+  },
+  {
+    label: `backoff without quota (default), concurrency ${DEFAULT_CONCURRENCY}`,
+    client: IAM_CLIENT_CONFIG,
+    concurrency: DEFAULT_CONCURRENCY,
+  },
+  {
+    label: "backoff without quota, concurrency 32",
+    client: { retryStrategy: new BackoffRetryStrategy(IAM_BACKOFF) },
+    concurrency: 32,
+  },
+];
+
+/** The scenarios `npm run bench` runs each policy through. */
+export const THROTTLING_SCENARIOS: readonly ThrottlingScenario[] = [
+  { label: "none", mode: {} },
+  { label: "2% at random", mode: { randomShare: 0.02 } },
+  { label: "bucket 20 req/s", mode: { bucketRate: 20 } },
+];
+
 /** One throttling scenario. */
 export interface ThrottlingScenario {
   /** How the table names it. */
@@ -25,8 +60,8 @@ export interface ThrottlingScenario {
 
 /** One scan of the comparison. */
 export interface PolicyRun {
-  readonly scenario: string;
-  readonly policy: string;
+  readonly scenario: ThrottlingScenario;
+  readonly policy: RetryPolicy;
   /** Wall time of the scan, or of the attempt until it failed. */
   readonly wallMs: number;
   /** Requests the proxy let through, and per second of the scan's wall time. */
@@ -51,17 +86,24 @@ export function findingsKey(c: Classification): string {
 
 /**
  * Runs the API walk of the seeded account once per scenario and policy, through the proxy in the
- * scenario's throttling mode, and compares each scan's findings with `reference` (an undisturbed scan).
+ * scenario's throttling mode, and compares each scan's findings with an undisturbed scan's.
  */
 export async function compareRetryPolicies(
   moto: MotoServer,
   proxy: CountingProxy,
-  scenarios: readonly ThrottlingScenario[],
-  policies: readonly RetryPolicy[],
-  reference: string,
+  scenarios: readonly ThrottlingScenario[] = THROTTLING_SCENARIOS,
+  policies: readonly RetryPolicy[] = RETRY_POLICIES,
   progress: (line: string) => void = () => undefined,
 ): Promise<PolicyRun[]> {
   const config = loadConfig({ DRY_RUN: "true" });
+  const direct = new IAMClient({
+    endpoint: moto.endpoint,
+    region: moto.awsEnv.AWS_REGION,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
+  const undisturbed = await scanAccount({ iam: direct, concurrency: DEFAULT_CONCURRENCY });
+  direct.destroy();
+  const reference = findingsKey(classifyKeys(undisturbed.inventory, config.thresholds, new Date()));
   const runs: PolicyRun[] = [];
   for (const scenario of scenarios) {
     for (const policy of policies) {
@@ -87,8 +129,8 @@ export async function compareRetryPolicies(
       iam.destroy();
       const traffic = proxy.traffic();
       const run: PolicyRun = {
-        scenario: scenario.label,
-        policy: policy.label,
+        scenario,
+        policy,
         wallMs,
         forwarded: traffic.forwarded,
         forwardedPerSecond: traffic.forwarded / (wallMs / 1000),
@@ -105,3 +147,39 @@ export async function compareRetryPolicies(
   }
   return runs;
 }
+
+/**
+ * The comparison as table rows: wall time against the same policy's unthrottled scan (target: at most
+ * 2× at 2% random throttling), the rate of requests let through against the bucket's (target: at
+ * least 80%), and whether the findings equal the undisturbed scan's (target: always).
+ */
+export function comparisonRows(runs: readonly PolicyRun[]): (string | number)[][] {
+  return runs.map((run) => {
+    const unthrottled = runs.find(
+      (other) => other.policy === run.policy && Object.keys(other.scenario.mode).length === 0,
+    );
+    const bucket = run.scenario.mode.bucketRate;
+    return [
+      run.scenario.label,
+      run.policy.label,
+      (run.wallMs / 1000).toFixed(1),
+      unthrottled && unthrottled !== run ? `${(run.wallMs / unthrottled.wallMs).toFixed(2)}×` : "-",
+      run.forwardedPerSecond.toFixed(1),
+      bucket ? `${((run.forwardedPerSecond / bucket) * 100).toFixed(0)}%` : "-",
+      run.throttled,
+      run.error ? `FAILED (${run.error.slice(0, 60)})` : run.sameFindings ? "yes" : "NO",
+    ];
+  });
+}
+
+/** Headers of {@link comparisonRows}. */
+export const COMPARISON_HEADERS = [
+  "throttling",
+  "retry policy",
+  "wall s",
+  "vs unthrottled",
+  "IAM req/s let through",
+  "of bucket",
+  "throttled",
+  "findings equal",
+];

@@ -1,6 +1,6 @@
 // `npm run bench`: the scan strategies against a local moto server behind a request-counting proxy,
 // plus the build's size, start-up and synth figures. Prints figures; asserts nothing (CI is noisy).
-// Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100]
+// Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000]
 import { IAMClient } from "@aws-sdk/client-iam";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -10,6 +10,7 @@ import { scannerFor } from "../handler/edges/select-scanner";
 import { startMotoServer, type MotoServer } from "../scripts/lib/moto-server";
 import { measureBuild } from "./build-figures";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy";
+import { COMPARISON_HEADERS, compareRetryPolicies, comparisonRows } from "./retry-comparison";
 import { KEY_AGE_MINUTES_BY_PREFIX, seedPopulation, type Population } from "./seed-population";
 import { IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
 
@@ -19,6 +20,8 @@ const ROUND_TRIP_MS = 50;
 interface BenchOptions {
   readonly sizes: readonly number[];
   readonly latencyUsers: number;
+  /** Population of the retry-policy comparison under throttling; 0 skips it. */
+  readonly throttleUsers: number;
 }
 
 /** Parses the bench's flags; throws naming the flag and the value on a mistake. */
@@ -28,6 +31,7 @@ function benchOptions(argv: readonly string[]): BenchOptions {
     options: {
       users: { type: "string", default: "100,1000,5000" },
       "latency-users": { type: "string", default: "100" },
+      "throttle-users": { type: "string", default: "1000" },
     },
     strict: true,
   });
@@ -41,6 +45,7 @@ function benchOptions(argv: readonly string[]): BenchOptions {
   return {
     sizes: values.users.split(",").map((size) => count("users", size)),
     latencyUsers: count("latency-users", values["latency-users"]),
+    throttleUsers: values["throttle-users"] === "0" ? 0 : count("throttle-users", values["throttle-users"]),
   };
 }
 
@@ -104,7 +109,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
   ].join("\n");
 }
 
-async function main({ sizes, latencyUsers }: BenchOptions): Promise<void> {
+async function main({ sizes, latencyUsers, throttleUsers }: BenchOptions): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const started = performance.now();
   console.log(
@@ -116,8 +121,11 @@ async function main({ sizes, latencyUsers }: BenchOptions): Promise<void> {
   const proxy = await startCountingProxy(moto.endpoint);
   const strategyRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
+  let throttlingRows: (string | number)[][] = [];
   try {
-    for (const users of [...new Set([...sizes, latencyUsers])].sort((a, b) => a - b)) {
+    for (const users of [...new Set([...sizes, latencyUsers, throttleUsers])]
+      .filter((n) => n > 0)
+      .sort((a, b) => a - b)) {
       await moto.reset();
       const seedIam = client(moto, moto.endpoint);
       const seedStart = performance.now();
@@ -165,6 +173,11 @@ async function main({ sizes, latencyUsers }: BenchOptions): Promise<void> {
           ]);
         }
       }
+
+      if (users === throttleUsers) {
+        const progress = (line: string) => process.stderr.write(`${line}\n`);
+        throttlingRows = comparisonRows(await compareRetryPolicies(moto, proxy, undefined, undefined, progress));
+      }
     }
   } finally {
     await proxy.close();
@@ -191,6 +204,12 @@ async function main({ sizes, latencyUsers }: BenchOptions): Promise<void> {
   );
   console.log(`\nAPI walk at an injected ${ROUND_TRIP_MS} ms round trip per IAM call:`);
   console.log(table(["users", "scan", "IAM calls", "wall s", "speed-up vs sequential"], latencyRows));
+  if (throttlingRows.length > 0) {
+    console.log(
+      `\nAPI walk of ${throttleUsers} users while the proxy throttles IAM (answers \`Throttling\`, HTTP 400):`,
+    );
+    console.log(table(COMPARISON_HEADERS, throttlingRows));
+  }
 
   const build = measureBuild();
   console.log("\nBuild:");
@@ -214,7 +233,9 @@ let options: BenchOptions | undefined;
 try {
   options = benchOptions(process.argv.slice(2));
 } catch (error) {
-  console.error(`${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100]`);
+  console.error(
+    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000]`,
+  );
   process.exitCode = 2;
 }
 if (options) {
