@@ -9,6 +9,7 @@ import { createLogger } from "./core/logger";
 import { parseRunTrigger } from "./core/run-trigger";
 import { createAlertStateStore, type AlertStateStore } from "./edges/alert-state-store";
 import { loadConfig, type MonitorConfig } from "./core/config";
+import { scanBudget, UNLIMITED_BUDGET } from "./core/scan-budget";
 import { resolveAccountId } from "./edges/account-id";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
 import { deliverToSlack } from "./edges/deliver-to-slack";
@@ -35,6 +36,8 @@ interface Container {
   readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
   readonly alertState?: AlertStateStore;
   readonly enforcement?: EnforcementDeps;
+  /** Without alert state, the users the last run in this container could not check. */
+  uncheckedUsers: readonly string[];
 }
 
 // Lives as long as the Lambda container: config and clients are built once (the webhook URL has its
@@ -54,6 +57,7 @@ function containerState(): Container {
   container = {
     config,
     iam,
+    uncheckedUsers: [],
     sts: () => (sts ??= new STSClient(SUPPORT_CLIENT_CONFIG)),
     ...(config.webhook
       ? {
@@ -107,6 +111,11 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
   const remainingTimeMs = context?.getRemainingTimeInMillis
     ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
     : undefined;
+  // The scan stops in time to deliver what it found (see scan-budget.ts).
+  const budget = context?.getRemainingTimeInMillis
+    ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
+    : UNLIMITED_BUDGET;
+  const scanner = scannerFor(config, { iam });
   return runMonitor({
     config,
     logger,
@@ -117,7 +126,17 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     // ENFORCEMENT dry-run or armed: notices, reminders, the brake and (armed) deactivation.
     ...(enforcement ? { enforcement } : {}),
     // SCAN_STRATEGY and SCAN_CONCURRENCY: the per-user API walk or the credential-report filter.
-    scan: scannerFor(config, { iam }),
+    scan: ({ checkFirst }) => scanner({ budget, checkFirst }),
+    // Users a run could not check go first next time: kept in the alert-state table, or else only as
+    // long as this container stays warm.
+    uncheckedUsers: alertState
+      ? { load: () => alertState.loadUncheckedUsers(), save: (users, now) => alertState.saveUncheckedUsers(users, now) }
+      : {
+          load: async () => state.uncheckedUsers,
+          save: async (users) => {
+            state.uncheckedUsers = [...users];
+          },
+        },
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
     ...(webhookUrl ? { webhookUrl } : {}),
     // SLACK_BOT_TOKEN*: the channel through chat.postMessage, and the key owners directly.

@@ -21,8 +21,10 @@ import {
 import { changesToRecord, messagesPostedBefore } from "./core/record-after-delivery";
 import { renderDigest, type RenderDigestOptions } from "./core/render-digest";
 import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "./core/run-summary";
+import { withUncheckedUsers } from "./core/render-unchecked";
 import type { RunTrigger } from "./core/run-trigger";
 import { embeddedMetrics } from "./core/run-metrics";
+import { recordsOfCheckedUsers, ScanIncompleteError } from "./core/scan-budget";
 import type { SlackMessage } from "./core/slack-message";
 import type { SlackAppSession } from "./edges/slack-app";
 import { enforce, planEnforcementFor, type EnforcementDeps } from "./run-enforcement";
@@ -33,8 +35,11 @@ export type { RunSummary } from "./core/run-summary";
 export interface RunMonitorDeps {
   /** The validated configuration. */
   readonly config: MonitorConfig;
-  /** Scans the account (the per-user API walk or the credential-report scan, see select-scanner.ts). */
-  readonly scan: () => Promise<ScanResult>;
+  /**
+   * Scans the account (the per-user API walk or the credential-report scan, see select-scanner.ts),
+   * checking `checkFirst` (the users the last run could not check) before the others.
+   */
+  readonly scan: (run: { readonly checkFirst: readonly string[] }) => Promise<ScanResult>;
   /** Resolves the account id shown in the digest. */
   readonly accountId: () => Promise<string>;
   /** Resolves the webhook URL. @default undefined: only allowed for a dry run */
@@ -54,6 +59,14 @@ export interface RunMonitorDeps {
   readonly alertState?: {
     readonly load: () => Promise<readonly AlertRecord[]>;
     readonly apply: (changes: readonly StateChange[]) => Promise<void>;
+  };
+  /**
+   * Where the users a run could not check are kept for the next run (the alert-state table, or the
+   * warm container). @default undefined: every run starts in listing order
+   */
+  readonly uncheckedUsers?: {
+    readonly load: () => Promise<readonly string[]>;
+    readonly save: (users: readonly string[], now: Date) => Promise<void>;
   };
   /** What started the run (event id, heartbeat). @default a plain run without an event id */
   readonly trigger?: RunTrigger;
@@ -87,14 +100,17 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     app = config.dryRun ? undefined : await deps.slackApp?.();
     webhookUrl = app ? undefined : await resolveWebhookUrl(deps);
     const trigger = deps.trigger ?? { heartbeat: false };
+    const checkFirst = (await deps.uncheckedUsers?.load()) ?? [];
     const [scan, accountId, loaded, enforcementRecords] = await Promise.all([
-      deps.scan(),
+      deps.scan({ checkFirst }),
       deps.accountId(),
       deps.alertState?.load(),
       deps.enforcement?.load(),
     ]);
     const { stats } = scan;
-    const { records, pendingResolutions } = splitPendingResolutions(loaded ?? []);
+    const unchecked = stats.uncheckedUsers ?? [];
+    // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
+    const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
     const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt);
     const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
     // Owners are looked up before rendering, so the channel names the ones Slack does not know.
@@ -127,7 +143,17 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       },
       deps.renderOptions,
     );
-    const sent = messagesToSend(digest, trigger.heartbeat, { ...overview, now: startedAt });
+    // With users unchecked there is no all-clear: their own message goes out instead.
+    const sent = withUncheckedUsers(
+      messagesToSend(digest, trigger.heartbeat && unchecked.length === 0, { ...overview, now: startedAt }),
+      {
+        uncheckedUsers: unchecked,
+        usersChecked: classification.usersScanned,
+        accountId,
+        ...environment,
+        now: startedAt,
+      },
+    );
     const channel = app ?? (webhookUrl !== undefined ? webhookChannel(deps, webhookUrl) : undefined);
     const tellOwners =
       app &&
@@ -149,6 +175,9 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     const { messagesPosted, ownerMessages } = config.dryRun
       ? { messagesPosted: logDryRun(sent, logger), ownerMessages: undefined }
       : await deliverAndRecord(deps, sent, plan, channel, tellOwners, logger);
+    if (!config.dryRun && deps.uncheckedUsers && (unchecked.length > 0 || checkFirst.length > 0)) {
+      await deps.uncheckedUsers.save(unchecked, startedAt);
+    }
     // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing.
     const enforcement =
       deps.enforcement && enforcementPlan
@@ -176,11 +205,14 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       durationMs: now().getTime() - startedAt.getTime(),
       ...(ownerMessages ? { ownerMessages } : {}),
     });
-    logger.info("key-age scan finished", {
-      ...summary,
-      ...embeddedMetrics(summary, config.environmentName ?? "default", startedAt),
-    });
-    return summary;
+    const fields = { ...summary, ...embeddedMetrics(summary, config.environmentName ?? "default", startedAt) };
+    if (unchecked.length === 0) {
+      logger.info("key-age scan finished", fields);
+      return summary;
+    }
+    // Everything found is posted; now the run fails so that the alarm fires for the users not checked.
+    logger.warn("key-age scan stopped on its time budget", fields);
+    throw new ScanIncompleteError(unchecked);
   } catch (error) {
     logger.error("key-age scan failed", {
       ...errorFields(error, (text) => app?.redact(text) ?? redactWebhookUrl(text, webhookUrl)),

@@ -2,6 +2,7 @@ import type * as IamModule from "@aws-sdk/client-iam";
 import type * as SsmModule from "@aws-sdk/client-ssm";
 import type * as StsModule from "@aws-sdk/client-sts";
 import { mockClient, type AwsStub } from "aws-sdk-client-mock";
+import { IAM_BACKOFF } from "../../handler/edges/client-config";
 import type * as HandlerModule from "../../handler/index";
 
 // The Lambda entry in-process, with the AWS clients mocked: what lives per container and how the
@@ -85,12 +86,15 @@ it("reads config and the SSM webhook once per container, and the account from th
   expect(JSON.stringify(lines)).not.toContain("XXXXsecretXXXX");
 });
 
-it("builds the IAM client with the SDK's adaptive retry mode", async () => {
+it("builds the IAM client with the backoff the bench chose (no client-side rate limiter, no retry quota)", async () => {
   const { handler, iam } = freshContainer({ SLACK_WEBHOOK_URL: WEBHOOK });
   await handler({}, CONTEXT);
   const client = iam.call(0).thisValue as IamModule.IAMClient;
-  await expect(client.config.retryStrategy()).resolves.toMatchObject({ mode: "adaptive" });
-  await expect(client.config.maxAttempts()).resolves.toBe(10);
+  // The module registry is isolated, so the class is recognised by name.
+  const strategy = await client.config.retryStrategy();
+  expect(strategy.constructor.name).toBe("BackoffRetryStrategy");
+  expect(strategy).not.toHaveProperty("mode"); // neither the SDK's `standard` nor its `adaptive`
+  await expect(client.config.maxAttempts()).resolves.toBe(IAM_BACKOFF.maxAttempts);
 });
 
 it("asks STS for the account when there is no function ARN (CLI-style call)", async () => {

@@ -1,3 +1,4 @@
+import type { MessagesToSend } from "./messages-to-send";
 import { firstNames } from "./scan-budget";
 import { escapeMrkdwn, SLACK_LIMITS, truncateText, type SlackMessage } from "./slack-message";
 
@@ -64,5 +65,18 @@ export function renderUncheckedUsers(input: UncheckedUsersInput): SlackMessage {
         ],
       },
     ],
+  };
+}
+
+/**
+ * The run's messages plus, when users were left unchecked, their message last: the digest's messages
+ * keep their indexes, so a partial delivery is still recorded message by message.
+ */
+export function withUncheckedUsers(sent: MessagesToSend, input: UncheckedUsersInput): MessagesToSend {
+  if (input.uncheckedUsers.length === 0) return sent;
+  return {
+    messages: [...sent.messages, renderUncheckedUsers(input)],
+    namedPerMessage: [...sent.namedPerMessage, []],
+    heartbeatOnly: false,
   };
 }

@@ -5,6 +5,7 @@ import type { MessagesToSend } from "./messages-to-send";
 import type { RenderedDigest } from "./render-digest";
 import { runOutcome, type RunOutcome } from "./run-outcome";
 import type { EnforcementSummary } from "./plan-enforcement";
+import { describeUsers } from "./scan-budget";
 
 /** What a run found and did; also the Lambda's return value. */
 export interface RunSummary {
@@ -36,6 +37,14 @@ export interface RunSummary {
   readonly strategy: "api" | "credential-report";
   /** Users the credential report could not clear and that were checked live. @default undefined: api scan */
   readonly candidateUsers?: number;
+  /** Users the scan could not check before its time budget ran out; the run fails after delivery. */
+  readonly uncheckedUsers: number;
+  /** The first of them by name, and how many more. @default undefined: every user was checked */
+  readonly uncheckedNamed?: string;
+  /** IAM requests answered with a throttling error. */
+  readonly throttledRequests: number;
+  /** Attempts the SDK repeated after an error. */
+  readonly retries: number;
   /** Slack messages rendered. */
   readonly messagesRendered: number;
   /** Slack messages posted (0 in a dry run). */
@@ -118,6 +127,10 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
     apiCalls: stats.apiCalls,
     strategy: stats.strategy ?? "api",
     ...(stats.candidateUsers !== undefined ? { candidateUsers: stats.candidateUsers } : {}),
+    uncheckedUsers: stats.uncheckedUsers?.length ?? 0,
+    ...(stats.uncheckedUsers?.length ? { uncheckedNamed: describeUsers(stats.uncheckedUsers) } : {}),
+    throttledRequests: stats.throttledRequests ?? 0,
+    retries: stats.retries ?? 0,
     messagesRendered: input.sent.messages.length,
     messagesPosted: input.messagesPosted,
     dryRun: input.dryRun,

@@ -52,9 +52,15 @@ const THROTTLING_CODES = [
 
 /** True when the SDK error says the request was throttled. */
 export function isThrottling(error: unknown): boolean {
-  const sdkError = error as { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } } | null;
+  const sdkError = error as {
+    name?: unknown;
+    Code?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  } | null;
   return (
-    THROTTLING_CODES.some((code) => hasIamErrorCode(error, code)) ||
+    THROTTLING_CODES.some((code) => sdkError?.name === code || sdkError?.Code === code || sdkError?.code === code) ||
     sdkError?.$metadata?.httpStatusCode === 429 ||
     sdkError?.$retryable?.throttling === true
   );
