@@ -41,6 +41,9 @@ describe("buildRunSummary", () => {
       missingWatchedUsers: ["ghost"],
       apiCalls: 5,
       strategy: "api",
+      uncheckedUsers: 0,
+      throttledRequests: 0,
+      retries: 0,
       messagesRendered: 1,
       messagesPosted: 1,
       dryRun: false,
@@ -64,6 +67,14 @@ describe("buildRunSummary", () => {
       alerts: { new: 1, worse: 0, reminder: 0, resolved: 0, unchanged: 0 },
       heartbeat: true,
     });
+  });
+
+  it("counts the unchecked users and names the first, with the throttles and retries the scan met", () => {
+    const summary = buildRunSummary({
+      ...INPUT,
+      stats: { ...INPUT.stats, uncheckedUsers: ["zed", "amy"], throttledRequests: 7, retries: 9 },
+    });
+    expect(summary).toMatchObject({ uncheckedUsers: 2, uncheckedNamed: "amy, zed", throttledRequests: 7, retries: 9 });
   });
 
   it("takes its outcome from runOutcome: silence with alert state and flagged keys is unchanged", () => {
