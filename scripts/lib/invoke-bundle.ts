@@ -40,6 +40,8 @@ export async function runContainer(
     readonly clockOffsetMs?: number;
     /** The event of each invocation. @default a scheduled event with id `event-<n>` */
     readonly events?: readonly Record<string, unknown>[];
+    /** Each invocation's time limit, as `context.getRemainingTimeInMillis()` counts it down. @default 60_000 */
+    readonly remainingTimeMs?: number;
   } = {},
 ): Promise<ContainerRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "key-age-run-"));
@@ -52,6 +54,7 @@ export async function runContainer(
         invocations: options.invocations ?? options.events?.length ?? 1,
         clockOffsetMs: options.clockOffsetMs ?? 0,
         ...(options.events ? { events: options.events } : {}),
+        ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
       }),
     );
     const { code, stdout, stderr } = await runProcess(

@@ -2,7 +2,13 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import type { AlertRecord } from "../../../handler/core/alert-transitions";
-import { AlertStateError, createAlertStateStore, fromItem, toItem } from "../../../handler/edges/alert-state-store";
+import {
+  AlertStateError,
+  createAlertStateStore,
+  fromItem,
+  toItem,
+  UNCHECKED_USERS_ITEM_KEY,
+} from "../../../handler/edges/alert-state-store";
 
 const documentMock = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
@@ -93,6 +99,54 @@ describe("createAlertStateStore", () => {
     await expect(load).rejects.toBeInstanceOf(AlertStateError);
     await expect(load).rejects.toThrow(
       "Could not read the alert state from DynamoDB table state: AccessDeniedException: not authorized",
+    );
+  });
+});
+
+describe("the unchecked users of the last run", () => {
+  const NOW = new Date("2025-06-01T12:00:00.000Z");
+
+  it("are kept in one item beside the records, which load() ignores", async () => {
+    documentMock.on(PutCommand).resolves({});
+    await createAlertStateStore({ client, tableName: "state" }).saveUncheckedUsers(["bob", "alice"], NOW);
+    const item = documentMock.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {};
+    expect(item).toEqual({
+      accessKeyId: UNCHECKED_USERS_ITEM_KEY,
+      users: ["bob", "alice"],
+      recordedAt: "2025-06-01T12:00:00.000Z",
+      expiresAt: Math.floor(NOW.getTime() / 1000) + 7 * 86_400,
+    });
+    expect(fromItem(item)).toBeUndefined();
+  });
+
+  it("are read back with a filtered scan, and none is an empty list", async () => {
+    documentMock
+      .on(ScanCommand)
+      .resolves({ Items: [{ accessKeyId: UNCHECKED_USERS_ITEM_KEY, users: ["bob", "alice", 3] }] });
+    const store = createAlertStateStore({ client, tableName: "state" });
+    await expect(store.loadUncheckedUsers()).resolves.toEqual(["bob", "alice"]);
+    expect(documentMock.commandCalls(ScanCommand)[0]?.args[0].input).toMatchObject({
+      TableName: "state",
+      ConsistentRead: true,
+      ExpressionAttributeValues: { ":key": UNCHECKED_USERS_ITEM_KEY },
+    });
+    documentMock.on(ScanCommand).resolves({ Items: [] });
+    await expect(store.loadUncheckedUsers()).resolves.toEqual([]);
+  });
+
+  it("are cleared by deleting the item once a run checked everyone", async () => {
+    documentMock.on(DeleteCommand).resolves({});
+    await createAlertStateStore({ client, tableName: "state" }).saveUncheckedUsers([], NOW);
+    expect(documentMock.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+      TableName: "state",
+      Key: { accessKeyId: UNCHECKED_USERS_ITEM_KEY },
+    });
+  });
+
+  it("fail with the table's name when DynamoDB refuses", async () => {
+    documentMock.on(ScanCommand).rejects(new Error("AccessDenied"));
+    await expect(createAlertStateStore({ client, tableName: "state" }).loadUncheckedUsers()).rejects.toThrow(
+      AlertStateError,
     );
   });
 });

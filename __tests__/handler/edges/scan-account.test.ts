@@ -213,3 +213,61 @@ describe("scanAccount", () => {
     expect(peak).toBe(4);
   });
 });
+
+describe("scanAccount with a time budget", () => {
+  function fiveUsers(): string[] {
+    const names = ["u1", "u2", "u3", "u4", "u5"];
+    iamMock.on(ListUsersCommand).resolves({ Users: names.map((UserName) => ({ UserName }) as never) });
+    for (const name of names) stubKeys(name, []);
+    return names;
+  }
+
+  /** A budget that runs out once `users` users have been started (each starts with ListAccessKeys). */
+  function budgetFor(users: number) {
+    return {
+      startsExhausted: () => iamMock.commandCalls(ListAccessKeysCommand).length >= users,
+      msUntilStop: () => 60_000,
+    };
+  }
+
+  it("stops starting users when the budget runs out and returns the rest as unchecked", async () => {
+    fiveUsers();
+    const result = await scanAccount({ iam: new IAMClient({}), concurrency: 1, budget: budgetFor(2) });
+    expect(result.inventory.users.map((user) => user.userName)).toEqual(["u1", "u2"]);
+    expect(result.stats.uncheckedUsers).toEqual(["u3", "u4", "u5"]);
+  });
+
+  it("checks the previous run's unchecked users first", async () => {
+    fiveUsers();
+    const result = await scanAccount({
+      iam: new IAMClient({}),
+      concurrency: 1,
+      budget: budgetFor(3),
+      checkFirst: ["u4", "gone", "u5"],
+    });
+    expect(iamMock.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName)).toEqual([
+      "u4",
+      "u5",
+      "u1",
+    ]);
+    expect(result.stats.uncheckedUsers).toEqual(["u2", "u3"]);
+  });
+
+  it("reports no unchecked users when the scan finishes in time", async () => {
+    fiveUsers();
+    const result = await scanAccount({ iam: new IAMClient({}), budget: budgetFor(99) });
+    expect(result.inventory.users).toHaveLength(5);
+    expect(result.stats.uncheckedUsers).toBeUndefined();
+  });
+
+  it("leaves watched users unchecked too when the budget is already spent", async () => {
+    const result = await scanAccount({
+      iam: new IAMClient({}),
+      watchUsers: ["alice", "bob"],
+      budget: { startsExhausted: () => true, msUntilStop: () => 0 },
+    });
+    expect(iamMock.commandCalls(GetUserCommand)).toHaveLength(0);
+    expect(result.stats.uncheckedUsers).toEqual(["alice", "bob"]);
+    expect(result.stats.missingWatchedUsers).toEqual([]);
+  });
+});
