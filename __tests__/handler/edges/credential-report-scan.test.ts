@@ -326,6 +326,58 @@ describe("scanWithCredentialReport", () => {
   });
 });
 
+describe("scanWithCredentialReport with a time budget", () => {
+  it("checks the previous run's unchecked candidates first and leaves the ones it cannot reach unchecked", async () => {
+    const now = new Date("2025-06-01T12:00:00Z");
+    const old = (i: number) => ({
+      id: `AKIAOLD${String(i).padStart(13, "0")}`,
+      created: new Date(now.getTime() - 100 * DAY),
+      active: true,
+    });
+    const users: FakeUser[] = Array.from({ length: 6 }, (_, i) => ({ name: `user-${i}`, tags: {}, keys: [old(i)] }));
+    const account: FakeAccount = { users, report: { csv: credentialReportCsv(users), generatedAt: now } };
+    const iam = mockIamAccount(account);
+    try {
+      // Runs out once two candidates have been started (each starts with ListAccessKeys).
+      const budget = { startsExhausted: () => (iam.calls.get("ListAccessKeys") ?? 0) >= 2, msUntilStop: () => 60_000 };
+      const result = await scanWithCredentialReport({
+        iam: new IAMClient({}),
+        thresholds: DEFAULTS,
+        now: () => now,
+        concurrency: 1,
+        budget,
+        checkFirst: ["user-5", "user-4"],
+      });
+      expect(result.inventory.users.map((user) => user.userName)).toEqual(["user-5", "user-4"]);
+      expect(result.stats).toMatchObject({ strategy: "credential-report", candidateUsers: 6 });
+      expect([...(result.stats.uncheckedUsers ?? [])].sort()).toEqual(["user-0", "user-1", "user-2", "user-3"]);
+    } finally {
+      iam.restore();
+    }
+  });
+
+  it("waits for the report no longer than the budget allows", async () => {
+    const mock = mockClient(IAMClient);
+    mock.on(GenerateCredentialReportCommand).resolves({ State: "STARTED" });
+    try {
+      let clock = 0;
+      await expect(
+        scanWithCredentialReport({
+          iam: new IAMClient({}),
+          thresholds: DEFAULTS,
+          now: () => new Date(clock),
+          sleep: async (ms) => {
+            clock += ms;
+          },
+          budget: { startsExhausted: () => false, msUntilStop: () => 3_000 },
+        }),
+      ).rejects.toThrow("still STARTED after 3000 ms");
+    } finally {
+      mock.restore();
+    }
+  });
+});
+
 describe("fetchCredentialReport", () => {
   const iamMock = mockClient(IAMClient);
   beforeEach(() => iamMock.reset());
