@@ -84,4 +84,8 @@ it("retries throttled IAM calls and still reports every key", async () => {
   // The summary counts requests the handler made, not the SDK's retries of them.
   // 1 ListUsers + 4 ListAccessKeys + 4 GetAccessKeyLastUsed + 4 ListUserTags
   expect(summary.apiCalls).toBe(1 + 4 + 4 + 4);
+  // The throttles and the retries they caused are counted per attempt, for the log line and metrics.
+  expect(summary).toMatchObject({ throttledRequests: THROTTLED_CALLS, retries: THROTTLED_CALLS });
+  const line = run.logLines.find((entry) => entry.message === "key-age scan finished");
+  expect(line).toMatchObject({ ThrottledRequests: THROTTLED_CALLS, Retries: THROTTLED_CALLS });
 });
