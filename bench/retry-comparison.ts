@@ -19,7 +19,10 @@ export interface RetryPolicy {
 
 const DEFAULT_CONCURRENCY = loadConfig({ DRY_RUN: "true" }).scanConcurrency;
 
-/** The policies `npm run bench` compares: the SDK's two modes, the default, and the default at other concurrencies. */
+/**
+ * The policies `npm run bench` compares: the SDK's two modes (and `standard` with more attempts), the
+ * default, and the default's backoff at other concurrencies.
+ */
 export const RETRY_POLICIES: readonly RetryPolicy[] = [
   {
     label: `SDK adaptive, 10 attempts, concurrency ${DEFAULT_CONCURRENCY}`,
@@ -30,6 +33,16 @@ export const RETRY_POLICIES: readonly RetryPolicy[] = [
     label: `SDK standard, 10 attempts, concurrency ${DEFAULT_CONCURRENCY}`,
     client: { retryMode: "standard", maxAttempts: 10 },
     concurrency: DEFAULT_CONCURRENCY,
+  },
+  {
+    label: `SDK standard, 20 attempts, concurrency ${DEFAULT_CONCURRENCY}`,
+    client: { retryMode: "standard", maxAttempts: 20 },
+    concurrency: DEFAULT_CONCURRENCY,
+  },
+  {
+    label: "backoff without quota, concurrency 4",
+    client: { retryStrategy: new BackoffRetryStrategy(IAM_BACKOFF) },
+    concurrency: 4,
   },
   {
     label: `backoff without quota (default), concurrency ${DEFAULT_CONCURRENCY}`,
