@@ -68,8 +68,8 @@ export interface ScanStats {
   /** Users a credential-report scan read live. @default undefined: not a credential-report scan */
   readonly candidateUsers?: number;
   /**
-   * Users the scan could not check before its time budget ran out (in the order it would have checked
-   * them): their keys are unknown, neither flagged nor cleared. @default undefined: every user was checked
+   * Users the scan could not check before its time budget ran out (not started, or abandoned in
+   * flight): their keys are unknown, neither flagged nor cleared. @default undefined: every user was checked
    */
   readonly uncheckedUsers?: readonly string[];
   /** IAM requests answered with a throttling error (each attempt counts). @default undefined: not counted */

@@ -19,7 +19,7 @@ export const UNCHECKED_NAMED_LIMIT = 10;
 /** When a scan must stop. */
 export interface ScanBudget {
   /** True once the scan should start no further user: the users not started are left unchecked. */
-  startsExhausted(): boolean;
+  stopStarting(): boolean;
   /** Milliseconds until the scan must have stopped; requests still in flight then are abandoned. */
   msUntilStop(): number;
 }
@@ -46,14 +46,14 @@ export function scanBudget(options: ScanBudgetOptions): ScanBudget {
   const stopAt = startedAt + options.remainingTimeMs - (options.deliveryMarginMs ?? DELIVERY_MARGIN_MS);
   const stopStartingAt = stopAt - (options.inFlightAllowanceMs ?? IN_FLIGHT_ALLOWANCE_MS);
   return {
-    startsExhausted: () => options.now() >= stopStartingAt,
+    stopStarting: () => options.now() >= stopStartingAt,
     msUntilStop: () => Math.max(0, stopAt - options.now()),
   };
 }
 
 /** A budget that never runs out (the CLI, and a handler invoked without a Lambda context). */
 export const UNLIMITED_BUDGET: ScanBudget = {
-  startsExhausted: () => false,
+  stopStarting: () => false,
   msUntilStop: () => Number.POSITIVE_INFINITY,
 };
 

@@ -80,7 +80,7 @@ async function scanUsers(
   const uncheckedUsers: string[] = [];
   const watchUsers = options.watchUsers ?? [];
   // Out of time: the user is left for the next run instead of failing the scan.
-  const outOfTime = (): boolean => stopSignal.aborted || budget.startsExhausted();
+  const outOfTime = (): boolean => stopSignal.aborted || budget.stopStarting();
   const concurrency = options.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
 
   const userNames: string[] = [];

@@ -24,12 +24,12 @@ describe("scanBudget", () => {
       deliveryMarginMs: 20_000,
       inFlightAllowanceMs: 5_000,
     });
-    expect(budget.startsExhausted()).toBe(false);
+    expect(budget.stopStarting()).toBe(false);
     expect(budget.msUntilStop()).toBe(40_000);
     clock.advance(34_999);
-    expect(budget.startsExhausted()).toBe(false);
+    expect(budget.stopStarting()).toBe(false);
     clock.advance(1);
-    expect(budget.startsExhausted()).toBe(true);
+    expect(budget.stopStarting()).toBe(true);
     expect(budget.msUntilStop()).toBe(5_000);
     clock.advance(10_000);
     expect(budget.msUntilStop()).toBe(0);
@@ -40,20 +40,20 @@ describe("scanBudget", () => {
     const budget = scanBudget({ remainingTimeMs: 300_000, now: clock.now });
     expect(budget.msUntilStop()).toBe(270_000);
     clock.advance(259_999);
-    expect(budget.startsExhausted()).toBe(false);
+    expect(budget.stopStarting()).toBe(false);
     clock.advance(1);
-    expect(budget.startsExhausted()).toBe(true);
+    expect(budget.stopStarting()).toBe(true);
   });
 
   test("with less time left than the margin, no user is started and the stop is now", () => {
     const clock = fakeClock();
     const budget = scanBudget({ remainingTimeMs: 10_000, now: clock.now });
-    expect(budget.startsExhausted()).toBe(true);
+    expect(budget.stopStarting()).toBe(true);
     expect(budget.msUntilStop()).toBe(0);
   });
 
   test("the unlimited budget never runs out", () => {
-    expect(UNLIMITED_BUDGET.startsExhausted()).toBe(false);
+    expect(UNLIMITED_BUDGET.stopStarting()).toBe(false);
     expect(UNLIMITED_BUDGET.msUntilStop()).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -339,7 +339,7 @@ describe("scanWithCredentialReport with a time budget", () => {
     const iam = mockIamAccount(account);
     try {
       // Runs out once two candidates have been started (each starts with ListAccessKeys).
-      const budget = { startsExhausted: () => (iam.calls.get("ListAccessKeys") ?? 0) >= 2, msUntilStop: () => 60_000 };
+      const budget = { stopStarting: () => (iam.calls.get("ListAccessKeys") ?? 0) >= 2, msUntilStop: () => 60_000 };
       const result = await scanWithCredentialReport({
         iam: new IAMClient({}),
         thresholds: DEFAULTS,
@@ -369,7 +369,7 @@ describe("scanWithCredentialReport with a time budget", () => {
           sleep: async (ms) => {
             clock += ms;
           },
-          budget: { startsExhausted: () => false, msUntilStop: () => 3_000 },
+          budget: { stopStarting: () => false, msUntilStop: () => 3_000 },
         }),
       ).rejects.toThrow("still STARTED after 3000 ms");
     } finally {

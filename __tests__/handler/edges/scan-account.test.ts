@@ -225,7 +225,7 @@ describe("scanAccount with a time budget", () => {
   /** A budget that runs out once `users` users have been started (each starts with ListAccessKeys). */
   function budgetFor(users: number) {
     return {
-      startsExhausted: () => iamMock.commandCalls(ListAccessKeysCommand).length >= users,
+      stopStarting: () => iamMock.commandCalls(ListAccessKeysCommand).length >= users,
       msUntilStop: () => 60_000,
     };
   }
@@ -264,7 +264,7 @@ describe("scanAccount with a time budget", () => {
     const result = await scanAccount({
       iam: new IAMClient({}),
       watchUsers: ["alice", "bob"],
-      budget: { startsExhausted: () => true, msUntilStop: () => 0 },
+      budget: { stopStarting: () => true, msUntilStop: () => 0 },
     });
     expect(iamMock.commandCalls(GetUserCommand)).toHaveLength(0);
     expect(result.stats.uncheckedUsers).toEqual(["alice", "bob"]);
