@@ -2,13 +2,20 @@ import type { IAMClientConfig } from "@aws-sdk/client-iam";
 
 /** The SDK's retry-strategy interface (v2), taken from the client's own config type. */
 type RetryStrategyV2 = Extract<NonNullable<IAMClientConfig["retryStrategy"]>, { recordSuccess: unknown }>;
-type RetryToken = Awaited<ReturnType<RetryStrategyV2["acquireInitialRetryToken"]>>;
+type SdkRetryToken = Awaited<ReturnType<RetryStrategyV2["acquireInitialRetryToken"]>>;
+/** The SDK's token, plus how many of the retries were after a transient error. */
+type RetryToken = SdkRetryToken & { readonly transientRetries?: number };
 type RetryErrorInfo = Parameters<RetryStrategyV2["refreshRetryTokenForRetry"]>[1];
 
 /** Options of {@link BackoffRetryStrategy}. */
 export interface BackoffRetryOptions {
-  /** Attempts per request, the first included. */
+  /** Attempts per request while it is throttled, the first included. */
   readonly maxAttempts: number;
+  /**
+   * Attempts per request when errors are transient (timeouts, 5xx, connection resets): fewer, so an
+   * outage fails the scan quickly instead of waiting out every throttling attempt.
+   */
+  readonly maxTransientAttempts: number;
   /** Base of the exponential backoff after a throttling error, in ms. */
   readonly throttlingBaseMs: number;
   /** Base of the exponential backoff after a transient error (timeout, 5xx, connection reset), in ms. */
@@ -19,8 +26,8 @@ export interface BackoffRetryOptions {
   readonly random?: () => number;
 }
 
-function token(retryCount: number, delayMs: number): RetryToken {
-  return { getRetryCount: () => retryCount, getRetryDelay: () => delayMs };
+function token(retryCount: number, delayMs: number, transientRetries = 0): RetryToken {
+  return { getRetryCount: () => retryCount, getRetryDelay: () => delayMs, transientRetries };
 }
 
 /**
@@ -47,7 +54,12 @@ export class BackoffRetryStrategy implements RetryStrategyV2 {
   async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retryCount = previous.getRetryCount() + 1;
     const throttled = errorInfo.errorType === "THROTTLING";
-    if ((!throttled && errorInfo.errorType !== "TRANSIENT") || retryCount >= this.options.maxAttempts) {
+    const transientRetries = (previous.transientRetries ?? 0) + (throttled ? 0 : 1);
+    if (
+      (!throttled && errorInfo.errorType !== "TRANSIENT") ||
+      retryCount >= this.options.maxAttempts ||
+      transientRetries >= this.options.maxTransientAttempts
+    ) {
       // The middleware rethrows the request's own error when this rejects.
       throw new Error("no retry");
     }
@@ -55,7 +67,7 @@ export class BackoffRetryStrategy implements RetryStrategyV2 {
     let delayMs = Math.floor(this.random() * Math.min(this.options.maxDelayMs, base * 2 ** (retryCount - 1)));
     const hintMs = errorInfo.retryAfterHint ? errorInfo.retryAfterHint.getTime() - Date.now() : 0;
     if (hintMs > delayMs) delayMs = Math.min(hintMs, this.options.maxDelayMs);
-    return token(retryCount, delayMs);
+    return token(retryCount, delayMs, transientRetries);
   }
 
   recordSuccess(): void {}

@@ -6,12 +6,14 @@ import { type BackoffRetryOptions, BackoffRetryStrategy } from "./backoff-retry-
 
 /**
  * IAM's backoff, chosen with `npm run bench` (figures in the README): a throttled request waits a
- * random time up to 0.5 s, 1 s, 2 s, … capped at 5 s, for at most 20 attempts (about a minute in
- * the worst case), which rides out a sustained request-rate limit; the function's time budget
- * bounds the whole scan.
+ * random time up to 0.5 s, 1 s, 2 s, … capped at 5 s. Under a sustained request-rate limit about
+ * half of all attempts are throttled (more at a high `SCAN_CONCURRENCY`), so a request gets 50
+ * attempts (about two minutes at worst) to make a failed scan unlikely; the function's time budget
+ * bounds the whole scan anyway. Transient errors get 5 attempts, so an outage fails fast.
  */
 export const IAM_BACKOFF: BackoffRetryOptions = {
-  maxAttempts: 20,
+  maxAttempts: 50,
+  maxTransientAttempts: 5,
   throttlingBaseMs: 500,
   transientBaseMs: 100,
   maxDelayMs: 5_000,

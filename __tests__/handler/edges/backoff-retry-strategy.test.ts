@@ -3,6 +3,7 @@ import { BackoffRetryStrategy } from "../../../handler/edges/backoff-retry-strat
 describe("BackoffRetryStrategy", () => {
   const strategy = new BackoffRetryStrategy({
     maxAttempts: 4,
+    maxTransientAttempts: 3,
     throttlingBaseMs: 500,
     transientBaseMs: 100,
     maxDelayMs: 1_500,
@@ -23,7 +24,13 @@ describe("BackoffRetryStrategy", () => {
   });
 
   test("has no retry quota: a long run of throttles keeps being retried", async () => {
-    const many = new BackoffRetryStrategy({ maxAttempts: 3, throttlingBaseMs: 1, transientBaseMs: 1, maxDelayMs: 1 });
+    const many = new BackoffRetryStrategy({
+      maxAttempts: 3,
+      maxTransientAttempts: 3,
+      throttlingBaseMs: 1,
+      transientBaseMs: 1,
+      maxDelayMs: 1,
+    });
     for (let request = 0; request < 500; request += 1) {
       let token = await many.acquireInitialRetryToken();
       token = await many.refreshRetryTokenForRetry(token, { errorType: "THROTTLING" });
@@ -36,6 +43,23 @@ describe("BackoffRetryStrategy", () => {
     expect((await strategy.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT" })).getRetryDelay()).toBe(50);
     await expect(strategy.refreshRetryTokenForRetry(token, { errorType: "CLIENT_ERROR" })).rejects.toThrow();
     await expect(strategy.refreshRetryTokenForRetry(token, { errorType: "SERVER_ERROR" })).rejects.toThrow();
+  });
+
+  test("gives transient errors fewer attempts than throttling, so an outage fails fast", async () => {
+    const mixed = new BackoffRetryStrategy({
+      maxAttempts: 10,
+      maxTransientAttempts: 3,
+      throttlingBaseMs: 1,
+      transientBaseMs: 1,
+      maxDelayMs: 1,
+    });
+    let token = await mixed.acquireInitialRetryToken();
+    token = await mixed.refreshRetryTokenForRetry(token, { errorType: "THROTTLING" });
+    token = await mixed.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT" });
+    token = await mixed.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT" });
+    // A third transient error reaches maxTransientAttempts, far from maxAttempts; throttling goes on.
+    await expect(mixed.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT" })).rejects.toThrow();
+    await expect(mixed.refreshRetryTokenForRetry(token, { errorType: "THROTTLING" })).resolves.toBeDefined();
   });
 
   test("waits at least as long as a Retry-After hint asks, within the cap", async () => {
