@@ -5,7 +5,10 @@ import {
   METRIC_NAMESPACE,
   REPORT_INACTIVE_KEYS_METRIC,
   REPORT_OK_KEYS_METRIC,
+  RETRIES_METRIC,
   SCAN_DURATION_METRIC,
+  THROTTLED_REQUESTS_METRIC,
+  UNCHECKED_USERS_METRIC,
 } from "../../handler/core/run-metrics";
 
 /** One metric in a widget: `[namespace, name, dimension, value, …, options]`, CloudWatch's own shape. */
@@ -124,6 +127,23 @@ export function apiCallsWidget(context: WidgetContext, dimensions: Readonly<Reco
     stat: "Sum",
     yLabel: "calls",
   });
+}
+
+/** IAM throttling the scans met (throttled attempts, retries) and the users left unchecked for lack of time. */
+export function throttlingWidget(
+  context: WidgetContext,
+  dimensions: Readonly<Record<string, string>>,
+): DashboardWidget {
+  return graph(
+    context,
+    "IAM throttling: throttled attempts, retries, unchecked users",
+    [
+      runMetric(THROTTLED_REQUESTS_METRIC, dimensions, { label: "throttled attempts", stat: "Sum" }),
+      runMetric(RETRIES_METRIC, dimensions, { label: "retries", stat: "Sum" }),
+      runMetric(UNCHECKED_USERS_METRIC, dimensions, { label: "users not checked in time", yAxis: "right" }),
+    ],
+    { stat: "Maximum", yLabel: "requests" },
+  );
 }
 
 /** After credential-report scans: the keys the report vouched for, and how old the report was. */

@@ -14,6 +14,7 @@ import {
   keysByStatusWidget,
   layOutWidgets,
   scanDurationWidget,
+  throttlingWidget,
 } from "./dashboard-widgets";
 
 /** Props of {@link MonitorDashboard}. */
@@ -41,7 +42,7 @@ export interface MonitorDashboardProps {
 
 /**
  * One CloudWatch dashboard for one monitor, built only from metrics that exist: the run's own
- * (flagged and other keys by status, scan duration, IAM calls, the credential report), the function's (runs, errors,
+ * (flagged and other keys by status, scan duration, IAM calls and throttling, the credential report), the function's (runs, errors,
  * throttles) and the failure queue's depth, plus the state of the monitor's alarms.
  */
 export class MonitorDashboard extends Construct {
@@ -61,6 +62,7 @@ export class MonitorDashboard extends Construct {
       keysByStatusWidget(context, "Other keys by status", otherStatuses, dimensions),
       scanDurationWidget(context, dimensions),
       apiCallsWidget(context, dimensions),
+      throttlingWidget(context, dimensions),
       credentialReportWidget(context, dimensions),
       functionHealthWidget(context, props.function.functionName),
       failedRunQueueWidget(context, props.failedRunQueue.name),

@@ -148,6 +148,7 @@ describe("MonitorDashboard", () => {
       "Other keys by status",
       "Scan duration (ms)",
       "IAM calls per period",
+      "IAM throttling: throttled attempts, retries, unchecked users",
       "Credential report: keys it vouched for, its age",
       "Runs: invocations, errors (failed runs), throttles",
       "Failed runs waiting in the queue",
