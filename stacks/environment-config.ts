@@ -91,6 +91,11 @@ export interface EnvironmentSettings {
   /** `MAX_DEACTIVATIONS_PER_RUN`: above this many keys due in one run, none is deactivated (the brake). @default 5 */
   readonly maxDeactivationsPerRun?: number;
   /**
+   * `MAX_EXEMPTION`: a `key-age:exempt-until` date further ahead than this is not honoured, so
+   * whoever can tag a user cannot silence it forever. @default "365d"
+   */
+  readonly maxExemption?: string;
+  /**
    * EventBridge schedule of the daily heartbeat, which posts "N keys checked, none need attention"
    * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). @default none
    */

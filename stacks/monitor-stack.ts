@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CONFIG_DEFAULTS } from "../handler/core/config";
-import { parseDuration } from "../handler/core/duration";
+import { loadConfig } from "../handler/core/config";
 import {
   ENFORCEMENT_BRAKE_METRIC,
   keyCountMetric,
@@ -18,6 +17,7 @@ import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
 import { MonitorDashboard } from "../modules/monitor-dashboard/monitor-dashboard";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
+import { alertStateTableName, handlerEnvironment, keyAgeFunctionName } from "./handler-environment";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
@@ -69,21 +69,22 @@ export class MonitorStack extends TerraformStack {
       defaultTags: [{ tags: { project: "iam-key-age-monitor", ...settings.tags } }],
     });
 
-    const functionName = `iam-key-age-monitor-${props.environmentName}`;
+    const functionName = keyAgeFunctionName(props.environmentName);
     if (settings.alertState ?? true) {
       this.alertState = new AlertStateTable(this, "alert-state", {
-        tableName: `${functionName}-alert-state`,
+        tableName: alertStateTableName(functionName),
         deletionProtection: settings.deletionProtection,
       });
     }
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,
       environment: {
-        ...handlerEnvironment(props.environmentName, settings),
+        ...handlerEnvironment(props.environmentName, settings).variables,
+        // The table's attribute rather than its name as text, so Terraform orders the two.
         ...(this.alertState ? { ALERT_STATE_TABLE: this.alertState.table.name } : {}),
       },
       alertStateTable: this.alertState?.table,
-      readCredentialReport: mayUseCredentialReport(settings),
+      readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
       deactivateKeys: settings.enforcement === "armed",
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
@@ -158,45 +159,12 @@ export class MonitorStack extends TerraformStack {
   }
 }
 
-/** The handler's environment variables for an environment (only those that differ from the defaults). */
-export function handlerEnvironment(environmentName: string, settings: EnvironmentSettings): Record<string, string> {
-  const variables: Record<string, string> = { ENVIRONMENT_NAME: environmentName };
-  const set = (name: string, value: string | undefined) => {
-    if (value !== undefined) variables[name] = value;
-  };
-  set("SLACK_WEBHOOK_PARAMETER", settings.slackWebhookParameter);
-  set("SLACK_BOT_TOKEN_PARAMETER", settings.slackBotTokenParameter);
-  set("SLACK_CHANNEL", settings.slackChannel);
-  set("SLACK_API_URL", settings.slackApiUrl);
-  set("WARNING_AGE", settings.warningAge);
-  set("CRITICAL_AGE", settings.criticalAge);
-  set("UNUSED_AGE", settings.unusedAge);
-  set("WATCH_USERS", settings.watchUsers?.join(","));
-  set("MESSAGE_STYLE", settings.messageStyle);
-  set("DRY_RUN", settings.dryRun === undefined ? undefined : String(settings.dryRun));
-  if (settings.alertState ?? true) set("REMIND_EVERY", settings.remindEvery);
-  set("SCAN_STRATEGY", settings.scanStrategy);
-  set("SCAN_CONCURRENCY", settings.scanConcurrency === undefined ? undefined : String(settings.scanConcurrency));
-  set("ENFORCEMENT", settings.enforcement);
-  set("DEACTIVATE_AGE", settings.deactivateAge);
-  set("DEACTIVATION_NOTICE", settings.deactivationNotice);
-  set(
-    "MAX_DEACTIVATIONS_PER_RUN",
-    settings.maxDeactivationsPerRun === undefined ? undefined : String(settings.maxDeactivationsPerRun),
-  );
-  return variables;
-}
-
 /**
  * Whether the function's scan can ever take the credential-report path: the same decision the handler
- * makes for `auto` (handler/core/scan-strategy.ts), from the thresholds the stack hands it. Per-user
- * tags can only narrow who is checked live, never switch the strategy.
+ * makes for `auto` (handler/core/scan-strategy.ts), on the configuration the handler will load from the
+ * variables the stack deploys. Per-user tags can only narrow who is checked live, never switch the strategy.
  */
-export function mayUseCredentialReport(settings: EnvironmentSettings): boolean {
-  const thresholds = {
-    warningAgeMs: parseDuration(settings.warningAge ?? CONFIG_DEFAULTS.WARNING_AGE),
-    criticalAgeMs: parseDuration(settings.criticalAge ?? CONFIG_DEFAULTS.CRITICAL_AGE),
-    unusedAgeMs: parseDuration(settings.unusedAge ?? CONFIG_DEFAULTS.UNUSED_AGE),
-  };
-  return chooseScanStrategy(settings.scanStrategy ?? "auto", thresholds) === "credential-report";
+export function mayUseCredentialReport(environmentName: string, settings: EnvironmentSettings): boolean {
+  const config = loadConfig(handlerEnvironment(environmentName, settings).variables);
+  return chooseScanStrategy(config.scanStrategy, config.thresholds) === "credential-report";
 }

@@ -1,17 +1,8 @@
-import { DURATION_FORMAT_HINT, parseDuration } from "../handler/core/duration";
-import {
-  CONFIG_DEFAULTS,
-  MAX_DEACTIVATIONS_PER_RUN,
-  MAX_SCAN_CONCURRENCY,
-  MIN_DEACTIVATIONS_PER_RUN,
-  MIN_SCAN_CONCURRENCY,
-  isHttpUrl,
-  isSlackChannel,
-} from "../handler/core/config";
-import { ENFORCEMENT_MODES, type EnforcementMode } from "../handler/core/enforcement-mode";
+import { ConfigError as HandlerConfigError, isHttpUrl, isSlackChannel, loadConfig } from "../handler/core/config";
 import { quoteSetting } from "../handler/core/mask";
-import { SCAN_STRATEGIES, type ScanStrategy } from "../handler/core/scan-strategy";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
+import { fieldOfVariable, handlerEnvironment } from "./handler-environment";
+import { scheduleExpressionProblem } from "./schedule-expression";
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -20,13 +11,11 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
-const SSM_PARAMETER = /^\/?[A-Za-z0-9_.\-/]{1,1011}$/;
-const IAM_USER = /^[\w+=,.@-]{1,64}$/;
-const SCHEDULE = /^(rate\(1 (minute|hour|day)\)|rate\(([2-9]|[1-9]\d+) (minutes|hours|days)\)|cron\([^)]+\))$/;
-// "a whole number and a unit m, h, d or w, such as …", worded to follow "expected".
-const DURATION_SHAPE = DURATION_FORMAT_HINT.replace(/^expected /, "");
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PROFILE = /^[\w.+@-]+$/;
+// AWS tag limits: keys 1-128 characters, values up to 256; the aws: prefix is reserved.
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/iu;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
@@ -42,6 +31,8 @@ const STATE_BACKEND_FIELDS = {
   noncurrentVersionExpirationDays: true,
   deletionProtection: true,
 } as const satisfies Record<keyof StateBackendSettings, true>;
+
+const PROJECT_FIELDS = { stateBackend: true, environments: true } as const satisfies Record<keyof ProjectConfig, true>;
 
 const ENVIRONMENT_FIELDS = {
   region: true,
@@ -71,6 +62,7 @@ const ENVIRONMENT_FIELDS = {
   deactivateAge: true,
   deactivationNotice: true,
   maxDeactivationsPerRun: true,
+  maxExemption: true,
   heartbeatSchedule: true,
   s3NativeLocking: true,
   deletionProtection: true,
@@ -87,15 +79,45 @@ export class ConfigError extends Error {
 
 /**
  * Checks every field of the configuration and throws one {@link ConfigError} naming each bad value
- * (environment, field, value), so synth fails before Terraform ever sees a typo.
+ * (environment, field, value), so synth fails before Terraform ever sees a typo. The handler's
+ * settings are checked by the handler's own `loadConfig`, run on the variables the stack deploys;
+ * only infrastructure fields (region, schedules, tags, …) have their own checks here.
  */
 export function validateConfig(config: ProjectConfig): ProjectConfig {
-  const problems = [...stateBackendProblems(config.stateBackend)];
-  const names = Object.keys(config.environments);
-  if (names.length === 0) problems.push("environments: at least one environment is required");
-  for (const name of names) problems.push(...environmentProblems(name, config.environments[name]));
+  if (!isObject(config)) {
+    throw new ConfigError([
+      `the configuration is ${show(config)}: expected an object with "stateBackend" and "environments"`,
+    ]);
+  }
+  const problems = unknownFieldProblems("configuration", config, PROJECT_FIELDS);
+  if (!isObject(config.stateBackend)) {
+    problems.push(
+      `stateBackend: ${config.stateBackend === undefined ? "missing" : `is ${show(config.stateBackend)}`} ` +
+        '(expected an object with "bucket", "lockTable" and "region")',
+    );
+  } else {
+    problems.push(...stateBackendProblems(config.stateBackend));
+  }
+  if (!isObject(config.environments)) {
+    problems.push(
+      `environments: ${config.environments === undefined ? "missing" : `is ${show(config.environments)}`} ` +
+        "(expected an object with one entry per environment)",
+    );
+  } else {
+    const names = Object.keys(config.environments);
+    if (names.length === 0) problems.push("environments: at least one environment is required");
+    for (const name of names) {
+      const settings: unknown = config.environments[name];
+      if (isObject(settings)) problems.push(...environmentProblems(name, settings as unknown as EnvironmentSettings));
+      else problems.push(`environment ${show(name)}: is ${show(settings)} (expected an object of settings)`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function show(value: unknown): string {
@@ -104,15 +126,6 @@ function show(value: unknown): string {
 
 function check(problems: string[], where: string, field: string, value: unknown, ok: boolean, expected: string): void {
   if (!ok) problems.push(`${where}: field "${field}" has invalid value ${show(value)} (expected ${expected})`);
-}
-
-function durationMs(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  try {
-    return parseDuration(value);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Names fields that no config type declares, with the closest known name when one differs only in case. */
@@ -193,47 +206,51 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     const value = env[field];
     if (value !== undefined) check(problems, where, field, value, test(value as never), expected);
   };
+  const isString = (test: (value: string) => boolean) => (value: unknown) => typeof value === "string" && test(value);
+  // Infrastructure-only fields: the function never sees them.
   check(problems, where, "region", env.region, REGION.test(env.region ?? ""), "an AWS region such as eu-west-1");
-  optional("assumeRoleArn", (v: string) => ROLE_ARN.test(v), "an IAM role ARN");
-  optional("awsVaultProfile", (v: string) => PROFILE.test(v), "an aws-vault profile name");
-  optional("schedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "rate(10 minutes)"');
-  optional("slackWebhookParameter", (v: string) => SSM_PARAMETER.test(v), "an SSM parameter name");
-  for (const field of ["slackWebhookKmsKeyArn", "slackBotTokenKmsKeyArn"] as const) {
-    optional(
-      field,
-      (v: string) => KMS_KEY_ARN.test(v),
-      "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
-    );
+  optional(
+    "assumeRoleArn",
+    isString((v) => ROLE_ARN.test(v)),
+    "an IAM role ARN",
+  );
+  optional(
+    "awsVaultProfile",
+    isString((v) => PROFILE.test(v)),
+    "an aws-vault profile name",
+  );
+  for (const field of ["schedule", "heartbeatSchedule"] as const) {
+    const value: unknown = env[field];
+    if (value === undefined) continue;
+    const problem =
+      typeof value === "string" ? scheduleExpressionProblem(value) : 'expected a string such as "rate(10 minutes)"';
+    if (problem) problems.push(`${where}: field "${field}" has invalid value ${show(value)} (${problem})`);
   }
   optional(
+    "slackWebhookKmsKeyArn",
+    isString((v) => KMS_KEY_ARN.test(v)),
+    "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
+  );
+  optional(
+    "slackBotTokenKmsKeyArn",
+    isString((v) => KMS_KEY_ARN.test(v)),
+    "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
+  );
+  optional(
     "slackBotTokenParameter",
-    (v: string) => SSM_PARAMETER.test(v) && !/xox[a-z]-/.test(v),
+    isString((v) => !/xox[a-z]-/.test(v)),
     "the name of the SSM parameter that holds the bot token, not the token",
   );
   optional(
     "slackChannel",
-    (v: string) => isSlackChannel(v),
+    isString((v) => isSlackChannel(v)),
     'a channel id such as "C0123ABCD" or a name such as "#key-age"',
   );
-  optional("slackApiUrl", (v: string) => isHttpUrl(v), 'an http(s) URL such as "https://slack.com/api/"');
-  for (const field of ["warningAge", "criticalAge", "unusedAge"] as const) {
-    optional(field, (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
-  }
-  const warning = durationMs(env.warningAge ?? "80d");
-  const critical = durationMs(env.criticalAge ?? "90d");
-  // The same rule as the handler's WARNING_AGE/CRITICAL_AGE check: equal ages mean "critical at once".
-  if (warning !== undefined && critical !== undefined && warning > critical) {
-    problems.push(
-      `${where}: field "warningAge" (${show(env.warningAge ?? "80d")}) must not exceed "criticalAge" (${show(env.criticalAge ?? "90d")})`,
-    );
-  }
   optional(
-    "watchUsers",
-    (v: readonly string[]) => Array.isArray(v) && v.length > 0 && v.every((user) => IAM_USER.test(user)),
-    "a non-empty list of IAM user names",
+    "slackApiUrl",
+    isString((v) => isHttpUrl(v)),
+    'an http(s) URL such as "https://slack.com/api/"',
   );
-  optional("messageStyle", (v: string) => v === "digest" || v === "original", '"digest" or "original"');
-  optional("dryRun", (v: boolean) => typeof v === "boolean", "true or false");
   optional(
     "logRetentionDays",
     (v: number) => LOG_RETENTION_DAYS.includes(v),
@@ -241,25 +258,26 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
   );
   optional("s3NativeLocking", (v: boolean) => typeof v === "boolean", "true or false");
   optional("deletionProtection", (v: boolean) => typeof v === "boolean", "true or false");
-  optional("alarmEmail", (v: string) => EMAIL.test(v), "an email address");
+  optional(
+    "alarmEmail",
+    isString((v) => EMAIL.test(v)),
+    "an email address",
+  );
   optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alertState", (v: boolean) => typeof v === "boolean", "true or false");
   optional(
-    "scanStrategy",
-    (v: string) => SCAN_STRATEGIES.includes(v as ScanStrategy),
-    SCAN_STRATEGIES.map((x) => JSON.stringify(x)).join(", "),
+    "tags",
+    (v: unknown) =>
+      isObject(v) &&
+      Object.entries(v).every(
+        ([key, value]) => TAG_KEY.test(key) && typeof value === "string" && TAG_VALUE.test(value),
+      ),
+    'an object of tag names to string values, such as { environment: "prod" } (keys up to 128 characters, not aws:…; values up to 256)',
   );
-  optional(
-    "scanConcurrency",
-    (v: number) => Number.isInteger(v) && v >= MIN_SCAN_CONCURRENCY && v <= MAX_SCAN_CONCURRENCY,
-    `a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
-  );
-  optional("remindEvery", (v: string) => (durationMs(v) ?? 0) > 0, `${DURATION_SHAPE}, longer than zero`);
-  optional("heartbeatSchedule", (v: string) => SCHEDULE.test(v), 'an EventBridge schedule such as "cron(0 9 * * ? *)"');
   if (env.remindEvery !== undefined && env.alertState === false) {
     problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
   }
-  problems.push(...enforcementProblems(where, env));
+  problems.push(...handlerSettingProblems(where, name, env));
   problems.push(...slackDestinationProblems(where, env));
   return problems;
 }
@@ -295,42 +313,37 @@ function slackDestinationProblems(where: string, env: EnvironmentSettings): stri
   return problems;
 }
 
-// The same rules as the handler's ENFORCEMENT/DEACTIVATE_AGE/DEACTIVATION_NOTICE/MAX_DEACTIVATIONS_PER_RUN checks.
-function enforcementProblems(where: string, env: EnvironmentSettings): string[] {
-  const problems: string[] = [];
-  const optional = (field: keyof EnvironmentSettings, ok: (value: never) => boolean, expected: string) => {
-    const value = env[field];
-    if (value !== undefined) check(problems, where, field, value, ok(value as never), expected);
-  };
-  optional(
-    "enforcement",
-    (v: string) => ENFORCEMENT_MODES.includes(v as EnforcementMode),
-    ENFORCEMENT_MODES.map((mode) => JSON.stringify(mode)).join(", "),
+/**
+ * The handler's settings, judged by the handler itself: `loadConfig` on the variables the stack
+ * would deploy, its problems worded by config field instead of variable.
+ */
+function handlerSettingProblems(where: string, name: string, env: EnvironmentSettings): string[] {
+  const { variables, shapeProblems } = handlerEnvironment(name, env);
+  const problems = shapeProblems.map(
+    ({ field, expected }) => `${where}: field "${field}" has invalid value ${show(env[field])} (expected ${expected})`,
   );
-  optional("deactivateAge", (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
-  optional("deactivationNotice", (v: string) => durationMs(v) !== undefined, DURATION_SHAPE);
-  optional(
-    "maxDeactivationsPerRun",
-    (v: number) => Number.isInteger(v) && v >= MIN_DEACTIVATIONS_PER_RUN && v <= MAX_DEACTIVATIONS_PER_RUN,
-    `a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
-  );
-  const mode = env.enforcement ?? CONFIG_DEFAULTS.ENFORCEMENT;
-  const enforcing = mode === "dry-run" || mode === "armed";
-  if (enforcing && env.deactivateAge === undefined) {
-    problems.push(`${where}: field "deactivateAge" is missing (required when "enforcement" is ${show(mode)})`);
-  }
-  if (enforcing && env.alertState === false) {
-    problems.push(
-      `${where}: field "enforcement" (${show(mode)}) needs "alertState": the advance notice is recorded there`,
-    );
-  }
-  const age = durationMs(env.deactivateAge);
-  const critical = durationMs(env.criticalAge ?? CONFIG_DEFAULTS.CRITICAL_AGE);
-  if (age !== undefined && critical !== undefined && age < critical) {
-    problems.push(
-      `${where}: field "deactivateAge" (${show(env.deactivateAge)}) must not be below "criticalAge" ` +
-        `(${show(env.criticalAge ?? CONFIG_DEFAULTS.CRITICAL_AGE)}): a key is critical before it is deactivated`,
-    );
+  try {
+    loadConfig(variables);
+  } catch (error) {
+    if (!(error instanceof HandlerConfigError)) throw error;
+    const fieldName = (variable: string): string | undefined => {
+      const field = fieldOfVariable(variable);
+      return field === undefined ? undefined : JSON.stringify(field);
+    };
+    for (const problem of error.details) {
+      // The Slack destination (webhook or Slack app, exactly one) is checked by field above, with
+      // the Slack app's own settings; the loader's wording of those would repeat them.
+      if (problem.variable === "" || (problem.variable === "SLACK_WEBHOOK_PARAMETER" && problem.value === undefined)) {
+        continue;
+      }
+      const field = fieldOfVariable(problem.variable);
+      const reason = problem.reason(fieldName);
+      problems.push(
+        problem.value !== undefined && field !== undefined
+          ? `${where}: field "${field}" has invalid value ${show(env[field])} (${reason})`
+          : `${where}: ${reason}`,
+      );
+    }
   }
   return problems;
 }

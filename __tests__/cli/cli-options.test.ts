@@ -35,6 +35,10 @@ describe("parseAsOf", () => {
       expect(usageError(() => parseAsOf(text, NOW))).toMatch(/^--as-of /);
     },
   );
+
+  it("rejects a relative time too far ahead to be a date, before any scan runs", () => {
+    expect(usageError(() => parseAsOf("+100000000d", NOW))).toMatch(/^--as-of "\+100000000d": .*too large/);
+  });
 });
 
 describe("parseCliOptions", () => {

@@ -1,5 +1,6 @@
 import { config } from "../../environments";
 import { validateConfig } from "../../stacks/validate-config";
+import type { ProjectConfig } from "../../stacks/environment-config";
 import { configProblems, withEnvironment } from "./support/project-config";
 
 describe("validateConfig", () => {
@@ -74,7 +75,7 @@ describe("validateConfig", () => {
     const url = ["https://hooks.slack.com", "services", "T0", "B0", "s3cr3t"].join("/");
     const found = configProblems(withEnvironment({ slackWebhookParameter: url }));
     expect(found).toEqual([
-      'environment "dev": field "slackWebhookParameter" has invalid value "https://hooks.slack.com/…" (masked) (expected an SSM parameter name)',
+      'environment "dev": field "slackWebhookParameter" has invalid value "https://hooks.slack.com/…" (masked) (this looks like the webhook URL itself: name the SSM parameter that holds it)',
     ]);
   });
 
@@ -100,13 +101,13 @@ describe("validateConfig", () => {
   test("the warning age must not come after the critical age (the handler's rule)", () => {
     expect(configProblems(withEnvironment({ warningAge: "90d", criticalAge: "90d" }))).toEqual([]);
     expect(configProblems(withEnvironment({ warningAge: "91d", criticalAge: "90d" }))).toEqual([
-      'environment "dev": field "warningAge" ("91d") must not exceed "criticalAge" ("90d")',
+      'environment "dev": "warningAge"="91d" exceeds "criticalAge"="90d": the warning must come before (or together with) the critical alert',
     ]);
   });
 
   test("a webhook parameter is required unless the environment is a dry run", () => {
     expect(configProblems(withEnvironment({ slackWebhookParameter: undefined }))[0]).toMatch(
-      /field "slackWebhookParameter" is missing/,
+      /environment "dev": "slackWebhookParameter" is missing \(required unless "dryRun" is true\)/,
     );
     expect(configProblems(withEnvironment({ slackWebhookParameter: undefined, dryRun: true }))).toEqual([]);
   });
@@ -142,4 +143,79 @@ test("enforcement needs a deactivation age at or above the critical age, and the
     'environment "dev": field "enforcement" ("armed") needs "alertState": the advance notice is recorded there',
   ]);
   expect(configProblems(withEnvironment({ enforcement: "armed", deactivateAge: "120d" }))).toEqual([]);
+});
+
+describe("validateConfig: malformed input is named, never a stack trace or silently accepted", () => {
+  const problemsOf = (projectConfig: unknown) => configProblems(projectConfig as ProjectConfig);
+
+  test("an environment that is null", () => {
+    expect(problemsOf({ ...config, environments: { dev: null } })).toEqual([
+      'environment "dev": is null (expected an object of settings)',
+    ]);
+  });
+
+  test("a missing state backend or environments", () => {
+    expect(problemsOf({ environments: config.environments })).toEqual([
+      'stateBackend: missing (expected an object with "bucket", "lockTable" and "region")',
+    ]);
+    expect(problemsOf({ stateBackend: config.stateBackend })).toEqual([
+      "environments: missing (expected an object with one entry per environment)",
+    ]);
+    expect(problemsOf(null)).toEqual([
+      'the configuration is null: expected an object with "stateBackend" and "environments"',
+    ]);
+  });
+
+  test("tags that are not an object of strings", () => {
+    for (const tags of ["prod", ["prod"], { environment: 1 }, { "aws:owner": "x" }]) {
+      const found = configProblems(withEnvironment({ tags }));
+      expect(found).toEqual([expect.stringContaining('environment "dev": field "tags" has invalid value')]);
+    }
+    expect(configProblems(withEnvironment({ tags: { environment: "prod", "cost-center": "4711" } }))).toEqual([]);
+  });
+
+  test.each([
+    ["cron(not a cron)", /6 fields/],
+    ["cron(0 9 * * * *)", /exactly one of day-of-month and day-of-week must be \?/],
+    ["cron(0 25 * * ? *)", /hours "25": "25" is out of range 0-23/],
+    ["cron(61 9 * * ? *)", /minutes "61"/],
+    ["cron(0 9 ? * FOO *)", /day-of-week "FOO"/],
+    ["rate(0 minutes)", /at least 1/],
+    ["rate(5 minute)", /plural/],
+  ])("the schedule %j", (schedule, reason) => {
+    const found = configProblems(withEnvironment({ schedule }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`field "schedule" has invalid value ${JSON.stringify(schedule)}`);
+    expect(found[0]).toMatch(reason);
+  });
+
+  test.each(["cron(0 9 * * ? *)", "cron(0/15 8-18 ? * MON-FRI *)", "cron(0 12 L * ? 2027)", "rate(1 hour)"])(
+    "accepts the schedule %j",
+    (schedule) => {
+      expect(configProblems(withEnvironment({ schedule, heartbeatSchedule: schedule }))).toEqual([]);
+    },
+  );
+
+  test("a watched user name with a comma, which the comma-separated WATCH_USERS would split", () => {
+    expect(configProblems(withEnvironment({ watchUsers: ["a,b"] }))).toEqual([
+      'environment "dev": field "watchUsers" has invalid value ["a,b"] (expected a non-empty list of IAM user names, each without commas (WATCH_USERS is comma-separated))',
+    ]);
+  });
+
+  test("durations beyond 10 years, which would make the alert state's expiry an invalid date", () => {
+    expect(configProblems(withEnvironment({ remindEvery: "100000000d" }))).toEqual([
+      expect.stringMatching(/^environment "dev": field "remindEvery" has invalid value "100000000d" \(.*too large/),
+    ]);
+  });
+
+  test("handler settings are judged by the handler's own loader and named by field", () => {
+    expect(configProblems(withEnvironment({ maxExemption: "forever", warningAge: 80 }))).toEqual([
+      'environment "dev": field "warningAge" has invalid value 80 (expected a duration such as "80d")',
+      expect.stringMatching(
+        /^environment "dev": field "maxExemption" has invalid value "forever" \(expected a whole number/,
+      ),
+    ]);
+    const found = configProblems(withEnvironment({ slackWebhookParameter: `/${"a".repeat(1011)}` }));
+    expect(found[0]).toMatch(/field "slackWebhookParameter" .*at most 1011 characters/);
+  });
 });

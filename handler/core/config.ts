@@ -57,6 +57,11 @@ export interface MonitorConfig {
   /** How often a key that stays bad is announced again (`REMIND_EVERY`). @default 24h */
   readonly remindEvery: { readonly ms: number; readonly label: string };
   /**
+   * How far ahead a `key-age:exempt-until` date may lie and still be honoured (`MAX_EXEMPTION`):
+   * whoever can tag a user must not be able to silence it forever. @default 365d
+   */
+  readonly maxExemption: { readonly ms: number; readonly label: string };
+  /**
    * Staged deactivation of stale keys (`ENFORCEMENT`, `DEACTIVATE_AGE`, `DEACTIVATION_NOTICE`,
    * `MAX_DEACTIVATIONS_PER_RUN`). @default undefined: `ENFORCEMENT=off` and no `DEACTIVATE_AGE`
    */
@@ -89,17 +94,47 @@ export const CONFIG_DEFAULTS = {
   DEACTIVATION_NOTICE: "7d",
   MAX_DEACTIVATIONS_PER_RUN: "5",
   SLACK_API_URL: "https://slack.com/api/",
+  MAX_EXEMPTION: "365d",
 } as const;
+
+/**
+ * One problem of the configuration, kept structured so that each reader can name the setting its
+ * own way: the handler and the CLI by the variable (`WARNING_AGE`), synth by the config field
+ * (`warningAge`) it deploys as that variable.
+ */
+export interface ConfigProblem {
+  /** The variable at fault (the first one, when the problem involves two). */
+  readonly variable: string;
+  /** The offending value as given. @default undefined: the problem is not about one value (e.g. a missing setting) */
+  readonly value?: string;
+  /**
+   * What is wrong, naming any setting through `name`; without a `value` it is the whole sentence.
+   * `name` answers undefined for a variable the reader cannot set (synth has no `SLACK_WEBHOOK_URL`).
+   */
+  readonly reason: (name: (variable: string) => string | undefined) => string;
+}
+
+/** Renders a problem by variable name: `WARNING_AGE="1x": expected …`. */
+export function describeConfigProblem(problem: ConfigProblem): string {
+  const reason = problem.reason((variable) => variable);
+  return problem.value === undefined ? reason : `${problem.variable}=${quoteSetting(problem.value)}: ${reason}`;
+}
 
 /** Thrown by {@link loadConfig}; lists every problem, one per line. */
 export class ConfigError extends Error {
-  /** One entry per invalid or missing variable. */
+  /** One entry per invalid or missing variable, worded by variable name. */
   readonly problems: readonly string[];
+  /** The same problems, structured. */
+  readonly details: readonly ConfigProblem[];
 
-  constructor(problems: readonly string[]) {
-    super(`Invalid handler configuration:\n- ${problems.join("\n- ")}`);
+  constructor(problems: readonly (string | ConfigProblem)[]) {
+    const texts = problems.map((problem) => (typeof problem === "string" ? problem : describeConfigProblem(problem)));
+    super(`Invalid handler configuration:\n- ${texts.join("\n- ")}`);
     this.name = "ConfigError";
-    this.problems = problems;
+    this.problems = texts;
+    this.details = problems.map((problem, index) =>
+      typeof problem === "string" ? { variable: "", reason: () => texts[index] } : problem,
+    );
   }
 }
 
@@ -112,7 +147,10 @@ export const MAX_SCAN_CONCURRENCY = 64;
 
 /** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
 export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
-const SSM_PARAMETER_NAME = /^(arn:[^\s]+|[a-zA-Z0-9_.\-/]{1,2048})$/;
+// SSM's API takes names of up to 2048 characters, but a parameter's full ARN may be at most 1011
+// (the rest is room for system attributes): 1011 is the limit a name can actually reach.
+const SSM_PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:\S+|[a-zA-Z0-9_.\-/]+)$/;
+const SSM_PARAMETER_MAX_CHARS = 1011;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
 export const MIN_DEACTIVATIONS_PER_RUN = 1;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
@@ -125,10 +163,13 @@ const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
  * (a webhook URL is quoted masked: it is a secret).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): MonitorConfig {
-  const problems: string[] = [];
+  const problems: (ConfigProblem | string)[] = [];
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === "" ? undefined : value;
+  };
+  const invalid = (variable: string, reason: string | ConfigProblem["reason"]): void => {
+    problems.push({ variable, value: env[variable] ?? "", reason: typeof reason === "string" ? () => reason : reason });
   };
 
   const duration = (name: keyof typeof CONFIG_DEFAULTS): { ms: number; label: string } => {
@@ -136,7 +177,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     try {
       return { ms: parseDuration(raw), label: raw };
     } catch (error) {
-      problems.push(`${name}=${quoteSetting(env[name])}: ${(error as Error).message}`);
+      invalid(name, (error as Error).message);
       return { ms: Number.NaN, label: raw };
     }
   };
@@ -144,30 +185,29 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const critical = duration("CRITICAL_AGE");
   const unused = duration("UNUSED_AGE");
   if (warning.ms > critical.ms) {
-    problems.push(
-      `WARNING_AGE=${JSON.stringify(warning.label)} exceeds CRITICAL_AGE=${JSON.stringify(critical.label)}: ` +
+    problems.push({
+      variable: "WARNING_AGE",
+      reason: (name) =>
+        `${name("WARNING_AGE")}=${JSON.stringify(warning.label)} exceeds ${name("CRITICAL_AGE")}=${JSON.stringify(critical.label)}: ` +
         "the warning must come before (or together with) the critical alert",
-    );
+    });
   }
 
   const dryRunRaw = read("DRY_RUN") ?? CONFIG_DEFAULTS.DRY_RUN;
   const dryRun = dryRunRaw.toLowerCase() === "true";
-  if (!dryRun && dryRunRaw.toLowerCase() !== "false") {
-    problems.push(`DRY_RUN=${quoteSetting(env.DRY_RUN)}: expected "true" or "false"`);
-  }
+  if (!dryRun && dryRunRaw.toLowerCase() !== "false") invalid("DRY_RUN", 'expected "true" or "false"');
 
   const styleRaw = read("MESSAGE_STYLE") ?? CONFIG_DEFAULTS.MESSAGE_STYLE;
-  if (styleRaw !== "digest" && styleRaw !== "original") {
-    problems.push(`MESSAGE_STYLE=${quoteSetting(env.MESSAGE_STYLE)}: expected "digest" or "original"`);
-  }
+  if (styleRaw !== "digest" && styleRaw !== "original") invalid("MESSAGE_STYLE", 'expected "digest" or "original"');
 
-  const watchUsers = [...new Set((read("WATCH_USERS") ?? "").split(",").map((name) => name.trim()))].filter(
+  const watchUsers = uniqueIgnoringCase((read("WATCH_USERS") ?? "").split(",").map((name) => name.trim())).filter(
     (name) => name !== "",
   );
   const badNames = watchUsers.filter((name) => !IAM_USER_NAME.test(name));
   if (badNames.length > 0) {
-    problems.push(
-      `WATCH_USERS=${quoteSetting(env.WATCH_USERS)}: ${badNames.map((name) => quoteSetting(name)).join(", ")} ` +
+    invalid(
+      "WATCH_USERS",
+      `${badNames.map((name) => quoteSetting(name)).join(", ")} ` +
         "is not a valid IAM user name (1-64 characters of letters, digits and +=,.@_-)",
     );
   }
@@ -190,28 +230,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
 
   const scanStrategy = read("SCAN_STRATEGY") ?? CONFIG_DEFAULTS.SCAN_STRATEGY;
   if (!SCAN_STRATEGIES.includes(scanStrategy as ScanStrategy)) {
-    problems.push(
-      `SCAN_STRATEGY=${quoteSetting(env.SCAN_STRATEGY)}: expected ${SCAN_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}`,
-    );
+    invalid("SCAN_STRATEGY", `expected ${SCAN_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}`);
   }
   const concurrencyRaw = read("SCAN_CONCURRENCY") ?? CONFIG_DEFAULTS.SCAN_CONCURRENCY;
   const scanConcurrency = /^\d+$/.test(concurrencyRaw) ? Number(concurrencyRaw) : Number.NaN;
   if (!(scanConcurrency >= MIN_SCAN_CONCURRENCY && scanConcurrency <= MAX_SCAN_CONCURRENCY)) {
-    problems.push(
-      `SCAN_CONCURRENCY=${quoteSetting(env.SCAN_CONCURRENCY)}: expected a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`,
-    );
+    invalid("SCAN_CONCURRENCY", `expected a whole number from ${MIN_SCAN_CONCURRENCY} to ${MAX_SCAN_CONCURRENCY}`);
   }
 
   const alertStateTable = read("ALERT_STATE_TABLE");
   if (alertStateTable !== undefined && !DYNAMODB_TABLE_NAME.test(alertStateTable)) {
-    problems.push(
-      `ALERT_STATE_TABLE=${quoteSetting(env.ALERT_STATE_TABLE)}: not a DynamoDB table name (3-255 characters of letters, digits and _.-)`,
-    );
+    invalid("ALERT_STATE_TABLE", "not a DynamoDB table name (3-255 characters of letters, digits and _.-)");
   }
   const remindEvery = duration("REMIND_EVERY");
-  if (remindEvery.ms === 0) {
-    problems.push(`REMIND_EVERY=${quoteSetting(env.REMIND_EVERY)}: must be longer than zero`);
-  }
+  if (remindEvery.ms === 0) invalid("REMIND_EVERY", "must be longer than zero");
+  const maxExemption = duration("MAX_EXEMPTION");
 
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
 
@@ -230,8 +263,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     scanConcurrency,
     ...(alertStateTable ? { alertStateTable } : {}),
     remindEvery,
+    maxExemption,
     ...(enforcement ? { enforcement } : {}),
   };
+}
+
+/** Drops later names that differ from an earlier one only in case: IAM user names are unique regardless of case. */
+function uniqueIgnoringCase(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name) => {
+    const key = name.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function enforcementConfig(
@@ -240,27 +285,35 @@ function enforcementConfig(
   critical: { ms: number; label: string },
   alertStateTable: string | undefined,
   duration: (name: keyof typeof CONFIG_DEFAULTS) => { ms: number; label: string },
-  problems: string[],
+  problems: (ConfigProblem | string)[],
 ): EnforcementConfig | undefined {
   const mode = read("ENFORCEMENT") ?? CONFIG_DEFAULTS.ENFORCEMENT;
   if (!ENFORCEMENT_MODES.includes(mode as EnforcementMode)) {
-    problems.push(
-      `ENFORCEMENT=${quoteSetting(env.ENFORCEMENT)}: expected ${ENFORCEMENT_MODES.map((m) => JSON.stringify(m)).join(", ")}`,
-    );
+    problems.push({
+      variable: "ENFORCEMENT",
+      value: env.ENFORCEMENT ?? "",
+      reason: () => `expected ${ENFORCEMENT_MODES.map((m) => JSON.stringify(m)).join(", ")}`,
+    });
     return undefined;
   }
   const notice = duration("DEACTIVATION_NOTICE");
   const maxRaw = read("MAX_DEACTIVATIONS_PER_RUN") ?? CONFIG_DEFAULTS.MAX_DEACTIVATIONS_PER_RUN;
   const maxPerRun = /^\d+$/.test(maxRaw) ? Number(maxRaw) : Number.NaN;
   if (!(maxPerRun >= MIN_DEACTIVATIONS_PER_RUN && maxPerRun <= MAX_DEACTIVATIONS_PER_RUN)) {
-    problems.push(
-      `MAX_DEACTIVATIONS_PER_RUN=${quoteSetting(env.MAX_DEACTIVATIONS_PER_RUN)}: expected a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
-    );
+    problems.push({
+      variable: "MAX_DEACTIVATIONS_PER_RUN",
+      value: env.MAX_DEACTIVATIONS_PER_RUN ?? "",
+      reason: () => `expected a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
+    });
   }
   const ageRaw = read("DEACTIVATE_AGE");
   if (ageRaw === undefined) {
     if (mode !== "off") {
-      problems.push(`DEACTIVATE_AGE is unset: it is required when ENFORCEMENT is ${JSON.stringify(mode)}`);
+      problems.push({
+        variable: "DEACTIVATE_AGE",
+        reason: (name) =>
+          `${name("DEACTIVATE_AGE")} is unset: it is required when ${name("ENFORCEMENT")} is ${JSON.stringify(mode)}`,
+      });
     }
     return undefined;
   }
@@ -268,19 +321,24 @@ function enforcementConfig(
   try {
     ageMs = parseDuration(ageRaw);
   } catch (error) {
-    problems.push(`DEACTIVATE_AGE=${quoteSetting(env.DEACTIVATE_AGE)}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    problems.push({ variable: "DEACTIVATE_AGE", value: env.DEACTIVATE_AGE ?? "", reason: () => message });
   }
   if (ageMs < critical.ms) {
-    problems.push(
-      `DEACTIVATE_AGE=${JSON.stringify(ageRaw)} is below CRITICAL_AGE=${JSON.stringify(critical.label)}: ` +
+    problems.push({
+      variable: "DEACTIVATE_AGE",
+      reason: (name) =>
+        `${name("DEACTIVATE_AGE")}=${JSON.stringify(ageRaw)} is below ${name("CRITICAL_AGE")}=${JSON.stringify(critical.label)}: ` +
         "a key must be critical (and announced) before it can be deactivated",
-    );
+    });
   }
   // The notice is only proven by a record of the message that named the date.
   if (mode !== "off" && alertStateTable === undefined) {
-    problems.push(
-      `ENFORCEMENT=${JSON.stringify(mode)} needs ALERT_STATE_TABLE: the advance notice is recorded in the alert state`,
-    );
+    problems.push({
+      variable: "ENFORCEMENT",
+      reason: (name) =>
+        `${name("ENFORCEMENT")}=${JSON.stringify(mode)} needs ${name("ALERT_STATE_TABLE")}: the advance notice is recorded in the alert state`,
+    });
   }
   return { mode: mode as EnforcementMode, deactivateAge: { ms: ageMs, label: ageRaw }, notice, maxPerRun };
 }
@@ -289,38 +347,58 @@ function webhookSource(
   parameterName: string | undefined,
   url: string | undefined,
   required: boolean,
-  problems: string[],
+  problems: (ConfigProblem | string)[],
 ): WebhookSource | undefined {
   if (parameterName && url) {
-    problems.push(
-      `SLACK_WEBHOOK_PARAMETER=${quoteSetting(parameterName)} and SLACK_WEBHOOK_URL=${JSON.stringify(maskWebhookUrl(url))} ` +
+    problems.push({
+      variable: "SLACK_WEBHOOK_PARAMETER",
+      reason: (name) =>
+        `${name("SLACK_WEBHOOK_PARAMETER")}=${quoteSetting(parameterName)} and ${name("SLACK_WEBHOOK_URL")}=${JSON.stringify(maskWebhookUrl(url))} ` +
         "are both set: set exactly one webhook source",
-    );
+    });
     return undefined;
   }
   if (parameterName) {
-    if (!SSM_PARAMETER_NAME.test(parameterName)) {
-      const hint = /:\/\//.test(parameterName)
-        ? "this looks like the webhook URL itself: name the SSM parameter that holds it, or use SLACK_WEBHOOK_URL"
-        : "not a valid SSM parameter name or ARN";
-      problems.push(`SLACK_WEBHOOK_PARAMETER=${quoteSetting(parameterName)}: ${hint}`);
+    if (!SSM_PARAMETER_NAME.test(parameterName) || parameterName.length > SSM_PARAMETER_MAX_CHARS) {
+      const looksLikeUrl = /:\/\//.test(parameterName);
+      problems.push({
+        variable: "SLACK_WEBHOOK_PARAMETER",
+        value: parameterName,
+        reason: (name) => {
+          if (!looksLikeUrl) {
+            return `not a valid SSM parameter name or ARN (at most ${SSM_PARAMETER_MAX_CHARS} characters of letters, digits and _.-/)`;
+          }
+          const urlName = name("SLACK_WEBHOOK_URL");
+          return `this looks like the webhook URL itself: name the SSM parameter that holds it${urlName ? `, or use ${urlName}` : ""}`;
+        },
+      });
       return undefined;
     }
     return { kind: "ssm-parameter", parameterName };
   }
   if (url) {
-    if (!isHttpUrl(url)) {
-      problems.push(`SLACK_WEBHOOK_URL=${JSON.stringify(maskWebhookUrl(url))} (masked): expected an http(s) URL`);
+    if (!isWebhookUrl(url)) {
+      problems.push({
+        variable: "SLACK_WEBHOOK_URL",
+        reason: (name) =>
+          `${name("SLACK_WEBHOOK_URL")}=${JSON.stringify(maskWebhookUrl(url))} (masked): expected an https URL ` +
+          "(http only to a loopback address, for local tests)",
+      });
       return undefined;
     }
     return { kind: "url", url };
   }
   if (required) {
-    problems.push(
-      "SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset, and so are SLACK_BOT_TOKEN_PARAMETER and " +
-        "SLACK_BOT_TOKEN: set exactly one Slack destination, a webhook or the Slack app's token with SLACK_CHANNEL " +
-        "(or DRY_RUN=true to only log the message)",
-    );
+    problems.push({
+      variable: "SLACK_WEBHOOK_PARAMETER",
+      reason: (name) =>
+        name("SLACK_WEBHOOK_URL")
+          ? "SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset, and so are SLACK_BOT_TOKEN_PARAMETER and " +
+            "SLACK_BOT_TOKEN: set exactly one Slack destination, a webhook or the Slack app's token with SLACK_CHANNEL " +
+            "(or DRY_RUN=true to only log the message)"
+          : `${name("SLACK_WEBHOOK_PARAMETER")} is missing (required unless ${name("DRY_RUN")} is true, or the Slack ` +
+            `app's ${name("SLACK_BOT_TOKEN_PARAMETER")} with ${name("SLACK_CHANNEL")} is set)`,
+    });
   }
   return undefined;
 }
@@ -329,7 +407,10 @@ function webhookSource(
  * The Slack app settings, or undefined when no bot token is set. A token needs a channel and a
  * channel needs a token; the token is only ever quoted masked.
  */
-function slackAppConfig(read: (name: string) => string | undefined, problems: string[]): SlackAppConfig | undefined {
+function slackAppConfig(
+  read: (name: string) => string | undefined,
+  problems: (ConfigProblem | string)[],
+): SlackAppConfig | undefined {
   const parameterName = read("SLACK_BOT_TOKEN_PARAMETER");
   const token = read("SLACK_BOT_TOKEN");
   const channel = read("SLACK_CHANNEL");
@@ -406,4 +487,22 @@ export function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An https URL, or plain http to a loopback address (a local fake Slack): the webhook URL is a
+ * secret and the digest names keys, so neither may cross a network in clear text.
+ */
+function isWebhookUrl(text: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(text);
+    if (protocol === "https:") return true;
+    return protocol === "http:" && isLoopbackHost(hostname);
+  } catch {
+    return false;
+  }
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

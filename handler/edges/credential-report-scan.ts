@@ -86,8 +86,11 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   }
 
   const watchUsers = options.watchUsers ?? [];
-  const watched = watchUsers.length > 0 ? new Set(watchUsers) : undefined;
-  if (watched) rows = rows.filter((row) => watched.has(row.userName));
+  // IAM user names are unique regardless of case, and the API walk's GetUser matches them so: the
+  // report's rows (and the live listing) are matched the same way, so both strategies agree.
+  const watched = watchUsers.length > 0 ? new Set(watchUsers.map((name) => name.toLowerCase())) : undefined;
+  const isWatched = (userName: string): boolean => !watched || watched.has(userName.toLowerCase());
+  if (watched) rows = rows.filter((row) => isWatched(row.userName));
 
   const scanNow = now();
   let liveUserNames: string[] | undefined;
@@ -100,7 +103,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     const byUser = new Map(
       users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]),
     );
-    liveUserNames = users.map((user) => user.userName).filter((userName) => !watched || watched.has(userName));
+    liveUserNames = users.map((user) => user.userName).filter(isWatched);
     thresholdsFor = (userName) => byUser.get(userName) ?? options.thresholds;
   }
 
@@ -131,12 +134,13 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     ...budgeted,
   });
   // Watched names absent from the report may be users created since: GetUser tells them from typos.
-  const reported = new Set(rows.map((row) => row.userName));
-  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
+  const reported = new Set(rows.map((row) => row.userName.toLowerCase()));
+  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName.toLowerCase()));
   const latecomers =
     absentWatched.length > 0 ? await scanAccount({ iam, watchUsers: absentWatched, ...budgeted }) : undefined;
+  const live = new Set(liveUserNames?.map((userName) => userName.toLowerCase()));
   const missingWatchedUsers = liveUserNames
-    ? watchUsers.filter((userName) => !liveUserNames.includes(userName))
+    ? watchUsers.filter((userName) => !live.has(userName.toLowerCase()))
     : (latecomers?.stats.missingWatchedUsers ?? []);
 
   const unchecked = [...(verified.stats.uncheckedUsers ?? []), ...(latecomers?.stats.uncheckedUsers ?? [])];

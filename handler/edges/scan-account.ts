@@ -98,24 +98,27 @@ async function scanUsers(
       });
     }
   } else {
-    // GetUser, unlike ListAccessKeys, tells "no such user" apart from a user without keys.
+    // GetUser, unlike ListAccessKeys, tells "no such user" apart. IAM matches names regardless of
+    // case, so the user's own spelling is kept: it is what the credential report and messages show.
     const found = await mapWithConcurrency(watchUsers, concurrency, async (userName) => {
       if (outOfTime()) return "unchecked";
       apiCalls += 1;
       try {
-        await iam.send(new GetUserCommand({ UserName: userName }), abortable);
-        return "found";
+        const { User } = await iam.send(new GetUserCommand({ UserName: userName }), abortable);
+        return { canonical: User?.UserName ?? userName };
       } catch (error) {
         if (isNoSuchEntity(error)) return "missing";
         if (stopSignal.aborted) return "unchecked";
         throw new ScanError(`GetUser failed for user ${userName}`, { cause: error });
       }
     });
-    watchUsers.forEach((userName, index) =>
-      (found[index] === "found" ? userNames : found[index] === "missing" ? missingWatchedUsers : uncheckedUsers).push(
-        userName,
-      ),
-    );
+    // IAM matches names regardless of case: the user's own spelling is kept, once.
+    watchUsers.forEach((userName, index) => {
+      const result = found[index];
+      if (result === "missing") missingWatchedUsers.push(userName);
+      else if (result === "unchecked") uncheckedUsers.push(userName);
+      else if (!userNames.includes(result.canonical)) userNames.push(result.canonical);
+    });
   }
 
   const order = checkOrder(userNames, options.checkFirst ?? []);

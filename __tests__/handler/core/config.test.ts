@@ -24,6 +24,7 @@ describe("loadConfig", () => {
       dryRun: false,
       messageStyle: "digest",
       remindEvery: { ms: DAY, label: "24h" },
+      maxExemption: { ms: 365 * DAY, label: "365d" },
       scanStrategy: "auto",
       scanConcurrency: 12,
     });
@@ -115,6 +116,44 @@ describe("loadConfig", () => {
     expect(error.message).not.toContain("XXXXsecretXXXX");
     const both = configError({ SLACK_WEBHOOK_PARAMETER: WEBHOOK, SLACK_WEBHOOK_URL: WEBHOOK });
     expect(both.message).not.toContain("XXXXsecretXXXX");
+  });
+
+  it("accepts an https webhook, and plain http only to a loopback address", () => {
+    expect(loadConfig({ SLACK_WEBHOOK_URL: WEBHOOK }).webhook).toEqual({ kind: "url", url: WEBHOOK });
+    for (const url of ["http://127.0.0.1:8080/services/x", "http://localhost/x", "http://[::1]:9/x"]) {
+      expect(loadConfig({ SLACK_WEBHOOK_URL: url }).webhook).toEqual({ kind: "url", url });
+    }
+    const error = configError({ SLACK_WEBHOOK_URL: "http://hooks.slack.com/services/T0/B0/secret-path" });
+    expect(error.problems).toEqual([
+      'SLACK_WEBHOOK_URL="http://hooks.slack.com/…" (masked): expected an https URL (http only to a loopback address, for local tests)',
+    ]);
+  });
+
+  it("bounds durations, so a record's expiry is never an invalid date", () => {
+    const error = configError({ DRY_RUN: "true", REMIND_EVERY: "100000000d", MAX_EXEMPTION: "4000d" });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^REMIND_EVERY="100000000d": .*too large \(at most 3650d/),
+      expect.stringMatching(/^MAX_EXEMPTION="4000d": .*too large/),
+    ]);
+  });
+
+  it("reads MAX_EXEMPTION", () => {
+    expect(loadConfig({ DRY_RUN: "true", MAX_EXEMPTION: "30d" }).maxExemption).toEqual({ ms: 30 * DAY, label: "30d" });
+  });
+
+  it("keeps one of two watched names that differ only in case: IAM names are unique regardless of case", () => {
+    expect(loadConfig({ DRY_RUN: "true", WATCH_USERS: "Alice,alice,bob" }).watchUsers).toEqual(["Alice", "bob"]);
+  });
+
+  it("takes SSM parameter names up to the 1011 characters a parameter's ARN allows", () => {
+    const name = `/${"a".repeat(1010)}`;
+    expect(loadConfig({ SLACK_WEBHOOK_PARAMETER: name }).webhook).toEqual({
+      kind: "ssm-parameter",
+      parameterName: name,
+    });
+    expect(configError({ SLACK_WEBHOOK_PARAMETER: `/${"a".repeat(1011)}` }).problems[0]).toMatch(
+      /at most 1011 characters/,
+    );
   });
 
   it("allows a dry run without a webhook", () => {

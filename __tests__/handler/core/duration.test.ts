@@ -23,6 +23,14 @@ describe("parseDuration", () => {
   it("rejects a value too large to count in milliseconds", () => {
     expect(() => parseDuration("99999999999999w")).toThrow(/too large/);
   });
+
+  it("accepts up to 10 years and rejects more, so dates computed from it stay real dates", () => {
+    expect(parseDuration("3650d")).toBe(3650 * DAY);
+    expect(parseDuration("521w")).toBe(521 * 7 * DAY);
+    for (const text of ["3651d", "100000000d", "523w", "87601h"]) {
+      expect(() => parseDuration(text)).toThrow(/too large \(at most 3650d, 10 years\)/);
+    }
+  });
 });
 
 describe("formatDuration", () => {

@@ -435,3 +435,44 @@ describe("fetchCredentialReport", () => {
     ).rejects.toThrow(/GenerateCredentialReport failed: AccessDeniedException/);
   });
 });
+
+describe("WATCH_USERS matches user names regardless of case, in both strategies", () => {
+  const now = new Date("2025-06-01T12:00:00Z");
+  const old = { id: "AKIAOLD0000000000001", created: new Date(now.getTime() - 100 * DAY), active: true };
+  const users: FakeUser[] = [{ name: "alice", tags: {}, keys: [old] }];
+  const account: FakeAccount = { users, report: { csv: credentialReportCsv(users), generatedAt: now } };
+
+  it.each([
+    ["api", () => scanAccount({ iam: new IAMClient({}), watchUsers: ["Alice", "GHOST"] })],
+    [
+      "credential-report",
+      () =>
+        scanWithCredentialReport({
+          iam: new IAMClient({}),
+          thresholds: DEFAULTS,
+          watchUsers: ["Alice", "GHOST"],
+          now: () => now,
+        }),
+    ],
+    [
+      "credential-report with tags",
+      () =>
+        scanWithCredentialReport({
+          iam: new IAMClient({}),
+          thresholds: DEFAULTS,
+          watchUsers: ["Alice", "GHOST"],
+          userThresholds: userThresholdSource,
+          now: () => now,
+        }),
+    ],
+  ])("%s: WATCH_USERS=Alice finds user alice under its own name", async (_strategy, scan) => {
+    const iam = mockIamAccount(account);
+    try {
+      const result = await scan();
+      expect(result.inventory.users.map((u) => u.userName)).toEqual(["alice"]);
+      expect(result.stats.missingWatchedUsers).toEqual(["GHOST"]);
+    } finally {
+      iam.restore();
+    }
+  });
+});

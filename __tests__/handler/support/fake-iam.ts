@@ -54,8 +54,9 @@ export function mockIamAccount(account: FakeAccount): {
   const mock = mockClient(IAMClient);
   const calls = new Map<string, number>();
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
+  // IAM matches user names regardless of case (they are unique that way) and answers with the user's own spelling.
   const user = (name: string | undefined) => {
-    const found = account.users.find((u) => u.name === name);
+    const found = account.users.find((u) => u.name.toLowerCase() === name?.toLowerCase());
     if (!found) throw noSuchEntity(`user ${name}`);
     return found;
   };
