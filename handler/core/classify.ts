@@ -1,5 +1,5 @@
 import type { AccessKeyInventory, AccessKeyRecord, AccessKeyState } from "./inventory";
-import { parseUserTags, userThresholds } from "./user-tags";
+import { exemptionBeyondHorizon, parseUserTags, userThresholds } from "./user-tags";
 
 /**
  * A key's classification. `inactive` keys are listed, never alerted; `exempt` keys would be
@@ -92,6 +92,28 @@ export interface Classification {
    * these "per the credential report of <time>". @default undefined: every key was read live
    */
   readonly fromReport?: ReportedCounts;
+  /**
+   * Every user whose `key-age:*` tags have a problem, whatever the status of their keys, by user name:
+   * a typo that silently changes nothing must still reach a person.
+   */
+  readonly tagProblems: readonly UserTagProblems[];
+}
+
+/** The tag problems of one user. */
+export interface UserTagProblems {
+  /** The IAM user. */
+  readonly userName: string;
+  /** One plain-text sentence per problem. */
+  readonly problems: readonly string[];
+}
+
+/** Options of {@link classifyKeys}. */
+export interface ClassifyOptions {
+  /**
+   * The furthest a `key-age:exempt-until` date may lie ahead and be honoured (`MAX_EXEMPTION`).
+   * @default undefined: no limit (the handler and the CLI always pass the configured one)
+   */
+  readonly maxExemption?: { readonly ms: number; readonly label: string };
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -110,14 +132,31 @@ export function classifyKey(key: AccessKeyRecord, thresholds: Thresholds, now: D
  * `key-age:*` tags (see user-tags.ts) may replace the warning and critical ages, exempt the keys
  * until a date, and name owners; a malformed tag is ignored and reported on the user's findings.
  */
-export function classifyKeys(inventory: AccessKeyInventory, thresholds: Thresholds, now: Date): Classification {
+export function classifyKeys(
+  inventory: AccessKeyInventory,
+  thresholds: Thresholds,
+  now: Date,
+  options: ClassifyOptions = {},
+): Classification {
   const findings: KeyFinding[] = [];
-  for (const user of inventory.users) {
-    if (user.accessKeys.length === 0) continue;
-    const tags = parseUserTags(user.tags);
+  const tagProblems: UserTagProblems[] = [];
+  const problemsOf = (userName: string, rawTags: Readonly<Record<string, string>> | undefined) => {
+    const tags = parseUserTags(rawTags);
     const limits = userThresholds(thresholds, tags);
-    const problems = limits.problem ? [...tags.problems, limits.problem] : tags.problems;
-    const exempt = tags.exemptUntil !== undefined && now.getTime() < tags.exemptUntil.getTime();
+    const beyondHorizon = exemptionBeyondHorizon(tags, now, options.maxExemption);
+    const problems = [
+      ...tags.problems,
+      ...(limits.problem ? [limits.problem] : []),
+      ...(beyondHorizon ? [beyondHorizon] : []),
+    ];
+    if (problems.length > 0) tagProblems.push({ userName, problems });
+    return { tags, limits, problems, honourExemption: beyondHorizon === undefined };
+  };
+  for (const user of inventory.reportOnlyUserTags ?? []) problemsOf(user.userName, user.tags);
+  for (const user of inventory.users) {
+    const { tags, limits, problems, honourExemption } = problemsOf(user.userName, user.tags);
+    if (user.accessKeys.length === 0) continue;
+    const exempt = honourExemption && tags.exemptUntil !== undefined && now.getTime() < tags.exemptUntil.getTime();
     for (const key of user.accessKeys) {
       const status = classifyKey(key, limits.thresholds, now);
       const exempted = exempt && FLAGGED_STATUSES.includes(status);
@@ -163,6 +202,7 @@ export function classifyKeys(inventory: AccessKeyInventory, thresholds: Threshol
           },
         }
       : {}),
+    tagProblems: tagProblems.sort((a, b) => a.userName.localeCompare(b.userName)),
   };
 }
 

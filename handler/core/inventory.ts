@@ -37,6 +37,14 @@ export interface AccessKeyInventory {
    * counted in the totals (as ok or inactive), never listed. @default undefined: every user is in `users`
    */
   readonly reportOnly?: ReportOnlyCounts;
+  /**
+   * Tags of users not in `users` that hold an active key (a credential-report scan cleared their keys),
+   * so their malformed `key-age:*` tags are reported like anyone's. @default undefined: none
+   */
+  readonly reportOnlyUserTags?: readonly {
+    readonly userName: string;
+    readonly tags: Readonly<Record<string, string>>;
+  }[];
 }
 
 /** Users and keys known only from the credential report (no key ids, no live lookup). */

@@ -1,5 +1,5 @@
 import type { Thresholds } from "./classify";
-import { DURATION_FORMAT_HINT, formatDuration, parseDuration } from "./duration";
+import { parseDuration } from "./duration";
 
 /** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */
 export const USER_TAG_KEYS = {
@@ -30,6 +30,8 @@ export interface UserTagSettings {
   readonly warningAgeMs?: number;
   /** This user's critical age. @default undefined: the global `CRITICAL_AGE` */
   readonly criticalAgeMs?: number;
+  /** The age tags as written (`36h`), for messages. @default undefined */
+  readonly ageLabels?: { readonly warningAge?: string; readonly criticalAge?: string };
   /** The owners as Slack mention markup (`<@U…>`, `<!subteam^S…>`). @default undefined: nobody */
   readonly owners?: readonly string[];
   /** This user's deactivation age, as written. @default undefined: the global `DEACTIVATE_AGE` */
@@ -59,6 +61,7 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
     exemptUntilLabel?: string;
     warningAgeMs?: number;
     criticalAgeMs?: number;
+    ageLabels?: { warningAge?: string; criticalAge?: string };
     owners?: string[];
     deactivateAge?: { ms: number; label: string };
     deactivateNever?: true;
@@ -86,8 +89,10 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
     if (value === undefined) continue;
     try {
       settings[field] = parseDuration(value);
-    } catch {
-      problems.push(`${describeTag(key, value)} is ignored: ${DURATION_FORMAT_HINT}`);
+      const label = field === "warningAgeMs" ? "warningAge" : "criticalAge";
+      settings.ageLabels = { ...settings.ageLabels, [label]: value };
+    } catch (error) {
+      problems.push(`${describeTag(key, value)} is ignored: ${(error as Error).message}`);
     }
   }
 
@@ -136,40 +141,44 @@ export function slackMention(id: string): string | undefined {
   return undefined;
 }
 
-/** A user's effective limits: the tags' ages over the global ones, unless they contradict each other. */
+/** A user's effective limits: the tags' ages over the global ones, the stricter one winning. */
 export interface UserThresholds {
   /** The limits to classify this user's keys with. */
   readonly thresholds: Thresholds;
-  /** The per-user ages as written, for the message. @default undefined: the global limits apply */
+  /** The per-user ages as written (`36h`), for the message. @default undefined: the global limits apply */
   readonly customLabels?: { readonly warningAge?: string; readonly criticalAge?: string };
-  /** Set when the tags were ignored because the warning would come after the critical age. */
+  /** Set when a warning-age tag comes after the critical age, so the key warns no earlier than it is critical. */
   readonly problem?: string;
 }
 
 /**
- * Applies the per-user ages of `settings` to the global limits. A warning age beyond the critical
- * age (say `key-age:warning-age=365d` with the global 90d critical age) is almost certainly a tag
- * that lacks its partner: the tags are ignored and the problem is reported, so the key is alerted
- * under the global limits rather than silently never.
+ * Applies the per-user ages of `settings` to the global limits. A tag never makes a key quieter than
+ * another setting asks for: the effective warning age is min(warning, critical), so a lone
+ * `key-age:critical-age=30d` under a global 80d warning age makes the key critical at 30d (and a
+ * warning from then too). A warning-age tag later than the critical age cannot delay the critical
+ * alert; that is pointed out, naming only tags the user did set.
  */
 export function userThresholds(global: Thresholds, settings: UserTagSettings): UserThresholds {
   if (settings.warningAgeMs === undefined && settings.criticalAgeMs === undefined) return { thresholds: global };
   const warningAgeMs = settings.warningAgeMs ?? global.warningAgeMs;
   const criticalAgeMs = settings.criticalAgeMs ?? global.criticalAgeMs;
-  if (warningAgeMs > criticalAgeMs) {
-    return {
-      thresholds: global,
-      problem:
-        `tags ${USER_TAG_KEYS.warningAge} (${formatDuration(warningAgeMs)}) and ${USER_TAG_KEYS.criticalAge} ` +
-        `(${formatDuration(criticalAgeMs)}) are ignored: the warning age must not exceed the critical age`,
-    };
-  }
+  const labels = settings.ageLabels ?? {};
+  const customLabels = {
+    ...(settings.warningAgeMs !== undefined && labels.warningAge ? { warningAge: labels.warningAge } : {}),
+    ...(settings.criticalAgeMs !== undefined && labels.criticalAge ? { criticalAge: labels.criticalAge } : {}),
+  };
+  const thresholds = { ...global, warningAgeMs: Math.min(warningAgeMs, criticalAgeMs), criticalAgeMs };
+  if (settings.warningAgeMs === undefined || warningAgeMs <= criticalAgeMs) return { thresholds, customLabels };
+  const critical =
+    settings.criticalAgeMs !== undefined
+      ? `tag ${USER_TAG_KEYS.criticalAge} (${labels.criticalAge ?? "set"})`
+      : "the global critical age";
   return {
-    thresholds: { ...global, warningAgeMs, criticalAgeMs },
-    customLabels: {
-      ...(settings.warningAgeMs !== undefined ? { warningAge: formatDuration(settings.warningAgeMs) } : {}),
-      ...(settings.criticalAgeMs !== undefined ? { criticalAge: formatDuration(settings.criticalAgeMs) } : {}),
-    },
+    thresholds,
+    customLabels,
+    problem:
+      `tag ${USER_TAG_KEYS.warningAge} (${labels.warningAge ?? "set"}) comes after ${critical}: ` +
+      `the key is critical before it could warn; set ${USER_TAG_KEYS.criticalAge} as well to move both`,
   };
 }
 
@@ -182,6 +191,23 @@ function parseDate(text: string): Date | undefined {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
     ? date
     : undefined;
+}
+
+/**
+ * Whether an exemption date is honoured at `now`: one further ahead than `maxExemption` is not, since
+ * whoever can tag a user could otherwise silence its keys forever. Returns the problem to report when not.
+ */
+export function exemptionBeyondHorizon(
+  settings: UserTagSettings,
+  now: Date,
+  maxExemption: { readonly ms: number; readonly label: string } | undefined,
+): string | undefined {
+  if (!settings.exemptUntil || !maxExemption) return undefined;
+  if (settings.exemptUntil.getTime() - now.getTime() <= maxExemption.ms) return undefined;
+  return (
+    `${describeTag(USER_TAG_KEYS.exemptUntil, settings.exemptUntilLabel ?? "")} is not honoured: it is more than ` +
+    `${maxExemption.label} ahead (the longest exemption allowed, MAX_EXEMPTION), so the key is alerted as if not exempt`
+  );
 }
 
 function describeTag(key: string, value: string): string {

@@ -144,10 +144,24 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     : (latecomers?.stats.missingWatchedUsers ?? []);
 
   const unchecked = [...(verified.stats.uncheckedUsers ?? []), ...(latecomers?.stats.uncheckedUsers ?? [])];
+  // The API walk reads the tags of every user with an active key: so must this scan, for the users
+  // the report cleared, so that a malformed key-age tag is reported whichever strategy runs.
+  const candidates = new Set(selection.candidates);
+  const reportOnlyUserTags = knownTags
+    ? rows
+        .filter((row) => !candidates.has(row.userName) && row.accessKeys.some((key) => key.active))
+        .flatMap((row) => {
+          const tags = knownTags.get(row.userName);
+          return tags && Object.keys(tags).some((key) => key.toLowerCase().startsWith("key-age:"))
+            ? [{ userName: row.userName, tags }]
+            : [];
+        })
+    : [];
   return {
     inventory: {
       users: [...verified.inventory.users, ...(latecomers?.inventory.users ?? [])],
       reportOnly: selection.reportOnly,
+      ...(reportOnlyUserTags.length > 0 ? { reportOnlyUserTags } : {}),
     },
     stats: {
       apiCalls: reportCalls + verified.stats.apiCalls + (latecomers?.stats.apiCalls ?? 0),

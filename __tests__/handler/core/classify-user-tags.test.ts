@@ -49,13 +49,60 @@ describe("classifyKeys with user tags", () => {
     ).toBe("critical");
   });
 
-  it("falls back to the global ages when the tags contradict them, and says so", () => {
+  it("lets a lone stricter critical-age tag win over a later global warning age", () => {
+    // Global 80d/90d: before, the 30d tag was dropped and this 40-day-old key stayed ok.
+    const finding = classifyUser({ "key-age:critical-age": "30d" }, activeKey(1, 40 * DAY, DAY)).findings[0];
+    expect(finding.status).toBe("critical");
+    expect(finding.customLimits).toEqual({ criticalAge: "30d" });
+    expect(finding.tagProblems).toBeUndefined();
+  });
+
+  it("never lets a warning-age tag delay the critical alert, and says so", () => {
     const finding = classifyUser({ "key-age:warning-age": "365d" }, activeKey(1, 95 * DAY, DAY)).findings[0];
     expect(finding.status).toBe("critical");
-    expect(finding.customLimits).toBeUndefined();
-    expect(finding.tagProblems).toEqual([
-      expect.stringContaining("are ignored: the warning age must not exceed the critical age"),
+    expect(finding.tagProblems).toEqual([expect.stringContaining("comes after the global critical age")]);
+  });
+
+  it("lists every user's tag problems, even when the user's keys are ok", () => {
+    const result = classifyKeys(
+      {
+        users: [
+          { userName: "typo", accessKeys: [activeKey(1, DAY, DAY)], tags: { "key-age:critical-age": "30 d" } },
+          { userName: "fine", accessKeys: [activeKey(2, DAY, DAY)], tags: { "key-age:critical-age": "30d" } },
+        ],
+        reportOnlyUserTags: [{ userName: "cleared", tags: { "key-age:owner": "@channel" } }],
+      },
+      THRESHOLDS,
+      NOW,
+    );
+    expect(result.flagged).toEqual([]);
+    expect(result.tagProblems).toEqual([
+      { userName: "cleared", problems: [expect.stringContaining('tag key-age:owner="@channel"')] },
+      { userName: "typo", problems: [expect.stringContaining('tag key-age:critical-age="30 d" is ignored')] },
     ]);
+  });
+
+  it("does not honour an exemption further ahead than maxExemption, and says why", () => {
+    const maxExemption = { ms: 365 * DAY, label: "365d" };
+    const classify = (date: string) =>
+      classifyKeys(
+        {
+          users: [
+            { userName: "svc", accessKeys: [activeKey(1, 95 * DAY, DAY)], tags: { "key-age:exempt-until": date } },
+          ],
+        },
+        THRESHOLDS,
+        NOW,
+        { maxExemption },
+      );
+    const forever = classify("9999-12-31");
+    expect(forever.flagged.map((f) => f.status)).toEqual(["critical"]);
+    expect(forever.tagProblems[0].problems).toEqual([
+      expect.stringContaining("is not honoured: it is more than 365d ahead"),
+    ]);
+    const soon = classify("2026-01-31"); // NOW is 2025-06-01
+    expect(soon.findings[0].status).toBe("exempt");
+    expect(soon.tagProblems).toEqual([]);
   });
 
   it("puts the owners' mentions on every finding of the user", () => {

@@ -1,4 +1,10 @@
-import { parseUserTags, slackMention, userThresholds, USER_TAG_KEYS } from "../../../handler/core/user-tags";
+import {
+  exemptionBeyondHorizon,
+  parseUserTags,
+  slackMention,
+  userThresholds,
+  USER_TAG_KEYS,
+} from "../../../handler/core/user-tags";
 import { DAY } from "../support/inventory-builders";
 
 const GLOBAL = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY };
@@ -32,6 +38,7 @@ describe("parseUserTags", () => {
     expect(parseUserTags({ "key-age:warning-age": "365d", "key-age:critical-age": "400d" })).toEqual({
       warningAgeMs: 365 * DAY,
       criticalAgeMs: 400 * DAY,
+      ageLabels: { warningAge: "365d", criticalAge: "400d" },
       problems: [],
     });
     const bad = parseUserTags({ "key-age:warning-age": "1 year", "key-age:critical-age": "400d" });
@@ -39,6 +46,9 @@ describe("parseUserTags", () => {
     expect(bad.criticalAgeMs).toBe(400 * DAY);
     expect(bad.problems).toEqual([
       expect.stringMatching(/^tag key-age:warning-age="1 year" is ignored: expected a whole number/),
+    ]);
+    expect(parseUserTags({ "key-age:critical-age": "30 d" }).problems).toEqual([
+      expect.stringMatching(/^tag key-age:critical-age="30 d" is ignored: expected a whole number/),
     ]);
   });
 
@@ -93,19 +103,49 @@ describe("userThresholds", () => {
     expect(userThresholds(GLOBAL, { problems: [] })).toEqual({ thresholds: GLOBAL });
   });
 
-  it("replaces the warning and critical ages, not the unused age", () => {
-    expect(userThresholds(GLOBAL, { warningAgeMs: 365 * DAY, criticalAgeMs: 400 * DAY, problems: [] })).toEqual({
+  const tagged = (tags: Record<string, string>) => userThresholds(GLOBAL, parseUserTags(tags));
+
+  it("replaces the warning and critical ages, not the unused age, and shows them as written", () => {
+    expect(tagged({ "key-age:warning-age": "365d", "key-age:critical-age": "400d" })).toEqual({
       thresholds: { warningAgeMs: 365 * DAY, criticalAgeMs: 400 * DAY, unusedAgeMs: 45 * DAY },
       customLabels: { warningAge: "365d", criticalAge: "400d" },
     });
-    expect(userThresholds(GLOBAL, { criticalAgeMs: 180 * DAY, problems: [] }).thresholds.criticalAgeMs).toBe(180 * DAY);
+    expect(tagged({ "key-age:critical-age": "180d" }).thresholds.criticalAgeMs).toBe(180 * DAY);
+    expect(tagged({ "key-age:warning-age": "36h", "key-age:critical-age": "90m" }).customLabels).toEqual({
+      warningAge: "36h",
+      criticalAge: "90m",
+    });
   });
 
-  it("ignores ages that put the warning after the critical age and says why", () => {
-    const result = userThresholds(GLOBAL, { warningAgeMs: 365 * DAY, problems: [] });
-    expect(result.thresholds).toEqual(GLOBAL);
-    expect(result.problem).toBe(
-      "tags key-age:warning-age (365d) and key-age:critical-age (90d) are ignored: the warning age must not exceed the critical age",
+  it("lets a lone stricter critical age win: the warning comes no later than it", () => {
+    const result = tagged({ "key-age:critical-age": "30d" });
+    expect(result.thresholds).toEqual({ warningAgeMs: 30 * DAY, criticalAgeMs: 30 * DAY, unusedAgeMs: 45 * DAY });
+    expect(result.customLabels).toEqual({ criticalAge: "30d" });
+    expect(result.problem).toBeUndefined();
+  });
+
+  it("never lets a warning tag delay the critical alert, and names only the tags the user set", () => {
+    const lone = tagged({ "key-age:warning-age": "365d" });
+    expect(lone.thresholds).toEqual({ ...GLOBAL, warningAgeMs: 90 * DAY });
+    expect(lone.problem).toBe(
+      "tag key-age:warning-age (365d) comes after the global critical age: the key is critical before it could warn; set key-age:critical-age as well to move both",
+    );
+    const both = tagged({ "key-age:warning-age": "60d", "key-age:critical-age": "30d" });
+    expect(both.thresholds).toEqual({ ...GLOBAL, warningAgeMs: 30 * DAY, criticalAgeMs: 30 * DAY });
+    expect(both.problem).toMatch(/^tag key-age:warning-age \(60d\) comes after tag key-age:critical-age \(30d\)/);
+  });
+});
+
+describe("exemptionBeyondHorizon", () => {
+  const now = new Date("2025-06-01T12:00:00Z");
+  const horizon = { ms: 365 * DAY, label: "365d" };
+
+  it("honours a date within the horizon and not one beyond it, saying why", () => {
+    expect(
+      exemptionBeyondHorizon(parseUserTags({ "key-age:exempt-until": "2026-05-31" }), now, horizon),
+    ).toBeUndefined();
+    expect(exemptionBeyondHorizon(parseUserTags({ "key-age:exempt-until": "9999-12-31" }), now, horizon)).toBe(
+      'tag key-age:exempt-until="9999-12-31" is not honoured: it is more than 365d ahead (the longest exemption allowed, MAX_EXEMPTION), so the key is alerted as if not exempt',
     );
   });
 });
