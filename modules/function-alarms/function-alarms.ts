@@ -3,6 +3,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -58,6 +59,7 @@ export class FunctionAlarms extends Construct {
     const functionName = props.function.functionName;
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
+    const region = new DataAwsRegion(this, "region").name;
 
     // The AWS-managed SNS key cannot be used by CloudWatch, so the topic gets its own key.
     const key = new KmsKey(this, "topic-key", {
@@ -78,6 +80,15 @@ export class FunctionAlarms extends Construct {
             principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
             actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
             resources: ["*"],
+            // Only on behalf of this account's own alarms of this function (confused-deputy protection).
+            condition: [
+              { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+              {
+                test: "ArnLike",
+                variable: "aws:SourceArn",
+                values: [`arn:${partition}:cloudwatch:${region}:${account}:alarm:${functionName}-*`],
+              },
+            ],
           },
         ],
       }).json,

@@ -68,6 +68,26 @@ describe("FunctionAlarms", () => {
     expect(JSON.stringify(parsed.data.aws_iam_policy_document)).toContain("cloudwatch.amazonaws.com");
   });
 
+  test("CloudWatch may use the topic's key only for this account's alarms of this function", () => {
+    const { parsed } = synth();
+    const documents = Object.values(parsed.data.aws_iam_policy_document) as {
+      statement: { sid: string; condition?: { test: string; variable: string; values: string[] }[] }[];
+    }[];
+    const statement = documents.flatMap((doc) => doc.statement).find((s) => s.sid === "CloudWatchPublishesAlarms");
+    expect(statement?.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/caller_identity/)] },
+      {
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: [
+          expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\..+\}:cloudwatch:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\}:alarm:key-age-\*$/,
+          ),
+        ],
+      },
+    ]);
+  });
+
   test("subscribes an email address only when one is given", () => {
     expect(synth().json).not.toHaveResource(SnsTopicSubscription);
     expect(synth({ email: "ops@example.com" }).json).toHaveResourceWithProperties(SnsTopicSubscription, {
