@@ -15,16 +15,16 @@ export interface JsonKeyEntry {
   readonly status: KeyStatus;
   /** `Active` or `Inactive` in IAM. */
   readonly state: KeyFinding["state"];
-  /** Creation time, ISO 8601. */
-  readonly createdAt: string;
-  /** Whole days from creation to `evaluatedAt` (rounded down, never negative). */
-  readonly ageDays: number;
+  /** Creation time, ISO 8601; null when unknown (the root user's key, found without the credential report). */
+  readonly createdAt: string | null;
+  /** Whole days from creation to `evaluatedAt` (rounded down, never negative); null when unknown. */
+  readonly ageDays: number | null;
   /** Last use, ISO 8601; null if never used (or not looked up, for an inactive key). */
   readonly lastUsed: string | null;
   /** The service of the last use, such as `s3`; null if unknown. */
   readonly lastUsedService: string | null;
-  /** Whole days from the last use (or creation, if never used) to `evaluatedAt`. */
-  readonly idleDays: number;
+  /** Whole days from the last use (or creation, if never used) to `evaluatedAt`; null when neither is known. */
+  readonly idleDays: number | null;
   /** For an `exempt` key: the user's `key-age:exempt-until` date. */
   readonly exemptUntil?: string;
   /** The user's own ages from `key-age:*` tags, when they replace the configured ones. */
@@ -73,6 +73,8 @@ export interface JsonReport {
   readonly missingWatchedUsers: readonly string[];
   /** One entry per access key, most severe first, then oldest first. */
   readonly keys: readonly JsonKeyEntry[];
+  /** Every user whose `key-age:*` tags have a problem, whatever the status of their keys. */
+  readonly tagProblems: readonly { readonly user: string; readonly problems: readonly string[] }[];
   /** Keys in `counts` without an entry in `keys`: cleared by a credential-report scan, which has no key ids. */
   readonly unlistedKeys: number;
   /**
@@ -95,6 +97,11 @@ export interface JsonReportExtras {
 }
 
 const wholeDays = (ms: number): number => Math.floor(Math.max(0, ms) / DURATION_UNIT_MS.d);
+
+function idleDays(finding: KeyFinding, at: number): number | null {
+  const since = finding.lastUsedDate ?? finding.createDate;
+  return since ? wholeDays(at - since.getTime()) : null;
+}
 
 /** Builds the `--json` object (pure); key ids are masked, dates are ISO 8601 strings. */
 export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {}): JsonReport {
@@ -120,17 +127,18 @@ export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {
       accessKeyId: maskAccessKeyId(finding.accessKeyId),
       status: finding.status,
       state: finding.state,
-      createdAt: finding.createDate.toISOString(),
-      ageDays: wholeDays(finding.ageMs),
+      createdAt: finding.createDate?.toISOString() ?? null,
+      ageDays: finding.ageMs === undefined ? null : wholeDays(finding.ageMs),
       lastUsed: finding.lastUsedDate?.toISOString() ?? null,
       lastUsedService: finding.lastUsedService ?? null,
-      idleDays: wholeDays(at - (finding.lastUsedDate ?? finding.createDate).getTime()),
+      idleDays: idleDays(finding, at),
       ...(finding.exemptUntil ? { exemptUntil: finding.exemptUntil } : {}),
       ...(finding.customLimits ? { customLimits: finding.customLimits } : {}),
       ...(finding.tagProblems ? { tagProblems: finding.tagProblems } : {}),
       remediation: remediationFor(finding.status) ?? null,
       ...deactivationField(report, finding.accessKeyId),
     })),
+    tagProblems: report.classification.tagProblems.map(({ userName, problems }) => ({ user: userName, problems })),
     unlistedKeys: unlistedKeyCount(report),
     ...(report.classification.fromReport?.generatedAt
       ? { reportGeneratedAt: report.classification.fromReport.generatedAt.toISOString() }

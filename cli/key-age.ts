@@ -160,7 +160,9 @@ async function scanCommand(
   let failOnMet = false;
   // Print whatever the scan found, even when only the Slack delivery failed.
   if (scan && accountId) {
-    const classification = classifyKeys(scan.inventory, config.thresholds, evaluatedAt);
+    const classification = classifyKeys(scan.inventory, config.thresholds, evaluatedAt, {
+      maxExemption: config.maxExemption,
+    });
     const enforcement = config.enforcement;
     const report: ScanReport = {
       classification,
@@ -227,7 +229,8 @@ function deactivationSchedules(
  */
 function cliScanner(config: MonitorConfig, iam: IAMClient, classifyAt: Date): Scanner {
   const scanStrategy = config.scanStrategy === "auto" ? "api" : config.scanStrategy;
-  return scannerFor({ ...config, scanStrategy }, { iam }, { classifyAt });
+  // Every key is listed with its last use, inactive ones included: look theirs up too.
+  return scannerFor({ ...config, scanStrategy }, { iam }, { classifyAt, inactiveKeyLastUse: true });
 }
 
 function failedStage(error: unknown): string {

@@ -77,7 +77,7 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
     cells: [
       finding.userName,
       maskAccessKeyId(finding.accessKeyId),
-      formatDuration(finding.ageMs),
+      finding.ageMs === undefined ? "unknown" : formatDuration(finding.ageMs),
       lastUsedCell(finding, evaluatedAt),
       ...(enforced ? [deactivationCell(report, finding)] : []),
       finding.exemptUntil ? `${finding.status} until ${finding.exemptUntil}` : finding.status,
@@ -145,6 +145,10 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
       );
     }),
   );
+  // Every user's, whatever the status of their keys (a typo that changes nothing must still show).
+  for (const { userName, problems } of classification.tagProblems) {
+    for (const problem of problems) tagProblems.add(`${userName}: ${problem}`);
+  }
   for (const problem of tagProblems) out.push(style.yellow(`Tag problem of ${problem}`));
   const listed = new Set(classification.findings.map((finding) => finding.status));
   const guidance = SEVERITY_ORDER.filter((status) => listed.has(status) && REMEDIATION[status] !== undefined);

@@ -127,8 +127,9 @@ function auditFields(finding: KeyFinding, setting: string, now: Date): Record<st
   return {
     userName: finding.userName,
     accessKeyId: maskAccessKeyId(finding.accessKeyId),
-    age: formatDuration(now.getTime() - finding.createDate.getTime()),
-    createDate: finding.createDate.toISOString(),
+    // Only keys with a creation date are ever deactivated (the root user's never).
+    age: formatDuration(now.getTime() - (finding.createDate ?? now).getTime()),
+    createDate: finding.createDate?.toISOString(),
     setting,
     restoreCommand: restoreCommand(finding.userName, finding.accessKeyId),
   };

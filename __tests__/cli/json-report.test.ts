@@ -91,3 +91,34 @@ describe("renderJsonReport", () => {
     expect(JSON.parse(text)).toMatchObject({ notification: { outcome: "alerted", messagesPosted: 1 } });
   });
 });
+
+describe("buildJsonReport: the root key and tag problems", () => {
+  it("lists the root key under <root>, with null age when only its existence is known", () => {
+    const classification = classifyKeys({ users: [], rootAccessKey: {} }, THRESHOLDS, NOW);
+    const json = buildJsonReport(mixedReport({ classification }));
+    expect(json.keys).toEqual([
+      {
+        user: "<root>",
+        accessKeyId: "ROOT-ACCESS-KEY",
+        status: "critical",
+        state: "Active",
+        createdAt: null,
+        ageDays: null,
+        lastUsed: null,
+        lastUsedService: null,
+        idleDays: null,
+      },
+    ]);
+  });
+
+  it("lists every user's tag problems, even when the user's keys are ok", () => {
+    const classification = classifyKeys(
+      { users: [{ userName: "svc", accessKeys: [], tags: { "key-age:critical-age": "30 d" } }] },
+      THRESHOLDS,
+      NOW,
+    );
+    expect(buildJsonReport(mixedReport({ classification })).tagProblems).toEqual([
+      { user: "svc", problems: [expect.stringContaining('tag key-age:critical-age="30 d" is ignored')] },
+    ]);
+  });
+});

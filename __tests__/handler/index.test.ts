@@ -37,6 +37,7 @@ function freshContainer(env: Record<string, string>): Container {
         { AccessKeyId: "AKIAALICE00000000001", Status: "Active", CreateDate: new Date(Date.now() - 100 * 86_400_000) },
       ],
     });
+    iam.on(iamModule.GetAccountSummaryCommand).resolves({ SummaryMap: { AccountAccessKeysPresent: 0 } });
     iam
       .on(iamModule.GetAccessKeyLastUsedCommand)
       .resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });

@@ -49,6 +49,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   "iam:GenerateCredentialReport",
   "iam:GetCredentialReport",
   "iam:GetAccountAuthorizationDetails",
+  "iam:GetAccountSummary",
   "cloudwatch:PutMetricData",
 ]);
 

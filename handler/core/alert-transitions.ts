@@ -1,4 +1,5 @@
 import { FLAGGED_STATUSES, SEVERITY_ORDER, type Classification, type KeyFinding, type KeyStatus } from "./classify";
+import { ROOT_USER_NAME } from "./inventory";
 
 /** The statuses that are alerted (and so remembered). */
 export type AlertStatus = "critical" | "warning" | "unused";
@@ -204,9 +205,11 @@ export function planAlerts(input: AlertPlanInput): AlertPlan {
   }
   // Whatever is left was not found: the key (or its user) is gone, or the user is no longer watched.
   for (const previous of remembered.values()) {
-    const unread = input.partialScan === true && !(input.scannedUsers?.has(previous.userName) ?? false);
+    // The root key is checked live by every scan, and every scan watches it.
+    const root = previous.userName === ROOT_USER_NAME;
+    const unread = !root && input.partialScan === true && !(input.scannedUsers?.has(previous.userName) ?? false);
     const reason: ResolutionReason =
-      watchUsers.size > 0 && !watchUsers.has(previous.userName) ? "unwatched" : unread ? "cleared" : "deleted";
+      watchUsers.size > 0 && !watchUsers.has(previous.userName) && !root ? "unwatched" : unread ? "cleared" : "deleted";
     announcements.push({ kind: "resolved", previous, reason, change: remove(previous) });
   }
 

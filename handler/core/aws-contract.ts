@@ -14,6 +14,11 @@ export const ACCOUNT_WIDE_IAM_ACTIONS = {
    * though the scan asks only for users.
    */
   credentialReport: ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GetAccountAuthorizationDetails"],
+  /**
+   * Both strategies: whether the root user has an access key (`AccountAccessKeysPresent`), which no
+   * user listing shows. It reads only the account's IAM entity counts and quotas.
+   */
+  accountSummary: ["iam:GetAccountSummary"],
 } as const;
 
 /** IAM actions on individual users, scoped to `arn:…:user/*`. */

@@ -1,4 +1,11 @@
-import type { AccessKeyInventory, AccessKeyRecord, AccessKeyState } from "./inventory";
+import {
+  ROOT_ACCESS_KEY_ID,
+  ROOT_USER_NAME,
+  type AccessKeyInventory,
+  type AccessKeyRecord,
+  type AccessKeyState,
+  type RootAccessKeyRecord,
+} from "./inventory";
 import { exemptionBeyondHorizon, parseUserTags, userThresholds } from "./user-tags";
 
 /**
@@ -37,10 +44,15 @@ export interface KeyFinding {
   readonly state: AccessKeyState;
   /** The classification. */
   readonly status: KeyStatus;
-  /** When the key was created. */
-  readonly createDate: Date;
-  /** `now - createDate`. */
-  readonly ageMs: number;
+  /** When the key was created. @default undefined: not known (only for the root user's key, see `root`) */
+  readonly createDate?: Date;
+  /** `now - createDate`. @default undefined: not known, like `createDate` */
+  readonly ageMs?: number;
+  /**
+   * True for the root user's access key (user `<root>`): critical whatever its age, and its age is
+   * known only where the credential report was read. @default undefined: an IAM user's key
+   */
+  readonly root?: true;
   /** When the key was last used. @default undefined: never */
   readonly lastUsedDate?: Date;
   /** The service of the last use. @default undefined */
@@ -179,6 +191,7 @@ export function classifyKeys(
       });
     }
   }
+  if (inventory.rootAccessKey) findings.push(rootFinding(inventory.rootAccessKey, now));
   findings.sort(compareFindings);
   const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
   for (const finding of findings) counts[finding.status] += 1;
@@ -206,10 +219,29 @@ export function classifyKeys(
   };
 }
 
+/**
+ * The root user's active access key: critical whatever its age. AWS Config's iam-root-access-key-check,
+ * Security Hub IAM.4 and CIS all say the root user should have no access key at all; no tag or
+ * threshold applies to it.
+ */
+function rootFinding(key: RootAccessKeyRecord, now: Date): KeyFinding {
+  return {
+    userName: ROOT_USER_NAME,
+    accessKeyId: ROOT_ACCESS_KEY_ID,
+    state: "Active",
+    status: "critical",
+    root: true,
+    ...(key.createDate ? { createDate: key.createDate, ageMs: now.getTime() - key.createDate.getTime() } : {}),
+    ...(key.lastUsedDate ? { lastUsedDate: key.lastUsedDate } : {}),
+  };
+}
+
+// The root key leads its status (its age may be unknown); then oldest first.
 function compareFindings(a: KeyFinding, b: KeyFinding): number {
   return (
     SEVERITY_ORDER.indexOf(a.status) - SEVERITY_ORDER.indexOf(b.status) ||
-    b.ageMs - a.ageMs ||
+    Number(b.root === true) - Number(a.root === true) ||
+    (b.ageMs ?? 0) - (a.ageMs ?? 0) ||
     a.userName.localeCompare(b.userName) ||
     a.accessKeyId.localeCompare(b.accessKeyId)
   );

@@ -42,12 +42,23 @@ const REQUIRED_COLUMNS = [
 ];
 
 /**
- * Parses the credential report's CSV into one row per IAM user (the root account row is dropped).
+ * Parses the credential report's CSV into one row per IAM user (the root account row is left out).
  * Columns are found by header name, so extra or reordered columns are fine; a missing required column,
  * a row whose field count differs from the header, or a key slot marked active without a creation date
  * is a {@link CredentialReportFormatError}: a report that cannot be read must not silently hide keys.
  */
 export function parseCredentialReport(csv: string): CredentialReportRow[] {
+  return parseCredentialReportWithRoot(csv).rows;
+}
+
+/**
+ * {@link parseCredentialReport}, plus the root user's row (`<root_account>`) on its own: its access
+ * keys are the root user's, which no IAM user listing shows.
+ */
+export function parseCredentialReportWithRoot(csv: string): {
+  readonly rows: CredentialReportRow[];
+  readonly root?: CredentialReportRow;
+} {
   const [header, ...records] = parseCsv(csv);
   if (!header) throw new CredentialReportFormatError("the report is empty");
   const column = new Map(header.map((name, index) => [name.trim(), index]));
@@ -56,6 +67,7 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
   const field = (record: string[], name: string): string => record[column.get(name) as number].trim();
 
   const rows: CredentialReportRow[] = [];
+  let root: CredentialReportRow | undefined;
   records.forEach((record, index) => {
     if (record.length === 1 && record[0] === "") return; // a blank line
     if (record.length !== header.length) {
@@ -64,7 +76,6 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       );
     }
     const userName = field(record, "user");
-    if (userName === ROOT_ACCOUNT_ROW) return;
     const accessKeys: ReportedAccessKey[] = [];
     for (const slot of [1, 2] as const) {
       const active = field(record, `access_key_${slot}_active`).toLowerCase() === "true";
@@ -81,9 +92,10 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       const lastUsed = lastUsedRaw === "N/A" ? "never" : (parseReportDate(lastUsedRaw) ?? "unknown");
       accessKeys.push({ slot, active, createDate, lastUsed });
     }
-    rows.push({ userName, accessKeys });
+    if (userName === ROOT_ACCOUNT_ROW) root = { userName, accessKeys };
+    else rows.push({ userName, accessKeys });
   });
-  return rows;
+  return { rows, ...(root ? { root } : {}) };
 }
 
 /** An ISO 8601 date of the report, or `undefined` for `N/A`, `no_information`, `not_supported` and the like. */

@@ -1,3 +1,4 @@
+import { ROOT_USER_NAME } from "./inventory";
 import type { KeyFinding } from "./classify";
 import type { EnforcementConfig } from "./config";
 import { parseDuration } from "./duration";
@@ -50,7 +51,10 @@ export function deactivationSchedule(
   record: EnforcementRecord | undefined,
   now: Date,
 ): DeactivationSchedule | undefined {
-  if (finding.state !== "Active" || finding.status === "exempt" || isRootUser(finding.userName)) return undefined;
+  const created = finding.createDate;
+  if (finding.state !== "Active" || finding.status === "exempt" || isRootUser(finding.userName) || !created) {
+    return undefined;
+  }
   if (finding.deactivateNever) return { kind: "never", reason: `tag ${USER_TAG_KEYS.deactivate}=never` };
   if ((record?.reactivations ?? 0) >= MAX_REACTIVATIONS) {
     return { kind: "never", reason: `reactivated by a person ${record?.reactivations} times: left to people` };
@@ -75,7 +79,7 @@ export function deactivationSchedule(
     setting = `tag key-age:critical-age=${criticalLabel}`;
   }
 
-  const ageDue = finding.createDate.getTime() + ageMs;
+  const ageDue = created.getTime() + ageMs;
   const reactivated = record?.deactivatedAt !== undefined;
   const noticed = !reactivated && noticeCounts(record, enforcement.mode);
   const earliest = noticed
@@ -93,5 +97,5 @@ export function deactivationSchedule(
 
 /** The root user's keys are never touched: deactivating them could lock the account out. */
 export function isRootUser(userName: string): boolean {
-  return userName === ROOT_ACCOUNT_ROW;
+  return userName === ROOT_ACCOUNT_ROW || userName === ROOT_USER_NAME;
 }

@@ -15,6 +15,26 @@ export interface AccessKeyRecord {
   readonly lastUsedService?: string;
 }
 
+/**
+ * The name the root user's access key is reported under, in messages, the CLI's JSON and the alert
+ * state. `<` is not allowed in IAM user names, so it never collides with a user.
+ */
+export const ROOT_USER_NAME = "<root>";
+
+/** The stable key id of the root user's access key (IAM does not tell it): one finding for the root user. */
+export const ROOT_ACCESS_KEY_ID = "ROOT-ACCESS-KEY";
+
+/** What a scan knows about the root user's active access key. */
+export interface RootAccessKeyRecord {
+  /**
+   * When the (oldest active) root key was created, from the credential report's root row.
+   * @default undefined: not known (the API walk sees only that a root key exists)
+   */
+  readonly createDate?: Date;
+  /** When a root key was last used, from the report. @default undefined: never, or not known */
+  readonly lastUsedDate?: Date;
+}
+
 /** One IAM user and their access keys. */
 export interface UserRecord {
   /** The IAM user name. */
@@ -37,6 +57,11 @@ export interface AccessKeyInventory {
    * counted in the totals (as ok or inactive), never listed. @default undefined: every user is in `users`
    */
   readonly reportOnly?: ReportOnlyCounts;
+  /**
+   * The root user's access key, present only when the root user has an active one (both strategies
+   * ask `GetAccountSummary`). @default undefined: no root access key
+   */
+  readonly rootAccessKey?: RootAccessKeyRecord;
   /**
    * Tags of users not in `users` that hold an active key (a credential-report scan cleared their keys),
    * so their malformed `key-age:*` tags are reported like anyone's. @default undefined: none

@@ -1,5 +1,9 @@
+import { ROOT_ACCESS_KEY_ID } from "./inventory";
+
 /** Shows an access key id as its first and last four characters (`AKIA…WXYZ`), never in full. */
 export function maskAccessKeyId(accessKeyId: string): string {
+  // The root key's stand-in id is no secret: IAM never tells the monitor the real one.
+  if (accessKeyId === ROOT_ACCESS_KEY_ID) return accessKeyId;
   if (accessKeyId.length <= 8) return "…";
   return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
 }

@@ -2,10 +2,12 @@ import type { Announcement, AnnouncementKind, ResolutionReason } from "./alert-t
 import type { Classification, KeyFinding, KeyStatus, ReportedCounts, StatusCounts, Thresholds } from "./classify";
 import { CONFIG_DEFAULTS, type MessageStyle } from "./config";
 import { formatDuration } from "./duration";
+import { ROOT_USER_NAME } from "./inventory";
 import { maskAccessKeyId } from "./mask";
 import type { DeactivationSchedule } from "./deactivation-schedule";
 import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
 import { formatDeactivationDate } from "./render-enforcement";
+import { renderRootKeyLine, renderRootKeyResolved } from "./render-root-key";
 import {
   SLACK_LIMITS,
   codeText,
@@ -266,6 +268,7 @@ export function renderAnnouncement(
   const original = (input.style ?? "digest") === "original";
   if (announcement.kind === "resolved") {
     const { previous, finding, reason } = announcement;
+    if (previous.userName === ROOT_USER_NAME) return renderRootKeyResolved(input.style);
     const key = maskAccessKeyId(previous.accessKeyId);
     const why =
       reason === "exempted" && finding?.exemptUntil
@@ -325,6 +328,7 @@ export function deactivationNote(schedule: DeactivationSchedule): string {
 
 /** Renders the line for one flagged key in the given style. */
 export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style" | "now">): string {
+  if (finding.root) return renderRootKeyLine(finding, input);
   const key = maskAccessKeyId(finding.accessKeyId);
   if ((input.style ?? "digest") === "original") {
     // The original's sentences, word for word; the names in them are defused rather than set as code.
@@ -337,14 +341,14 @@ export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style"
       default:
         return finding.lastUsedDate
           ? `${user}'s key ${id} has not been used for ${formatDuration(input.now.getTime() - finding.lastUsedDate.getTime())}.`
-          : `${user}'s key ${id} has never been used since it was created ${formatDuration(finding.ageMs)} ago.`;
+          : `${user}'s key ${id} has never been used since it was created ${formatDuration(finding.ageMs ?? 0)} ago.`;
     }
   }
   return [
     `${STATUS_EMOJI[finding.status]} *${STATUS_LABEL[finding.status]}*`,
     codeText(finding.userName),
     codeText(key),
-    `age ${formatDuration(finding.ageMs)}`,
+    `age ${formatDuration(finding.ageMs ?? 0)}`,
     lastUsedText(finding, input.now),
   ].join(" · ");
 }

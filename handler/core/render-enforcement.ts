@@ -127,7 +127,7 @@ function renderEvent(event: EnforcementEvent, input: EnforcementMessageInput): s
   }
   const { finding } = event;
   const who = `${codeText(finding.userName)} · \`${maskAccessKeyId(finding.accessKeyId)}\``;
-  const age = `age ${formatDuration(finding.ageMs)}`;
+  const age = `age ${formatDuration(finding.ageMs ?? 0)}`;
   const mentions = finding.owners && finding.owners.length > 0 ? ` · ${finding.owners.join(" ")}` : "";
   switch (event.kind) {
     case "deactivated":
@@ -164,7 +164,7 @@ function dueLine(key: DueKey, now: Date): string {
   const { finding } = key;
   return (
     `${codeText(finding.userName)} · \`${maskAccessKeyId(finding.accessKeyId)}\` · ` +
-    `age ${formatDuration(now.getTime() - finding.createDate.getTime())} · due ${formatDeactivationDate(key.date)} · ` +
+    `age ${formatDuration(now.getTime() - (finding.createDate ?? now).getTime())} · due ${formatDeactivationDate(key.date)} · ` +
     inertText(key.setting)
   );
 }

@@ -1,5 +1,5 @@
 import type { Thresholds } from "./classify";
-import { parseDuration } from "./duration";
+import { DURATION_FORMAT_HINT, parseDuration } from "./duration";
 
 /** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */
 export const USER_TAG_KEYS = {

@@ -5,11 +5,11 @@ import {
   type IAMClient,
 } from "@aws-sdk/client-iam";
 import type { Thresholds } from "../core/classify";
-import { parseCredentialReport } from "../core/credential-report";
-import type { ScanResult } from "../core/inventory";
+import { parseCredentialReportWithRoot, type CredentialReportRow } from "../core/credential-report";
+import type { RootAccessKeyRecord, ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
 import { UNLIMITED_BUDGET, type ScanBudget } from "../core/scan-budget";
-import { ScanError, scanAccount } from "./scan-account";
+import { ScanError, hasRootAccessKey, scanAccount } from "./scan-account";
 import { hasIamErrorCode } from "./iam-errors";
 
 /**
@@ -55,6 +55,8 @@ export interface CredentialReportScanOptions {
   readonly budget?: ScanBudget;
   /** Users to check before the others (the previous run's unchecked users). @default [] */
   readonly checkFirst?: readonly string[];
+  /** Also look up the last use of inactive keys it reads live (see scanAccount). @default false */
+  readonly inactiveKeyLastUse?: boolean;
 }
 
 /**
@@ -72,18 +74,23 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     reportCalls += 1;
   };
 
+  // Live, unlike the report: a root key created or deleted since the report is seen as it is now.
+  const rootKeyPresent = await hasRootAccessKey(iam, countCall);
   const report = await fetchCredentialReport(iam, {
     countCall,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     timeoutMs: Math.min(options.reportTimeoutMs ?? 120_000, (options.budget ?? UNLIMITED_BUDGET).msUntilStop()),
     now,
   });
-  let rows;
+  let rows: CredentialReportRow[];
+  let rootRow: CredentialReportRow | undefined;
   try {
-    rows = parseCredentialReport(report.content);
+    ({ rows, root: rootRow } = parseCredentialReportWithRoot(report.content));
   } catch (error) {
     throw new ScanError("The credential report could not be read", { cause: error });
   }
+  const rootAccessKey = rootKeyPresent ? { rootAccessKey: rootKeyFromReport(rootRow) } : {};
+  const inactiveKeyLastUse = options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {};
 
   const watchUsers = options.watchUsers ?? [];
   // IAM user names are unique regardless of case, and the API walk's GetUser matches them so: the
@@ -123,13 +130,17 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
 
   if (selection.reportTooOld) {
     // A user created after the report could already hold a finding: only the full walk is exact.
-    const full = await scanAccount({ iam, watchUsers, ...budgeted });
-    return { ...full, stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" } };
+    const full = await scanAccount({ iam, watchUsers, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted });
+    return {
+      inventory: { ...full.inventory, ...rootAccessKey },
+      stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" },
+    };
   }
 
   const verified = await scanAccount({
     iam,
     userNames: selection.candidates,
+    ...inactiveKeyLastUse,
     ...(knownTags ? { knownTags } : {}),
     ...budgeted,
   });
@@ -137,7 +148,9 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   const reported = new Set(rows.map((row) => row.userName.toLowerCase()));
   const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName.toLowerCase()));
   const latecomers =
-    absentWatched.length > 0 ? await scanAccount({ iam, watchUsers: absentWatched, ...budgeted }) : undefined;
+    absentWatched.length > 0
+      ? await scanAccount({ iam, watchUsers: absentWatched, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted })
+      : undefined;
   const live = new Set(liveUserNames?.map((userName) => userName.toLowerCase()));
   const missingWatchedUsers = liveUserNames
     ? watchUsers.filter((userName) => !live.has(userName.toLowerCase()))
@@ -161,6 +174,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     inventory: {
       users: [...verified.inventory.users, ...(latecomers?.inventory.users ?? [])],
       reportOnly: selection.reportOnly,
+      ...rootAccessKey,
       ...(reportOnlyUserTags.length > 0 ? { reportOnlyUserTags } : {}),
     },
     stats: {
@@ -268,4 +282,17 @@ export async function listUsersWithTags(iam: IAMClient, countCall: () => void): 
     throw new ScanError("GetAccountAuthorizationDetails failed", { cause: error });
   }
   return users;
+}
+
+/**
+ * The root key as the credential report's `<root_account>` row describes it: the oldest active key's
+ * creation and the latest use of an active key. No facts when the report shows no active root key
+ * (one created since the report): `GetAccountSummary`, which is live, still says one exists.
+ */
+export function rootKeyFromReport(row: CredentialReportRow | undefined): RootAccessKeyRecord {
+  const active = (row?.accessKeys ?? []).filter((key) => key.active);
+  if (active.length === 0) return {};
+  const createDate = new Date(Math.min(...active.map((key) => key.createDate.getTime())));
+  const uses = active.flatMap((key) => (key.lastUsed instanceof Date ? [key.lastUsed.getTime()] : []));
+  return { createDate, ...(uses.length > 0 ? { lastUsedDate: new Date(Math.max(...uses)) } : {}) };
 }

@@ -1,5 +1,6 @@
 import {
   GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
   GetUserCommand,
   paginateListAccessKeys,
   paginateListUserTags,
@@ -39,6 +40,16 @@ export interface ScanAccountOptions {
   readonly budget?: ScanBudget;
   /** Users to check before the others (the previous run's unchecked users), if they exist. @default [] */
   readonly checkFirst?: readonly string[];
+  /**
+   * Ask `GetAccountSummary` whether the root user has an access key. The root user is not a listed
+   * user, so only this call sees its keys. @default true, unless `userNames` is given
+   */
+  readonly rootAccessKey?: boolean;
+  /**
+   * Also look up the last use of inactive keys (one call each), for a listing that shows it.
+   * @default false: inactive keys are never alerted, so the function does not spend calls on them
+   */
+  readonly inactiveKeyLastUse?: boolean;
 }
 
 /** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
@@ -82,6 +93,16 @@ async function scanUsers(
   // Out of time: the user is left for the next run instead of failing the scan.
   const outOfTime = (): boolean => stopSignal.aborted || budget.stopStarting();
   const concurrency = options.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
+
+  const rootKeyCheck =
+    (options.rootAccessKey ?? options.userNames === undefined)
+      ? hasRootAccessKey(iam, () => (apiCalls += 1))
+      : Promise.resolve(false);
+  // Settled here so that a failure of the listing does not leave this promise's rejection unhandled.
+  const rootKey = rootKeyCheck.then(
+    (present) => ({ present }),
+    (error: unknown) => ({ error }),
+  );
 
   const userNames: string[] = [];
   if (options.userNames) {
@@ -140,8 +161,13 @@ async function scanUsers(
     }
   });
 
+  const root = await rootKey;
+  if ("error" in root) throw root.error;
   return {
-    inventory: { users: scanned.filter((user): user is UserRecord => user !== undefined) },
+    inventory: {
+      users: scanned.filter((user): user is UserRecord => user !== undefined),
+      ...(root.present ? { rootAccessKey: {} } : {}),
+    },
     stats: {
       apiCalls,
       skippedUsers: skippedUsers.sort(),
@@ -171,7 +197,7 @@ async function scanUsers(
     // Last use only matters for active keys: inactive keys are listed, never alerted.
     const withLastUse: AccessKeyRecord[] = [];
     for (const key of accessKeys) {
-      if (key.state !== "Active") {
+      if (key.state !== "Active" && !options.inactiveKeyLastUse) {
         withLastUse.push(key);
         continue;
       }
@@ -199,6 +225,20 @@ async function scanUsers(
     if (!withLastUse.some((key) => key.state === "Active")) return { userName, accessKeys: withLastUse };
     const tags = options.knownTags?.get(userName) ?? (await listUserTags(iam, userName, countCall, stopSignal));
     return { userName, accessKeys: withLastUse, tags };
+  }
+}
+
+/**
+ * Whether the root user has an access key right now: `GetAccountSummary`'s `AccountAccessKeysPresent`
+ * (no user listing shows root keys). A failure fails the scan: a root key must never go unseen.
+ */
+export async function hasRootAccessKey(iam: IAMClient, countCall: () => void): Promise<boolean> {
+  countCall();
+  try {
+    const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
+    return (SummaryMap?.AccountAccessKeysPresent ?? 0) > 0;
+  } catch (error) {
+    throw new ScanError("GetAccountSummary failed", { cause: error });
   }
 }
 

@@ -36,6 +36,11 @@ export interface ScannerOptions {
    * scan must pick candidates for that moment. @default within 15 minutes of the scan
    */
   readonly classifyAt?: Date;
+  /**
+   * Look up the last use of inactive keys too, for a listing that shows every key's last use (the
+   * CLI). @default false: the function never alerts inactive keys, so it does not spend calls on them
+   */
+  readonly inactiveKeyLastUse?: boolean;
 }
 
 /**
@@ -49,7 +54,13 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
   const scanWith =
     strategy === "api"
       ? (run: ScanRun) =>
-          scanAccount({ iam, watchUsers: config.watchUsers, concurrency: config.scanConcurrency, ...run })
+          scanAccount({
+            iam,
+            watchUsers: config.watchUsers,
+            concurrency: config.scanConcurrency,
+            ...(options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {}),
+            ...run,
+          })
       : (run: ScanRun) =>
           scanWithCredentialReport({
             iam,
@@ -60,6 +71,7 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
             userThresholds: {
               thresholdsFor: (tags, defaults) => userThresholds(defaults, parseUserTags(tags)).thresholds,
             },
+            ...(options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {}),
             classifyWithinMs: Math.max(DEFAULT_CLASSIFY_WITHIN_MS, (options.classifyAt?.getTime() ?? 0) - Date.now()),
             ...run,
           });

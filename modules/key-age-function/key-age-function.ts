@@ -122,6 +122,12 @@ export class KeyAgeFunction extends Construct {
         resources: ["*"],
       },
       {
+        // Whether the root user has an access key: no resource types either, so "*".
+        sid: "DetectRootAccessKey",
+        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.accountSummary],
+        resources: ["*"],
+      },
+      {
         sid: "ReadUserKeys",
         actions: [...USER_SCOPED_IAM_ACTIONS],
         resources: [userArns],

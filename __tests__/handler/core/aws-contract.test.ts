@@ -26,6 +26,7 @@ const THRESHOLDS: Thresholds = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY
 const DECLARED_IAM = new Set<string>([
   ...ACCOUNT_WIDE_IAM_ACTIONS.listUsers,
   ...ACCOUNT_WIDE_IAM_ACTIONS.credentialReport,
+  ...ACCOUNT_WIDE_IAM_ACTIONS.accountSummary,
   ...USER_SCOPED_IAM_ACTIONS,
 ]);
 

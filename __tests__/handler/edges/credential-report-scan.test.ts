@@ -116,7 +116,7 @@ const flagged = (classification: Classification) =>
     user: f.userName,
     key: f.accessKeyId,
     status: f.status,
-    created: f.createDate.toISOString(),
+    created: f.createDate?.toISOString(),
     lastUsed: f.lastUsedDate?.toISOString(),
   }));
 
@@ -244,8 +244,9 @@ describe("scanWithCredentialReport", () => {
         ListAccessKeys: 2,
         GetAccessKeyLastUsed: 2,
         ListUserTags: 2,
+        GetAccountSummary: 1,
       });
-      expect(hybrid.stats.apiCalls).toBe(8);
+      expect(hybrid.stats.apiCalls).toBe(9);
       expect(fullCalls).toBeGreaterThan(250);
 
       // With per-user thresholds every user's tags come from GetAccountAuthorizationDetails pages, and
@@ -263,6 +264,7 @@ describe("scanWithCredentialReport", () => {
         GetAccountAuthorizationDetails: Math.ceil(users.length / PAGE),
         ListAccessKeys: 2,
         GetAccessKeyLastUsed: 2,
+        GetAccountSummary: 1,
       });
       expect(tagged.inventory.users.map((user) => user.tags)).toEqual([{}, {}]);
       const [expected, actual] = [
@@ -471,6 +473,54 @@ describe("WATCH_USERS matches user names regardless of case, in both strategies"
       const result = await scan();
       expect(result.inventory.users.map((u) => u.userName)).toEqual(["alice"]);
       expect(result.stats.missingWatchedUsers).toEqual(["GHOST"]);
+    } finally {
+      iam.restore();
+    }
+  });
+});
+
+describe("the root user's access key in both strategies", () => {
+  const now = new Date("2025-06-01T12:00:00Z");
+  const rootKey = {
+    id: "root",
+    created: new Date(now.getTime() - 400 * DAY),
+    active: true,
+    lastUsed: new Date(now.getTime() - DAY),
+  };
+  const users: FakeUser[] = [{ name: "alice", tags: {}, keys: [] }];
+  const scans = {
+    api: () => scanAccount({ iam: new IAMClient({}) }),
+    "credential-report": () =>
+      scanWithCredentialReport({ iam: new IAMClient({}), thresholds: DEFAULTS, now: () => now }),
+  };
+
+  it.each(Object.entries(scans))("%s: an active root key is found (GetAccountSummary)", async (strategy, scan) => {
+    const iam = mockIamAccount({
+      users,
+      rootAccessKey: true,
+      report: { csv: credentialReportCsv(users, rootKey), generatedAt: now },
+    });
+    try {
+      const result = await scan();
+      const [finding] = classifyKeys(result.inventory, DEFAULTS, now).flagged;
+      expect(finding).toMatchObject({ userName: "<root>", status: "critical", root: true });
+      // Only the report tells age and last use; the API walk knows only that the key exists.
+      if (strategy === "api") expect(finding.createDate).toBeUndefined();
+      else expect(finding).toMatchObject({ createDate: rootKey.created, lastUsedDate: rootKey.lastUsed });
+    } finally {
+      iam.restore();
+    }
+  });
+
+  it("a root key deleted since the report is gone: the live summary wins over the report's row", async () => {
+    const iam = mockIamAccount({
+      users,
+      rootAccessKey: false,
+      report: { csv: credentialReportCsv(users, rootKey), generatedAt: now },
+    });
+    try {
+      const result = await scans["credential-report"]();
+      expect(result.inventory.rootAccessKey).toBeUndefined();
     } finally {
       iam.restore();
     }

@@ -1,5 +1,6 @@
 import {
   GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
   GetUserCommand,
   IAMClient,
   IAMServiceException,
@@ -28,7 +29,10 @@ function stubKeys(userName: string, keys: { id: string; status?: "Active" | "Ina
   });
 }
 
-beforeEach(() => iamMock.reset());
+beforeEach(() => {
+  iamMock.reset();
+  iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountAccessKeysPresent: 0 } });
+});
 
 describe("scanAccount", () => {
   it("walks every ListUsers page, every key page and the last use of each active key", async () => {
@@ -88,8 +92,8 @@ describe("scanAccount", () => {
       { userName: "carol", accessKeys: [] },
     ]);
     // 2 ListUsers pages + 4 ListAccessKeys pages + 2 GetAccessKeyLastUsed (the inactive key is not looked up)
-    // + 3 ListUserTags pages (carol has no active key, so her tags cannot matter).
-    expect(result.stats).toEqual({ apiCalls: 11, skippedUsers: [], missingWatchedUsers: [] });
+    // + 3 ListUserTags pages (carol has no active key, so her tags cannot matter) + 1 GetAccountSummary.
+    expect(result.stats).toEqual({ apiCalls: 12, skippedUsers: [], missingWatchedUsers: [] });
     expect(
       iamMock
         .commandCalls(ListUserTagsCommand)
@@ -194,7 +198,7 @@ describe("scanAccount", () => {
     ]);
     expect(result.inventory.users.map((user) => user.userName)).toEqual(["Demogorgon"]);
     // 2 GetUser + 1 ListAccessKeys + 1 GetAccessKeyLastUsed + 1 ListUserTags
-    expect(result.stats).toEqual({ apiCalls: 5, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
+    expect(result.stats).toEqual({ apiCalls: 6, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
   });
 
   it("keeps at most `concurrency` users in flight", async () => {
@@ -269,5 +273,27 @@ describe("scanAccount with a time budget", () => {
     expect(iamMock.commandCalls(GetUserCommand)).toHaveLength(0);
     expect(result.stats.uncheckedUsers).toEqual(["alice", "bob"]);
     expect(result.stats.missingWatchedUsers).toEqual([]);
+  });
+});
+
+describe("scanAccount: inactive keys' last use", () => {
+  it("is looked up only when asked (the CLI lists it; the function never alerts inactive keys)", async () => {
+    iamMock.on(ListUsersCommand).resolves({ Users: [{ UserName: "alice" } as never] });
+    stubKeys("alice", [{ id: "AKIAALICE00000000009", status: "Inactive" }]);
+    iamMock
+      .on(GetAccessKeyLastUsedCommand)
+      .resolves({ AccessKeyLastUsed: { LastUsedDate: USED, ServiceName: "ec2", Region: "us-east-1" } });
+    const plain = await scanAccount({ iam: new IAMClient({}) });
+    expect(plain.inventory.users[0].accessKeys[0].lastUsedDate).toBeUndefined();
+    const listed = await scanAccount({ iam: new IAMClient({}), inactiveKeyLastUse: true });
+    expect(listed.inventory.users[0].accessKeys[0]).toMatchObject({ lastUsedDate: USED, lastUsedService: "ec2" });
+  });
+
+  it("fails the scan when GetAccountSummary fails: a root key must not go unseen", async () => {
+    iamMock.on(ListUsersCommand).resolves({ Users: [] });
+    iamMock
+      .on(GetAccountSummaryCommand)
+      .rejects(new IAMServiceException({ name: "AccessDenied", $fault: "client", message: "denied", $metadata: {} }));
+    await expect(scanAccount({ iam: new IAMClient({}) })).rejects.toThrow(/GetAccountSummary failed/);
   });
 });

@@ -2,6 +2,7 @@ import {
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
   GetAccountAuthorizationDetailsCommand,
+  GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GetUserCommand,
   IAMClient,
@@ -32,6 +33,8 @@ export interface FakeAccount {
   users: FakeUser[];
   /** The credential report IAM would hand out, and when it was generated. */
   report?: { csv: string; generatedAt: Date };
+  /** Whether the root user has an access key now (`GetAccountSummary`). @default false */
+  rootAccessKey?: boolean;
 }
 
 export const PAGE = 7; // small pages, so every paginator turns pages
@@ -113,6 +116,10 @@ export function mockIamAccount(account: FakeAccount): {
       ...(next ? { Marker: next } : {}),
     };
   });
+  mock.on(GetAccountSummaryCommand).callsFake(() => {
+    count("GetAccountSummary");
+    return { SummaryMap: { Users: account.users.length, AccountAccessKeysPresent: account.rootAccessKey ? 1 : 0 } };
+  });
   mock.on(GenerateCredentialReportCommand).callsFake(() => {
     count("GenerateCredentialReport");
     return { State: "COMPLETE" };
@@ -143,11 +150,14 @@ const REPORT_HEADER =
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 
 /** The credential report AWS would generate for `users` (a snapshot), root row included, CRLF-free. */
-export function credentialReportCsv(users: readonly FakeUser[]): string {
+export function credentialReportCsv(users: readonly FakeUser[], rootKey?: FakeKey): string {
+  const rootSlot = rootKey
+    ? `${rootKey.active},${iso(rootKey.created)},${rootKey.lastUsed ? `${iso(rootKey.lastUsed)},us-east-1,s3` : "N/A,N/A,N/A"}`
+    : "false,N/A,N/A,N/A,N/A";
   const lines = [
     REPORT_HEADER,
     "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2024-01-01T00:00:00+00:00," +
-      "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+      `not_supported,not_supported,true,${rootSlot},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
   ];
   for (const user of users) {
     const slots = [0, 1].map((i) => {

@@ -85,6 +85,7 @@ describe("KeyAgeFunction", () => {
         "iam:GenerateCredentialReport",
         "iam:GetAccessKeyLastUsed",
         "iam:GetAccountAuthorizationDetails",
+        "iam:GetAccountSummary",
         "iam:GetCredentialReport",
         "iam:GetUser",
         "iam:ListAccessKeys",
@@ -106,6 +107,7 @@ describe("KeyAgeFunction", () => {
       [
         "iam:GenerateCredentialReport",
         "iam:GetAccountAuthorizationDetails",
+        "iam:GetAccountSummary",
         "iam:GetCredentialReport",
         "iam:ListUsers",
       ].sort(),
