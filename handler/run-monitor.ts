@@ -25,6 +25,7 @@ import { withUncheckedUsers } from "./core/render-unchecked";
 import type { RunTrigger } from "./core/run-trigger";
 import { embeddedMetrics } from "./core/run-metrics";
 import { recordsOfCheckedUsers, ScanIncompleteError } from "./core/scan-budget";
+import { planTagProblemNotes, type TagNoteChange, type TagProblemNote } from "./core/tag-problem-notes";
 import type { SlackMessage } from "./core/slack-message";
 import type { SlackAppSession } from "./edges/slack-app";
 import { enforce, planEnforcementFor, type EnforcementDeps } from "./run-enforcement";
@@ -59,6 +60,12 @@ export interface RunMonitorDeps {
   readonly alertState?: {
     readonly load: () => Promise<readonly AlertRecord[]>;
     readonly apply: (changes: readonly StateChange[]) => Promise<void>;
+    /**
+     * The announced tag problems: with them a tag problem is announced once (and when it changes),
+     * even when no key needs attention. @default undefined: tag problems only ride along with a digest
+     */
+    readonly loadTagNotes?: () => Promise<readonly TagProblemNote[]>;
+    readonly applyTagNotes?: (changes: readonly TagNoteChange[]) => Promise<void>;
   };
   /**
    * Where the users a run could not check are kept for the next run (the alert-state table, or the
@@ -101,17 +108,20 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     webhookUrl = app ? undefined : await resolveWebhookUrl(deps);
     const trigger = deps.trigger ?? { heartbeat: false };
     const checkFirst = (await deps.uncheckedUsers?.load()) ?? [];
-    const [scan, accountId, loaded, enforcementRecords] = await Promise.all([
+    const [scan, accountId, loaded, enforcementRecords, tagNotes] = await Promise.all([
       deps.scan({ checkFirst }),
       deps.accountId(),
       deps.alertState?.load(),
       deps.enforcement?.load(),
+      deps.alertState?.loadTagNotes?.(),
     ]);
     const { stats } = scan;
     const unchecked = stats.uncheckedUsers ?? [];
     // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
     const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
-    const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt);
+    const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, {
+      maxExemption: config.maxExemption,
+    });
     const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
     // Owners are looked up before rendering, so the channel names the ones Slack does not know.
     const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));
@@ -130,6 +140,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
             config.remindEvery.ms,
           )
         : undefined;
+    const tagPlan =
+      tagNotes && planTagProblemNotes({ tagProblems: classification.tagProblems, notes: tagNotes, now: startedAt });
     const overview = { classification, accountId, ...environment, missingWatchedUsers: stats.missingWatchedUsers };
     const digest = renderDigest(
       {
@@ -140,6 +152,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
         now: startedAt,
         ...(plan ? { announcements: plan.announcements } : {}),
         ...(enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {}),
+        // Stateless digests carry every tag problem; with alert state only new or changed ones.
+        tagProblems: tagPlan ? tagPlan.toAnnounce : plan ? [] : classification.tagProblems,
       },
       deps.renderOptions,
     );
@@ -175,6 +189,11 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     const { messagesPosted, ownerMessages } = config.dryRun
       ? { messagesPosted: logDryRun(sent, logger), ownerMessages: undefined }
       : await deliverAndRecord(deps, sent, plan, channel, tellOwners, logger);
+    if (!config.dryRun && tagPlan && deps.alertState?.applyTagNotes) {
+      // Reached only when every message was accepted: the named users' problems are announced.
+      const named = sent.heartbeatOnly ? [] : (digest.tagProblemsNamed ?? []);
+      await deps.alertState.applyTagNotes([...tagPlan.silentChanges, ...tagPlan.onDelivery(named)]);
+    }
     if (!config.dryRun && deps.uncheckedUsers && (unchecked.length > 0 || checkFirst.length > 0)) {
       await deps.uncheckedUsers.save(unchecked, startedAt);
     }

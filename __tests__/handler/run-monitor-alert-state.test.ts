@@ -1,4 +1,5 @@
 import type { AlertRecord, StateChange } from "../../handler/core/alert-transitions";
+import type { TagNoteChange, TagProblemNote } from "../../handler/core/tag-problem-notes";
 import { loadConfig } from "../../handler/core/config";
 import type { AccessKeyInventory, ScanResult } from "../../handler/core/inventory";
 import type { SlackMessage } from "../../handler/core/slack-message";
@@ -213,5 +214,58 @@ describe("runMonitor with alert state", () => {
     const { run, posted } = monitor({ ...memoryTable(), load: async () => Promise.reject(new Error("AccessDenied")) });
     await expect(run(oldKey, at(0))).rejects.toThrow("AccessDenied");
     expect(posted).toHaveLength(0);
+  });
+});
+
+describe("runMonitor: tag problems with alert state", () => {
+  /** The memory table plus tag-problem notes, as the DynamoDB store keeps them. */
+  function tableWithNotes() {
+    const table = memoryTable();
+    const notes = new Map<string, TagProblemNote>();
+    return {
+      ...table,
+      notes,
+      loadTagNotes: async () => [...notes.values()],
+      applyTagNotes: async (changes: readonly TagNoteChange[]) => {
+        for (const change of changes) {
+          if (change.type === "put") notes.set(change.note.userName, change.note);
+          else notes.delete(change.userName);
+        }
+      },
+    };
+  }
+  const typoed = (value: string): AccessKeyInventory => ({
+    users: [{ userName: "svc", accessKeys: [activeKey(1, DAY, DAY)], tags: { "key-age:critical-age": value } }],
+  });
+
+  it("announces a tag problem of a user whose keys are ok once, and again when the value changes", async () => {
+    const table = tableWithNotes();
+    const { run, posted } = monitor(table as unknown as ReturnType<typeof memoryTable>, {});
+    await expect(run(typoed("30 d"), at(0))).resolves.toMatchObject({ outcome: "alerted", flaggedKeys: 0 });
+    expect(JSON.stringify(posted[0])).toContain(
+      'Tag problems* (1 user):\\n• `svc`: tag key-age:critical-age=\\"30 d\\" is ignored',
+    );
+    await run(typoed("30 d"), at(1));
+    await run(typoed("30 d"), at(30));
+    expect(posted).toHaveLength(1);
+    await run(typoed("30 days"), at(31));
+    expect(posted).toHaveLength(2);
+    expect(JSON.stringify(posted[1])).toContain("30 days");
+    // Fixed: the note is dropped without a message.
+    await run(typoed("30d"), at(32));
+    expect(posted).toHaveLength(2);
+    expect(table.notes.size).toBe(0);
+  });
+
+  it("does not remember a tag problem Slack did not accept", async () => {
+    const table = tableWithNotes();
+    const { run, posted, failOnce } = monitor(table as unknown as ReturnType<typeof memoryTable>, {});
+    failOnce(
+      new SlackDeliveryError("Slack answered 500", { reason: "internal_error", status: 500, messagesPosted: 0 }),
+    );
+    await expect(run(typoed("30 d"), at(0))).rejects.toThrow();
+    expect(table.notes.size).toBe(0);
+    await run(typoed("30 d"), at(1));
+    expect(posted).toHaveLength(1);
   });
 });

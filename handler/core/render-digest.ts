@@ -1,5 +1,13 @@
 import type { Announcement, AnnouncementKind, ResolutionReason } from "./alert-transitions";
-import type { Classification, KeyFinding, KeyStatus, ReportedCounts, StatusCounts, Thresholds } from "./classify";
+import type {
+  Classification,
+  KeyFinding,
+  KeyStatus,
+  ReportedCounts,
+  StatusCounts,
+  Thresholds,
+  UserTagProblems,
+} from "./classify";
 import { CONFIG_DEFAULTS, type MessageStyle } from "./config";
 import { formatDuration } from "./duration";
 import { ROOT_USER_NAME } from "./inventory";
@@ -8,6 +16,7 @@ import type { DeactivationSchedule } from "./deactivation-schedule";
 import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
 import { formatDeactivationDate } from "./render-enforcement";
 import { renderRootKeyLine, renderRootKeyResolved } from "./render-root-key";
+import { renderTagProblems } from "./render-tag-problems";
 import {
   SLACK_LIMITS,
   codeText,
@@ -47,6 +56,12 @@ export interface DigestInput {
    * the key. @default undefined: enforcement off, no dates
    */
   readonly deactivationSchedules?: ReadonlyMap<string, DeactivationSchedule>;
+  /**
+   * Users whose `key-age:*` tags have a problem, shown in their own part of the first message. With
+   * `announcements` they alone make a digest worth posting; stateless, they ride along with one.
+   * @default []: no tag-problems part
+   */
+  readonly tagProblems?: readonly UserTagProblems[];
 }
 
 /** Layout budgets of {@link renderDigest}. */
@@ -73,6 +88,8 @@ export interface RenderedDigest {
    * due, and a later run names it. Empty lists without alert state.
    */
   readonly namedPerMessage: readonly (readonly Announcement[])[];
+  /** Users whose tag problems the digest named (see render-tag-problems.ts). @default [] */
+  readonly tagProblemsNamed?: readonly string[];
 }
 
 /** Each status's display name, in the digest and the CLI's table. */
@@ -114,7 +131,10 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
   const maxLinesPerSection = Math.max(1, options.maxLinesPerSection ?? 20);
   const entries = digestEntries(input);
   const missing = input.missingWatchedUsers ?? [];
-  const empty = input.announcements ? entries.length === 0 : entries.length === 0 && missing.length === 0;
+  const tagProblems = renderTagProblems(input.tagProblems ?? []);
+  const empty = input.announcements
+    ? entries.length === 0 && tagProblems === undefined
+    : entries.length === 0 && missing.length === 0;
   if (empty) return { messages: [], listedKeys: 0, unlistedKeys: 0, namedPerMessage: [] };
 
   // The header is added once the number of messages is known; one block stays free for the overflow note.
@@ -124,7 +144,7 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
   const mentions: Set<string>[] = [];
   let next = 0;
   for (let m = 0; m < maxMessages && (m === 0 || next < entries.length); m += 1) {
-    const blocks: SlackBlock[] = m === 0 ? introBlocks(input) : [];
+    const blocks: SlackBlock[] = m === 0 ? [...introBlocks(input), ...(tagProblems ? [tagProblems.block] : [])] : [];
     const mentioned = new Set<string>();
     const namedHere: Announcement[] = [];
     let keysInMessage = 0;
@@ -159,7 +179,13 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
     text: fallbackText(input, index, bodies.length, mentions[index]),
     blocks: [headerBlock(input, index, bodies.length), ...body],
   }));
-  return { messages, listedKeys: next, unlistedKeys: unlisted.length, namedPerMessage: named };
+  return {
+    messages,
+    listedKeys: next,
+    unlistedKeys: unlisted.length,
+    namedPerMessage: named,
+    ...(tagProblems ? { tagProblemsNamed: tagProblems.named } : {}),
+  };
 }
 
 /** Inputs of {@link renderHeartbeat}. */
@@ -486,7 +512,12 @@ function countText(count: number, group: string): string {
 
 /** True when the digest only announces resolutions: its header must not say "need attention". */
 function onlyResolutions(input: DigestInput): boolean {
-  return input.announcements !== undefined && input.announcements.every((a) => a.kind === "resolved");
+  // A digest of tag problems alone asks for attention too.
+  return (
+    input.announcements !== undefined &&
+    input.announcements.length > 0 &&
+    input.announcements.every((a) => a.kind === "resolved")
+  );
 }
 
 function headerBlock(input: DigestInput, index: number, total: number): SlackBlock {

@@ -10,6 +10,7 @@ import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-con
 import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
 import { UNCHECKED_REMEMBERED_LIMIT } from "../core/scan-budget";
+import { TAG_NOTE_KEY_PREFIX, type TagNoteChange, type TagProblemNote } from "../core/tag-problem-notes";
 
 /** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
 export interface AlertStateStore {
@@ -21,6 +22,10 @@ export interface AlertStateStore {
   loadUncheckedUsers(): Promise<string[]>;
   /** Remembers the users this run could not check (at most UNCHECKED_REMEMBERED_LIMIT); none clears the item. */
   saveUncheckedUsers(users: readonly string[], now: Date): Promise<void>;
+  /** The announced tag problems (items keyed `tag-problems#<user>` in the same table). */
+  loadTagNotes(): Promise<TagProblemNote[]>;
+  /** Writes tag-problem notes (after Slack accepted the message that named them). */
+  applyTagNotes(changes: readonly TagNoteChange[]): Promise<void>;
 }
 
 /**
@@ -73,6 +78,38 @@ export function createAlertStateStore(options: AlertStateStoreOptions): AlertSta
         throw new AlertStateError(`Could not read the alert state from DynamoDB table ${tableName}`, { cause: error });
       }
       return records;
+    },
+    async loadTagNotes() {
+      const notes: TagProblemNote[] = [];
+      try {
+        for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
+          for (const item of page.Items ?? []) {
+            const note = tagNoteFromItem(item);
+            if (note) notes.push(note);
+          }
+        }
+      } catch (error) {
+        throw new AlertStateError(`Could not read the alert state from DynamoDB table ${tableName}`, { cause: error });
+      }
+      return notes;
+    },
+    async applyTagNotes(changes) {
+      await mapWithConcurrency(changes, options.concurrency ?? 8, async (change) => {
+        try {
+          if (change.type === "put") {
+            await client.send(new PutCommand({ TableName: tableName, Item: tagNoteToItem(change.note) }));
+          } else {
+            await client.send(
+              new DeleteCommand({
+                TableName: tableName,
+                Key: { [ALERT_STATE_HASH_KEY]: `${TAG_NOTE_KEY_PREFIX}${change.userName}` },
+              }),
+            );
+          }
+        } catch (error) {
+          throw new AlertStateError(`Could not write the alert state to DynamoDB table ${tableName}`, { cause: error });
+        }
+      });
     },
     async apply(changes) {
       await mapWithConcurrency(changes, options.concurrency ?? 8, async (change) => {
@@ -195,4 +232,30 @@ function ownerState(value: unknown): { owners: OwnerDeliveryState } | undefined 
       ...(isList(pending) && pending.length > 0 && kind ? { pending, pendingKind: kind } : {}),
     },
   };
+}
+
+/** The table item of a tag-problem note: no `status`, so key-record readers (older versions too) skip it. */
+export function tagNoteToItem(note: TagProblemNote): Record<string, string | number> {
+  return {
+    [ALERT_STATE_HASH_KEY]: `${TAG_NOTE_KEY_PREFIX}${note.userName}`,
+    kind: "tag-problems",
+    userName: note.userName,
+    problems: note.problems,
+    announcedAt: note.announcedAt.toISOString(),
+    [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(note.expiresAt.getTime() / 1000),
+  };
+}
+
+/** The tag-problem note of a table item; undefined for key records and items that do not parse. */
+export function tagNoteFromItem(item: Record<string, unknown>): TagProblemNote | undefined {
+  const key = item[ALERT_STATE_HASH_KEY];
+  const { userName, problems, kind } = item;
+  const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
+  const announcedAt = new Date(String(item.announcedAt));
+  if (kind !== "tag-problems" || typeof key !== "string" || !key.startsWith(TAG_NOTE_KEY_PREFIX)) return undefined;
+  if (typeof userName !== "string" || typeof problems !== "string" || Number.isNaN(announcedAt.getTime())) {
+    return undefined;
+  }
+  if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) return undefined;
+  return { userName, problems, announcedAt, expiresAt: new Date(expiresAt * 1000) };
 }

@@ -6,6 +6,8 @@ import {
   AlertStateError,
   createAlertStateStore,
   fromItem,
+  tagNoteFromItem,
+  tagNoteToItem,
   toItem,
   UNCHECKED_USERS_ITEM_KEY,
 } from "../../../handler/edges/alert-state-store";
@@ -148,5 +150,52 @@ describe("the unchecked users of the last run", () => {
     await expect(createAlertStateStore({ client, tableName: "state" }).loadUncheckedUsers()).rejects.toThrow(
       AlertStateError,
     );
+  });
+});
+
+describe("tag-problem notes in the alert-state table", () => {
+  const note = {
+    userName: "svc",
+    problems: 'tag key-age:critical-age="30 d" is ignored',
+    announcedAt: new Date("2025-06-01T12:00:00.000Z"),
+    expiresAt: new Date("2025-08-30T12:00:00.000Z"),
+  };
+
+  it("round-trips under its own hash key, and is never read as a key record (nor a key record as a note)", () => {
+    const item = tagNoteToItem(note);
+    expect(item).toMatchObject({ accessKeyId: "tag-problems#svc", kind: "tag-problems", expiresAt: 1756555200 });
+    expect(tagNoteFromItem(item)).toEqual(note);
+    expect(fromItem(item)).toBeUndefined();
+    const record = {
+      accessKeyId: "AKIA0000000000000001",
+      userName: "svc",
+      status: "critical" as const,
+      announcedAt: note.announcedAt,
+      since: note.announcedAt,
+      expiresAt: note.expiresAt,
+    };
+    expect(tagNoteFromItem(toItem(record))).toBeUndefined();
+  });
+
+  it("loads notes and writes them with PutItem and DeleteItem", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    mock.on(ScanCommand).resolves({ Items: [tagNoteToItem(note), { accessKeyId: "AKIA1", status: "critical" }] });
+    mock.on(PutCommand).resolves({});
+    mock.on(DeleteCommand).resolves({});
+    try {
+      const store = createAlertStateStore({
+        client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+        tableName: "t",
+      });
+      await expect(store.loadTagNotes()).resolves.toEqual([note]);
+      await store.applyTagNotes([
+        { type: "put", note },
+        { type: "delete", userName: "old" },
+      ]);
+      expect(mock.commandCalls(PutCommand)[0].args[0].input.Item).toEqual(tagNoteToItem(note));
+      expect(mock.commandCalls(DeleteCommand)[0].args[0].input.Key).toEqual({ accessKeyId: "tag-problems#old" });
+    } finally {
+      mock.restore();
+    }
   });
 });
