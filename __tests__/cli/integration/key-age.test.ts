@@ -24,6 +24,7 @@ let fullKeyIds: string[];
 
 const mask = (id: string): string => `${id.slice(0, 4)}…${id.slice(-4)}`;
 const json = (stdout: string): JsonReport => JSON.parse(stdout) as JsonReport;
+const ERIN_EXEMPT_UNTIL = new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   [moto, slack] = await Promise.all([startMotoServer(), startFakeSlack()]);
@@ -34,7 +35,8 @@ beforeAll(async () => {
   await deactivateKey(moto, bobsOld);
   const iam = new IAMClient(motoClientConfig(moto));
   await iam.send(
-    new TagUserCommand({ UserName: "erin", Tags: [{ Key: "key-age:exempt-until", Value: "2999-01-01" }] }),
+    // Within MAX_EXEMPTION (365d) of every moment the tests evaluate at (now up to 100 days ahead).
+    new TagUserCommand({ UserName: "erin", Tags: [{ Key: "key-age:exempt-until", Value: ERIN_EXEMPT_UNTIL }] }),
   );
   iam.destroy();
   fullKeyIds = [...[...keys.values()].flat().map((key) => key.AccessKeyId!), bobsOld.AccessKeyId!];

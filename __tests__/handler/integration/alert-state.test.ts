@@ -13,6 +13,7 @@ jest.setTimeout(120_000);
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const CAROL_EXEMPT_UNTIL = new Date(Date.now() + 300 * DAY).toISOString().slice(0, 10);
 const TABLE = "key-age-alert-state";
 
 let moto: MotoServer;
@@ -106,7 +107,11 @@ it("announces keys that become bad, with owners and tag problems, and remembers 
   expect(run.messages[0].text).toMatch(/ <@U012AB3CD>$/);
 
   const { Items } = await dynamodb.send(new ScanCommand({ TableName: TABLE }));
-  expect(Items).toHaveLength(3);
+  // Three key records, and the note that dave's tag problem was announced (so it is not repeated).
+  expect(Items).toHaveLength(4);
+  expect(Items?.filter((item) => item.kind?.S === "tag-problems").map((item) => item.accessKeyId.S)).toEqual([
+    "tag-problems#dave",
+  ]);
   const expiresAt = Number(Items![0].expiresAt.N);
   expect(expiresAt * 1000).toBeGreaterThan(Date.now() + 85 * DAY + 29 * DAY);
 });
@@ -156,7 +161,8 @@ it("does not announce again when Lambda delivers an event that was already deliv
 it("announces each rotated, deactivated or exempted key as resolved, once", async () => {
   await iam.send(new DeleteAccessKeyCommand({ UserName: "alice", AccessKeyId: keys.get("alice")![0].AccessKeyId }));
   await deactivateKey(moto, keys.get("bob")![0]);
-  await tag("carol", "key-age:exempt-until", "2999-01-01");
+  // Within MAX_EXEMPTION (365d) of the run's clock.
+  await tag("carol", "key-age:exempt-until", CAROL_EXEMPT_UNTIL);
   await tag("dave", "key-age:warning-age", "365d");
   await tag("dave", "key-age:critical-age", "400d");
 
@@ -170,7 +176,7 @@ it("announces each rotated, deactivated or exempted key as resolved, once", asyn
     [
       `:white_check_mark: *Resolved* · \`alice\` · \`${masked("alice")}\` · was critical · key deleted or rotated`,
       `:white_check_mark: *Resolved* · \`bob\` · \`${masked("bob")}\` · was critical · key deactivated`,
-      `:white_check_mark: *Resolved* · \`carol\` · \`${masked("carol")}\` · was critical · exempt until 2999-01-01`,
+      `:white_check_mark: *Resolved* · \`carol\` · \`${masked("carol")}\` · was critical · exempt until ${CAROL_EXEMPT_UNTIL}`,
     ].sort(),
   );
   // A credential-report scan (SCAN_STRATEGY=auto) may not read dave's keys at all: his tags prove them fine.

@@ -67,7 +67,8 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
     usersScanned: 160,
     skippedUsers: [],
     // 1 ListUsers (moto answers in one page) + 160 ListAccessKeys + 160 GetAccessKeyLastUsed + 160 ListUserTags
-    apiCalls: 481,
+    // + 1 GetAccountSummary (the root user's access key)
+    apiCalls: 482,
     messagesPosted: 2,
   });
   expect(slack.posts).toHaveLength(2);
