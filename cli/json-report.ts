@@ -2,6 +2,7 @@ import type { KeyFinding, KeyStatus } from "../handler/core/classify";
 import { DURATION_UNIT_MS } from "../handler/core/duration";
 import { maskAccessKeyId } from "../handler/core/mask";
 import { remediationFor } from "../handler/core/remediation";
+import { ROOT_KEY_TEXT } from "../handler/core/render-root-key";
 import type { FailOnLevel } from "./fail-on";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 
@@ -135,7 +136,10 @@ export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {
       ...(finding.exemptUntil ? { exemptUntil: finding.exemptUntil } : {}),
       ...(finding.customLimits ? { customLimits: finding.customLimits } : {}),
       ...(finding.tagProblems ? { tagProblems: finding.tagProblems } : {}),
-      remediation: remediationFor(finding.status) ?? null,
+      // The root user's key is not rotated but deleted.
+      remediation: finding.root
+        ? `${ROOT_KEY_TEXT.charAt(0).toUpperCase()}${ROOT_KEY_TEXT.slice(1)}.`
+        : (remediationFor(finding.status) ?? null),
       ...deactivationField(report, finding.accessKeyId),
     })),
     tagProblems: report.classification.tagProblems.map(({ userName, problems }) => ({ user: userName, problems })),

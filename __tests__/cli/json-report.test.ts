@@ -107,6 +107,7 @@ describe("buildJsonReport: the root key and tag problems", () => {
         lastUsed: null,
         lastUsedService: null,
         idleDays: null,
+        remediation: "The root user has an active access key; delete it.",
       },
     ]);
   });

@@ -132,15 +132,15 @@ describe("validateConfig", () => {
   });
 });
 
-test("enforcement needs a deactivation age at or above the critical age, and the alert state", () => {
+test("enforcement needs a deactivation age at or above the critical age, and the alert state (the handler's rules)", () => {
   expect(configProblems(withEnvironment({ enforcement: "armed" }))).toEqual([
-    'environment "dev": field "deactivateAge" is missing (required when "enforcement" is "armed")',
+    'environment "dev": "deactivateAge" is unset: it is required when "enforcement" is "armed"',
   ]);
   expect(configProblems(withEnvironment({ enforcement: "dry-run", deactivateAge: "60d" }))[0]).toContain(
-    'field "deactivateAge" ("60d") must not be below "criticalAge" ("90d")',
+    '"deactivateAge"="60d" is below "criticalAge"="90d"',
   );
   expect(configProblems(withEnvironment({ enforcement: "armed", deactivateAge: "120d", alertState: false }))).toEqual([
-    'environment "dev": field "enforcement" ("armed") needs "alertState": the advance notice is recorded there',
+    'environment "dev": "enforcement"="armed" needs "alertState": the advance notice is recorded in the alert state',
   ]);
   expect(configProblems(withEnvironment({ enforcement: "armed", deactivateAge: "120d" }))).toEqual([]);
 });
