@@ -107,7 +107,7 @@ describe("validateConfig", () => {
 
   test("a webhook parameter is required unless the environment is a dry run", () => {
     expect(configProblems(withEnvironment({ slackWebhookParameter: undefined }))[0]).toMatch(
-      /environment "dev": "slackWebhookParameter" is missing \(required unless "dryRun" is true\)/,
+      /environment "dev": field "slackWebhookParameter" is missing \(required unless "dryRun" is true/,
     );
     expect(configProblems(withEnvironment({ slackWebhookParameter: undefined, dryRun: true }))).toEqual([]);
   });
