@@ -1,5 +1,6 @@
 import {
   GenerateCredentialReportCommand,
+  GetAccountSummaryCommand,
   GetCredentialReportCommand,
   IAMClient,
   IAMServiceException,
@@ -361,6 +362,7 @@ describe("scanWithCredentialReport with a time budget", () => {
   it("waits for the report no longer than the budget allows", async () => {
     const mock = mockClient(IAMClient);
     mock.on(GenerateCredentialReportCommand).resolves({ State: "STARTED" });
+    mock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountAccessKeysPresent: 0 } });
     try {
       let clock = 0;
       await expect(
