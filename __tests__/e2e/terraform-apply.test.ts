@@ -128,7 +128,13 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
 
       const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: functionName }));
       expect(MetricAlarms.map((alarm) => alarm.MetricName).sort()).toEqual(
-        ["ApproximateNumberOfMessagesVisible", "DestinationDeliveryFailures", "Errors", "Throttles"].sort(),
+        [
+          "ApproximateNumberOfMessagesVisible",
+          "DestinationDeliveryFailures",
+          "Errors",
+          "Throttles",
+          "UncheckedUsers",
+        ].sort(),
       );
       const topics = new Set(MetricAlarms.flatMap((alarm) => alarm.AlarmActions ?? []));
       expect(topics.size).toBe(1);
