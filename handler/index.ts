@@ -28,7 +28,8 @@ import { createEnforcementStateStore } from "./edges/enforcement-state-store";
  */
 export type HandlerContext = Partial<Pick<Context, "invokedFunctionArn" | "awsRequestId" | "getRemainingTimeInMillis">>;
 
-interface Container {
+/** What a warm container keeps between invocations: the config and the clients. */
+export interface Container {
   readonly config: MonitorConfig;
   readonly iam: IAMClient;
   readonly sts: () => STSClient;
@@ -44,7 +45,8 @@ interface Container {
 // own short-lived cache, see webhook-secret.ts).
 let container: Container | undefined;
 
-function containerState(): Container {
+/** The container's config and clients, built on first use (the worker shares them). */
+export function containerState(): Container {
   if (container) return container;
   const config = loadConfig(process.env);
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
@@ -145,3 +147,7 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
       deliverToSlack(messages, { webhookUrl: url, ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
   });
 }
+
+// Organization mode's entry points live in the same bundle: `index.dispatcher` and `index.worker`.
+export { dispatcher } from "./organization-dispatcher";
+export { worker } from "./organization-worker";
