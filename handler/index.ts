@@ -16,7 +16,7 @@ import { deliverToSlack } from "./edges/deliver-to-slack";
 import { scannerFor } from "./edges/select-scanner";
 import { createSlackAppConnector, type SlackAppSession } from "./edges/slack-app";
 import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
-import { runMonitor, type RunSummary } from "./run-monitor";
+import { runMonitor, type RunMonitorDeps, type RunSummary } from "./run-monitor";
 import type { EnforcementDeps } from "./run-enforcement";
 import { deactivateKeys } from "./edges/deactivate-keys";
 import { createEnforcementStateStore } from "./edges/enforcement-state-store";
@@ -109,17 +109,14 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, webhookUrl, slackApp, alertState, enforcement } = state;
-  const remainingTimeMs = context?.getRemainingTimeInMillis
-    ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
-    : undefined;
+  const { config, iam, sts, alertState, enforcement } = state;
   // The scan stops in time to deliver what it found (see scan-budget.ts).
   const budget = context?.getRemainingTimeInMillis
     ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
     : UNLIMITED_BUDGET;
   const scanner = scannerFor(config, { iam });
   return runMonitor({
-    config,
+    ...slackDeps(state, context),
     logger,
     // The event id guards against Lambda delivering the same scheduled event twice; the heartbeat
     // rule's input says when to post the all-clear.
@@ -140,12 +137,29 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
           },
         },
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
+  });
+}
+
+/**
+ * The config and the Slack side of a run (webhook or Slack app, delivery bounded by the invocation's
+ * time left): the same for the single-account handler and the organization worker.
+ */
+export function slackDeps(
+  state: Container,
+  context?: HandlerContext,
+): Pick<RunMonitorDeps, "config" | "webhookUrl" | "slackApp" | "deliver"> {
+  const { config, webhookUrl, slackApp } = state;
+  const remainingTimeMs = context?.getRemainingTimeInMillis
+    ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
+    : undefined;
+  return {
+    config,
     ...(webhookUrl ? { webhookUrl } : {}),
     // SLACK_BOT_TOKEN*: the channel through chat.postMessage, and the key owners directly.
     ...(slackApp ? { slackApp: () => slackApp(remainingTimeMs) } : {}),
     deliver: (messages, url) =>
       deliverToSlack(messages, { webhookUrl: url, ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
-  });
+  };
 }
 
 // Organization mode's entry points live in the same bundle: `index.dispatcher` and `index.worker`.

@@ -5,10 +5,9 @@ import { errorFields } from "./core/error-fields";
 import { createLogger, type Logger } from "./core/logger";
 import { loadOrganizationConfig } from "./core/organization-config";
 import { accountLabel } from "./core/organization-scope";
-import { deliverToSlack } from "./edges/deliver-to-slack";
 import { assumeMemberRole, memberIamClient } from "./edges/member-credentials";
 import { scannerFor } from "./edges/select-scanner";
-import { containerState, type HandlerContext } from "./index";
+import { containerState, slackDeps, type HandlerContext } from "./index";
 import { runMonitor, type RunSummary } from "./run-monitor";
 
 /**
@@ -38,7 +37,8 @@ export async function scanMemberAccount(
   parentLogger: Logger,
   context?: HandlerContext,
 ): Promise<RunSummary> {
-  const { config, sts, webhookUrl, alertState } = containerState();
+  const state = containerState();
+  const { config, sts, alertState } = state;
   const organization = loadOrganizationConfig(process.env);
   const logger = parentLogger.child({ account: message.accountId });
   const credentials = await assumeMemberRole({
@@ -49,7 +49,7 @@ export async function scanMemberAccount(
   const iam = memberIamClient(credentials);
   try {
     return await runMonitor({
-      config,
+      ...slackDeps(state, context),
       logger,
       trigger: {
         heartbeat: message.heartbeat,
@@ -66,14 +66,6 @@ export async function scanMemberAccount(
       scan: scannerFor(config, { iam }),
       // The digest names the account by id and name, so one channel can serve many accounts.
       accountId: async () => accountLabel({ id: message.accountId, name: message.accountName }),
-      ...(webhookUrl ? { webhookUrl } : {}),
-      deliver: (messages, url) =>
-        deliverToSlack(messages, {
-          webhookUrl: url,
-          ...(context?.getRemainingTimeInMillis
-            ? { remainingTimeMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY }
-            : {}),
-        }),
     });
   } finally {
     iam.destroy();
