@@ -1,5 +1,17 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { parseAccountMessage, type AccountMessage } from "./core/account-message";
+import { planAccountScan, type AccountScanOutcome } from "./core/account-scan-record";
+import { describeError } from "./core/error-fields";
+import { renderAccountStatus } from "./core/render-account-status";
+import type { SlackMessage } from "./core/slack-message";
+import { createAccountScanStore, type AccountScanStore } from "./edges/account-scan-store";
+import { AlertStateError } from "./edges/alert-state-store";
+import { SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
+import { SlackDeliveryError } from "./edges/deliver-to-slack";
+import { SlackApiError } from "./edges/slack-web-api";
+import { WebhookSecretError } from "./edges/webhook-secret";
 import { recordsOfAccount, stampAccount } from "./core/account-alert-state";
 import { errorFields } from "./core/error-fields";
 import { createLogger, type Logger } from "./core/logger";
@@ -22,13 +34,97 @@ export async function worker(event: SQSEvent, context?: HandlerContext): Promise
   const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
   for (const record of event.Records ?? []) {
     try {
-      await scanMemberAccount(parseAccountMessage(record.body), logger, context);
+      await scanAndRecordAccount(parseAccountMessage(record.body), logger, context);
     } catch (error) {
       logger.error("key-age account scan failed", { messageId: record.messageId, ...errorFields(error) });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
   return { batchItemFailures };
+}
+
+let accountScans: AccountScanStore | undefined;
+
+/** The per-account records in the alert-state table; undefined when the monitor is stateless. */
+function accountScanStore(tableName: string | undefined): AccountScanStore | undefined {
+  if (!tableName) return undefined;
+  accountScans ??= createAccountScanStore({
+    client: DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG)),
+    tableName,
+  });
+  return accountScans;
+}
+
+/** True for a failure of the account itself (role, scan), not of Slack or of the monitor's own table. */
+function isAccountFailure(error: unknown): boolean {
+  return !(
+    error instanceof SlackDeliveryError ||
+    error instanceof SlackApiError ||
+    error instanceof WebhookSecretError ||
+    error instanceof AlertStateError
+  );
+}
+
+/**
+ * Scans the account, then keeps its scan record: last success and counts, or the failure, which is
+ * announced once ("account 111… could not be scanned: <cause>"), reminded and resolved like a key.
+ * A failure is still rethrown, so the message is retried and then dead-lettered.
+ */
+export async function scanAndRecordAccount(
+  message: AccountMessage,
+  logger: Logger,
+  context?: HandlerContext,
+): Promise<void> {
+  const state = containerState();
+  const { config } = state;
+  const store = accountScanStore(config.alertStateTable);
+  const previous = await store?.load(message.accountId);
+  let failure: unknown;
+  let summary: RunSummary | undefined;
+  try {
+    summary = await scanMemberAccount(message, logger, context);
+  } catch (error) {
+    failure = error;
+  }
+  if (store && (summary || isAccountFailure(failure))) {
+    const outcome: AccountScanOutcome = summary
+      ? { ok: true, counts: summary.counts }
+      : { ok: false, error: describeError(failure) };
+    const plan = planAccountScan(
+      previous,
+      { id: message.accountId, ...(message.accountName ? { name: message.accountName } : {}) },
+      outcome,
+      new Date(),
+      config.remindEvery.ms,
+    );
+    if (plan.announce) {
+      const organization = loadOrganizationConfig(process.env);
+      const text = renderAccountStatus({
+        kind: plan.announce,
+        record: plan.record,
+        roleName: organization.memberRoleName,
+        ...(config.environmentName ? { environmentName: config.environmentName } : {}),
+      });
+      // Recorded only once Slack accepted it: a failed post is announced again on the next attempt.
+      await postOne(slackDeps(state, context), text, logger);
+    }
+    await store.put(plan.record);
+  }
+  if (failure) throw failure;
+}
+
+/** Posts one message the way the run posts its digest: the Slack app, the webhook, or the log (dry run). */
+async function postOne(deps: ReturnType<typeof slackDeps>, message: SlackMessage, logger: Logger): Promise<void> {
+  if (deps.config.dryRun) {
+    logger.info("dry run: Slack payload not posted", { payload: message });
+    return;
+  }
+  if (deps.slackApp) {
+    await (await deps.slackApp()).deliver([message]);
+    return;
+  }
+  if (!deps.webhookUrl) throw new Error("No webhook source configured and DRY_RUN is not true");
+  await deps.deliver([message], await deps.webhookUrl());
 }
 
 /** One account's run: the same runMonitor as the single-account function, another source of credentials. */

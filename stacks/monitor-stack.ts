@@ -123,6 +123,7 @@ export class MonitorStack extends TerraformStack {
         },
         maxConcurrency: workerConcurrency,
         maxReceiveCount: organization.maxReceiveCount ?? ORGANIZATION_DEFAULTS.maxReceiveCount,
+        alertStateTable: this.alertState?.table,
         logRetentionDays: settings.logRetentionDays,
       });
       if (organization.memberRoleStackSet) {

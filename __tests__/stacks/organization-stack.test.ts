@@ -64,6 +64,9 @@ describe("monitor-org (organization mode)", () => {
         resources: [expect.stringMatching(/:iam::\*:role\/key-age-member-reader$/)],
       }),
     );
+    expect(worker).toContainEqual(
+      expect.objectContaining({ sid: "ReadWriteAccountScans", actions: ["dynamodb:GetItem", "dynamodb:PutItem"] }),
+    );
   });
 
   it("lets the dispatcher list the organization and send to the queue only", () => {

@@ -6,6 +6,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { ACCOUNT_SCAN_DYNAMODB_ACTIONS } from "../../handler/core/aws-contract";
 import { ORGANIZATION_VARIABLES } from "../../handler/core/organization-config";
 import { KeyAgeFunction } from "../key-age-function/key-age-function";
 
@@ -43,6 +45,8 @@ export interface OrganizationFanOutProps {
   readonly maxReceiveCount?: number;
   /** Account messages per worker invocation. @default 5 */
   readonly batchSize?: number;
+  /** The alert-state table: the worker keeps a scan record per account in it. @default none (stateless) */
+  readonly alertStateTable?: Pick<DynamodbTable, "arn">;
   /** Retention of the dispatcher's logs, in days. @default 365 */
   readonly logRetentionDays?: number;
 }
@@ -141,6 +145,15 @@ export class OrganizationFanOut extends Construct {
             actions: ["sts:AssumeRole"],
             resources: [`arn:${partition}:iam::*:role/${props.memberRoleName}`],
           },
+          ...(props.alertStateTable
+            ? [
+                {
+                  sid: "ReadWriteAccountScans",
+                  actions: [...ACCOUNT_SCAN_DYNAMODB_ACTIONS],
+                  resources: [props.alertStateTable.arn],
+                },
+              ]
+            : []),
         ],
       }).json,
     });

@@ -133,5 +133,26 @@ describe("dispatcher and worker", () => {
     dynamodb.destroy();
     const paymentsRecord = Items.find((item) => item.accessKeyId?.S === paymentsKey);
     expect(paymentsRecord?.accountId?.S).toBe(payments.id);
+
+    // The unreachable account is announced once, by id and name, with AWS's cause.
+    const failures = texts.filter((text) => text.includes("could not be scanned"));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain(`account ${sandbox.id} (sandbox) could not be scanned: `);
+    expect(failures[0]).toContain("AccessDenied");
+    const accountRecord = (id: string) => Items.find((item) => item.accessKeyId?.S === `account#${id}`);
+    expect(accountRecord(sandbox.id)?.lastError?.S).toContain("AccessDenied");
+    expect(accountRecord(payments.id)?.lastSuccessAt?.S).toMatch(/^\d{4}-/);
+    expect(accountRecord(payments.id)?.counts?.M?.critical?.N).toBe("1");
+
+    // SQS redelivers the failed message: it fails again, without a second announcement.
+    slack.reset();
+    const retried = await runContainer(bundle.bundlePath, env, {
+      handlerName: "worker",
+      events: [sqsEvent([sandboxMessage])],
+    });
+    expect(
+      (expectSuccess(retried.outcomes[0]) as unknown as { batchItemFailures: unknown[] }).batchItemFailures,
+    ).toHaveLength(1);
+    expect(slack.posts).toHaveLength(0);
   });
 });
