@@ -1,68 +1,17 @@
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
-import {
-  CloseAccountCommand,
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from "@aws-sdk/client-organizations";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MotoServer } from "../../../../scripts/lib/moto-server";
+import * as seed from "../../../../scripts/lib/seed-organization";
 import { motoClientConfig } from "./seed-iam";
 
-/** A member account created in moto's organization. */
-export interface SeededAccount {
-  readonly id: string;
-  readonly name: string;
-}
+export type { SeededAccount } from "../../../../scripts/lib/seed-organization";
 
-/** Creates the organization (the moto caller is its management account) and one account per name. */
-export async function seedOrganization(moto: MotoServer, names: readonly string[]): Promise<SeededAccount[]> {
-  const org = new OrganizationsClient(motoClientConfig(moto));
-  await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
-  const accounts: SeededAccount[] = [];
-  for (const name of names) {
-    const { CreateAccountStatus } = await org.send(
-      new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
-    );
-    if (!CreateAccountStatus?.AccountId) throw new Error(`moto created no account ${name}`);
-    accounts.push({ id: CreateAccountStatus.AccountId, name });
-  }
-  org.destroy();
-  return accounts;
-}
+/** Creates moto's organization (the caller is its management account) and one account per name. */
+export const seedOrganization = (moto: MotoServer, names: readonly string[]) =>
+  seed.seedOrganization(motoClientConfig(moto), names);
 
 /** Closes an account; moto then lists it as SUSPENDED. */
-export async function closeAccount(moto: MotoServer, accountId: string): Promise<void> {
-  const org = new OrganizationsClient(motoClientConfig(moto));
-  await org.send(new CloseAccountCommand({ AccountId: accountId }));
-  org.destroy();
-}
+export const closeAccount = (moto: MotoServer, accountId: string) =>
+  seed.closeAccount(motoClientConfig(moto), accountId);
 
-/** Creates users with one access key each inside `accountId`, through credentials assumed into it. */
-export async function seedMemberUsers(
-  moto: MotoServer,
-  accountId: string,
-  userNames: readonly string[],
-): Promise<string[]> {
-  const sts = new STSClient(motoClientConfig(moto));
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/seeder`, RoleSessionName: "seed" }),
-  );
-  sts.destroy();
-  const iam = new IAMClient({
-    ...motoClientConfig(moto),
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    },
-  });
-  const keyIds: string[] = [];
-  for (const UserName of userNames) {
-    await iam.send(new CreateUserCommand({ UserName }));
-    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName }));
-    keyIds.push(AccessKey!.AccessKeyId!);
-  }
-  iam.destroy();
-  return keyIds;
-}
+/** Creates users with one access key each inside the account, through credentials assumed into it. */
+export const seedMemberUsers = (moto: MotoServer, accountId: string, userNames: readonly string[]) =>
+  seed.seedMemberUsers(motoClientConfig(moto), accountId, userNames);
