@@ -25,7 +25,8 @@ import { DEFAULT_MEMBER_ROLE_NAME } from "../handler/core/organization-scope";
 import { DispatcherAlarms } from "../modules/organization-fan-out/dispatcher-alarms";
 import { OrganizationFanOut } from "../modules/organization-fan-out/organization-fan-out";
 import { MemberRoleStackSet } from "../modules/member-role-stack-set/member-role-stack-set";
-import { ORGANIZATION_DEFAULTS, organizationEnvironment } from "./organization-settings";
+import { MemberRole } from "../modules/member-role/member-role";
+import { ORGANIZATION_DEFAULTS, memberRoleInThisAccount, organizationEnvironment } from "./organization-settings";
 
 /** Props of {@link MonitorStack}. */
 export interface MonitorStackProps {
@@ -126,6 +127,14 @@ export class MonitorStack extends TerraformStack {
         alertStateTable: this.alertState?.table,
         logRetentionDays: settings.logRetentionDays,
       });
+      if (memberRoleInThisAccount(organization)) {
+        new MemberRole(this, "member-role", {
+          trustedRole: this.keyAgeFunction.role,
+          roleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+          organizationId: organization.organizationId,
+          readCredentialReport: mayUseCredentialReport(settings),
+        });
+      }
       if (organization.memberRoleStackSet) {
         this.memberRoleStackSet = new MemberRoleStackSet(this, "member-role-stack-set", {
           trustedRole: this.keyAgeFunction.role,

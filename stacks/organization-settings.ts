@@ -38,6 +38,12 @@ export interface OrganizationSettings {
     /** `SELF` from the management account, `DELEGATED_ADMIN` from a delegated administrator. @default "SELF" */
     readonly callAs?: "SELF" | "DELEGATED_ADMIN";
   };
+  /**
+   * Also create the member role in the account this stack deploys to, so that account is scanned like
+   * the others: a service-managed StackSet never reaches the management account.
+   * @default true with `memberRoleStackSet` called as `SELF` (from the management account), else false
+   */
+  readonly memberRoleInThisAccount?: boolean;
 }
 
 /** Defaults of {@link OrganizationSettings}, one place for the stack and the README. */
@@ -59,4 +65,12 @@ export function organizationEnvironment(settings: OrganizationSettings): Record<
   list(ORGANIZATION_VARIABLES.includeOrganizationalUnits, settings.includeOrganizationalUnits);
   list(ORGANIZATION_VARIABLES.excludeOrganizationalUnits, settings.excludeOrganizationalUnits);
   return variables;
+}
+
+/** Whether the stack creates the member role in its own account (see `memberRoleInThisAccount`). */
+export function memberRoleInThisAccount(settings: OrganizationSettings): boolean {
+  return (
+    settings.memberRoleInThisAccount ??
+    (settings.memberRoleStackSet !== undefined && (settings.memberRoleStackSet.callAs ?? "SELF") === "SELF")
+  );
 }

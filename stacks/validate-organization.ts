@@ -13,6 +13,7 @@ const FIELDS = {
   workerMaxConcurrency: true,
   maxReceiveCount: true,
   memberRoleStackSet: true,
+  memberRoleInThisAccount: true,
 } as const satisfies Record<keyof OrganizationSettings, true>;
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -93,6 +94,10 @@ export function organizationProblems(
   // The event source mapping's maximum concurrency accepts 2-1000.
   whole("workerMaxConcurrency", 2, 1000);
   whole("maxReceiveCount", 1, 10);
+  const own = organization.memberRoleInThisAccount;
+  if (own !== undefined && typeof own !== "boolean") {
+    problems.push(`${at}.memberRoleInThisAccount" has invalid value ${show(own)} (expected true or false)`);
+  }
   const stackSet = organization.memberRoleStackSet;
   if (stackSet !== undefined) {
     const units = stackSet.organizationalUnits;

@@ -112,6 +112,21 @@ describe("monitor-org (organization mode)", () => {
     expect(template).not.toContain("iam:UpdateAccessKey");
   });
 
+  it("creates the member role in its own account too, which the StackSet never reaches", () => {
+    const roles = Object.values(org.parsed.resource.aws_iam_role as Record<string, Json>).map((role) => role.name);
+    expect(roles).toContain("key-age-member-reader");
+    const delegated = synthStack(
+      "monitor-dev",
+      withEnvironment({
+        organization: { memberRoleStackSet: { organizationalUnits: ["r-a1b2"], callAs: "DELEGATED_ADMIN" } },
+      }),
+    );
+    const delegatedRoles = Object.values(delegated.parsed.resource.aws_iam_role as Record<string, Json>).map(
+      (role) => role.name,
+    );
+    expect(delegatedRoles).not.toContain("key-age-member-reader");
+  });
+
   it("leaves single-account environments unchanged: one function, index.handler, no queue for accounts", () => {
     const dev = synthStack("monitor-dev");
     const devFunctions = Object.values(dev.parsed.resource.aws_lambda_function as Record<string, Json>);
