@@ -1,6 +1,10 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { accountMessage } from "./core/account-message";
+import { staleAccounts, staleAccountsMetric } from "./core/stale-accounts";
+import { createAccountScanStore } from "./edges/account-scan-store";
 import { errorFields } from "./core/error-fields";
 import { createLogger } from "./core/logger";
 import { loadOrganizationConfig, ORGANIZATION_VARIABLES } from "./core/organization-config";
@@ -18,7 +22,25 @@ export interface DispatchSummary {
   /** Active accounts the include/exclude settings left out. */
   readonly accountsFilteredOut: number;
   readonly sqsCalls: number;
+  /** Accounts in scope not scanned successfully within `STALE_ACCOUNT_AFTER` (with the alert state). */
+  readonly staleAccounts?: readonly string[];
   readonly durationMs: number;
+}
+
+/**
+ * The accounts in scope whose scans have been failing, or missing, for longer than allowed; they are
+ * alarmed on through the `StaleAccounts` metric. Undefined without the alert state (no records).
+ */
+async function findStaleAccounts(accountIds: readonly string[], afterMs: number): Promise<string[] | undefined> {
+  const tableName = process.env.ALERT_STATE_TABLE?.trim();
+  if (!tableName) return undefined;
+  const client = new DynamoDBClient(SUPPORT_CLIENT_CONFIG);
+  try {
+    const store = createAccountScanStore({ client: DynamoDBDocumentClient.from(client), tableName });
+    return staleAccounts(await store.loadMany(accountIds), new Date(), afterMs).map((record) => record.accountId);
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
@@ -38,14 +60,23 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
     const trigger = parseRunTrigger(event);
     const messages = scope.accounts.map((account) => accountMessage(account, trigger));
     const { calls } = await sendAccountMessages(sqs, config.accountQueueUrl, messages);
+    const stale = await findStaleAccounts(
+      scope.accounts.map((account) => account.id),
+      config.staleAccountAfterMs,
+    );
     const summary: DispatchSummary = {
       accountsQueued: messages.length,
       inactiveAccountsSkipped: scope.inactive.length,
       accountsFilteredOut: scope.filteredOut,
       sqsCalls: calls,
+      ...(stale ? { staleAccounts: stale } : {}),
       durationMs: Date.now() - started,
     };
-    logger.info("key-age dispatch finished", { ...summary });
+    const environment = process.env.ENVIRONMENT_NAME?.trim() || "default";
+    logger.info("key-age dispatch finished", {
+      ...summary,
+      ...(stale ? staleAccountsMetric(stale.length, environment, new Date(started)) : {}),
+    });
     return summary;
   } catch (error) {
     logger.error("key-age dispatch failed", { ...errorFields(error), durationMs: Date.now() - started });

@@ -22,6 +22,7 @@ import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
 import { DEFAULT_MEMBER_ROLE_NAME } from "../handler/core/organization-scope";
+import { STALE_ACCOUNTS_METRIC } from "../handler/core/stale-accounts";
 import { DispatcherAlarms } from "../modules/organization-fan-out/dispatcher-alarms";
 import { OrganizationFanOut } from "../modules/organization-fan-out/organization-fan-out";
 import { MemberRoleStackSet } from "../modules/member-role-stack-set/member-role-stack-set";
@@ -206,6 +207,15 @@ export class MonitorStack extends TerraformStack {
         function: this.fanOut.dispatcher.function,
         failedRunQueue: this.failedRuns.queue,
         topic: this.alarms.topic,
+        ...(this.alertState
+          ? {
+              staleAccountsMetric: {
+                namespace: METRIC_NAMESPACE,
+                metricName: STALE_ACCOUNTS_METRIC,
+                dimensions: { [METRIC_DIMENSION]: props.environmentName },
+              },
+            }
+          : {}),
       });
       new TerraformOutput(this, "account_queue", { value: this.fanOut.queue.url });
       new TerraformOutput(this, "account_dead_letter_queue", { value: this.fanOut.deadLetterQueue.url });

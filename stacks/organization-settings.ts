@@ -24,6 +24,11 @@ export interface OrganizationSettings {
   readonly organizationId?: string;
   /** Worker invocations at once (the event source mapping's maximum concurrency, 2–1000). @default 5 */
   readonly workerMaxConcurrency?: number;
+  /**
+   * `STALE_ACCOUNT_AFTER`: an account in scope not scanned successfully for this long raises the
+   * stale-accounts alarm (with `alertState`). @default "24h"
+   */
+  readonly staleAccountAfter?: string;
   /** Receives of an account message before it goes to the dead-letter queue (1–10). @default 3 */
   readonly maxReceiveCount?: number;
   /**
@@ -64,6 +69,9 @@ export function organizationEnvironment(settings: OrganizationSettings): Record<
   list(ORGANIZATION_VARIABLES.excludeAccounts, settings.excludeAccounts);
   list(ORGANIZATION_VARIABLES.includeOrganizationalUnits, settings.includeOrganizationalUnits);
   list(ORGANIZATION_VARIABLES.excludeOrganizationalUnits, settings.excludeOrganizationalUnits);
+  if (settings.staleAccountAfter !== undefined) {
+    variables[ORGANIZATION_VARIABLES.staleAccountAfter] = settings.staleAccountAfter;
+  }
   return variables;
 }
 

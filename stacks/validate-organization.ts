@@ -1,3 +1,4 @@
+import { parseDuration } from "../handler/core/duration";
 import { quoteSetting } from "../handler/core/mask";
 import { isAccountId, isOrganizationalUnitId, isRoleName } from "../handler/core/organization-scope";
 import type { OrganizationSettings } from "./organization-settings";
@@ -14,6 +15,7 @@ const FIELDS = {
   maxReceiveCount: true,
   memberRoleStackSet: true,
   memberRoleInThisAccount: true,
+  staleAccountAfter: true,
 } as const satisfies Record<keyof OrganizationSettings, true>;
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -94,6 +96,10 @@ export function organizationProblems(
   // The event source mapping's maximum concurrency accepts 2-1000.
   whole("workerMaxConcurrency", 2, 1000);
   whole("maxReceiveCount", 1, 10);
+  const stale = organization.staleAccountAfter;
+  if (stale !== undefined && (typeof stale !== "string" || !isDuration(stale))) {
+    problems.push(`${at}.staleAccountAfter" has invalid value ${show(stale)} (expected a duration such as 24h or 2d)`);
+  }
   const own = organization.memberRoleInThisAccount;
   if (own !== undefined && typeof own !== "boolean") {
     problems.push(`${at}.memberRoleInThisAccount" has invalid value ${show(own)} (expected true or false)`);
@@ -113,4 +119,12 @@ export function organizationProblems(
     }
   }
   return problems;
+}
+
+function isDuration(text: string): boolean {
+  try {
+    return parseDuration(text) > 0;
+  } catch {
+    return false;
+  }
 }

@@ -69,14 +69,17 @@ describe("monitor-org (organization mode)", () => {
     );
   });
 
-  it("lets the dispatcher list the organization and send to the queue only", () => {
+  it("lets the dispatcher list the organization, send to the queue and read the account records only", () => {
     const dispatcher = statementsOf("organization_dispatcher-policy");
-    expect(
-      dispatcher
-        .map((statement) => statement.actions)
-        .flat()
-        .sort(),
-    ).toEqual(["organizations:ListAccounts", "sqs:SendMessage"].sort());
+    expect(dispatcher.flatMap((statement) => statement.actions).sort()).toEqual(
+      ["dynamodb:BatchGetItem", "organizations:ListAccounts", "sqs:SendMessage"].sort(),
+    );
+    const alarms = Object.values(org.parsed.resource.aws_cloudwatch_metric_alarm as Record<string, Json>);
+    expect(alarms.find((alarm) => String(alarm.alarm_name).endsWith("-stale-accounts"))).toMatchObject({
+      metric_name: "StaleAccounts",
+      namespace: "IamKeyAgeMonitor",
+      dimensions: { Environment: "org" },
+    });
   });
 
   it("alarms on the dead-letter queue, worker errors and throttles, and the dispatcher", () => {
@@ -165,6 +168,7 @@ describe("organization settings are validated at synth", () => {
     ],
     [{ accounts: ["111111111111"], excludeOrganizationalUnits: ["ou-ab12-cd34ef56"] }, "cannot be combined"],
     [{ workerMaxConcurency: 3 }, 'unknown field "organization.workerMaxConcurency"'],
+    [{ staleAccountAfter: "a day" }, 'field "organization.staleAccountAfter" has invalid value "a day"'],
   ])("%j", (organization, expected) => {
     expect(configProblems(withEnvironment({ organization }))).toEqual([expect.stringContaining(expected)]);
   });

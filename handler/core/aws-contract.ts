@@ -50,5 +50,8 @@ export const ALERT_STATE_TTL_ATTRIBUTE = "expiresAt";
  */
 export const ACCOUNT_SCAN_DYNAMODB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem"] as const;
 
+/** DynamoDB actions of the dispatcher: it reads the accounts' scan records to find stale accounts. */
+export const STALE_ACCOUNTS_DYNAMODB_ACTIONS = ["dynamodb:BatchGetItem"] as const;
+
 /** The hash-key prefix of a per-account scan record in the alert-state table; key ids never start with it. */
 export const ACCOUNT_SCAN_KEY_PREFIX = "account#";

@@ -1,4 +1,5 @@
 import { ConfigError } from "./config";
+import { parseDuration } from "./duration";
 import {
   DEFAULT_MEMBER_ROLE_NAME,
   isOrganizationalUnitId,
@@ -19,7 +20,12 @@ export interface OrganizationConfig extends OrganizationScope {
   readonly excludeOrganizationalUnits: readonly string[];
   /** `ACCOUNT_QUEUE_URL`: where the dispatcher sends one message per account. @default undefined (worker) */
   readonly accountQueueUrl?: string;
+  /** `STALE_ACCOUNT_AFTER`: an account not scanned successfully for this long counts as stale. @default 24h */
+  readonly staleAccountAfterMs: number;
 }
+
+/** The default of `STALE_ACCOUNT_AFTER`. */
+export const DEFAULT_STALE_ACCOUNT_AFTER = "24h";
 
 /** Organization-mode variables, in one place for the stack, the handler and the README. */
 export const ORGANIZATION_VARIABLES = {
@@ -30,6 +36,7 @@ export const ORGANIZATION_VARIABLES = {
   includeOrganizationalUnits: "INCLUDE_OUS",
   excludeOrganizationalUnits: "EXCLUDE_OUS",
   accountQueueUrl: "ACCOUNT_QUEUE_URL",
+  staleAccountAfter: "STALE_ACCOUNT_AFTER",
 } as const;
 
 /**
@@ -71,8 +78,16 @@ export function loadOrganizationConfig(env: Readonly<Record<string, string | und
   }
   const staticText = read(V.staticAccounts);
   const staticAccounts = staticText === undefined ? undefined : ids(V.staticAccounts);
+  const staleText = read(V.staleAccountAfter) ?? DEFAULT_STALE_ACCOUNT_AFTER;
+  let staleAccountAfterMs = 0;
+  try {
+    staleAccountAfterMs = parseDuration(staleText);
+  } catch (error) {
+    problems.push(`${V.staleAccountAfter} ${JSON.stringify(staleText)}: ${(error as Error).message}`);
+  }
   const config: OrganizationConfig = {
     memberRoleName,
+    staleAccountAfterMs,
     ...(staticAccounts ? { staticAccounts } : {}),
     includeAccounts: ids(V.includeAccounts),
     excludeAccounts: ids(V.excludeAccounts),

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AccountScanRecord } from "../core/account-scan-record";
 import { ACCOUNT_SCAN_KEY_PREFIX, ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../core/aws-contract";
 
@@ -9,6 +9,8 @@ const RETENTION_MS = 90 * 86_400_000;
 export interface AccountScanStore {
   load(accountId: string): Promise<AccountScanRecord | undefined>;
   put(record: AccountScanRecord): Promise<void>;
+  /** The records of these accounts that exist (BatchGetItem, 100 keys per call, unprocessed keys retried). */
+  loadMany(accountIds: readonly string[]): Promise<AccountScanRecord[]>;
 }
 
 /** The store over the alert-state table (GetItem and PutItem, see aws-contract.ts). */
@@ -27,6 +29,21 @@ export function createAccountScanStore(options: {
     },
     async put(record) {
       await client.send(new PutCommand({ TableName: tableName, Item: toAccountItem(record) }));
+    },
+    async loadMany(accountIds) {
+      const records: AccountScanRecord[] = [];
+      for (let start = 0; start < accountIds.length; start += 100) {
+        let keys: Record<string, unknown>[] | undefined = accountIds.slice(start, start + 100).map(key);
+        for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
+          const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+          for (const item of result.Responses?.[tableName] ?? []) {
+            const record = fromAccountItem(item);
+            if (record) records.push(record);
+          }
+          keys = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+        }
+      }
+      return records;
     },
   };
 }

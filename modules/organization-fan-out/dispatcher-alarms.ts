@@ -12,6 +12,12 @@ export interface DispatcherAlarmsProps {
   readonly failedRunQueue: Pick<SqsQueue, "name">;
   /** The monitor's alarm topic. */
   readonly topic: Pick<SnsTopic, "arn">;
+  /** Alarm when this metric (the dispatcher's count of stale accounts) is at least 1. @default no such alarm */
+  readonly staleAccountsMetric?: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Readonly<Record<string, string>>;
+  };
   /** Alarm period in seconds. @default 600 */
   readonly periodSeconds?: number;
 }
@@ -47,7 +53,7 @@ export class DispatcherAlarms extends Construct {
         alarmActions: [props.topic.arn],
         okActions: [props.topic.arn],
       });
-    this.alarms = {
+    const alarms: Record<string, CloudwatchMetricAlarm> = {
       errors: alarm(
         "errors",
         "The key-age dispatcher failed: no account was queued for scanning",
@@ -65,5 +71,17 @@ export class DispatcherAlarms extends Construct {
         "Maximum",
       ),
     };
+    if (props.staleAccountsMetric) {
+      const metric = props.staleAccountsMetric;
+      alarms["stale-accounts"] = alarm(
+        "stale-accounts",
+        "Accounts in scope have not been scanned successfully for longer than STALE_ACCOUNT_AFTER",
+        metric.namespace,
+        metric.metricName,
+        { ...metric.dimensions },
+        "Maximum",
+      );
+    }
+    this.alarms = alarms;
   }
 }

@@ -7,7 +7,7 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { ACCOUNT_SCAN_DYNAMODB_ACTIONS } from "../../handler/core/aws-contract";
+import { ACCOUNT_SCAN_DYNAMODB_ACTIONS, STALE_ACCOUNTS_DYNAMODB_ACTIONS } from "../../handler/core/aws-contract";
 import { ORGANIZATION_VARIABLES } from "../../handler/core/organization-config";
 import { KeyAgeFunction } from "../key-age-function/key-age-function";
 
@@ -45,8 +45,11 @@ export interface OrganizationFanOutProps {
   readonly maxReceiveCount?: number;
   /** Account messages per worker invocation. @default 5 */
   readonly batchSize?: number;
-  /** The alert-state table: the worker keeps a scan record per account in it. @default none (stateless) */
-  readonly alertStateTable?: Pick<DynamodbTable, "arn">;
+  /**
+   * The alert-state table: the worker keeps a scan record per account in it, which the dispatcher
+   * reads to find stale accounts. @default none (stateless)
+   */
+  readonly alertStateTable?: Pick<DynamodbTable, "arn" | "name">;
   /** Retention of the dispatcher's logs, in days. @default 365 */
   readonly logRetentionDays?: number;
 }
@@ -95,7 +98,11 @@ export class OrganizationFanOut extends Construct {
       handler: "index.dispatcher",
       scanOwnAccount: false,
       readCredentialReport: false,
-      environment: { ...props.dispatcherEnvironment, [ORGANIZATION_VARIABLES.accountQueueUrl]: this.queue.url },
+      environment: {
+        ...props.dispatcherEnvironment,
+        [ORGANIZATION_VARIABLES.accountQueueUrl]: this.queue.url,
+        ...(props.alertStateTable ? { ALERT_STATE_TABLE: props.alertStateTable.name } : {}),
+      },
       timeoutSeconds: 300,
       logRetentionDays: props.logRetentionDays,
     });
@@ -105,6 +112,15 @@ export class OrganizationFanOut extends Construct {
       policy: new DataAwsIamPolicyDocument(this, "dispatcher-policy-document", {
         statement: [
           { sid: "QueueAccounts", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
+          ...(props.alertStateTable
+            ? [
+                {
+                  sid: "ReadAccountScans",
+                  actions: [...STALE_ACCOUNTS_DYNAMODB_ACTIONS],
+                  resources: [props.alertStateTable.arn],
+                },
+              ]
+            : []),
           ...((props.listing?.organization ?? true)
             ? [{ sid: "ListAccounts", actions: [...LIST_ACCOUNTS_ACTIONS], resources: ["*"] }]
             : []),

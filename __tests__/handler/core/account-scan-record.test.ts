@@ -1,4 +1,5 @@
 import { planAccountScan } from "../../../handler/core/account-scan-record";
+import { staleAccounts, staleAccountsMetric } from "../../../handler/core/stale-accounts";
 import { renderAccountStatus } from "../../../handler/core/render-account-status";
 
 const HOUR = 3_600_000;
@@ -68,5 +69,20 @@ describe("renderAccountStatus", () => {
     expect(renderAccountStatus({ kind: "resolved", record, roleName: "r" }).text).toBe(
       "account 111122223333 (sandbox) is scanned again",
     );
+  });
+});
+
+describe("staleAccounts", () => {
+  it("flags accounts whose last success, or first failure, is older than the limit; new accounts are not", () => {
+    const records = [
+      { accountId: "111111111111", lastAttemptAt: at(10), lastSuccessAt: at(0) },
+      { accountId: "222222222222", lastAttemptAt: at(10), lastSuccessAt: at(9) },
+      { accountId: "333333333333", lastAttemptAt: at(10), failingSince: at(1), lastError: "AccessDenied" },
+    ];
+    expect(staleAccounts(records, at(10), 5 * HOUR).map((record) => record.accountId)).toEqual([
+      "111111111111",
+      "333333333333",
+    ]);
+    expect(staleAccountsMetric(2, "org", at(0))).toMatchObject({ Environment: "org", StaleAccounts: 2 });
   });
 });

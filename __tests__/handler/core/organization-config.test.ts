@@ -9,6 +9,7 @@ describe("loadOrganizationConfig", () => {
       excludeAccounts: [],
       includeOrganizationalUnits: [],
       excludeOrganizationalUnits: [],
+      staleAccountAfterMs: 24 * 3_600_000,
     });
   });
 
@@ -31,13 +32,19 @@ describe("loadOrganizationConfig", () => {
   it("collects every problem, naming the variable and the value", () => {
     let error: ConfigError | undefined;
     try {
-      loadOrganizationConfig({ ORGANIZATION_ACCOUNTS: "1", INCLUDE_OUS: "finance", MEMBER_ROLE_NAME: "a b" });
+      loadOrganizationConfig({
+        ORGANIZATION_ACCOUNTS: "1",
+        INCLUDE_OUS: "finance",
+        MEMBER_ROLE_NAME: "a b",
+        STALE_ACCOUNT_AFTER: "soon",
+      });
     } catch (caught) {
       error = caught as ConfigError;
     }
     expect(error?.problems).toEqual([
       'MEMBER_ROLE_NAME: "a b" is not an IAM role name',
       'ORGANIZATION_ACCOUNTS: "1" is not a 12-digit AWS account id',
+      expect.stringMatching(/^STALE_ACCOUNT_AFTER "soon": expected a whole number/),
       'INCLUDE_OUS: "finance" is not an organizational unit id (ou-xxxx-xxxxxxxx or r-xxxx)',
       "ORGANIZATION_ACCOUNTS cannot be combined with INCLUDE_OUS/EXCLUDE_OUS",
     ]);

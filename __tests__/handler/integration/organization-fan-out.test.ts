@@ -106,6 +106,7 @@ describe("dispatcher and worker", () => {
       inactiveAccountsSkipped: 1,
       accountsFilteredOut: 1,
       sqsCalls: 1,
+      staleAccounts: [],
     });
 
     const messages = await drainQueue();
@@ -154,5 +155,17 @@ describe("dispatcher and worker", () => {
       (expectSuccess(retried.outcomes[0]) as unknown as { batchItemFailures: unknown[] }).batchItemFailures,
     ).toHaveLength(1);
     expect(slack.posts).toHaveLength(0);
+
+    // Two hours on, with STALE_ACCOUNT_AFTER=1h, the dispatcher finds every recorded account stale
+    // (none was scanned since) and says so in its metric line.
+    const later = await runContainer(
+      bundle.bundlePath,
+      { ...env, STALE_ACCOUNT_AFTER: "1h" },
+      { handlerName: "dispatcher", clockOffsetMs: 2 * 3_600_000, events: [{ id: "tick-2" }] },
+    );
+    const laterSummary = expectSuccess(later.outcomes[0]) as unknown as { staleAccounts: string[] };
+    expect([...laterSummary.staleAccounts].sort()).toEqual([payments.id, analytics.id, sandbox.id].sort());
+    expect(later.logLines.find((line) => line.StaleAccounts !== undefined)?.StaleAccounts).toBe(3);
+    await drainQueue();
   });
 });
