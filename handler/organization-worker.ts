@@ -14,6 +14,7 @@ import { SlackApiError } from "./edges/slack-web-api";
 import { WebhookSecretError } from "./edges/webhook-secret";
 import { recordsOfAccount, stampAccount } from "./core/account-alert-state";
 import { errorFields } from "./core/error-fields";
+import { scanBudget, UNLIMITED_BUDGET } from "./core/scan-budget";
 import { createLogger, type Logger } from "./core/logger";
 import { loadOrganizationConfig } from "./core/organization-config";
 import { accountLabel } from "./core/organization-scope";
@@ -143,6 +144,7 @@ export async function scanMemberAccount(
     roleName: organization.memberRoleName,
   });
   const iam = memberIamClient(credentials);
+  const scanner = scannerFor(config, { iam });
   try {
     return await runMonitor({
       ...slackDeps(state, context),
@@ -159,7 +161,14 @@ export async function scanMemberAccount(
             },
           }
         : {}),
-      scan: scannerFor(config, { iam }),
+      // Each account's scan gets the invocation's time left when it starts (see scan-budget.ts).
+      scan: ({ checkFirst }) =>
+        scanner({
+          checkFirst,
+          budget: context?.getRemainingTimeInMillis
+            ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
+            : UNLIMITED_BUDGET,
+        }),
       // The digest names the account by id and name, so one channel can serve many accounts.
       accountId: async () => accountLabel({ id: message.accountId, name: message.accountName }),
     });
