@@ -133,7 +133,7 @@ export class MonitorStack extends TerraformStack {
           trustedRole: this.keyAgeFunction.role,
           roleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
           organizationId: organization.organizationId,
-          readCredentialReport: mayUseCredentialReport(settings),
+          readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
         });
       }
       if (organization.memberRoleStackSet) {

@@ -41,6 +41,7 @@ describe("MemberRole", () => {
     expect(actions).toEqual(
       [
         ...ACCOUNT_WIDE_IAM_ACTIONS.listUsers,
+        ...ACCOUNT_WIDE_IAM_ACTIONS.accountSummary,
         ...USER_SCOPED_IAM_ACTIONS,
         ...ACCOUNT_WIDE_IAM_ACTIONS.credentialReport,
       ].sort(),
@@ -53,10 +54,14 @@ describe("MemberRole", () => {
   it("the StackSet template carries the same policy, with the account filled in by CloudFormation", () => {
     const template = memberRoleTemplate({ roleName: "r", trustedRoleArn: WORKER }) as {
       Resources: {
-        MemberRole: { Properties: { Policies: { PolicyDocument: { Statement: { Resource: unknown }[] } }[] } };
+        MemberRole: {
+          Properties: { Policies: { PolicyDocument: { Statement: { Sid: string; Resource: unknown }[] } }[] };
+        };
       };
     };
     const statements = template.Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement;
-    expect(statements[1].Resource).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*" });
+    expect(statements.find((statement) => statement.Sid === "ReadUserKeys")?.Resource).toEqual({
+      "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*",
+    });
   });
 });
