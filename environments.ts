@@ -52,5 +52,20 @@ export const config: ProjectConfig = {
       deletionProtection: false,
       tags: { environment: "demo" },
     },
+    // Organization mode: deployed in the management account (or a StackSets delegated administrator),
+    // a dispatcher queues every active account and the worker scans each through its member role,
+    // which the StackSet puts into every account of the organization, including ones that join later.
+    org: {
+      region: "eu-west-1",
+      awsVaultProfile: "key-age-org-admin",
+      slackWebhookParameter: "/iam-key-age-monitor/org/slack-webhook",
+      // No heartbeat: in organization mode it would post one all-clear per quiet account.
+      organization: {
+        organizationId: "o-a1b2c3d4e5",
+        memberRoleStackSet: { organizationalUnits: ["r-a1b2"] },
+        workerMaxConcurrency: 10,
+      },
+      tags: { environment: "org" },
+    },
   },
 };

@@ -1,6 +1,7 @@
 // `npm run bench`: the scan strategies against a local moto server behind a request-counting proxy,
 // plus the build's size, start-up and synth figures. Prints figures; asserts nothing (CI is noisy).
 // Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000]
+//        [--accounts 10] [--account-users 50] [--dispatch-accounts 5000]
 import { IAMClient } from "@aws-sdk/client-iam";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -13,6 +14,7 @@ import { startCountingProxy, type CountingProxy } from "./counting-proxy";
 import { COMPARISON_HEADERS, compareRetryPolicies, comparisonRows } from "./retry-comparison";
 import { KEY_AGE_MINUTES_BY_PREFIX, seedPopulation, type Population } from "./seed-population";
 import { IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
+import { organizationBench, type OrganizationBenchOptions } from "./organization-bench";
 
 const ROUND_TRIP_MS = 50;
 
@@ -22,6 +24,8 @@ interface BenchOptions {
   readonly latencyUsers: number;
   /** Population of the retry-policy comparison under throttling; 0 skips it. */
   readonly throttleUsers: number;
+  /** The organization section's sizes. */
+  readonly organization: OrganizationBenchOptions;
 }
 
 /** Parses the bench's flags; throws naming the flag and the value on a mistake. */
@@ -32,6 +36,9 @@ function benchOptions(argv: readonly string[]): BenchOptions {
       users: { type: "string", default: "100,1000,5000" },
       "latency-users": { type: "string", default: "100" },
       "throttle-users": { type: "string", default: "1000" },
+      accounts: { type: "string", default: "10" },
+      "account-users": { type: "string", default: "50" },
+      "dispatch-accounts": { type: "string", default: "5000" },
     },
     strict: true,
   });
@@ -46,6 +53,12 @@ function benchOptions(argv: readonly string[]): BenchOptions {
     sizes: values.users.split(",").map((size) => count("users", size)),
     latencyUsers: count("latency-users", values["latency-users"]),
     throttleUsers: values["throttle-users"] === "0" ? 0 : count("throttle-users", values["throttle-users"]),
+    organization: {
+      accounts: count("accounts", values.accounts),
+      usersPerAccount: count("account-users", values["account-users"]),
+      dispatchAccounts: count("dispatch-accounts", values["dispatch-accounts"]),
+      roundTripMs: ROUND_TRIP_MS,
+    },
   };
 }
 
@@ -109,7 +122,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
   ].join("\n");
 }
 
-async function main({ sizes, latencyUsers, throttleUsers }: BenchOptions): Promise<void> {
+async function main({ sizes, latencyUsers, throttleUsers, organization }: BenchOptions): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const started = performance.now();
   console.log(
@@ -122,6 +135,7 @@ async function main({ sizes, latencyUsers, throttleUsers }: BenchOptions): Promi
   const strategyRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
   let throttlingRows: (string | number)[][] = [];
+  let organizationText = "";
   try {
     for (const users of [...new Set([...sizes, latencyUsers, throttleUsers])]
       .filter((n) => n > 0)
@@ -179,6 +193,7 @@ async function main({ sizes, latencyUsers, throttleUsers }: BenchOptions): Promi
         throttlingRows = comparisonRows(await compareRetryPolicies(moto, proxy, undefined, undefined, progress));
       }
     }
+    organizationText = await organizationBench(moto, proxy, organization, table);
   } finally {
     await proxy.close();
     await moto.stop();
@@ -211,6 +226,8 @@ async function main({ sizes, latencyUsers, throttleUsers }: BenchOptions): Promi
     console.log(table(COMPARISON_HEADERS, throttlingRows));
   }
 
+  console.log(organizationText);
+
   const build = measureBuild();
   console.log("\nBuild:");
   console.log(
@@ -234,7 +251,7 @@ try {
   options = benchOptions(process.argv.slice(2));
 } catch (error) {
   console.error(
-    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000]`,
+    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000] [--accounts 10] [--account-users 50] [--dispatch-accounts 5000]`,
   );
   process.exitCode = 2;
 }

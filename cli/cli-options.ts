@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { CONFIG_DEFAULTS, MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/core/config";
 import { parseDuration } from "../handler/core/duration";
+import { DEFAULT_MEMBER_ROLE_NAME, isRoleName, parseAccountIds } from "../handler/core/organization-scope";
 import { FAIL_ON_LEVELS, isFailOnLevel, type FailOnLevel } from "./fail-on";
 
 /** A command-line mistake; the CLI prints it with a pointer to `--help` and exits 2. */
@@ -43,7 +44,24 @@ export type CliCommand =
       readonly notify: boolean;
       /** `--no-color`. */
       readonly noColor: boolean;
+      /** `--organization` or `--accounts`: scan member accounts through their role. @default undefined: this account */
+      readonly organization?: OrganizationTarget;
     };
+
+/** Which member accounts `key-age scan` fans out to, and how. */
+export interface OrganizationTarget {
+  /** `organization`: every active account of `organizations:ListAccounts`; else these ids. */
+  readonly accounts: "organization" | readonly string[];
+  /** The member role's name. @default DEFAULT_MEMBER_ROLE_NAME */
+  readonly roleName: string;
+  /** Accounts scanned at once. @default DEFAULT_ACCOUNT_CONCURRENCY */
+  readonly concurrency: number;
+}
+
+/** Accounts the CLI scans at once: each runs its own SCAN_CONCURRENCY IAM requests. */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 4;
+/** The most accounts `--account-concurrency` allows at once. */
+export const MAX_ACCOUNT_CONCURRENCY = 32;
 
 const OPTIONS = {
   "warning-age": { type: "string" },
@@ -58,6 +76,10 @@ const OPTIONS = {
   json: { type: "boolean" },
   notify: { type: "boolean" },
   "no-color": { type: "boolean" },
+  organization: { type: "boolean" },
+  accounts: { type: "string" },
+  "role-name": { type: "string" },
+  "account-concurrency": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -95,6 +117,12 @@ Options:
                              SLACK_WEBHOOK_PARAMETER (SSM) or SLACK_WEBHOOK_URL; with DRY_RUN=true
                              the payload is printed to stderr instead. It posts every flagged key:
                              ALERT_STATE_TABLE is neither read nor written. Not with --as-of.
+  --organization             scan every active account of the organization (organizations:ListAccounts
+                             from the management or a delegated-admin account), assuming the member
+                             role in each; suspended and closed accounts are skipped and counted
+  --accounts <id,id,...>     scan these member accounts instead (no Organizations access needed)
+  --role-name <name>         the member role to assume (default ${DEFAULT_MEMBER_ROLE_NAME})
+  --account-concurrency <n>  accounts scanned at once, 1-${MAX_ACCOUNT_CONCURRENCY}              (default ${DEFAULT_ACCOUNT_CONCURRENCY})
   --no-color                 no colours (also off when NO_COLOR is set or stdout is not a terminal)
   -h, --help                 show this help
   --version                  print the version
@@ -204,13 +232,56 @@ export function parseCliOptions(argv: readonly string[], now: Date): CliCommand 
   if (notify && asOf) {
     throw new UsageError("--notify cannot be combined with --as-of: the Slack digest reports keys as they are now");
   }
+  const organization = organizationTarget(values, notify);
   return {
     kind: "scan",
     envOverrides,
+    ...(organization ? { organization } : {}),
     ...(asOf ? { asOf } : {}),
     ...(failOnText !== undefined ? { failOn: failOnText as FailOnLevel } : {}),
     json: values.json ?? false,
     notify,
     noColor: values["no-color"] ?? false,
   };
+}
+
+function organizationTarget(
+  values: ReturnType<typeof parseFlags>["values"],
+  notify: boolean,
+): OrganizationTarget | undefined {
+  const accountsText = values.accounts;
+  const fanOut = values.organization === true || accountsText !== undefined;
+  if (!fanOut) {
+    for (const flag of ["role-name", "account-concurrency"] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --organization or --accounts`);
+    }
+    return undefined;
+  }
+  if (values.organization && accountsText !== undefined) {
+    throw new UsageError("--organization and --accounts cannot be combined: pick the whole organization or a list");
+  }
+  if (notify) {
+    throw new UsageError("--notify scans one account; the deployed organization mode posts each account's digest");
+  }
+  let accounts: "organization" | string[] = "organization";
+  if (accountsText !== undefined) {
+    try {
+      accounts = parseAccountIds(accountsText, "--accounts");
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (accounts.length === 0) throw new UsageError("--accounts needs at least one account id");
+  }
+  const roleName = values["role-name"] ?? DEFAULT_MEMBER_ROLE_NAME;
+  if (!isRoleName(roleName)) {
+    throw new UsageError(`--role-name ${JSON.stringify(roleName)}: not an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)`);
+  }
+  const concurrencyText = values["account-concurrency"];
+  const concurrency = concurrencyText === undefined ? DEFAULT_ACCOUNT_CONCURRENCY : Number(concurrencyText);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_ACCOUNT_CONCURRENCY) {
+    throw new UsageError(
+      `--account-concurrency ${JSON.stringify(concurrencyText)}: expected a whole number from 1 to ${MAX_ACCOUNT_CONCURRENCY}`,
+    );
+  }
+  return { accounts, roleName, concurrency };
 }

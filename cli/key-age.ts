@@ -13,7 +13,6 @@ import { redactSlackToken, redactWebhookUrl } from "../handler/core/mask";
 import { resolveAccountId } from "../handler/edges/account-id";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "../handler/edges/client-config";
 import { SlackDeliveryError, deliverToSlack } from "../handler/edges/deliver-to-slack";
-import { scannerFor, type Scanner } from "../handler/edges/select-scanner";
 import { createSlackAppConnector } from "../handler/edges/slack-app";
 import {
   WebhookSecretError,
@@ -22,6 +21,8 @@ import {
 } from "../handler/edges/webhook-secret";
 import { runMonitor, type RunSummary } from "../handler/run-monitor";
 import { loadCliConfig } from "./cli-config";
+import { cliScanner } from "./cli-scanner";
+import { scanOrganization } from "./organization-scan";
 import { USAGE, UsageError, parseCliOptions, type CliCommand } from "./cli-options";
 import { findingsAtOrAbove } from "./fail-on";
 import { renderJsonReport, type JsonNotification } from "./json-report";
@@ -60,7 +61,8 @@ export interface CliIo {
   readonly now?: () => Date;
 }
 
-type ScanCommand = Extract<CliCommand, { kind: "scan" }>;
+/** The parsed `key-age scan` command. */
+export type ScanCommand = Extract<CliCommand, { kind: "scan" }>;
 
 /** Runs `key-age` and resolves with its exit code; it never throws and never calls `process.exit`. */
 export async function runKeyAge(io: CliIo): Promise<number> {
@@ -91,6 +93,9 @@ export async function runKeyAge(io: CliIo): Promise<number> {
     return EXIT_CODES.usage;
   }
   const started = now();
+  if (command.organization) {
+    return scanOrganization(io, command, command.organization, config, command.asOf ?? started);
+  }
   return scanCommand(io, command, config, command.asOf ?? started, started);
 }
 
@@ -220,17 +225,6 @@ function deactivationSchedules(
     if (schedule) schedules.set(finding.accessKeyId, schedule);
   }
   return schedules;
-}
-
-/**
- * The function's scanner for the CLI's config. The CLI promises an entry per key, so `auto` means the
- * API walk here: the credential report only filters, and the keys it clears are counted, not listed.
- * An explicit `credential-report` is honoured, with its candidates picked for the `--as-of` moment.
- */
-function cliScanner(config: MonitorConfig, iam: IAMClient, classifyAt: Date): Scanner {
-  const scanStrategy = config.scanStrategy === "auto" ? "api" : config.scanStrategy;
-  // Every key is listed with its last use, inactive ones included: look theirs up too.
-  return scannerFor({ ...config, scanStrategy }, { iam }, { classifyAt, inactiveKeyLastUse: true });
 }
 
 function failedStage(error: unknown): string {

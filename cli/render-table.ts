@@ -52,9 +52,8 @@ function lastUsedCell(finding: KeyFinding, evaluatedAt: Date): string {
 export function renderTable(report: ScanReport, style: TerminalStyle): string {
   const { classification, evaluatedAt } = report;
   const out: string[] = [];
-  const where = report.environmentName
-    ? `${report.environmentName} · account ${report.accountId}`
-    : `account ${report.accountId}`;
+  const account = report.accountName ? `${report.accountId} (${report.accountName})` : report.accountId;
+  const where = report.environmentName ? `${report.environmentName} · account ${account}` : `account ${account}`;
   out.push(style.bold(`IAM access keys · ${where}`));
   out.push(
     report.forecast

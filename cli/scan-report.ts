@@ -7,6 +7,8 @@ export interface ScanReport {
   readonly classification: Classification;
   /** The scanned account. */
   readonly accountId: string;
+  /** The account's name in Organizations (organization scans). @default undefined */
+  readonly accountName?: string;
   /** The environment label. @default undefined */
   readonly environmentName?: string;
   /** The moment the keys were evaluated at: now, or the `--as-of` time. */

@@ -16,7 +16,7 @@ import { deliverToSlack } from "./edges/deliver-to-slack";
 import { scannerFor } from "./edges/select-scanner";
 import { createSlackAppConnector, type SlackAppSession } from "./edges/slack-app";
 import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
-import { runMonitor, type RunSummary } from "./run-monitor";
+import { runMonitor, type RunMonitorDeps, type RunSummary } from "./run-monitor";
 import type { EnforcementDeps } from "./run-enforcement";
 import { deactivateKeys } from "./edges/deactivate-keys";
 import { createEnforcementStateStore } from "./edges/enforcement-state-store";
@@ -28,7 +28,8 @@ import { createEnforcementStateStore } from "./edges/enforcement-state-store";
  */
 export type HandlerContext = Partial<Pick<Context, "invokedFunctionArn" | "awsRequestId" | "getRemainingTimeInMillis">>;
 
-interface Container {
+/** What a warm container keeps between invocations: the config and the clients. */
+export interface Container {
   readonly config: MonitorConfig;
   readonly iam: IAMClient;
   readonly sts: () => STSClient;
@@ -44,7 +45,8 @@ interface Container {
 // own short-lived cache, see webhook-secret.ts).
 let container: Container | undefined;
 
-function containerState(): Container {
+/** The container's config and clients, built on first use (the worker shares them). */
+export function containerState(): Container {
   if (container) return container;
   const config = loadConfig(process.env);
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
@@ -107,17 +109,14 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, webhookUrl, slackApp, alertState, enforcement } = state;
-  const remainingTimeMs = context?.getRemainingTimeInMillis
-    ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
-    : undefined;
+  const { config, iam, sts, alertState, enforcement } = state;
   // The scan stops in time to deliver what it found (see scan-budget.ts).
   const budget = context?.getRemainingTimeInMillis
     ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
     : UNLIMITED_BUDGET;
   const scanner = scannerFor(config, { iam });
   return runMonitor({
-    config,
+    ...slackDeps(state, context),
     logger,
     // The event id guards against Lambda delivering the same scheduled event twice; the heartbeat
     // rule's input says when to post the all-clear.
@@ -138,10 +137,31 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
           },
         },
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
+  });
+}
+
+/**
+ * The config and the Slack side of a run (webhook or Slack app, delivery bounded by the invocation's
+ * time left): the same for the single-account handler and the organization worker.
+ */
+export function slackDeps(
+  state: Container,
+  context?: HandlerContext,
+): Pick<RunMonitorDeps, "config" | "webhookUrl" | "slackApp" | "deliver"> {
+  const { config, webhookUrl, slackApp } = state;
+  const remainingTimeMs = context?.getRemainingTimeInMillis
+    ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
+    : undefined;
+  return {
+    config,
     ...(webhookUrl ? { webhookUrl } : {}),
     // SLACK_BOT_TOKEN*: the channel through chat.postMessage, and the key owners directly.
     ...(slackApp ? { slackApp: () => slackApp(remainingTimeMs) } : {}),
     deliver: (messages, url) =>
       deliverToSlack(messages, { webhookUrl: url, ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
-  });
+  };
 }
+
+// Organization mode's entry points live in the same bundle: `index.dispatcher` and `index.worker`.
+export { dispatcher } from "./organization-dispatcher";
+export { worker } from "./organization-worker";

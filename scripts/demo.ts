@@ -7,8 +7,9 @@
  * age; invokes the deployed function bundle the way the Lambda runtime does; shows the channel digest
  * and the owner's direct message it posted as a Slack app; then shows enforcement:
  * the deployed dry run's notice and "would deactivate", then an armed container's notice and
- * deactivation, with the container clock a few minutes ahead; then destroys the deployment and stops
- * everything it started.
+ * deactivation, with the container clock a few minutes ahead; then organization mode (three member
+ * accounts, one without the member role: dispatcher, then the worker fed the queue's messages); then
+ * destroys the deployment and stops everything it started.
  */
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
@@ -26,6 +27,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { bootstrapStateBackend } from "./lib/bootstrap-state-backend";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "./lib/fake-slack-web-api";
+import { organizationSequence } from "./lib/demo-organization";
 import { runContainer } from "./lib/invoke-bundle";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "../cli/terminal-style";
 import { config } from "../environments";
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
     }
 
     await enforcementSequence(bundle, slack, aws);
+    await organizationSequence({ moto, aws, slack, bundle, step, printReceived });
 
     await step(`terraform destroy ${stack}`, () =>
       terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env),

@@ -1,6 +1,7 @@
 import type { MessageStyle } from "../handler/core/config";
 import type { EnforcementMode } from "../handler/core/enforcement-mode";
 import type { ScanStrategy } from "../handler/core/scan-strategy";
+import type { OrganizationSettings } from "./organization-settings";
 
 /** Where every monitor stack keeps its Terraform state (created by the `state-backend` stack). */
 export interface StateBackendSettings {
@@ -108,6 +109,11 @@ export interface EnvironmentSettings {
   readonly deletionProtection?: boolean;
   /** Lock state with an S3 lock file as well as the DynamoDB table (`use_lockfile`). @default true */
   readonly s3NativeLocking?: boolean;
+  /**
+   * Organization mode: a dispatcher queues every account in scope and a worker scans each through its
+   * member role. @default undefined: single-account mode, the account the stack is deployed in
+   */
+  readonly organization?: OrganizationSettings;
   /** Tags applied to every resource of the environment. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }

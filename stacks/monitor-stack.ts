@@ -21,6 +21,13 @@ import { alertStateTableName, handlerEnvironment, keyAgeFunctionName } from "./h
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
+import { DEFAULT_MEMBER_ROLE_NAME } from "../handler/core/organization-scope";
+import { STALE_ACCOUNTS_METRIC } from "../handler/core/stale-accounts";
+import { DispatcherAlarms } from "../modules/organization-fan-out/dispatcher-alarms";
+import { OrganizationFanOut } from "../modules/organization-fan-out/organization-fan-out";
+import { MemberRoleStackSet } from "../modules/member-role-stack-set/member-role-stack-set";
+import { MemberRole } from "../modules/member-role/member-role";
+import { ORGANIZATION_DEFAULTS, memberRoleInThisAccount, organizationEnvironment } from "./organization-settings";
 
 /** Props of {@link MonitorStack}. */
 export interface MonitorStackProps {
@@ -53,6 +60,10 @@ export class MonitorStack extends TerraformStack {
   public readonly alertState?: AlertStateTable;
   /** The daily heartbeat. @default undefined without `heartbeatSchedule` */
   public readonly heartbeat?: ScheduleRule;
+  /** Organization mode's dispatcher, queues and mapping. @default undefined in single-account mode */
+  public readonly fanOut?: OrganizationFanOut;
+  /** The StackSet putting the member role into member accounts. @default undefined */
+  public readonly memberRoleStackSet?: MemberRoleStackSet;
 
   constructor(scope: Construct, props: MonitorStackProps) {
     const name = monitorStackName(props.environmentName);
@@ -76,13 +87,20 @@ export class MonitorStack extends TerraformStack {
         deletionProtection: settings.deletionProtection,
       });
     }
+    const organization = settings.organization;
+    const workerConcurrency = organization?.workerMaxConcurrency ?? ORGANIZATION_DEFAULTS.workerMaxConcurrency;
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,
       environment: {
         ...handlerEnvironment(props.environmentName, settings).variables,
         // The table's attribute rather than its name as text, so Terraform orders the two.
         ...(this.alertState ? { ALERT_STATE_TABLE: this.alertState.table.name } : {}),
+        ...(organization ? organizationEnvironment(organization) : {}),
       },
+      // Organization mode: this function is the worker, reading IAM only through member roles.
+      ...(organization
+        ? { handler: "index.worker", scanOwnAccount: false, reservedConcurrency: workerConcurrency }
+        : {}),
       alertStateTable: this.alertState?.table,
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
       deactivateKeys: settings.enforcement === "armed",
@@ -93,17 +111,57 @@ export class MonitorStack extends TerraformStack {
       logRetentionDays: settings.logRetentionDays,
     });
 
+    if (organization) {
+      this.fanOut = new OrganizationFanOut(this, "organization", {
+        worker: this.keyAgeFunction,
+        workerTimeoutSeconds: 300,
+        memberRoleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+        dispatcherEnvironment: { ENVIRONMENT_NAME: props.environmentName, ...organizationEnvironment(organization) },
+        listing: {
+          organization: organization.accounts === undefined && organization.includeOrganizationalUnits === undefined,
+          units:
+            organization.includeOrganizationalUnits !== undefined ||
+            organization.excludeOrganizationalUnits !== undefined,
+        },
+        maxConcurrency: workerConcurrency,
+        maxReceiveCount: organization.maxReceiveCount ?? ORGANIZATION_DEFAULTS.maxReceiveCount,
+        alertStateTable: this.alertState?.table,
+        logRetentionDays: settings.logRetentionDays,
+      });
+      if (memberRoleInThisAccount(organization)) {
+        new MemberRole(this, "member-role", {
+          trustedRole: this.keyAgeFunction.role,
+          roleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+          organizationId: organization.organizationId,
+          readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
+        });
+      }
+      if (organization.memberRoleStackSet) {
+        this.memberRoleStackSet = new MemberRoleStackSet(this, "member-role-stack-set", {
+          trustedRole: this.keyAgeFunction.role,
+          organizationalUnits: organization.memberRoleStackSet.organizationalUnits,
+          roleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+          organizationId: organization.organizationId,
+          readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
+          callAs: organization.memberRoleStackSet.callAs,
+          region: settings.region,
+        });
+      }
+    }
+    // The schedule starts a scan: the function itself, or in organization mode the dispatcher.
+    const scheduled = this.fanOut?.dispatcher ?? this.keyAgeFunction;
+
     const scheduleExpression = settings.schedule ?? DEFAULT_SCHEDULE;
     this.schedule = new ScheduleRule(this, "schedule", {
       ruleName: functionName,
-      function: this.keyAgeFunction.function,
+      function: scheduled.function,
       scheduleExpression,
     });
 
     if (settings.heartbeatSchedule !== undefined) {
       this.heartbeat = new ScheduleRule(this, "heartbeat", {
         ruleName: `${functionName}-heartbeat`,
-        function: this.keyAgeFunction.function,
+        function: scheduled.function,
         scheduleExpression: settings.heartbeatSchedule,
         description: `Daily all-clear of ${this.keyAgeFunction.function.functionName}: posts when nothing else was posted`,
         input: { kind: HEARTBEAT_EVENT_KIND },
@@ -111,14 +169,15 @@ export class MonitorStack extends TerraformStack {
     }
 
     this.failedRuns = new FailedRunQueue(this, "failed-runs", {
-      function: this.keyAgeFunction.function,
-      role: this.keyAgeFunction.role,
+      function: scheduled.function,
+      role: scheduled.role,
       maximumEventAgeSeconds: maximumEventAgeSeconds(scheduleExpression),
     });
 
     this.alarms = new FunctionAlarms(this, "alarms", {
       function: this.keyAgeFunction.function,
-      failedRunQueue: this.failedRuns.queue,
+      // Organization mode: the worker's failures end in the accounts' dead-letter queue.
+      failedRunQueue: this.fanOut?.deadLetterQueue ?? this.failedRuns.queue,
       email: settings.alarmEmail,
       criticalKeysMetric: settings.alarmOnCriticalKeys
         ? {
@@ -142,13 +201,34 @@ export class MonitorStack extends TerraformStack {
       },
     });
 
+    let dispatcherAlarms: DispatcherAlarms | undefined;
+    if (this.fanOut) {
+      dispatcherAlarms = new DispatcherAlarms(this, "dispatcher-alarms", {
+        function: this.fanOut.dispatcher.function,
+        failedRunQueue: this.failedRuns.queue,
+        topic: this.alarms.topic,
+        ...(this.alertState
+          ? {
+              staleAccountsMetric: {
+                namespace: METRIC_NAMESPACE,
+                metricName: STALE_ACCOUNTS_METRIC,
+                dimensions: { [METRIC_DIMENSION]: props.environmentName },
+              },
+            }
+          : {}),
+      });
+      new TerraformOutput(this, "account_queue", { value: this.fanOut.queue.url });
+      new TerraformOutput(this, "account_dead_letter_queue", { value: this.fanOut.deadLetterQueue.url });
+      new TerraformOutput(this, "dispatcher_function_name", { value: this.fanOut.dispatcher.function.functionName });
+    }
+
     this.dashboard = new MonitorDashboard(this, "dashboard", {
       dashboardName: functionName,
       region: settings.region,
       function: this.keyAgeFunction.function,
       failedRunQueue: this.failedRuns.queue,
       runMetricDimensions: { [METRIC_DIMENSION]: props.environmentName },
-      alarms: Object.values(this.alarms.alarms),
+      alarms: [...Object.values(this.alarms.alarms), ...Object.values(dispatcherAlarms?.alarms ?? {})],
     });
 
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });

@@ -3,6 +3,7 @@ import { quoteSetting } from "../handler/core/mask";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
 import { fieldOfVariable, handlerEnvironment } from "./handler-environment";
 import { scheduleExpressionProblem } from "./schedule-expression";
+import { organizationProblems } from "./validate-organization";
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -66,6 +67,7 @@ const ENVIRONMENT_FIELDS = {
   heartbeatSchedule: true,
   s3NativeLocking: true,
   deletionProtection: true,
+  organization: true,
   tags: true,
 } as const satisfies Record<keyof EnvironmentSettings, true>;
 
@@ -278,6 +280,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
   }
   problems.push(...handlerSettingProblems(where, name, env));
+  problems.push(...organizationProblems(where, env.organization, env.enforcement));
   problems.push(...slackDestinationProblems(where, env));
   return problems;
 }

@@ -182,3 +182,28 @@ describe("shouldColour", () => {
     expect(shouldColour(options)).toBe(expected);
   });
 });
+
+describe("organization flags", () => {
+  const now = new Date("2026-01-01T00:00:00Z");
+  const scan = (argv: string[]) => parseCliOptions(argv, now);
+
+  it("--organization defaults the role name and the account concurrency", () => {
+    expect(scan(["scan", "--organization"])).toMatchObject({
+      organization: { accounts: "organization", roleName: "key-age-member-reader", concurrency: 4 },
+    });
+  });
+
+  it("--accounts parses ids and --role-name names the role", () => {
+    expect(scan(["scan", "--accounts", "111111111111,222222222222", "--role-name", "auditor"])).toMatchObject({
+      organization: { accounts: ["111111111111", "222222222222"], roleName: "auditor" },
+    });
+  });
+
+  it("rejects bad combinations and values with the flag's name", () => {
+    expect(() => scan(["scan", "--role-name", "x"])).toThrow("--role-name needs --organization or --accounts");
+    expect(() => scan(["scan", "--organization", "--accounts", "111111111111"])).toThrow("cannot be combined");
+    expect(() => scan(["scan", "--organization", "--notify"])).toThrow("--notify");
+    expect(() => scan(["scan", "--organization", "--account-concurrency", "0"])).toThrow("--account-concurrency");
+    expect(() => scan(["scan", "--organization", "--role-name", "a b"])).toThrow('--role-name "a b"');
+  });
+});

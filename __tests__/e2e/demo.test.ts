@@ -58,6 +58,12 @@ describe("npm run demo", () => {
     expect(run.stdout).toMatch(/Deactivated · `Demogorgon` · `AKIA…\w{4}` · age 5\dm · DEACTIVATE_AGE=30m/);
     expect(run.stdout).toContain("aws iam update-access-key --user-name Demogorgon --status Active");
     expect(run.stdout).toContain("the key is Inactive in IAM");
+    // Organization mode: the dispatcher, then the worker on the queue's messages; one account without the role.
+    expect(run.stdout).toContain('"accountsQueued":3,"inactiveAccountsSkipped":1');
+    expect(run.stdout).toMatch(/IAM access keys need attention · org · \d{12} \(payments\)/);
+    expect(run.stdout).toMatch(/IAM access keys need attention · org · \d{12} \(analytics\)/);
+    expect(run.stdout).toMatch(/Account \d{12} \(sandbox\) could not be scanned · org.*AccessDenied/);
+    expect(run.stdout).toContain("batchItemFailures: 1");
   });
 
   test("leaves neither the emulator nor the fake Slack running", async () => {

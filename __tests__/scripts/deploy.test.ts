@@ -44,7 +44,7 @@ describe("deployCommand", () => {
 
   test("names the unknown environment and the known ones", () => {
     expect(() => deployCommand("deploy", "staging")).toThrow(
-      'unknown environment "staging": environments.ts defines dev, prod, demo, state-backend',
+      'unknown environment "staging": environments.ts defines dev, prod, demo, org, state-backend',
     );
     expect(() => deployCommand("apply", "dev")).toThrow('unknown command "apply": use diff, deploy, destroy');
   });

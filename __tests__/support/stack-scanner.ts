@@ -51,6 +51,8 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   "iam:GetAccountAuthorizationDetails",
   "iam:GetAccountSummary",
   "cloudwatch:PutMetricData",
+  // Organization mode's dispatcher: ListAccounts has no resource types in the Service Authorization Reference.
+  "organizations:ListAccounts",
 ]);
 
 const SLACK_WEBHOOK = /hooks\.slack(-gov)?\.com\/(services|workflows|triggers)\//i;

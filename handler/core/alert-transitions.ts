@@ -22,6 +22,8 @@ export interface AlertRecord {
   readonly expiresAt: Date;
   /** Direct messages to the key's owners (Slack app). @default undefined: no owner was messaged */
   readonly owners?: OwnerDeliveryState;
+  /** The key's account, in organization mode. @default undefined: the function's own account */
+  readonly accountId?: string;
 }
 
 /**

@@ -43,3 +43,15 @@ export const ALERT_STATE_HASH_KEY = "accessKeyId";
 
 /** The alert-state table's TTL attribute: epoch seconds, refreshed on every write. */
 export const ALERT_STATE_TTL_ATTRIBUTE = "expiresAt";
+
+/**
+ * DynamoDB actions of the per-account scan records (organization mode's worker), on the alert-state
+ * table: one item per account, read and written by key.
+ */
+export const ACCOUNT_SCAN_DYNAMODB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem"] as const;
+
+/** DynamoDB actions of the dispatcher: it reads the accounts' scan records to find stale accounts. */
+export const STALE_ACCOUNTS_DYNAMODB_ACTIONS = ["dynamodb:BatchGetItem"] as const;
+
+/** The hash-key prefix of a per-account scan record in the alert-state table; key ids never start with it. */
+export const ACCOUNT_SCAN_KEY_PREFIX = "account#";

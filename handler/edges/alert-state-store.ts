@@ -189,13 +189,14 @@ export function toItem(record: AlertRecord): Record<string, string | number | Ow
     since: record.since.toISOString(),
     ...(record.eventId !== undefined ? { eventId: record.eventId } : {}),
     ...(record.owners !== undefined ? { owners: record.owners } : {}),
+    ...(record.accountId !== undefined ? { accountId: record.accountId } : {}),
     [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(record.expiresAt.getTime() / 1000),
   };
 }
 
 /** The record of a table item; undefined when the item does not parse. */
 export function fromItem(item: Record<string, unknown>): AlertRecord | undefined {
-  const { userName, status, eventId } = item;
+  const { userName, status, eventId, accountId } = item;
   const accessKeyId = item[ALERT_STATE_HASH_KEY];
   const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
   const announcedAt = new Date(String(item.announcedAt));
@@ -212,6 +213,7 @@ export function fromItem(item: Record<string, unknown>): AlertRecord | undefined
     since,
     ...(typeof eventId === "string" ? { eventId } : {}),
     ...(ownerState(item.owners) ?? {}),
+    ...(typeof accountId === "string" ? { accountId } : {}),
     expiresAt: new Date(expiresAt * 1000),
   };
 }

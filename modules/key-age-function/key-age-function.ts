@@ -59,6 +59,16 @@ export interface KeyAgeFunctionProps {
    * only for `ENFORCEMENT=armed`. @default false
    */
   readonly deactivateKeys?: boolean;
+  /**
+   * Whether the function scans the account it runs in (the IAM reads on its own role). Organization
+   * mode's dispatcher and worker do not: the worker reads IAM through each account's member role.
+   * @default true
+   */
+  readonly scanOwnAccount?: boolean;
+  /** The bundle's export to run: `index.handler`, `index.dispatcher` or `index.worker`. @default "index.handler" */
+  readonly handler?: string;
+  /** The function's description. @default "Alerts Slack about IAM access keys that are too old or unused" */
+  readonly description?: string;
   /** Timeout in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /** Memory in MB. @default 256 */
@@ -109,30 +119,35 @@ export class KeyAgeFunction extends Construct {
     });
 
     const userArns = `arn:${partition}:iam::${account}:user/*`;
+    const scanOwnAccount = props.scanOwnAccount ?? true;
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: "WriteOwnLogs",
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: [`${this.logGroup.arn}:*`],
       },
-      {
-        // IAM has no resource types for these actions: "*" is the only resource they accept.
-        sid: "ListUsers",
-        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.listUsers],
-        resources: ["*"],
-      },
-      {
-        // Whether the root user has an access key: no resource types either, so "*".
-        sid: "DetectRootAccessKey",
-        actions: [...ACCOUNT_WIDE_IAM_ACTIONS.accountSummary],
-        resources: ["*"],
-      },
-      {
-        sid: "ReadUserKeys",
-        actions: [...USER_SCOPED_IAM_ACTIONS],
-        resources: [userArns],
-      },
     ];
+    if (scanOwnAccount) {
+      statements.push(
+        {
+          // IAM has no resource types for these actions: "*" is the only resource they accept.
+          sid: "ListUsers",
+          actions: [...ACCOUNT_WIDE_IAM_ACTIONS.listUsers],
+          resources: ["*"],
+        },
+        {
+          // Whether the root user has an access key: no resource types either, so "*".
+          sid: "DetectRootAccessKey",
+          actions: [...ACCOUNT_WIDE_IAM_ACTIONS.accountSummary],
+          resources: ["*"],
+        },
+        {
+          sid: "ReadUserKeys",
+          actions: [...USER_SCOPED_IAM_ACTIONS],
+          resources: [userArns],
+        },
+      );
+    }
     if (props.deactivateKeys === true) {
       statements.push({
         // Armed enforcement: deactivation only (the contract has no delete), on IAM users only, so
@@ -142,7 +157,7 @@ export class KeyAgeFunction extends Construct {
         resources: [userArns],
       });
     }
-    if (props.readCredentialReport ?? true) {
+    if (scanOwnAccount && (props.readCredentialReport ?? true)) {
       statements.push({
         // The credential-report scan: "*" only, as above. GetAccountAuthorizationDetails could read all
         // of the account's IAM metadata; the scan asks only for users and their tags.
@@ -192,11 +207,11 @@ export class KeyAgeFunction extends Construct {
 
     this.function = new LambdaFunction(this, "function", {
       functionName: props.functionName,
-      description: "Alerts Slack about IAM access keys that are too old or unused",
+      description: props.description ?? "Alerts Slack about IAM access keys that are too old or unused",
       role: this.role.arn,
       runtime: "nodejs22.x",
       architectures: ["arm64"],
-      handler: "index.handler",
+      handler: props.handler ?? "index.handler",
       filename: code.path,
       sourceCodeHash: Fn.filebase64sha256(code.path),
       timeout: props.timeoutSeconds ?? 300,

@@ -42,6 +42,8 @@ export async function runContainer(
     readonly events?: readonly Record<string, unknown>[];
     /** Each invocation's time limit, as `context.getRemainingTimeInMillis()` counts it down. @default 60_000 */
     readonly remainingTimeMs?: number;
+    /** The bundle's export to invoke (`dispatcher`, `worker`). @default "handler" */
+    readonly handlerName?: string;
   } = {},
 ): Promise<ContainerRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "key-age-run-"));
@@ -55,6 +57,7 @@ export async function runContainer(
         clockOffsetMs: options.clockOffsetMs ?? 0,
         ...(options.events ? { events: options.events } : {}),
         ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
+        ...(options.handlerName ? { handlerName: options.handlerName } : {}),
       }),
     );
     const { code, stdout, stderr } = await runProcess(

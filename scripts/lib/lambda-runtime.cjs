@@ -29,7 +29,8 @@ if (plan.clockOffsetMs) {
 const FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:key-age-monitor-test";
 
 async function main() {
-  const { handler } = require(bundlePath);
+  // The function's configured handler, `index.<export>`: the same bundle serves every entry point.
+  const handler = require(bundlePath)[plan.handlerName ?? "handler"];
   const outcomes = [];
   for (let i = 0; i < plan.invocations; i += 1) {
     // The invocation's time limit; a plan may shorten it to exercise the scan's time budget.

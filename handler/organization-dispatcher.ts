@@ -1,0 +1,88 @@
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { accountMessage } from "./core/account-message";
+import { staleAccounts, staleAccountsMetric } from "./core/stale-accounts";
+import { createAccountScanStore } from "./edges/account-scan-store";
+import { errorFields } from "./core/error-fields";
+import { createLogger } from "./core/logger";
+import { loadOrganizationConfig, ORGANIZATION_VARIABLES } from "./core/organization-config";
+import { parseRunTrigger } from "./core/run-trigger";
+import { accountsToScan } from "./edges/accounts-to-scan";
+import { SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
+import { sendAccountMessages } from "./edges/send-account-messages";
+import type { HandlerContext } from "./index";
+
+/** What one dispatcher run did; also its log line. */
+export interface DispatchSummary {
+  readonly accountsQueued: number;
+  /** Suspended, closing or closed accounts skipped. */
+  readonly inactiveAccountsSkipped: number;
+  /** Active accounts the include/exclude settings left out. */
+  readonly accountsFilteredOut: number;
+  readonly sqsCalls: number;
+  /** Accounts in scope not scanned successfully within `STALE_ACCOUNT_AFTER` (with the alert state). */
+  readonly staleAccounts?: readonly string[];
+  readonly durationMs: number;
+}
+
+/**
+ * The accounts in scope whose scans have been failing, or missing, for longer than allowed; they are
+ * alarmed on through the `StaleAccounts` metric. Undefined without the alert state (no records).
+ */
+async function findStaleAccounts(accountIds: readonly string[], afterMs: number): Promise<string[] | undefined> {
+  const tableName = process.env.ALERT_STATE_TABLE?.trim();
+  if (!tableName) return undefined;
+  const client = new DynamoDBClient(SUPPORT_CLIENT_CONFIG);
+  try {
+    const store = createAccountScanStore({ client: DynamoDBDocumentClient.from(client), tableName });
+    return staleAccounts(await store.loadMany(accountIds), new Date(), afterMs).map((record) => record.accountId);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The organization's scheduled entry point (`index.dispatcher`): lists the accounts in scope and
+ * queues one message per account for the worker. It scans nothing itself, so it stays fast however
+ * large the organization: the accounts are scanned by worker invocations in parallel.
+ */
+export async function dispatcher(event: unknown, context?: HandlerContext): Promise<DispatchSummary> {
+  const logger = createLogger({ context: context?.awsRequestId ? { requestId: context.awsRequestId } : {} });
+  const started = Date.now();
+  let org: OrganizationsClient | undefined;
+  const sqs = new SQSClient(SUPPORT_CLIENT_CONFIG);
+  try {
+    const config = loadOrganizationConfig(process.env);
+    if (!config.accountQueueUrl) throw new Error(`${ORGANIZATION_VARIABLES.accountQueueUrl} is not set`);
+    const scope = await accountsToScan(config, () => (org ??= new OrganizationsClient(SUPPORT_CLIENT_CONFIG)));
+    const trigger = parseRunTrigger(event);
+    const messages = scope.accounts.map((account) => accountMessage(account, trigger));
+    const { calls } = await sendAccountMessages(sqs, config.accountQueueUrl, messages);
+    const stale = await findStaleAccounts(
+      scope.accounts.map((account) => account.id),
+      config.staleAccountAfterMs,
+    );
+    const summary: DispatchSummary = {
+      accountsQueued: messages.length,
+      inactiveAccountsSkipped: scope.inactive.length,
+      accountsFilteredOut: scope.filteredOut,
+      sqsCalls: calls,
+      ...(stale ? { staleAccounts: stale } : {}),
+      durationMs: Date.now() - started,
+    };
+    const environment = process.env.ENVIRONMENT_NAME?.trim() || "default";
+    logger.info("key-age dispatch finished", {
+      ...summary,
+      ...(stale ? staleAccountsMetric(stale.length, environment, new Date(started)) : {}),
+    });
+    return summary;
+  } catch (error) {
+    logger.error("key-age dispatch failed", { ...errorFields(error), durationMs: Date.now() - started });
+    throw error;
+  } finally {
+    org?.destroy();
+    sqs.destroy();
+  }
+}

@@ -1,0 +1,178 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { parseAccountMessage, type AccountMessage } from "./core/account-message";
+import { planAccountScan, type AccountScanOutcome } from "./core/account-scan-record";
+import { describeError } from "./core/error-fields";
+import { renderAccountStatus } from "./core/render-account-status";
+import type { SlackMessage } from "./core/slack-message";
+import { createAccountScanStore, type AccountScanStore } from "./edges/account-scan-store";
+import { AlertStateError } from "./edges/alert-state-store";
+import { SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
+import { SlackDeliveryError } from "./edges/deliver-to-slack";
+import { SlackApiError } from "./edges/slack-web-api";
+import { WebhookSecretError } from "./edges/webhook-secret";
+import { recordsOfAccount, stampAccount } from "./core/account-alert-state";
+import { errorFields } from "./core/error-fields";
+import { scanBudget, UNLIMITED_BUDGET } from "./core/scan-budget";
+import { createLogger, type Logger } from "./core/logger";
+import { loadOrganizationConfig } from "./core/organization-config";
+import { accountLabel } from "./core/organization-scope";
+import { assumeMemberRole, memberIamClient } from "./edges/member-credentials";
+import { scannerFor } from "./edges/select-scanner";
+import { containerState, slackDeps, type HandlerContext } from "./index";
+import { runMonitor, type RunSummary } from "./run-monitor";
+
+/**
+ * The organization's worker (`index.worker`), fed by the account queue: for each message, assume the
+ * member role in that account and run the single-account path (scan → classify → alert state →
+ * Slack) with that account's credentials and that account's slice of the alert state. A failed
+ * account is reported as a partial batch failure, so only its message is retried (then dead-lettered);
+ * the other accounts of the batch are not.
+ */
+export async function worker(event: SQSEvent, context?: HandlerContext): Promise<SQSBatchResponse> {
+  const logger = createLogger({ context: context?.awsRequestId ? { requestId: context.awsRequestId } : {} });
+  const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
+  for (const record of event.Records ?? []) {
+    try {
+      await scanAndRecordAccount(parseAccountMessage(record.body), logger, context);
+    } catch (error) {
+      logger.error("key-age account scan failed", { messageId: record.messageId, ...errorFields(error) });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+}
+
+let accountScans: AccountScanStore | undefined;
+
+/** The per-account records in the alert-state table; undefined when the monitor is stateless. */
+function accountScanStore(tableName: string | undefined): AccountScanStore | undefined {
+  if (!tableName) return undefined;
+  accountScans ??= createAccountScanStore({
+    client: DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG)),
+    tableName,
+  });
+  return accountScans;
+}
+
+/** True for a failure of the account itself (role, scan), not of Slack or of the monitor's own table. */
+function isAccountFailure(error: unknown): boolean {
+  return !(
+    error instanceof SlackDeliveryError ||
+    error instanceof SlackApiError ||
+    error instanceof WebhookSecretError ||
+    error instanceof AlertStateError
+  );
+}
+
+/**
+ * Scans the account, then keeps its scan record: last success and counts, or the failure, which is
+ * announced once ("account 111… could not be scanned: <cause>"), reminded and resolved like a key.
+ * A failure is still rethrown, so the message is retried and then dead-lettered.
+ */
+export async function scanAndRecordAccount(
+  message: AccountMessage,
+  logger: Logger,
+  context?: HandlerContext,
+): Promise<void> {
+  const state = containerState();
+  const { config } = state;
+  const store = accountScanStore(config.alertStateTable);
+  const previous = await store?.load(message.accountId);
+  let failure: unknown;
+  let summary: RunSummary | undefined;
+  try {
+    summary = await scanMemberAccount(message, logger, context);
+  } catch (error) {
+    failure = error;
+  }
+  if (store && (summary || isAccountFailure(failure))) {
+    const outcome: AccountScanOutcome = summary
+      ? { ok: true, counts: summary.counts }
+      : { ok: false, error: describeError(failure) };
+    const plan = planAccountScan(
+      previous,
+      { id: message.accountId, ...(message.accountName ? { name: message.accountName } : {}) },
+      outcome,
+      new Date(),
+      config.remindEvery.ms,
+    );
+    if (plan.announce) {
+      const organization = loadOrganizationConfig(process.env);
+      const text = renderAccountStatus({
+        kind: plan.announce,
+        record: plan.record,
+        roleName: organization.memberRoleName,
+        ...(config.environmentName ? { environmentName: config.environmentName } : {}),
+      });
+      // Recorded only once Slack accepted it: a failed post is announced again on the next attempt.
+      await postOne(slackDeps(state, context), text, logger);
+    }
+    await store.put(plan.record);
+  }
+  if (failure) throw failure;
+}
+
+/** Posts one message the way the run posts its digest: the Slack app, the webhook, or the log (dry run). */
+async function postOne(deps: ReturnType<typeof slackDeps>, message: SlackMessage, logger: Logger): Promise<void> {
+  if (deps.config.dryRun) {
+    logger.info("dry run: Slack payload not posted", { payload: message });
+    return;
+  }
+  if (deps.slackApp) {
+    await (await deps.slackApp()).deliver([message]);
+    return;
+  }
+  if (!deps.webhookUrl) throw new Error("No webhook source configured and DRY_RUN is not true");
+  await deps.deliver([message], await deps.webhookUrl());
+}
+
+/** One account's run: the same runMonitor as the single-account function, another source of credentials. */
+export async function scanMemberAccount(
+  message: AccountMessage,
+  parentLogger: Logger,
+  context?: HandlerContext,
+): Promise<RunSummary> {
+  const state = containerState();
+  const { config, sts, alertState } = state;
+  const organization = loadOrganizationConfig(process.env);
+  const logger = parentLogger.child({ account: message.accountId });
+  const credentials = await assumeMemberRole({
+    sts: sts(),
+    accountId: message.accountId,
+    roleName: organization.memberRoleName,
+  });
+  const iam = memberIamClient(credentials);
+  const scanner = scannerFor(config, { iam });
+  try {
+    return await runMonitor({
+      ...slackDeps(state, context),
+      logger,
+      trigger: {
+        heartbeat: message.heartbeat,
+        ...(message.eventId !== undefined ? { eventId: message.eventId } : {}),
+      },
+      ...(alertState
+        ? {
+            alertState: {
+              load: async () => recordsOfAccount(await alertState.load(), message.accountId),
+              apply: (changes) => alertState.apply(stampAccount(changes, message.accountId)),
+            },
+          }
+        : {}),
+      // Each account's scan gets the invocation's time left when it starts (see scan-budget.ts).
+      scan: ({ checkFirst }) =>
+        scanner({
+          checkFirst,
+          budget: context?.getRemainingTimeInMillis
+            ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
+            : UNLIMITED_BUDGET,
+        }),
+      // The digest names the account by id and name, so one channel can serve many accounts.
+      accountId: async () => accountLabel({ id: message.accountId, name: message.accountName }),
+    });
+  } finally {
+    iam.destroy();
+  }
+}

@@ -1,0 +1,187 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { ACCOUNT_SCAN_DYNAMODB_ACTIONS, STALE_ACCOUNTS_DYNAMODB_ACTIONS } from "../../handler/core/aws-contract";
+import { ORGANIZATION_VARIABLES } from "../../handler/core/organization-config";
+import { KeyAgeFunction } from "../key-age-function/key-age-function";
+
+/** The dispatcher's listing of the whole organization: an action without resource types (`"*"` only). */
+export const LIST_ACCOUNTS_ACTIONS = ["organizations:ListAccounts"] as const;
+
+/** The dispatcher's listing under OUs: these take the OU and root resource types. */
+export const LIST_UNDER_PARENT_ACTIONS = [
+  "organizations:ListAccountsForParent",
+  "organizations:ListOrganizationalUnitsForParent",
+] as const;
+
+/** Props of {@link OrganizationFanOut}. */
+export interface OrganizationFanOutProps {
+  /** The worker: the key-age function running `index.worker`. */
+  readonly worker: {
+    readonly function: Pick<LambdaFunction, "functionName" | "arn" | "timeout">;
+    readonly role: Pick<IamRole, "name">;
+  };
+  /** The worker's timeout in seconds (sets the queue's visibility timeout). */
+  readonly workerTimeoutSeconds: number;
+  /** The member role the worker assumes in every account. */
+  readonly memberRoleName: string;
+  /** The dispatcher's environment: organization mode's variables (the queue URL is added here). */
+  readonly dispatcherEnvironment: Readonly<Record<string, string>>;
+  /**
+   * How the dispatcher finds accounts: `organization` (ListAccounts), `units` (ListAccountsForParent
+   * under OUs; excluded OUs need it too, with either), or `static` (no Organizations call).
+   * @default { organization: true, units: false }
+   */
+  readonly listing?: { readonly organization: boolean; readonly units: boolean };
+  /** Worker invocations at once (event source mapping maximum concurrency, 2–1000). @default 5 */
+  readonly maxConcurrency?: number;
+  /** Receives of a message before it is dead-lettered. @default 3 */
+  readonly maxReceiveCount?: number;
+  /** Account messages per worker invocation. @default 5 */
+  readonly batchSize?: number;
+  /**
+   * The alert-state table: the worker keeps a scan record per account in it, which the dispatcher
+   * reads to find stale accounts. @default none (stateless)
+   */
+  readonly alertStateTable?: Pick<DynamodbTable, "arn" | "name">;
+  /** Retention of the dispatcher's logs, in days. @default 365 */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The organization's fan-out: a dispatcher function (the bundle's `index.dispatcher`) that queues one
+ * message per account on an encrypted queue, the event source mapping that feeds the worker with
+ * bounded concurrency and partial batch responses, and the dead-letter queue behind it.
+ */
+export class OrganizationFanOut extends Construct {
+  /** The dispatcher, run by the schedule. */
+  public readonly dispatcher: KeyAgeFunction;
+  /** One message per account to scan. */
+  public readonly queue: SqsQueue;
+  /** Account messages that failed `maxReceiveCount` times. */
+  public readonly deadLetterQueue: SqsQueue;
+  /** Feeds the worker from the queue. */
+  public readonly mapping: LambdaEventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: OrganizationFanOutProps) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const workerName = props.worker.function.functionName;
+
+    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
+      name: `${workerName}-accounts-dlq`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1_209_600,
+    });
+    this.queue = new SqsQueue(this, "queue", {
+      name: `${workerName}-accounts`,
+      sqsManagedSseEnabled: true,
+      // AWS's advice for a Lambda event source: at least six times the function's timeout.
+      visibilityTimeoutSeconds: Math.min(43_200, 6 * props.workerTimeoutSeconds),
+      // An account not scanned within a day is stale news: the next scheduled run queues it again.
+      messageRetentionSeconds: 86_400,
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: props.maxReceiveCount ?? 3,
+      }),
+    });
+
+    this.dispatcher = new KeyAgeFunction(this, "dispatcher", {
+      functionName: `${workerName}-dispatcher`,
+      description: "Queues one message per account in scope for the key-age worker",
+      handler: "index.dispatcher",
+      scanOwnAccount: false,
+      readCredentialReport: false,
+      environment: {
+        ...props.dispatcherEnvironment,
+        [ORGANIZATION_VARIABLES.accountQueueUrl]: this.queue.url,
+        ...(props.alertStateTable ? { ALERT_STATE_TABLE: props.alertStateTable.name } : {}),
+      },
+      timeoutSeconds: 300,
+      logRetentionDays: props.logRetentionDays,
+    });
+    new IamRolePolicy(this, "dispatcher-policy", {
+      name: "key-age-dispatch",
+      role: this.dispatcher.role.name,
+      policy: new DataAwsIamPolicyDocument(this, "dispatcher-policy-document", {
+        statement: [
+          { sid: "QueueAccounts", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
+          ...(props.alertStateTable
+            ? [
+                {
+                  sid: "ReadAccountScans",
+                  actions: [...STALE_ACCOUNTS_DYNAMODB_ACTIONS],
+                  resources: [props.alertStateTable.arn],
+                },
+              ]
+            : []),
+          ...((props.listing?.organization ?? true)
+            ? [{ sid: "ListAccounts", actions: [...LIST_ACCOUNTS_ACTIONS], resources: ["*"] }]
+            : []),
+          ...(props.listing?.units
+            ? [
+                {
+                  sid: "ListAccountsUnderUnits",
+                  actions: [...LIST_UNDER_PARENT_ACTIONS],
+                  resources: [
+                    `arn:${partition}:organizations::*:ou/o-*/ou-*`,
+                    `arn:${partition}:organizations::*:root/o-*/r-*`,
+                  ],
+                },
+              ]
+            : []),
+        ],
+      }).json,
+    });
+
+    const consume = new IamRolePolicy(this, "worker-policy", {
+      name: "key-age-accounts",
+      role: props.worker.role.name,
+      policy: new DataAwsIamPolicyDocument(this, "worker-policy-document", {
+        statement: [
+          {
+            sid: "ConsumeAccounts",
+            actions: [
+              "sqs:ReceiveMessage",
+              "sqs:DeleteMessage",
+              "sqs:GetQueueAttributes",
+              "sqs:ChangeMessageVisibility",
+            ],
+            resources: [this.queue.arn],
+          },
+          {
+            // The member role of any account, by name: which accounts is the dispatcher's decision.
+            sid: "AssumeMemberRole",
+            actions: ["sts:AssumeRole"],
+            resources: [`arn:${partition}:iam::*:role/${props.memberRoleName}`],
+          },
+          ...(props.alertStateTable
+            ? [
+                {
+                  sid: "ReadWriteAccountScans",
+                  actions: [...ACCOUNT_SCAN_DYNAMODB_ACTIONS],
+                  resources: [props.alertStateTable.arn],
+                },
+              ]
+            : []),
+        ],
+      }).json,
+    });
+
+    this.mapping = new LambdaEventSourceMapping(this, "mapping", {
+      eventSourceArn: this.queue.arn,
+      functionName: props.worker.function.arn,
+      batchSize: props.batchSize ?? 5,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: props.maxConcurrency ?? 5 },
+      // Lambda checks the role may read the queue when the mapping is created.
+      dependsOn: [consume],
+    });
+  }
+}
