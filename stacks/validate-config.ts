@@ -1,4 +1,4 @@
-import { ConfigError as HandlerConfigError, isHttpUrl, isSlackChannel, loadConfig } from "../handler/core/config";
+import { ConfigError as HandlerConfigError, loadConfig } from "../handler/core/config";
 import { quoteSetting } from "../handler/core/mask";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
 import { fieldOfVariable, handlerEnvironment } from "./handler-environment";
@@ -237,21 +237,6 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     "slackBotTokenKmsKeyArn",
     isString((v) => KMS_KEY_ARN.test(v)),
     "a KMS key ARN (arn:…:key/…; an alias ARN does not work in IAM policies)",
-  );
-  optional(
-    "slackBotTokenParameter",
-    isString((v) => !/xox[a-z]-/.test(v)),
-    "the name of the SSM parameter that holds the bot token, not the token",
-  );
-  optional(
-    "slackChannel",
-    isString((v) => isSlackChannel(v)),
-    'a channel id such as "C0123ABCD" or a name such as "#key-age"',
-  );
-  optional(
-    "slackApiUrl",
-    isString((v) => isHttpUrl(v)),
-    'an http(s) URL such as "https://slack.com/api/"',
   );
   optional(
     "logRetentionDays",

@@ -44,7 +44,7 @@ describe("validateConfig", () => {
       'environment "dev": field "slackChannel" is missing (the Slack app needs the digest\'s channel)',
     ]);
     expect(configProblems(withEnvironment({ ...app, slackChannel: "Key Age" }))).toEqual([
-      'environment "dev": field "slackChannel" has invalid value "Key Age" (expected a channel id such as "C0123ABCD" or a name such as "#key-age")',
+      'environment "dev": field "slackChannel" has invalid value "Key Age" (expected a channel id such as "C0123ABCD" or a channel name such as "#key-age")',
     ]);
   });
 
@@ -67,7 +67,25 @@ describe("validateConfig", () => {
       withEnvironment({ slackWebhookParameter: undefined, slackBotTokenParameter: token, slackChannel: "#key-age" }),
     );
     expect(found).toEqual([
-      'environment "dev": field "slackBotTokenParameter" has invalid value "xoxb-…" (masked) (expected the name of the SSM parameter that holds the bot token, not the token)',
+      'environment "dev": field "slackBotTokenParameter" has invalid value "xoxb-…" (masked) (this looks like the token itself: name the SSM parameter that holds it)',
+    ]);
+  });
+
+  test("judges the Slack app's settings with the function's own rules", () => {
+    const app = { slackWebhookParameter: undefined, slackChannel: "#key-age" };
+    expect(configProblems(withEnvironment({ ...app, slackBotTokenParameter: "/key age/token" }))).toEqual([
+      'environment "dev": field "slackBotTokenParameter" has invalid value "/key age/token" (not a valid SSM parameter name or ARN)',
+    ]);
+    expect(
+      configProblems(
+        withEnvironment({
+          ...app,
+          slackBotTokenParameter: "/key-age/token",
+          slackApiUrl: "http://proxy.example.com/api/",
+        }),
+      ),
+    ).toEqual([
+      'environment "dev": field "slackApiUrl" has invalid value "http://proxy.example.com/…" (masked) (expected an https URL such as "https://slack.com/api/" (http only to a loopback address, for local tests))',
     ]);
   });
 

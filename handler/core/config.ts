@@ -377,7 +377,7 @@ function webhookSource(
     return { kind: "ssm-parameter", parameterName };
   }
   if (url) {
-    if (!isWebhookUrl(url)) {
+    if (!isSecureSlackUrl(url)) {
       problems.push({
         variable: "SLACK_WEBHOOK_URL",
         reason: (name) =>
@@ -416,8 +416,14 @@ function slackAppConfig(
   const channel = read("SLACK_CHANNEL");
   const apiUrlRaw = read("SLACK_API_URL");
   const count = problems.length;
-  if (apiUrlRaw !== undefined && !isHttpUrl(apiUrlRaw)) {
-    problems.push(`SLACK_API_URL=${quoteSetting(apiUrlRaw)}: expected an http(s) URL such as "https://slack.com/api/"`);
+  // The token travels with every call: the same rule as the webhook URL, https or loopback only.
+  if (apiUrlRaw !== undefined && !isSecureSlackUrl(apiUrlRaw)) {
+    problems.push({
+      variable: "SLACK_API_URL",
+      value: apiUrlRaw,
+      reason: () =>
+        'expected an https URL such as "https://slack.com/api/" (http only to a loopback address, for local tests)',
+    });
   }
   if (parameterName === undefined && token === undefined) {
     if (channel !== undefined) {
@@ -439,13 +445,16 @@ function slackAppConfig(
     if (SSM_PARAMETER_NAME.test(parameterName) && !/xox[a-z]-/.test(parameterName)) {
       source = { kind: "ssm-parameter", parameterName };
     } else {
-      problems.push(
-        `SLACK_BOT_TOKEN_PARAMETER=${quoteSetting(parameterName)}: ${
+      problems.push({
+        variable: "SLACK_BOT_TOKEN_PARAMETER",
+        value: parameterName,
+        reason: (name) =>
           /xox[a-z]-/.test(parameterName)
-            ? "this looks like the token itself: name the SSM parameter that holds it, or use SLACK_BOT_TOKEN"
-            : "not a valid SSM parameter name or ARN"
-        }`,
-      );
+            ? `this looks like the token itself: name the SSM parameter that holds it${
+                name("SLACK_BOT_TOKEN") ? `, or use ${name("SLACK_BOT_TOKEN")}` : ""
+              }`
+            : "not a valid SSM parameter name or ARN",
+      });
     }
   } else if (token !== undefined) {
     if (isSlackToken(token)) source = { kind: "token", token };
@@ -460,9 +469,11 @@ function slackAppConfig(
       `SLACK_CHANNEL is unset: the Slack app needs a default channel for the digest, such as "C0123ABCD" or "#key-age"`,
     );
   } else if (!isSlackChannel(channel)) {
-    problems.push(
-      `SLACK_CHANNEL=${quoteSetting(channel)}: expected a channel id such as "C0123ABCD" or a channel name such as "#key-age"`,
-    );
+    problems.push({
+      variable: "SLACK_CHANNEL",
+      value: channel,
+      reason: () => 'expected a channel id such as "C0123ABCD" or a channel name such as "#key-age"',
+    });
   }
   if (problems.length > count || source === undefined || channel === undefined) return undefined;
   const apiUrl = apiUrlRaw ?? CONFIG_DEFAULTS.SLACK_API_URL;
@@ -479,21 +490,11 @@ export function isSlackToken(value: string): boolean {
   return /^xox[a-z]-[A-Za-z0-9-]+$/.test(value);
 }
 
-/** True for an http(s) URL. */
-export function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === "https:" || protocol === "http:";
-  } catch {
-    return false;
-  }
-}
-
 /**
- * An https URL, or plain http to a loopback address (a local fake Slack): the webhook URL is a
- * secret and the digest names keys, so neither may cross a network in clear text.
+ * An https URL, or plain http to a loopback address (a local fake Slack): the webhook URL and the
+ * bot token are secrets and the digest names keys, so none may cross a network in clear text.
  */
-function isWebhookUrl(text: string): boolean {
+function isSecureSlackUrl(text: string): boolean {
   try {
     const { protocol, hostname } = new URL(text);
     if (protocol === "https:") return true;

@@ -77,6 +77,17 @@ describe("loadConfig: the Slack app", () => {
   it("rejects a malformed channel and API URL", () => {
     const message = problems({ SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "Key Age", SLACK_API_URL: "slack.com/api" });
     expect(message).toMatch(/SLACK_CHANNEL="Key Age": expected a channel id such as "C0123ABCD"/);
-    expect(message).toMatch(/SLACK_API_URL="slack.com\/api": expected an http\(s\) URL/);
+    expect(message).toMatch(/SLACK_API_URL="slack.com\/api": expected an https URL/);
+  });
+
+  it("keeps the token off the network in clear text: https, or http only to loopback", () => {
+    expect(
+      problems({ SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "#key-age", SLACK_API_URL: "http://slack.example.com/api/" }),
+    ).toMatch(
+      /SLACK_API_URL="http:\/\/slack.example.com\/…" \(masked\): expected an https URL .*http only to a loopback address/,
+    );
+    expect(() =>
+      loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "#key-age", SLACK_API_URL: "http://127.0.0.1:9999/api/" }),
+    ).not.toThrow();
   });
 });
