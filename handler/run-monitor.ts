@@ -155,7 +155,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
         // Stateless digests carry every tag problem; with alert state only new or changed ones.
         tagProblems: tagPlan ? tagPlan.toAnnounce : plan ? [] : classification.tagProblems,
       },
-      deps.renderOptions,
+      // Without alert state no later run knows what this one left unnamed: name every key now.
+      { ...deps.renderOptions, nameEveryKey: plan === undefined },
     );
     // With users unchecked there is no all-clear: their own message goes out instead.
     const sent = withUncheckedUsers(

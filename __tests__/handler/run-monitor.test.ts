@@ -33,6 +33,22 @@ function harness(overrides: Partial<RunMonitorDeps> = {}, env: Record<string, st
 }
 
 describe("runMonitor", () => {
+  it("without alert state names every flagged key in this run, however many there are", async () => {
+    const keys = Array.from({ length: 450 }, (_, i) => activeKey(i, 95 * DAY, DAY));
+    const { deps, posted } = harness({
+      scan: async () => ({
+        inventory: inventoryOf(keys),
+        stats: { apiCalls: 451, skippedUsers: [], missingWatchedUsers: [] },
+      }),
+    });
+    const summary = await runMonitor(deps);
+    expect(summary).toMatchObject({ flaggedKeys: 450, listedKeys: 450, unlistedKeys: 0, messagesPosted: 5 });
+    const text = JSON.stringify(posted.flat());
+    expect(text).not.toContain("more flagged keys not listed");
+    const unnamed = keys.map((_, i) => `user-${String(i + 1).padStart(4, "0")}`).filter((user) => !text.includes(user));
+    expect(unnamed).toEqual([]);
+  });
+
   it("posts one digest, returns the summary and logs it as one line", async () => {
     const { deps, logs, posted } = harness();
     const summary = await runMonitor(deps);

@@ -68,6 +68,12 @@ export interface DigestInput {
 export interface RenderDigestOptions {
   /** Messages per run; keys beyond them are summarized ("… and 312 more"). @default 3 */
   readonly maxMessages?: number;
+  /**
+   * Take as many messages as naming every entry needs, instead of summarizing the rest. A run
+   * without alert state sets it: nothing remembers what an earlier run named, so a key left to the
+   * "… and N more" note could otherwise stay unnamed forever. @default false
+   */
+  readonly nameEveryKey?: boolean;
   /** Listed keys per message: a digest is for reading, not for archiving. @default 100 */
   readonly maxKeysPerMessage?: number;
   /** Key lines per section block, so Slack does not fold long sections. @default 20 */
@@ -126,10 +132,14 @@ const MAX_MISSING_USERS_LISTED = 50;
  * nothing to list (stateless: no flagged key and no missing watched user; stateful: no announcement).
  */
 export function renderDigest(input: DigestInput, options: RenderDigestOptions = {}): RenderedDigest {
-  const maxMessages = Math.max(1, options.maxMessages ?? 3);
   const maxKeysPerMessage = Math.max(1, options.maxKeysPerMessage ?? 100);
   const maxLinesPerSection = Math.max(1, options.maxLinesPerSection ?? 20);
   const entries = digestEntries(input);
+  const maxMessages = Math.max(
+    1,
+    options.maxMessages ?? 3,
+    options.nameEveryKey ? Math.ceil(entries.length / maxKeysPerMessage) : 0,
+  );
   const missing = input.missingWatchedUsers ?? [];
   const tagProblems = renderTagProblems(input.tagProblems ?? []);
   const empty = input.announcements

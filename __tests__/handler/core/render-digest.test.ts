@@ -50,6 +50,19 @@ describe("renderDigest", () => {
     expect(counts.critical + counts.warning + counts.unused).toBe(flagged);
   });
 
+  it("names every key, in as many messages as it takes, when asked to (a run without alert state)", () => {
+    const input = digestInput(1_000);
+    const digest = renderDigest(input, { nameEveryKey: true });
+    expect(digest.messages).toHaveLength(10);
+    digest.messages.forEach(expectWithinSlackLimits);
+    expect(digest.listedKeys).toBe(1_000);
+    expect(digest.unlistedKeys).toBe(0);
+    expect(unlistedCount(digest.messages)).toBe(0);
+    const text = JSON.stringify(digest.messages);
+    for (const finding of input.classification.flagged) expect(text).toContain(finding.accessKeyId.slice(-4));
+    expect(new Set(listedKeyLines(digest.messages)).size).toBe(1_000);
+  });
+
   it("lists keys most severe first and summarizes the rest by status", () => {
     const digest = renderDigest(digestInput(1_000));
     const lines = listedKeyLines(digest.messages);
