@@ -138,6 +138,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
             enforcementRecords,
             startedAt,
             config.remindEvery.ms,
+            // Users left unchecked: the brake cannot count their keys, so nothing is deactivated.
+            unchecked.length > 0,
           )
         : undefined;
     const tagPlan =
