@@ -143,7 +143,13 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
           )
         : undefined;
     const tagPlan =
-      tagNotes && planTagProblemNotes({ tagProblems: classification.tagProblems, notes: tagNotes, now: startedAt });
+      tagNotes &&
+      planTagProblemNotes({
+        tagProblems: classification.tagProblems,
+        notes: tagNotes,
+        now: startedAt,
+        uncheckedUsers: unchecked,
+      });
     const overview = { classification, accountId, ...environment, missingWatchedUsers: stats.missingWatchedUsers };
     const digest = renderDigest(
       {

@@ -9,6 +9,7 @@ import { parseCredentialReportWithRoot, type CredentialReportRow } from "../core
 import type { RootAccessKeyRecord, ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
 import { UNLIMITED_BUDGET, type ScanBudget } from "../core/scan-budget";
+import { userNameSet } from "../core/user-names";
 import { ScanError, hasRootAccessKey, scanAccount } from "./scan-account";
 import { hasIamErrorCode } from "./iam-errors";
 
@@ -95,8 +96,8 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   const watchUsers = options.watchUsers ?? [];
   // IAM user names are unique regardless of case, and the API walk's GetUser matches them so: the
   // report's rows (and the live listing) are matched the same way, so both strategies agree.
-  const watched = watchUsers.length > 0 ? new Set(watchUsers.map((name) => name.toLowerCase())) : undefined;
-  const isWatched = (userName: string): boolean => !watched || watched.has(userName.toLowerCase());
+  const watched = watchUsers.length > 0 ? userNameSet(watchUsers) : undefined;
+  const isWatched = (userName: string): boolean => !watched || watched.has(userName);
   if (watched) rows = rows.filter((row) => isWatched(row.userName));
 
   const scanNow = now();
@@ -145,15 +146,15 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     ...budgeted,
   });
   // Watched names absent from the report may be users created since: GetUser tells them from typos.
-  const reported = new Set(rows.map((row) => row.userName.toLowerCase()));
-  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName.toLowerCase()));
+  const reported = userNameSet(rows.map((row) => row.userName));
+  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
   const latecomers =
     absentWatched.length > 0
       ? await scanAccount({ iam, watchUsers: absentWatched, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted })
       : undefined;
-  const live = new Set(liveUserNames?.map((userName) => userName.toLowerCase()));
+  const live = userNameSet(liveUserNames ?? []);
   const missingWatchedUsers = liveUserNames
-    ? watchUsers.filter((userName) => !live.has(userName.toLowerCase()))
+    ? watchUsers.filter((userName) => !live.has(userName))
     : (latecomers?.stats.missingWatchedUsers ?? []);
 
   const unchecked = [...(verified.stats.uncheckedUsers ?? []), ...(latecomers?.stats.uncheckedUsers ?? [])];
