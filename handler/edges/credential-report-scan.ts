@@ -6,11 +6,11 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Thresholds } from "../core/classify";
 import { parseCredentialReportWithRoot, type CredentialReportRow } from "../core/credential-report";
-import type { RootAccessKeyRecord, ScanResult } from "../core/inventory";
+import { ROOT_USER_NAME, type RootAccessKeyRecord, type ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
 import { UNLIMITED_BUDGET, type ScanBudget } from "../core/scan-budget";
 import { userNameSet } from "../core/user-names";
-import { ScanError, hasRootAccessKey, scanAccount } from "./scan-account";
+import { ScanError, hasRootAccessKey, scanAccount, withStopSignal } from "./scan-account";
 import { hasIamErrorCode } from "./iam-errors";
 
 /**
@@ -76,7 +76,11 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   };
 
   // Live, unlike the report: a root key created or deleted since the report is seen as it is now.
-  const rootKeyPresent = await hasRootAccessKey(iam, countCall);
+  const rootKeyPresent = await withStopSignal(options.budget ?? UNLIMITED_BUDGET, (signal) =>
+    hasRootAccessKey(iam, countCall, signal),
+  );
+  // Out of time, the root check is unchecked like a user: never an all-clear.
+  const rootUnchecked = rootKeyPresent === "unchecked" ? [ROOT_USER_NAME] : [];
   const report = await fetchCredentialReport(iam, {
     countCall,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -90,7 +94,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   } catch (error) {
     throw new ScanError("The credential report could not be read", { cause: error });
   }
-  const rootAccessKey = rootKeyPresent ? { rootAccessKey: rootKeyFromReport(rootRow) } : {};
+  const rootAccessKey = rootKeyPresent === true ? { rootAccessKey: rootKeyFromReport(rootRow) } : {};
   const inactiveKeyLastUse = options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {};
 
   const watchUsers = options.watchUsers ?? [];
@@ -132,9 +136,15 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   if (selection.reportTooOld) {
     // A user created after the report could already hold a finding: only the full walk is exact.
     const full = await scanAccount({ iam, watchUsers, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted });
+    const fullUnchecked = [...(full.stats.uncheckedUsers ?? []), ...rootUnchecked];
     return {
       inventory: { ...full.inventory, ...rootAccessKey },
-      stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" },
+      stats: {
+        ...full.stats,
+        apiCalls: full.stats.apiCalls + reportCalls,
+        strategy: "api",
+        ...(fullUnchecked.length > 0 ? { uncheckedUsers: fullUnchecked } : {}),
+      },
     };
   }
 
@@ -157,7 +167,11 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     ? watchUsers.filter((userName) => !live.has(userName))
     : (latecomers?.stats.missingWatchedUsers ?? []);
 
-  const unchecked = [...(verified.stats.uncheckedUsers ?? []), ...(latecomers?.stats.uncheckedUsers ?? [])];
+  const unchecked = [
+    ...(verified.stats.uncheckedUsers ?? []),
+    ...(latecomers?.stats.uncheckedUsers ?? []),
+    ...rootUnchecked,
+  ];
   // The API walk reads the tags of every user with an active key: so must this scan, for the users
   // the report cleared, so that a malformed key-age tag is reported whichever strategy runs.
   const candidates = new Set(selection.candidates);
