@@ -126,8 +126,8 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     // A deactivation is started only with the delivery margin still ahead, to record and announce it.
     ...(enforcement
       ? {
-          enforcement: remainingTimeMs
-            ? { ...enforcement, stopStarting: () => remainingTimeMs() < DELIVERY_MARGIN_MS }
+          enforcement: context?.getRemainingTimeInMillis
+            ? { ...enforcement, stopStarting: () => (context.getRemainingTimeInMillis?.() ?? 0) < DELIVERY_MARGIN_MS }
             : enforcement,
         }
       : {}),
