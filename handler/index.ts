@@ -9,7 +9,7 @@ import { createLogger } from "./core/logger";
 import { parseRunTrigger } from "./core/run-trigger";
 import { createAlertStateStore, type AlertStateStore } from "./edges/alert-state-store";
 import { loadConfig, type MonitorConfig } from "./core/config";
-import { scanBudget, UNLIMITED_BUDGET } from "./core/scan-budget";
+import { DELIVERY_MARGIN_MS, scanBudget, UNLIMITED_BUDGET } from "./core/scan-budget";
 import { resolveAccountId } from "./edges/account-id";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
 import { deliverToSlack } from "./edges/deliver-to-slack";
@@ -95,7 +95,7 @@ function enforcementDeps(
     settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
     load: () => store.load(),
     put: (records) => store.put(records),
-    deactivate: (due) => deactivateKeys(due, { iam }),
+    deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
   };
 }
 
@@ -123,7 +123,14 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     trigger: parseRunTrigger(event),
     ...(alertState ? { alertState } : {}),
     // ENFORCEMENT dry-run or armed: notices, reminders, the brake and (armed) deactivation.
-    ...(enforcement ? { enforcement } : {}),
+    // A deactivation is started only with the delivery margin still ahead, to record and announce it.
+    ...(enforcement
+      ? {
+          enforcement: context?.getRemainingTimeInMillis
+            ? { ...enforcement, stopStarting: () => (context.getRemainingTimeInMillis?.() ?? 0) < DELIVERY_MARGIN_MS }
+            : enforcement,
+        }
+      : {}),
     // SCAN_STRATEGY and SCAN_CONCURRENCY: the per-user API walk or the credential-report filter.
     scan: ({ checkFirst }) => scanner({ budget, checkFirst }),
     // Users a run could not check go first next time: kept in the alert-state table, or else only as

@@ -5,6 +5,7 @@ import type { Logger } from "./core/logger";
 import { maskAccessKeyId } from "./core/mask";
 import {
   deactivationEvents,
+  deactivationRecord,
   enforcementChanges,
   planEnforcement,
   type ActiveEnforcement,
@@ -24,8 +25,19 @@ export interface EnforcementDeps {
   readonly load: () => Promise<readonly EnforcementRecord[]>;
   /** Writes enforcement records. */
   readonly put: (records: readonly EnforcementRecord[]) => Promise<void>;
-  /** Re-checks and deactivates the keys (armed only). */
-  readonly deactivate: (due: readonly DueKey[]) => Promise<readonly DeactivationOutcome[]>;
+  /**
+   * Re-checks and deactivates the keys (armed only), calling `run.onDeactivated` right after each
+   * key's deactivation succeeded, and starting none once `run.stopStarting()` is true.
+   */
+  readonly deactivate: (
+    due: readonly DueKey[],
+    run: { readonly onDeactivated: (key: DueKey) => Promise<void>; readonly stopStarting: () => boolean },
+  ) => Promise<readonly DeactivationOutcome[]>;
+  /**
+   * True once too little of the invocation is left to start another deactivation (and still record
+   * and announce it). @default never
+   */
+  readonly stopStarting?: () => boolean;
 }
 
 /** Inputs of {@link enforce} besides its deps. */
@@ -51,8 +63,9 @@ export function planEnforcementFor(
   records: readonly EnforcementRecord[],
   now: Date,
   remindEveryMs: number,
+  scanIncomplete = false,
 ): EnforcementPlan {
-  return planEnforcement({ findings, records, enforcement: deps.settings, now, remindEveryMs });
+  return planEnforcement({ findings, records, enforcement: deps.settings, now, remindEveryMs, scanIncomplete });
 }
 
 /**
@@ -63,14 +76,18 @@ export function planEnforcementFor(
 export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promise<EnforcementSummary> {
   const { plan, now, logger } = input;
   // A run that cannot announce (DRY_RUN=true only logs the payload) deactivates nothing.
-  const outcomes = plan.toDeactivate.length > 0 && input.deliver ? await deps.deactivate(plan.toDeactivate) : [];
+  // Each deactivation is recorded as soon as IAM confirmed it: a run cut short still leaves it known.
+  const run = {
+    onDeactivated: (key: DueKey) => deps.put([deactivationRecord(key, now)]),
+    stopStarting: deps.stopStarting ?? (() => false),
+  };
+  const outcomes = plan.toDeactivate.length > 0 && input.deliver ? await deps.deactivate(plan.toDeactivate, run) : [];
   if (plan.toDeactivate.length > 0 && !input.deliver) {
     logger.warn("due access keys not deactivated: the Slack payload is only logged (DRY_RUN)", {
       keys: plan.toDeactivate.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
     });
   }
   const done = deactivationEvents(plan, outcomes, now);
-  if (done.recordNow.length > 0) await deps.put(done.recordNow);
   for (const event of done.events) {
     if (event.kind === "deactivated") {
       logger.warn("access key deactivated", auditFields(event.finding, event.setting, now));
@@ -86,6 +103,11 @@ export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promi
     if (event.kind === "would-deactivate") {
       logger.info("dry run: access key would be deactivated", auditFields(event.finding, event.setting, now));
     }
+  }
+  if (plan.heldForIncompleteScan && !plan.braked) {
+    logger.warn("due access keys not deactivated: the scan left users unchecked, so the brake could not count", {
+      keys: plan.due.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
+    });
   }
   if (plan.braked) {
     logger.warn(`enforcement brake engaged: ${plan.due.length} keys due`, {
@@ -116,7 +138,8 @@ export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promi
     mode: deps.settings.mode,
     due: plan.due.length,
     deactivated,
-    wouldDeactivate: deps.settings.mode === "dry-run" && !plan.braked ? plan.due.length : 0,
+    wouldDeactivate:
+      deps.settings.mode === "dry-run" && !plan.braked && !plan.heldForIncompleteScan ? plan.due.length : 0,
     braked: plan.braked,
     eventsAnnounced,
     leftAlone: done.events.length - deactivated,

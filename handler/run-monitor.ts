@@ -18,7 +18,7 @@ import {
   type OwnerDelivery,
   type OwnerLookup,
 } from "./core/owner-messages";
-import { changesToRecord, messagesPostedBefore } from "./core/record-after-delivery";
+import { changesNotIn, changesToRecord, messagesPostedBefore } from "./core/record-after-delivery";
 import { renderDigest, type RenderDigestOptions } from "./core/render-digest";
 import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "./core/run-summary";
 import { withUncheckedUsers } from "./core/render-unchecked";
@@ -138,10 +138,18 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
             enforcementRecords,
             startedAt,
             config.remindEvery.ms,
+            // Users left unchecked: the brake cannot count their keys, so nothing is deactivated.
+            unchecked.length > 0,
           )
         : undefined;
     const tagPlan =
-      tagNotes && planTagProblemNotes({ tagProblems: classification.tagProblems, notes: tagNotes, now: startedAt });
+      tagNotes &&
+      planTagProblemNotes({
+        tagProblems: classification.tagProblems,
+        notes: tagNotes,
+        now: startedAt,
+        uncheckedUsers: unchecked,
+      });
     const overview = { classification, accountId, ...environment, missingWatchedUsers: stats.missingWatchedUsers };
     const digest = renderDigest(
       {
@@ -344,9 +352,12 @@ async function deliverAndRecord(
     }
   }
   const complete = plan ? changesToRecord(plan, sent.namedPerMessage, { complete: true }) : [];
+  // Recorded only now that Slack accepted every message: a failed run announces it all again. The
+  // channel's changes go first, so that slow or failing owner messages cannot lose them.
+  if (plan && record) await record(complete);
   const owners = tellOwners ? await tellOwners(complete, true) : undefined;
-  // Recorded only now that Slack accepted every message: a failed run announces it all again.
-  if (plan && record) await record(owners?.changes ?? complete);
+  const ownerChanges = owners ? changesNotIn(owners.changes, complete) : [];
+  if (record && ownerChanges.length > 0) await record(ownerChanges);
   return { messagesPosted, ...(owners ? { ownerMessages: owners.summary } : {}) };
 }
 

@@ -30,8 +30,9 @@ function setup() {
     settings: SETTINGS,
     load: async () => [NOTICED],
     put: async (records) => void puts.push([...records]),
-    deactivate: async (due) => {
+    deactivate: async (due, run) => {
       deactivated.push([...due]);
+      for (const key of due) await run.onDeactivated(key);
       return due.map((key) => ({ accessKeyId: key.finding.accessKeyId, result: "deactivated" as const }));
     },
   };
@@ -84,6 +85,50 @@ test("after Slack accepted the message the announcement is recorded; without a w
   expect(logged.lines).toEqual([
     expect.objectContaining({
       message: "due access keys not deactivated: the Slack payload is only logged (DRY_RUN)",
+      keys: ["alice/AKIA…0001"],
+    }),
+  ]);
+});
+
+test("each deactivation is recorded as soon as IAM confirmed it, even when the run ends before the rest", async () => {
+  const { deps, plan, puts, logger } = setup();
+  let stopAsked = false;
+  const cutShort: EnforcementDeps = {
+    ...deps,
+    stopStarting: () => {
+      stopAsked = true;
+      return false;
+    },
+    deactivate: async (due, run) => {
+      expect(run.stopStarting()).toBe(false);
+      await run.onDeactivated(due[0]);
+      throw new Error("Task timed out");
+    },
+  };
+  await expect(
+    enforce(cutShort, { plan, now: NOW, accountId: "1", deliver: async () => undefined, logger }),
+  ).rejects.toThrow("Task timed out");
+  expect(stopAsked).toBe(true);
+  expect(puts).toEqual([
+    [expect.objectContaining({ accessKeyId: keyId(1), deactivatedAt: NOW, deactivationAnnounced: false })],
+  ]);
+});
+
+test("a scan that left users unchecked deactivates nothing and says why", async () => {
+  const { deps, deactivated, lines, logger } = setup();
+  const findings = classifyKeys(
+    { users: [{ userName: "alice", accessKeys: [activeKey(1, 130 * DAY)] }] },
+    THRESHOLDS,
+    NOW,
+  ).findings;
+  const plan = planEnforcementFor(deps, findings, [NOTICED], NOW, DAY, true);
+  const summary = await enforce(deps, { plan, now: NOW, accountId: "1", deliver: async () => undefined, logger });
+  expect(deactivated).toEqual([]);
+  expect(summary).toMatchObject({ due: 1, deactivated: 0 });
+  expect(lines).toEqual([
+    expect.objectContaining({
+      level: "warn",
+      message: expect.stringContaining("left users unchecked"),
       keys: ["alice/AKIA…0001"],
     }),
   ]);

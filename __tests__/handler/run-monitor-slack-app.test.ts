@@ -126,6 +126,20 @@ describe("runMonitor with the Slack app", () => {
     expect([...table.items.values()][0].owners).toEqual({ emails: ["alice@example.com"] });
   });
 
+  it("records what the channel accepted before the owners are told, so a failure there cannot lose it", async () => {
+    const app = fakeApp({ "alice@example.com": "U0ALICE" });
+    const table = memoryTable();
+    const failing: SlackAppSession = {
+      ...app.session,
+      sendOwnerMessages: async () => {
+        throw new Error("the invocation timed out");
+      },
+    };
+    await expect(run(app, table, [], { slackApp: async () => failing })).rejects.toThrow("timed out");
+    expect(app.channel).toHaveLength(1);
+    expect([...table.items.keys()]).toEqual([keyId(1)]);
+  });
+
   it("names an owner Slack does not know in the channel, and messages nobody", async () => {
     const app = fakeApp({});
     const summary = await run(app, memoryTable());

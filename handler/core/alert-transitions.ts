@@ -1,5 +1,6 @@
 import { FLAGGED_STATUSES, SEVERITY_ORDER, type Classification, type KeyFinding, type KeyStatus } from "./classify";
 import { ROOT_USER_NAME } from "./inventory";
+import { userNameSet } from "./user-names";
 
 /** The statuses that are alerted (and so remembered). */
 export type AlertStatus = "critical" | "warning" | "unused";
@@ -158,7 +159,8 @@ export function isWorse(status: AlertStatus, than: AlertStatus): boolean {
 export function planAlerts(input: AlertPlanInput): AlertPlan {
   const now = input.now;
   const expiresAt = new Date(now.getTime() + (input.retentionMs ?? Math.max(30 * DAY_MS, 2 * input.remindEveryMs)));
-  const watchUsers = new Set(input.watchUsers ?? []);
+  // WATCH_USERS may spell a user otherwise than IAM (and the records) do.
+  const watchUsers = userNameSet(input.watchUsers ?? []);
   const remembered = new Map<string, AlertRecord>();
   for (const record of input.records) {
     if (record.expiresAt.getTime() > now.getTime()) remembered.set(record.accessKeyId, record);

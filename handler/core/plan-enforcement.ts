@@ -55,6 +55,7 @@ export type EnforcementEvent =
   | {
       /** More keys were due than `MAX_DEACTIVATIONS_PER_RUN`: none was deactivated. */
       readonly kind: "brake";
+      /** Every due key, those to list first; `changes` stamps the first {@link MAX_BRAKE_KEYS_LISTED}. */
       readonly due: readonly DueKey[];
       readonly maxPerRun: number;
       readonly changes: readonly EnforcementRecord[];
@@ -72,6 +73,11 @@ export interface EnforcementPlanInput {
   readonly now: Date;
   /** How often an engaged brake names its keys again. */
   readonly remindEveryMs: number;
+  /**
+   * True when the scan left users unchecked: the brake cannot count keys it did not see, so such a
+   * run deactivates nothing (notices and reminders still go out). @default false
+   */
+  readonly scanIncomplete?: boolean;
 }
 
 /** What enforcement does this run, before any IAM call. */
@@ -82,8 +88,10 @@ export interface EnforcementPlan {
   readonly due: readonly DueKey[];
   /** True when more keys are due than allowed: none is deactivated. */
   readonly braked: boolean;
-  /** The keys to deactivate now: the due keys of an armed run without the brake. */
+  /** The keys to deactivate now: the due keys of an armed run without the brake and with a complete scan. */
   readonly toDeactivate: readonly DueKey[];
+  /** True when keys were due but the scan left users unchecked: none is deactivated this run. */
+  readonly heldForIncompleteScan: boolean;
   /** The schedule of every key enforcement applies to, by key id (for the digest and the CLI). */
   readonly schedules: ReadonlyMap<string, DeactivationSchedule>;
 }
@@ -105,6 +113,9 @@ export type DeactivationOutcome =
   | { readonly accessKeyId: string; readonly result: "deactivated" }
   | { readonly accessKeyId: string; readonly result: "left-alone"; readonly reason: string };
 
+/** Due keys an engaged brake lists by name in one message; the rest are counted and listed by later runs. */
+export const MAX_BRAKE_KEYS_LISTED = 30;
+
 const DAY_MS = 86_400_000;
 // Long enough that a deactivated key reactivated months later is still recognised.
 const RECORD_RETENTION_MS = 400 * DAY_MS;
@@ -115,7 +126,9 @@ const RECORD_RETENTION_MS = 400 * DAY_MS;
  * - a key whose deactivation age is less than a notice period away gets a notice naming its date
  *   (the date is at least a notice period after the notice reaches Slack);
  * - one day before the date it gets a reminder; at the date it is due;
- * - when more keys are due than `maxPerRun` none is deactivated and the brake names them all;
+ * - when more keys are due than `maxPerRun` none is deactivated and the brake names them (up to
+ *   {@link MAX_BRAKE_KEYS_LISTED} a message, those not named yet first);
+ * - when the scan left users unchecked none is deactivated: the brake cannot count what it did not see;
  * - armed, the due keys are handed to the edge; a dry run announces "would deactivate" once;
  * - a key the monitor deactivated that is active again was reactivated by a person: announced
  *   once, with a fresh notice period; after {@link MAX_REACTIVATIONS} the monitor stops enforcing it;
@@ -229,6 +242,7 @@ export function planEnforcement(input: EnforcementPlanInput): EnforcementPlan {
   }
 
   const braked = due.length > enforcement.maxPerRun;
+  const heldForIncompleteScan = input.scanIncomplete === true && due.length > 0;
   if (braked) {
     const stale = due.some(
       (key) =>
@@ -236,14 +250,20 @@ export function planEnforcement(input: EnforcementPlanInput): EnforcementPlan {
         now.getTime() - key.record.brakeAnnouncedAt.getTime() >= input.remindEveryMs,
     );
     if (stale) {
+      // Only the keys the message lists are stamped; the ones named longest ago (or never) go first.
+      const order = [...due].sort(
+        (a, b) => (a.record?.brakeAnnouncedAt?.getTime() ?? 0) - (b.record?.brakeAnnouncedAt?.getTime() ?? 0),
+      );
       events.push({
         kind: "brake",
-        due,
+        due: order,
         maxPerRun: enforcement.maxPerRun,
-        changes: due.map((key) => ({ ...base(key.finding, key.record), brakeAnnouncedAt: now })),
+        changes: order
+          .slice(0, MAX_BRAKE_KEYS_LISTED)
+          .map((key) => ({ ...base(key.finding, key.record), brakeAnnouncedAt: now })),
       });
     }
-  } else if (enforcement.mode === "dry-run") {
+  } else if (enforcement.mode === "dry-run" && !heldForIncompleteScan) {
     for (const key of due) {
       if (key.record?.wouldDeactivateAt !== undefined) continue;
       events.push({
@@ -259,25 +279,24 @@ export function planEnforcement(input: EnforcementPlanInput): EnforcementPlan {
     events,
     due,
     braked,
-    toDeactivate: !braked && enforcement.mode === "armed" ? due : [],
+    toDeactivate: !braked && !heldForIncompleteScan && enforcement.mode === "armed" ? due : [],
+    heldForIncompleteScan,
     schedules,
   };
 }
 
 /**
- * Turns the edge's outcomes for the keys of {@link EnforcementPlan.toDeactivate} into events, and
- * the records to store at once (before Slack is told): a deactivation is remembered even if its
- * announcement fails, so the next run announces it and can recognise a reactivation.
+ * Turns the edge's outcomes for the keys of {@link EnforcementPlan.toDeactivate} into events. Each
+ * deactivation was already stored (see {@link deactivationRecord}); its event carries the record to
+ * store once Slack accepted the announcement.
  */
 export function deactivationEvents(
   plan: EnforcementPlan,
   outcomes: readonly DeactivationOutcome[],
   now: Date,
-): { readonly events: readonly EnforcementEvent[]; readonly recordNow: readonly EnforcementRecord[] } {
+): { readonly events: readonly EnforcementEvent[] } {
   const byKey = new Map(outcomes.map((outcome) => [outcome.accessKeyId, outcome]));
   const events: EnforcementEvent[] = [];
-  const recordNow: EnforcementRecord[] = [];
-  const expiresAt = new Date(now.getTime() + RECORD_RETENTION_MS);
   for (const key of plan.toDeactivate) {
     const outcome = byKey.get(key.finding.accessKeyId);
     if (!outcome) continue;
@@ -285,24 +304,31 @@ export function deactivationEvents(
       events.push({ kind: "left-alone", finding: key.finding, reason: outcome.reason });
       continue;
     }
-    const record: EnforcementRecord = {
-      ...(key.record ?? { reactivations: 0 }),
-      accessKeyId: key.finding.accessKeyId,
-      userName: key.finding.userName,
-      deactivatedAt: now,
-      deactivationAnnounced: false,
-      expiresAt,
-    };
-    recordNow.push(record);
     events.push({
       kind: "deactivated",
       finding: key.finding,
       setting: key.setting,
       deactivatedAt: now,
-      change: { ...record, deactivationAnnounced: true },
+      change: { ...deactivationRecord(key, now), deactivationAnnounced: true },
     });
   }
-  return { events, recordNow };
+  return { events };
+}
+
+/**
+ * The record of a key the monitor just deactivated, not yet announced: stored right after its
+ * `UpdateAccessKey` succeeded, so that a run ending before Slack is told still leaves the key known
+ * as deactivated (the next run announces it and recognises a reactivation).
+ */
+export function deactivationRecord(key: DueKey, now: Date): EnforcementRecord {
+  return {
+    ...(key.record ?? { reactivations: 0 }),
+    accessKeyId: key.finding.accessKeyId,
+    userName: key.finding.userName,
+    deactivatedAt: now,
+    deactivationAnnounced: false,
+    expiresAt: new Date(now.getTime() + RECORD_RETENTION_MS),
+  };
 }
 
 /** The records to store once Slack accepted the message carrying `events`. */

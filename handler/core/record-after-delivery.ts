@@ -29,3 +29,12 @@ export function messagesPostedBefore(error: unknown): number {
   const posted = (error as { messagesPosted?: unknown } | null)?.messagesPosted;
   return typeof posted === "number" && posted > 0 ? posted : 0;
 }
+
+/**
+ * The changes of `all` that are not already among `recorded` (the same change objects): what a later
+ * step (the owners' outcome) adds to or replaces in changes written before it.
+ */
+export function changesNotIn<T>(all: readonly T[], recorded: readonly T[]): T[] {
+  const written = new Set(recorded);
+  return all.filter((change) => !written.has(change));
+}

@@ -1,7 +1,7 @@
 import type { EnforcementMode } from "./enforcement-mode";
 import { formatDuration } from "./duration";
 import { maskAccessKeyId } from "./mask";
-import type { DueKey, EnforcementEvent } from "./plan-enforcement";
+import { MAX_BRAKE_KEYS_LISTED, type DueKey, type EnforcementEvent } from "./plan-enforcement";
 import { SLACK_LIMITS, codeText, inertText, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
 
 /** Inputs of {@link renderEnforcement}. */
@@ -37,7 +37,6 @@ const ORDER: Readonly<Record<EnforcementEvent["kind"], number>> = {
 };
 // Below Slack's 50 blocks: a header, the entries, one overflow note and the footer.
 const MAX_ENTRIES = 40;
-const MAX_BRAKE_KEYS_LISTED = 30;
 
 /** A UTC timestamp to the minute, the precision a deactivation date is named with. */
 export function formatDeactivationDate(date: Date): string {

@@ -1,3 +1,5 @@
+import { userNameSet } from "./user-names";
+
 /**
  * Time kept back from the scan for what must follow it: rendering, Slack delivery (whose own retries
  * are bounded by the remaining time) and the alert-state writes.
@@ -114,6 +116,7 @@ export function recordsOfCheckedUsers<T extends { readonly userName: string }>(
   uncheckedUsers: readonly string[],
 ): T[] {
   if (uncheckedUsers.length === 0) return [...records];
-  const unchecked = new Set(uncheckedUsers);
+  // An unchecked watched user is named as WATCH_USERS spells it; records carry IAM's spelling.
+  const unchecked = userNameSet(uncheckedUsers);
   return records.filter((record) => !unchecked.has(record.userName));
 }

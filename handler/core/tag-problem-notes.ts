@@ -1,4 +1,5 @@
 import type { UserTagProblems } from "./classify";
+import { userNameSet } from "./user-names";
 
 /**
  * What the alert state remembers about a user's announced tag problems: one item in the same table
@@ -40,13 +41,15 @@ export const TAG_NOTE_RETENTION_MS = 90 * 86_400_000;
 /**
  * Compares this run's tag problems with the notes (pure): a user's problems are announced when no
  * note has them, or the note's text differs (the value changed), or the note expired; a note whose
- * user has no problem any more is dropped silently. Unchanged problems stay quiet, so a typo is
+ * user was checked and has no problem any more is dropped silently (an unchecked user's note stays). Unchanged problems stay quiet, so a typo is
  * announced once, not every run.
  */
 export function planTagProblemNotes(input: {
   readonly tagProblems: readonly UserTagProblems[];
   readonly notes: readonly TagProblemNote[];
   readonly now: Date;
+  /** Users this run could not check: their notes stay, as nothing is known of their tags. @default [] */
+  readonly uncheckedUsers?: readonly string[];
   /** @default TAG_NOTE_RETENTION_MS */
   readonly retentionMs?: number;
 }): TagProblemPlan {
@@ -59,6 +62,7 @@ export function planTagProblemNotes(input: {
     (user) => notes.get(user.userName)?.problems !== current.get(user.userName),
   );
   const expiresAt = new Date(now + (input.retentionMs ?? TAG_NOTE_RETENTION_MS));
+  const unchecked = userNameSet(input.uncheckedUsers ?? []);
   return {
     toAnnounce,
     onDelivery: (announced) =>
@@ -69,7 +73,7 @@ export function planTagProblemNotes(input: {
           : [{ type: "put" as const, note: { userName, problems, announcedAt: input.now, expiresAt } }];
       }),
     silentChanges: input.notes
-      .filter((note) => !current.has(note.userName))
+      .filter((note) => !current.has(note.userName) && !unchecked.has(note.userName))
       .map((note) => ({ type: "delete" as const, userName: note.userName })),
   };
 }

@@ -6,10 +6,11 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Thresholds } from "../core/classify";
 import { parseCredentialReportWithRoot, type CredentialReportRow } from "../core/credential-report";
-import type { RootAccessKeyRecord, ScanResult } from "../core/inventory";
+import { ROOT_USER_NAME, type RootAccessKeyRecord, type ScanResult } from "../core/inventory";
 import { selectReportCandidates } from "../core/report-candidates";
 import { UNLIMITED_BUDGET, type ScanBudget } from "../core/scan-budget";
-import { ScanError, hasRootAccessKey, scanAccount } from "./scan-account";
+import { userNameSet } from "../core/user-names";
+import { ScanError, hasRootAccessKey, scanAccount, withStopSignal } from "./scan-account";
 import { hasIamErrorCode } from "./iam-errors";
 
 /**
@@ -75,7 +76,11 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   };
 
   // Live, unlike the report: a root key created or deleted since the report is seen as it is now.
-  const rootKeyPresent = await hasRootAccessKey(iam, countCall);
+  const rootKeyPresent = await withStopSignal(options.budget ?? UNLIMITED_BUDGET, (signal) =>
+    hasRootAccessKey(iam, countCall, signal),
+  );
+  // Out of time, the root check is unchecked like a user: never an all-clear.
+  const rootUnchecked = rootKeyPresent === "unchecked" ? [ROOT_USER_NAME] : [];
   const report = await fetchCredentialReport(iam, {
     countCall,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -89,14 +94,14 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   } catch (error) {
     throw new ScanError("The credential report could not be read", { cause: error });
   }
-  const rootAccessKey = rootKeyPresent ? { rootAccessKey: rootKeyFromReport(rootRow) } : {};
+  const rootAccessKey = rootKeyPresent === true ? { rootAccessKey: rootKeyFromReport(rootRow) } : {};
   const inactiveKeyLastUse = options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {};
 
   const watchUsers = options.watchUsers ?? [];
   // IAM user names are unique regardless of case, and the API walk's GetUser matches them so: the
   // report's rows (and the live listing) are matched the same way, so both strategies agree.
-  const watched = watchUsers.length > 0 ? new Set(watchUsers.map((name) => name.toLowerCase())) : undefined;
-  const isWatched = (userName: string): boolean => !watched || watched.has(userName.toLowerCase());
+  const watched = watchUsers.length > 0 ? userNameSet(watchUsers) : undefined;
+  const isWatched = (userName: string): boolean => !watched || watched.has(userName);
   if (watched) rows = rows.filter((row) => isWatched(row.userName));
 
   const scanNow = now();
@@ -131,9 +136,15 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   if (selection.reportTooOld) {
     // A user created after the report could already hold a finding: only the full walk is exact.
     const full = await scanAccount({ iam, watchUsers, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted });
+    const fullUnchecked = [...(full.stats.uncheckedUsers ?? []), ...rootUnchecked];
     return {
       inventory: { ...full.inventory, ...rootAccessKey },
-      stats: { ...full.stats, apiCalls: full.stats.apiCalls + reportCalls, strategy: "api" },
+      stats: {
+        ...full.stats,
+        apiCalls: full.stats.apiCalls + reportCalls,
+        strategy: "api",
+        ...(fullUnchecked.length > 0 ? { uncheckedUsers: fullUnchecked } : {}),
+      },
     };
   }
 
@@ -145,18 +156,22 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     ...budgeted,
   });
   // Watched names absent from the report may be users created since: GetUser tells them from typos.
-  const reported = new Set(rows.map((row) => row.userName.toLowerCase()));
-  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName.toLowerCase()));
+  const reported = userNameSet(rows.map((row) => row.userName));
+  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
   const latecomers =
     absentWatched.length > 0
       ? await scanAccount({ iam, watchUsers: absentWatched, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted })
       : undefined;
-  const live = new Set(liveUserNames?.map((userName) => userName.toLowerCase()));
+  const live = userNameSet(liveUserNames ?? []);
   const missingWatchedUsers = liveUserNames
-    ? watchUsers.filter((userName) => !live.has(userName.toLowerCase()))
+    ? watchUsers.filter((userName) => !live.has(userName))
     : (latecomers?.stats.missingWatchedUsers ?? []);
 
-  const unchecked = [...(verified.stats.uncheckedUsers ?? []), ...(latecomers?.stats.uncheckedUsers ?? [])];
+  const unchecked = [
+    ...(verified.stats.uncheckedUsers ?? []),
+    ...(latecomers?.stats.uncheckedUsers ?? []),
+    ...rootUnchecked,
+  ];
   // The API walk reads the tags of every user with an active key: so must this scan, for the users
   // the report cleared, so that a malformed key-age tag is reported whichever strategy runs.
   const candidates = new Set(selection.candidates);

@@ -11,6 +11,10 @@ export interface DeactivateKeysOptions {
   readonly iam: IAMClient;
   /** Keys handled at once. @default 4 */
   readonly concurrency?: number;
+  /** Called right after a key's deactivation succeeded (to record it before anything else can fail). @default nothing */
+  readonly onDeactivated?: (key: DueKey) => Promise<void>;
+  /** True once no further key may be started: the rest are left alone for the next run. @default never */
+  readonly stopStarting?: () => boolean;
 }
 
 /**
@@ -19,15 +23,20 @@ export interface DeactivateKeysOptions {
  * key that is gone, no longer active, or has another creation date than the scan saw (rotated in the
  * meantime) is left alone. The root user's keys are never touched. Any other IAM error (such as
  * AccessDenied) leaves that key alone with the error as the reason, so the keys already deactivated
- * are still recorded and announced.
+ * are still recorded and announced. Once `stopStarting` says so, the keys not yet started are left
+ * alone (still due, so the next run deactivates them).
  */
 export async function deactivateKeys(
   due: readonly DueKey[],
   options: DeactivateKeysOptions,
 ): Promise<DeactivationOutcome[]> {
   const { iam } = options;
-  return mapWithConcurrency(due, options.concurrency ?? 4, async ({ finding }): Promise<DeactivationOutcome> => {
+  return mapWithConcurrency(due, options.concurrency ?? 4, async (key): Promise<DeactivationOutcome> => {
+    const { finding } = key;
     const { accessKeyId, userName } = finding;
+    if (options.stopStarting?.()) {
+      return { accessKeyId, result: "left-alone", reason: "the run ran out of time; the next run deactivates it" };
+    }
     if (isRootUser(userName))
       return { accessKeyId, result: "left-alone", reason: "the root user's keys are never touched" };
     let current: { status?: string; createDate?: Date } | undefined;
@@ -55,6 +64,7 @@ export async function deactivateKeys(
         return { accessKeyId, result: "left-alone", reason: "the key was deleted since the scan" };
       return { accessKeyId, result: "left-alone", reason: `IAM refused the deactivation: ${describeError(error)}` };
     }
+    await options.onDeactivated?.(key);
     return { accessKeyId, result: "deactivated" };
   });
 }

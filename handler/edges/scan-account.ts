@@ -7,7 +7,7 @@ import {
   paginateListUsers,
   type IAMClient,
 } from "@aws-sdk/client-iam";
-import type { AccessKeyRecord, ScanResult, UserRecord } from "../core/inventory";
+import { ROOT_USER_NAME, type AccessKeyRecord, type ScanResult, type UserRecord } from "../core/inventory";
 import { DEFAULT_SCAN_CONCURRENCY } from "../core/config";
 import { describeError } from "../core/error-fields";
 import { mapWithConcurrency } from "../core/map-with-concurrency";
@@ -67,12 +67,17 @@ export class ScanError extends Error {
  */
 export async function scanAccount(options: ScanAccountOptions): Promise<ScanResult> {
   const budget = options.budget ?? UNLIMITED_BUDGET;
+  return withStopSignal(budget, (signal) => scanUsers(options, budget, signal));
+}
+
+/** Runs `work` with a signal that aborts when the budget's time is up (see {@link ScanBudget.msUntilStop}). */
+export async function withStopSignal<T>(budget: ScanBudget, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const stop = new AbortController();
   const untilStop = budget.msUntilStop();
   const stopTimer = Number.isFinite(untilStop) ? setTimeout(() => stop.abort(), untilStop) : undefined;
   stopTimer?.unref();
   try {
-    return await scanUsers(options, budget, stop.signal);
+    return await work(stop.signal);
   } finally {
     clearTimeout(stopTimer);
   }
@@ -94,9 +99,12 @@ async function scanUsers(
   const outOfTime = (): boolean => stopSignal.aborted || budget.stopStarting();
   const concurrency = options.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
 
-  const rootKeyCheck =
+  // Out of time, the root check is left unchecked like a user: never an all-clear.
+  const rootKeyCheck: Promise<RootKeyCheck> =
     (options.rootAccessKey ?? options.userNames === undefined)
-      ? hasRootAccessKey(iam, () => (apiCalls += 1))
+      ? outOfTime()
+        ? Promise.resolve("unchecked")
+        : hasRootAccessKey(iam, () => (apiCalls += 1), stopSignal)
       : Promise.resolve(false);
   // Settled here so that a failure of the listing does not leave this promise's rejection unhandled.
   const rootKey = rootKeyCheck.then(
@@ -163,10 +171,11 @@ async function scanUsers(
 
   const root = await rootKey;
   if ("error" in root) throw root.error;
+  if (root.present === "unchecked") uncheckedUsers.push(ROOT_USER_NAME);
   return {
     inventory: {
       users: scanned.filter((user): user is UserRecord => user !== undefined),
-      ...(root.present ? { rootAccessKey: {} } : {}),
+      ...(root.present === true ? { rootAccessKey: {} } : {}),
     },
     stats: {
       apiCalls,
@@ -228,16 +237,27 @@ async function scanUsers(
   }
 }
 
+/** Whether the root user has an access key, or `unchecked` when the scan's time ran out first. */
+export type RootKeyCheck = boolean | "unchecked";
+
 /**
  * Whether the root user has an access key right now: `GetAccountSummary`'s `AccountAccessKeysPresent`
- * (no user listing shows root keys). A failure fails the scan: a root key must never go unseen.
+ * (no user listing shows root keys). A failure fails the scan: a root key must never go unseen. When
+ * `abortSignal` stops the call (the scan's time is up) the answer is `unchecked`, which the caller
+ * reports like an unchecked user (as {@link ROOT_USER_NAME}).
  */
-export async function hasRootAccessKey(iam: IAMClient, countCall: () => void): Promise<boolean> {
+export async function hasRootAccessKey(
+  iam: IAMClient,
+  countCall: () => void,
+  abortSignal?: AbortSignal,
+): Promise<RootKeyCheck> {
+  if (abortSignal?.aborted) return "unchecked";
   countCall();
   try {
-    const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
+    const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}), abortSignal ? { abortSignal } : {});
     return (SummaryMap?.AccountAccessKeysPresent ?? 0) > 0;
   } catch (error) {
+    if (abortSignal?.aborted) return "unchecked";
     throw new ScanError("GetAccountSummary failed", { cause: error });
   }
 }

@@ -130,6 +130,11 @@ describe("planAlerts", () => {
     expect(result.announcements).toEqual([expect.objectContaining({ kind: "resolved", reason: "unwatched" })]);
   });
 
+  it("matches WATCH_USERS regardless of case: a watched user spelled otherwise is not 'unwatched'", () => {
+    const result = plan({ users: [] }, [record(1, "critical", HOUR)], { watchUsers: ["ALICE"] });
+    expect(result.announcements).toEqual([expect.objectContaining({ kind: "resolved", reason: "deleted" })]);
+  });
+
   it("does not announce again what a redelivery of the same event already announced", () => {
     const first = plan(alice(activeKey(1, 95 * DAY, DAY)), []);
     const delivered = first.announcements

@@ -3,7 +3,9 @@ import type { EnforcementRecord } from "../../../handler/core/enforcement-record
 import type { AccessKeyInventory, UserRecord } from "../../../handler/core/inventory";
 import {
   deactivationEvents,
+  deactivationRecord,
   enforcementChanges,
+  MAX_BRAKE_KEYS_LISTED,
   planEnforcement,
   type ActiveEnforcement,
 } from "../../../handler/core/plan-enforcement";
@@ -185,6 +187,48 @@ describe("planEnforcement", () => {
     expect(result.events).toEqual([expect.objectContaining({ kind: "deactivated" })]);
     expect(enforcementChanges(result.events)).toEqual([expect.objectContaining({ deactivationAnnounced: true })]);
   });
+
+  test("a scan that left users unchecked deactivates nothing, while notices still go out", () => {
+    const users = [user("alice", [activeKey(1, 130 * DAY), activeKey(3, 115 * DAY)])];
+    const records = [noticed(1, 8 * DAY)];
+    const input = {
+      findings: classifyKeys({ users }, THRESHOLDS, NOW).findings,
+      records,
+      enforcement: ARMED,
+      now: NOW,
+      remindEveryMs: DAY,
+    };
+    const incomplete = planEnforcement({ ...input, scanIncomplete: true });
+    expect(incomplete.due).toHaveLength(1);
+    expect(incomplete.toDeactivate).toEqual([]);
+    expect(incomplete.heldForIncompleteScan).toBe(true);
+    expect(incomplete.events).toEqual([
+      expect.objectContaining({ kind: "notice", finding: expect.objectContaining({ accessKeyId: keyId(3) }) }),
+    ]);
+    const dry = planEnforcement({ ...input, enforcement: { ...ARMED, mode: "dry-run" }, scanIncomplete: true });
+    expect(dry.events.map((event) => event.kind)).toEqual(["notice"]);
+    expect(planEnforcement(input).toDeactivate).toHaveLength(1);
+  });
+
+  test("the brake stamps only the keys its message lists, those never listed first", () => {
+    const count = MAX_BRAKE_KEYS_LISTED + 5;
+    const users = Array.from({ length: count }, (_, i) => user(`u${i + 1}`, [activeKey(i + 1, 130 * DAY)]));
+    const records = users.map((u, i) => ({
+      ...noticed(i + 1, 8 * DAY),
+      userName: u.userName,
+      // The first ones were listed by an earlier brake message, past the reminder interval.
+      ...(i < 5 ? { brakeAnnouncedAt: ago(2 * DAY) } : {}),
+    }));
+    const result = plan(users, records);
+    const brake = result.events[0];
+    if (brake?.kind !== "brake") throw new Error("expected the brake");
+    expect(brake.due).toHaveLength(count);
+    expect(brake.changes).toHaveLength(MAX_BRAKE_KEYS_LISTED);
+    expect(brake.changes.map((change) => change.userName)).toEqual(
+      brake.due.slice(0, MAX_BRAKE_KEYS_LISTED).map((key) => key.finding.userName),
+    );
+    expect(brake.changes.map((change) => change.userName)).not.toContain("u1");
+  });
 });
 
 describe("deactivationEvents", () => {
@@ -193,7 +237,7 @@ describe("deactivationEvents", () => {
       [user("alice", [activeKey(1, 130 * DAY)]), user("bob", [activeKey(2, 130 * DAY)])],
       [noticed(1, 8 * DAY), { ...noticed(2, 8 * DAY), userName: "bob" }],
     );
-    const { events, recordNow } = deactivationEvents(
+    const { events } = deactivationEvents(
       result,
       [
         { accessKeyId: keyId(1), result: "deactivated" },
@@ -201,9 +245,11 @@ describe("deactivationEvents", () => {
       ],
       NOW,
     );
-    expect(recordNow).toEqual([
-      expect.objectContaining({ accessKeyId: keyId(1), deactivatedAt: NOW, deactivationAnnounced: false }),
-    ]);
+    expect(deactivationRecord(result.toDeactivate[0], NOW)).toMatchObject({
+      accessKeyId: keyId(1),
+      deactivatedAt: NOW,
+      deactivationAnnounced: false,
+    });
     expect(events.map((event) => event.kind)).toEqual(["deactivated", "left-alone"]);
     expect(enforcementChanges(events)).toEqual([
       expect.objectContaining({ accessKeyId: keyId(1), deactivationAnnounced: true }),

@@ -1,6 +1,6 @@
 import { planAlerts, type AlertPlan } from "../../../handler/core/alert-transitions";
 import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
-import { changesToRecord, messagesPostedBefore } from "../../../handler/core/record-after-delivery";
+import { changesNotIn, changesToRecord, messagesPostedBefore } from "../../../handler/core/record-after-delivery";
 import { DAY, NOW, activeKey, inventoryOf, keyId } from "../support/inventory-builders";
 
 const THRESHOLDS: Thresholds = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY };
@@ -99,5 +99,15 @@ describe("messagesPostedBefore", () => {
     expect(messagesPostedBefore(Object.assign(new Error("x"), { messagesPosted: -1 }))).toBe(0);
     expect(messagesPostedBefore(null)).toBe(0);
     expect(messagesPostedBefore("text")).toBe(0);
+  });
+});
+
+describe("changesNotIn", () => {
+  test("keeps only the changes a later step added or replaced", () => {
+    const a = { type: "delete" as const, accessKeyId: keyId(1) };
+    const b = { type: "delete" as const, accessKeyId: keyId(2) };
+    const replaced = { type: "delete" as const, accessKeyId: keyId(2) };
+    expect(changesNotIn([a, replaced], [a, b])).toEqual([replaced]);
+    expect(changesNotIn([a], [a])).toEqual([]);
   });
 });

@@ -110,4 +110,12 @@ describe("recordsOfCheckedUsers", () => {
     expect(recordsOfCheckedUsers(records, ["alice"])).toEqual([{ userName: "bob", accessKeyId: "AKIA2" }]);
     expect(recordsOfCheckedUsers(records, [])).toEqual(records);
   });
+
+  test("matches an unchecked user spelled otherwise (as WATCH_USERS may) regardless of case", () => {
+    const records = [
+      { userName: "Alice", accessKeyId: "AKIA1" },
+      { userName: "bob", accessKeyId: "AKIA2" },
+    ];
+    expect(recordsOfCheckedUsers(records, ["alice"])).toEqual([{ userName: "bob", accessKeyId: "AKIA2" }]);
+  });
 });

@@ -35,4 +35,20 @@ describe("planTagProblemNotes", () => {
     ]);
     expect(plan.silentChanges).toEqual([{ type: "delete", userName: "fixed" }]);
   });
+
+  it("keeps the notes of users this run could not check, in any spelling", () => {
+    const note = (userName: string): TagProblemNote => ({
+      userName,
+      problems: "y",
+      announcedAt: NOW,
+      expiresAt: new Date(NOW.getTime() + DAY),
+    });
+    const plan = planTagProblemNotes({
+      tagProblems: [],
+      notes: [note("Unchecked"), note("fixed")],
+      now: NOW,
+      uncheckedUsers: ["unchecked"],
+    });
+    expect(plan.silentChanges).toEqual([{ type: "delete", userName: "fixed" }]);
+  });
 });

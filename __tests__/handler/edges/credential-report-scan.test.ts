@@ -514,6 +514,29 @@ describe("the root user's access key in both strategies", () => {
     }
   });
 
+  it("credential-report: a root check cut short by the time budget is unchecked, never all-clear", async () => {
+    // Throttled: GetAccountSummary answers only after the scan's stop (the abandoned request then fails).
+    const iam = mockIamAccount({
+      users,
+      report: { csv: credentialReportCsv(users, rootKey), generatedAt: now },
+      accountSummaryFailsAfterMs: 50,
+    });
+    let budgetAsked = 0;
+    try {
+      const result = await scanWithCredentialReport({
+        iam: new IAMClient({}),
+        thresholds: DEFAULTS,
+        now: () => now,
+        // The first question (the root check) finds 10 ms left; the report then gets the usual time.
+        budget: { stopStarting: () => false, msUntilStop: () => (budgetAsked++ === 0 ? 10 : 60_000) },
+      });
+      expect(result.inventory.rootAccessKey).toBeUndefined();
+      expect(result.stats.uncheckedUsers).toEqual(["<root>"]);
+    } finally {
+      iam.restore();
+    }
+  });
+
   it("a root key deleted since the report is gone: the live summary wins over the report's row", async () => {
     const iam = mockIamAccount({
       users,

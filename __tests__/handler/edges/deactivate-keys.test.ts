@@ -65,4 +65,28 @@ describe("deactivateKeys", () => {
       },
     ]);
   });
+
+  test("reports each deactivation as soon as IAM confirmed it, and starts no key once the time is up", async () => {
+    mock.on(ListAccessKeysCommand).callsFake((input: { UserName: string }) => ({
+      AccessKeyMetadata: [
+        { AccessKeyId: input.UserName === "alice" ? keyId(1) : keyId(2), Status: "Active", CreateDate: CREATED },
+      ],
+    }));
+    mock.on(UpdateAccessKeyCommand).resolves({});
+    const confirmed: string[] = [];
+    let started = 0;
+    const outcomes = await deactivateKeys([due("alice", 1), due("bob", 2)], {
+      iam: new IAMClient({}),
+      concurrency: 1,
+      onDeactivated: async (key) => void confirmed.push(key.finding.accessKeyId),
+      // Time runs out after the first key was started.
+      stopStarting: () => started++ > 0,
+    });
+    expect(confirmed).toEqual([keyId(1)]);
+    expect(outcomes).toEqual([
+      { accessKeyId: keyId(1), result: "deactivated" },
+      { accessKeyId: keyId(2), result: "left-alone", reason: expect.stringContaining("ran out of time") },
+    ]);
+    expect(mock.commandCalls(UpdateAccessKeyCommand)).toHaveLength(1);
+  });
 });

@@ -271,8 +271,24 @@ describe("scanAccount with a time budget", () => {
       budget: { stopStarting: () => true, msUntilStop: () => 0 },
     });
     expect(iamMock.commandCalls(GetUserCommand)).toHaveLength(0);
-    expect(result.stats.uncheckedUsers).toEqual(["alice", "bob"]);
+    // The root check was not started either: it is unchecked, never an all-clear.
+    expect(iamMock.commandCalls(GetAccountSummaryCommand)).toHaveLength(0);
+    expect(result.stats.uncheckedUsers).toEqual(["alice", "bob", "<root>"]);
     expect(result.stats.missingWatchedUsers).toEqual([]);
+  });
+
+  it("leaves the root check unchecked when the time runs out while GetAccountSummary is in flight", async () => {
+    fiveUsers();
+    // Throttled: the answer comes only after the scan's stop (the abandoned request then fails).
+    iamMock
+      .on(GetAccountSummaryCommand)
+      .callsFake(() => new Promise((_resolve, reject) => setTimeout(() => reject(new Error("aborted")), 50)));
+    const result = await scanAccount({
+      iam: new IAMClient({}),
+      budget: { stopStarting: () => false, msUntilStop: () => 10 },
+    });
+    expect(result.inventory.rootAccessKey).toBeUndefined();
+    expect(result.stats.uncheckedUsers).toEqual(["<root>"]);
   });
 });
 

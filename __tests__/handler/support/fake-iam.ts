@@ -35,6 +35,8 @@ export interface FakeAccount {
   report?: { csv: string; generatedAt: Date };
   /** Whether the root user has an access key now (`GetAccountSummary`). @default false */
   rootAccessKey?: boolean;
+  /** `GetAccountSummary` fails after this many milliseconds, like a throttled request abandoned late. @default undefined: it answers */
+  accountSummaryFailsAfterMs?: number;
 }
 
 export const PAGE = 7; // small pages, so every paginator turns pages
@@ -116,8 +118,13 @@ export function mockIamAccount(account: FakeAccount): {
       ...(next ? { Marker: next } : {}),
     };
   });
-  mock.on(GetAccountSummaryCommand).callsFake(() => {
+  mock.on(GetAccountSummaryCommand).callsFake(async () => {
     count("GetAccountSummary");
+    const delay = account.accountSummaryFailsAfterMs;
+    if (delay !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      throw new Error("GetAccountSummary abandoned");
+    }
     return { SummaryMap: { Users: account.users.length, AccountAccessKeysPresent: account.rootAccessKey ? 1 : 0 } };
   });
   mock.on(GenerateCredentialReportCommand).callsFake(() => {
