@@ -19,7 +19,7 @@ import {
   type OwnerLookup,
 } from "./core/owner-messages";
 import { changesNotIn, changesToRecord, messagesPostedBefore } from "./core/record-after-delivery";
-import { renderDigest, type RenderDigestOptions } from "./core/render-digest";
+import { renderDigest, type RenderDigestOptions, type RenderedDigest } from "./core/render-digest";
 import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "./core/run-summary";
 import { withUncheckedUsers } from "./core/render-unchecked";
 import type { RunTrigger } from "./core/run-trigger";
@@ -32,7 +32,7 @@ import { enforce, planEnforcementFor, type EnforcementDeps } from "./run-enforce
 
 export type { RunSummary } from "./core/run-summary";
 
-/** The stages {@link runMonitor} wires together; only `scan`, `accountId`, `webhookUrl` and `deliver` do I/O. */
+/** The stages {@link runMonitor} wires together; its functions do all the I/O, runMonitor only decides. */
 export interface RunMonitorDeps {
   /** The validated configuration. */
   readonly config: MonitorConfig;
@@ -96,159 +96,252 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
   const now = deps.now ?? (() => new Date());
   const { config } = deps;
   const environment = config.environmentName ? { environmentName: config.environmentName } : {};
-  const logger = (deps.logger ?? createLogger()).child(
-    config.environmentName ? { environment: config.environmentName } : {},
-  );
-  const startedAt = now();
-  let webhookUrl: string | undefined;
-  let app: SlackAppSession | undefined;
+  const run: RunContext = {
+    deps,
+    config,
+    startedAt: now(),
+    environment,
+    trigger: deps.trigger ?? { heartbeat: false },
+    logger: (deps.logger ?? createLogger()).child(
+      config.environmentName ? { environment: config.environmentName } : {},
+    ),
+  };
+  let destination: Destination = {};
   try {
     // Resolved before the scan so a broken Slack setting fails every run, not only the ones with alerts.
-    app = config.dryRun ? undefined : await deps.slackApp?.();
-    webhookUrl = app ? undefined : await resolveWebhookUrl(deps);
-    const trigger = deps.trigger ?? { heartbeat: false };
-    const checkFirst = (await deps.uncheckedUsers?.load()) ?? [];
-    const [scan, accountId, loaded, enforcementRecords, tagNotes] = await Promise.all([
-      deps.scan({ checkFirst }),
-      deps.accountId(),
-      deps.alertState?.load(),
-      deps.enforcement?.load(),
-      deps.alertState?.loadTagNotes?.(),
-    ]);
-    const { stats } = scan;
-    const unchecked = stats.uncheckedUsers ?? [];
-    // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
-    const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
-    const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, {
-      maxExemption: config.maxExemption,
-    });
-    const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
-    // Owners are looked up before rendering, so the channel names the ones Slack does not know.
-    const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));
-    const classification = owners ? withOwnerProblems(scanned, owners.problems) : scanned;
-    const plan =
-      planned && owners
-        ? { ...planned, announcements: announcementsWithOwnerProblems(planned.announcements, owners.problems) }
-        : planned;
-    const enforcementPlan =
-      deps.enforcement && enforcementRecords
-        ? planEnforcementFor(
-            deps.enforcement,
-            classification.findings,
-            enforcementRecords,
-            startedAt,
-            config.remindEvery.ms,
-            // Users left unchecked: the brake cannot count their keys, so nothing is deactivated.
-            unchecked.length > 0,
-          )
-        : undefined;
-    const tagPlan =
-      tagNotes &&
-      planTagProblemNotes({
-        tagProblems: classification.tagProblems,
-        notes: tagNotes,
-        now: startedAt,
-        uncheckedUsers: unchecked,
-      });
-    const overview = { classification, accountId, ...environment, missingWatchedUsers: stats.missingWatchedUsers };
-    const digest = renderDigest(
-      {
-        ...overview,
-        skippedUsers: stats.skippedUsers,
-        thresholdLabels: config.thresholdLabels,
-        style: config.messageStyle,
-        now: startedAt,
-        ...(plan ? { announcements: plan.announcements } : {}),
-        ...(enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {}),
-        // Stateless digests carry every tag problem; with alert state only new or changed ones.
-        tagProblems: tagPlan ? tagPlan.toAnnounce : plan ? [] : classification.tagProblems,
-      },
-      // Without alert state no later run knows what this one left unnamed: name every key now.
-      { ...deps.renderOptions, nameEveryKey: plan === undefined },
-    );
-    // With users unchecked there is no all-clear: their own message goes out instead.
-    const sent = withUncheckedUsers(
-      messagesToSend(digest, trigger.heartbeat && unchecked.length === 0, { ...overview, now: startedAt }),
-      {
-        uncheckedUsers: unchecked,
-        usersChecked: classification.usersScanned,
-        accountId,
-        ...environment,
-        now: startedAt,
-      },
-    );
-    const channel = app ?? (webhookUrl !== undefined ? webhookChannel(deps, webhookUrl) : undefined);
-    const tellOwners =
-      app &&
-      owners &&
-      ownerStep(
-        app,
-        owners,
-        namedKeys(sent, plan),
-        loaded ?? [],
-        {
-          ...overview,
-          style: config.messageStyle,
-          now: startedAt,
-          // The owner sees the key's deactivation date too, as the channel does.
-          ...(enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {}),
-        },
-        logger,
-      );
-    const { messagesPosted, ownerMessages } = config.dryRun
-      ? { messagesPosted: logDryRun(sent, logger), ownerMessages: undefined }
-      : await deliverAndRecord(deps, sent, plan, channel, tellOwners, logger);
-    if (!config.dryRun && tagPlan && deps.alertState?.applyTagNotes) {
-      // Reached only when every message was accepted: the named users' problems are announced.
-      const named = sent.heartbeatOnly ? [] : (digest.tagProblemsNamed ?? []);
-      await deps.alertState.applyTagNotes([...tagPlan.silentChanges, ...tagPlan.onDelivery(named)]);
-    }
-    if (!config.dryRun && deps.uncheckedUsers && (unchecked.length > 0 || checkFirst.length > 0)) {
-      await deps.uncheckedUsers.save(unchecked, startedAt);
-    }
+    destination = await resolveDestination(deps);
+    const inputs = await readInputs(deps);
+    const decided = await decide(run, destination, inputs);
+    const channel = digestChannel(deps, destination);
+    const delivered = config.dryRun
+      ? { messagesPosted: logDryRun(decided.sent, run.logger) }
+      : await deliverAndRemember(run, channel, decided, inputs);
     // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing.
     const enforcement =
-      deps.enforcement && enforcementPlan
+      deps.enforcement && decided.enforcementPlan
         ? await enforce(deps.enforcement, {
-            plan: enforcementPlan,
-            now: startedAt,
-            accountId,
+            plan: decided.enforcementPlan,
+            now: run.startedAt,
+            accountId: inputs.accountId,
             ...environment,
             ...(channel ? { deliver: deliverOne(channel) } : {}),
-            logger,
+            logger: run.logger,
           })
         : undefined;
     const summary = buildRunSummary({
       ...environment,
       dryRun: config.dryRun,
-      accountId,
-      stats,
-      classification,
-      digest,
-      sent,
-      messagesPosted: messagesPosted + (enforcement && enforcement.eventsAnnounced > 0 ? 1 : 0),
-      ...(plan ? { plan } : {}),
+      accountId: inputs.accountId,
+      stats: inputs.scan.stats,
+      classification: decided.classification,
+      digest: decided.digest,
+      sent: decided.sent,
+      messagesPosted: delivered.messagesPosted + (enforcement && enforcement.eventsAnnounced > 0 ? 1 : 0),
+      ...(decided.plan ? { plan: decided.plan } : {}),
       ...(enforcement ? { enforcement } : {}),
-      heartbeat: trigger.heartbeat,
-      durationMs: now().getTime() - startedAt.getTime(),
-      ...(ownerMessages ? { ownerMessages } : {}),
+      heartbeat: run.trigger.heartbeat,
+      durationMs: now().getTime() - run.startedAt.getTime(),
+      ...(delivered.ownerMessages ? { ownerMessages: delivered.ownerMessages } : {}),
     });
-    const fields = { ...summary, ...embeddedMetrics(summary, config.environmentName ?? "default", startedAt) };
-    if (unchecked.length === 0) {
-      logger.info("key-age scan finished", fields);
-      return summary;
-    }
-    // Everything found is posted; now the run fails so that the alarm fires for the users not checked.
-    logger.warn("key-age scan stopped on its time budget", fields);
-    throw new ScanIncompleteError(unchecked);
+    return finishRun(run, summary, decided.unchecked);
   } catch (error) {
-    logger.error("key-age scan failed", {
-      ...errorFields(error, (text) => app?.redact(text) ?? redactWebhookUrl(text, webhookUrl)),
+    run.logger.error("key-age scan failed", {
+      ...errorFields(error, (text) => destination.app?.redact(text) ?? redactWebhookUrl(text, destination.webhookUrl)),
       dryRun: config.dryRun,
-      durationMs: now().getTime() - startedAt.getTime(),
+      durationMs: now().getTime() - run.startedAt.getTime(),
     });
     throw error;
   }
+}
+
+/** What every stage of a run shares. */
+interface RunContext {
+  readonly deps: RunMonitorDeps;
+  readonly config: MonitorConfig;
+  readonly startedAt: Date;
+  readonly environment: { readonly environmentName?: string };
+  readonly trigger: RunTrigger;
+  readonly logger: Logger;
+}
+
+/** Where the run posts: the Slack app, or the webhook URL; neither for a dry run. */
+interface Destination {
+  readonly app?: SlackAppSession;
+  readonly webhookUrl?: string;
+}
+
+async function resolveDestination(deps: RunMonitorDeps): Promise<Destination> {
+  const app = deps.config.dryRun ? undefined : await deps.slackApp?.();
+  if (app) return { app };
+  const webhookUrl = await resolveWebhookUrl(deps);
+  return webhookUrl !== undefined ? { webhookUrl } : {};
+}
+
+/** What a run reads before deciding anything: the scan, and whatever state earlier runs left. */
+interface RunInputs {
+  /** The users the last run could not check, scanned first. */
+  readonly checkFirst: readonly string[];
+  readonly scan: ScanResult;
+  readonly accountId: string;
+  /** The alert records. @default undefined: stateless */
+  readonly loaded?: readonly AlertRecord[];
+  readonly enforcementRecords?: Awaited<ReturnType<EnforcementDeps["load"]>>;
+  readonly tagNotes?: readonly TagProblemNote[];
+}
+
+async function readInputs(deps: RunMonitorDeps): Promise<RunInputs> {
+  const checkFirst = (await deps.uncheckedUsers?.load()) ?? [];
+  const [scan, accountId, loaded, enforcementRecords, tagNotes] = await Promise.all([
+    deps.scan({ checkFirst }),
+    deps.accountId(),
+    deps.alertState?.load(),
+    deps.enforcement?.load(),
+    deps.alertState?.loadTagNotes?.(),
+  ]);
+  return {
+    checkFirst,
+    scan,
+    accountId,
+    ...(loaded ? { loaded } : {}),
+    ...(enforcementRecords ? { enforcementRecords } : {}),
+    ...(tagNotes ? { tagNotes } : {}),
+  };
+}
+
+/** What a run decided: the classification, the plans, and the messages to post. */
+interface RunDecisions {
+  readonly classification: Classification;
+  readonly unchecked: readonly string[];
+  readonly plan?: AlertPlan;
+  readonly enforcementPlan?: ReturnType<typeof planEnforcementFor>;
+  readonly tagPlan?: ReturnType<typeof planTagProblemNotes>;
+  readonly digest: RenderedDigest;
+  readonly sent: MessagesToSend;
+  readonly tellOwners?: OwnerStep;
+}
+
+/**
+ * Classifies, compares with the alert state, plans enforcement and tag-problem notes, and renders
+ * the messages. Pure but for the owners' lookup in Slack, which comes before rendering so that the
+ * channel names the owners Slack does not know.
+ */
+async function decide(run: RunContext, destination: Destination, inputs: RunInputs): Promise<RunDecisions> {
+  const { config, startedAt, environment, trigger, deps } = run;
+  const { scan, accountId, loaded } = inputs;
+  const unchecked = scan.stats.uncheckedUsers ?? [];
+  // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
+  const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
+  const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, { maxExemption: config.maxExemption });
+  const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
+  const { app } = destination;
+  const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));
+  const classification = owners ? withOwnerProblems(scanned, owners.problems) : scanned;
+  const plan =
+    planned && owners
+      ? { ...planned, announcements: announcementsWithOwnerProblems(planned.announcements, owners.problems) }
+      : planned;
+  const enforcementPlan =
+    deps.enforcement && inputs.enforcementRecords
+      ? planEnforcementFor(
+          deps.enforcement,
+          classification.findings,
+          inputs.enforcementRecords,
+          startedAt,
+          config.remindEvery.ms,
+          // Users left unchecked: the brake cannot count their keys, so nothing is deactivated.
+          unchecked.length > 0,
+        )
+      : undefined;
+  const tagPlan =
+    inputs.tagNotes &&
+    planTagProblemNotes({
+      tagProblems: classification.tagProblems,
+      notes: inputs.tagNotes,
+      now: startedAt,
+      uncheckedUsers: unchecked,
+    });
+  const overview = { classification, accountId, ...environment, missingWatchedUsers: scan.stats.missingWatchedUsers };
+  const schedules = enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {};
+  const digest = renderDigest(
+    {
+      ...overview,
+      skippedUsers: scan.stats.skippedUsers,
+      thresholdLabels: config.thresholdLabels,
+      style: config.messageStyle,
+      now: startedAt,
+      ...(plan ? { announcements: plan.announcements } : {}),
+      ...schedules,
+      // Stateless digests carry every tag problem; with alert state only new or changed ones.
+      tagProblems: tagPlan ? tagPlan.toAnnounce : plan ? [] : classification.tagProblems,
+    },
+    // Without alert state no later run knows what this one left unnamed: name every key now.
+    { ...deps.renderOptions, nameEveryKey: plan === undefined },
+  );
+  // With users unchecked there is no all-clear: their own message goes out instead.
+  const sent = withUncheckedUsers(
+    messagesToSend(digest, trigger.heartbeat && unchecked.length === 0, { ...overview, now: startedAt }),
+    { uncheckedUsers: unchecked, usersChecked: classification.usersScanned, accountId, ...environment, now: startedAt },
+  );
+  // The owner sees the key's deactivation date too, as the channel does.
+  const ownerContext = { ...overview, style: config.messageStyle, now: startedAt, ...schedules };
+  const tellOwners =
+    app && owners && ownerStep(app, owners, namedKeys(sent, plan), loaded ?? [], ownerContext, run.logger);
+  return {
+    classification,
+    unchecked,
+    ...(plan ? { plan } : {}),
+    ...(enforcementPlan ? { enforcementPlan } : {}),
+    ...(tagPlan ? { tagPlan } : {}),
+    digest,
+    sent,
+    ...(tellOwners ? { tellOwners } : {}),
+  };
+}
+
+/** The digest's channel: the Slack app's, or the webhook; undefined for a dry run. */
+function digestChannel(deps: RunMonitorDeps, destination: Destination): DigestChannel | undefined {
+  if (destination.app) return destination.app;
+  return destination.webhookUrl !== undefined ? webhookChannel(deps, destination.webhookUrl) : undefined;
+}
+
+/**
+ * Posts and records what Slack accepted, then what else the run learnt: the tag problems it named
+ * (reached only when every message was accepted) and the users it could not check, for the next run.
+ */
+async function deliverAndRemember(
+  run: RunContext,
+  channel: DigestChannel | undefined,
+  decided: RunDecisions,
+  inputs: RunInputs,
+): Promise<{ messagesPosted: number; ownerMessages?: OwnerMessagesSummary }> {
+  const { deps } = run;
+  const { sent, plan, tagPlan, unchecked } = decided;
+  const delivered = await deliverAndRecord(deps, sent, plan, channel, decided.tellOwners, run.logger);
+  if (tagPlan && deps.alertState?.applyTagNotes) {
+    const named = sent.heartbeatOnly ? [] : (decided.digest.tagProblemsNamed ?? []);
+    await deps.alertState.applyTagNotes([...tagPlan.silentChanges, ...tagPlan.onDelivery(named)]);
+  }
+  if (deps.uncheckedUsers && (unchecked.length > 0 || inputs.checkFirst.length > 0)) {
+    await deps.uncheckedUsers.save(unchecked, run.startedAt);
+  }
+  return delivered;
+}
+
+/**
+ * Logs the run's summary line (also its metrics record) and returns the summary; a scan that
+ * stopped on its budget has posted everything it found, and now fails so that the alarm fires.
+ */
+function finishRun(run: RunContext, summary: RunSummary, unchecked: readonly string[]): RunSummary {
+  const fields = {
+    ...summary,
+    ...embeddedMetrics(summary, run.config.environmentName ?? "default", run.startedAt),
+  };
+  if (unchecked.length === 0) {
+    run.logger.info("key-age scan finished", fields);
+    return summary;
+  }
+  run.logger.warn("key-age scan stopped on its time budget", fields);
+  throw new ScanIncompleteError(unchecked);
 }
 
 /** Posts one message (the enforcement message) where the digest went. */
