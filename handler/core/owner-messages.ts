@@ -9,7 +9,14 @@ import {
 import type { Classification, KeyFinding } from "./classify";
 import type { MessageStyle } from "./config";
 import { renderAnnouncement, renderLine, type AnnouncementContent, type DigestInput } from "./render-digest";
-import { SLACK_LIMITS, inertText, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
+import {
+  SLACK_LIMITS,
+  inertText,
+  titledHeader,
+  truncateText,
+  type SlackBlock,
+  type SlackMessage,
+} from "./slack-message";
 
 /**
  * What an owner hears about one key: an announcement of the alert state, or, without alert state,
@@ -240,14 +247,7 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
   if (current.length > 0) sections.push(current.join("\n"));
   const channel = inertText(context.channel);
   const blocks: SlackBlock[] = [
-    {
-      type: "header",
-      text: {
-        type: "plain_text",
-        text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
-        emoji: true,
-      },
-    },
+    titledHeader(title, where),
     section(`You are the owner (\`key-age:owner\`) of ${owned.length === 1 ? "this key" : "these keys"}:`),
     ...sections.map(section),
     ...(rest > 0 ? [section(`… and ${rest} more of your keys, listed in ${channel}.`)] : []),

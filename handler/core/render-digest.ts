@@ -21,6 +21,7 @@ import {
   SLACK_LIMITS,
   codeText,
   inertText,
+  titledHeader,
   truncateText,
   type SectionBlock,
   type SlackBlock,
@@ -226,14 +227,7 @@ export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
   const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
   const title = flagged.length === 0 ? "IAM access keys · all clear · " : "IAM access keys · daily check · ";
   const blocks: SlackBlock[] = [
-    {
-      type: "header",
-      text: {
-        type: "plain_text",
-        text: `${title}${truncateText(inertText(where), SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
-        emoji: true,
-      },
-    },
+    titledHeader(title, where),
     section(reported ? `${status}\n${reportedText(reported)}` : status),
     ...(missing.length > 0 ? [missingUsersBlock(missing)] : []),
     { type: "context", elements: [{ type: "mrkdwn", text: `Daily check · scanned ${input.now.toISOString()}` }] },

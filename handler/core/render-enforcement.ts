@@ -2,7 +2,15 @@ import type { EnforcementMode } from "./enforcement-mode";
 import { formatDuration } from "./duration";
 import { maskAccessKeyId } from "./mask";
 import { MAX_BRAKE_KEYS_LISTED, type DueKey, type EnforcementEvent } from "./plan-enforcement";
-import { SLACK_LIMITS, codeText, inertText, truncateText, type SlackBlock, type SlackMessage } from "./slack-message";
+import {
+  SLACK_LIMITS,
+  codeText,
+  titledHeader,
+  inertText,
+  truncateText,
+  type SlackBlock,
+  type SlackMessage,
+} from "./slack-message";
 
 /** Inputs of {@link renderEnforcement}. */
 export interface EnforcementMessageInput {
@@ -71,14 +79,7 @@ export function renderEnforcement(input: EnforcementMessageInput): RenderedEnfor
   const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
   const title = `IAM key enforcement${dry ? " (dry run)" : ""} · `;
   const blocks: SlackBlock[] = [
-    {
-      type: "header",
-      text: {
-        type: "plain_text",
-        text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
-        emoji: true,
-      },
-    },
+    titledHeader(title, where),
     ...named.map((event) => section(renderEvent(event, input))),
   ];
   if (rest > 0)

@@ -1,6 +1,6 @@
 import type { MessagesToSend } from "./messages-to-send";
 import { firstNames } from "./scan-budget";
-import { escapeMrkdwn, SLACK_LIMITS, truncateText, type SlackMessage } from "./slack-message";
+import { escapeMrkdwn, SLACK_LIMITS, titledHeader, truncateText, type SlackMessage } from "./slack-message";
 
 /** Inputs of {@link renderUncheckedUsers}. */
 export interface UncheckedUsersInput {
@@ -34,14 +34,7 @@ export function renderUncheckedUsers(input: UncheckedUsersInput): SlackMessage {
       SLACK_LIMITS.maxSectionTextChars,
     ),
     blocks: [
-      {
-        type: "header",
-        text: {
-          type: "plain_text",
-          text: `${title}${truncateText(where, SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
-          emoji: true,
-        },
-      },
+      titledHeader(title, where),
       {
         type: "section",
         text: {

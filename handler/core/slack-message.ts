@@ -91,3 +91,18 @@ export function codeText(text: string): string {
 export function truncateText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
+
+/**
+ * A header block: a fixed `title`, then `where` (environment and account) made inert and cut to fit
+ * Slack's header limit, so a long name never costs the title.
+ */
+export function titledHeader(title: string, where: string): HeaderBlock {
+  return {
+    type: "header",
+    text: {
+      type: "plain_text",
+      text: `${title}${truncateText(inertText(where), SLACK_LIMITS.maxHeaderTextChars - title.length)}`,
+      emoji: true,
+    },
+  };
+}
