@@ -20,7 +20,8 @@ import { loadOrganizationConfig } from "./core/organization-config";
 import { accountLabel } from "./core/organization-scope";
 import { assumeMemberRole, memberIamClient } from "./edges/member-credentials";
 import { scannerFor } from "./edges/select-scanner";
-import { containerState, slackDeps, type HandlerContext } from "./index";
+import { channelForAccount } from "./core/channel-routing";
+import { containerState, slackDeps, type Container, type HandlerContext } from "./index";
 import { runMonitor, type RunSummary } from "./run-monitor";
 
 /**
@@ -107,11 +108,24 @@ export async function scanAndRecordAccount(
         ...(config.environmentName ? { environmentName: config.environmentName } : {}),
       });
       // Recorded only once Slack accepted it: a failed post is announced again on the next attempt.
-      await postOne(slackDeps(state, context), text, logger);
+      await postOne(accountSlackDeps(state, message.accountId, context), text, logger);
     }
     await store.put(plan.record);
   }
   if (failure) throw failure;
+}
+
+/**
+ * The Slack side of one account's run: with the Slack app, its messages go to the account's channel
+ * (`SLACK_CHANNELS_BY_ACCOUNT`, else `SLACK_CHANNEL`); a webhook has one channel for all.
+ */
+function accountSlackDeps(state: Container, accountId: string, context?: HandlerContext): ReturnType<typeof slackDeps> {
+  const deps = slackDeps(state, context);
+  const app = state.config.slackApp;
+  const connect = deps.slackApp;
+  if (!app || !connect) return deps;
+  const channel = channelForAccount(accountId, app.channelsByAccount, app.channel);
+  return { ...deps, slackApp: async () => (await connect()).inChannel(channel) };
 }
 
 /** Posts one message the way the run posts its digest: the Slack app, the webhook, or the log (dry run). */
@@ -147,7 +161,7 @@ export async function scanMemberAccount(
   const scanner = scannerFor(config, { iam });
   try {
     return await runMonitor({
-      ...slackDeps(state, context),
+      ...accountSlackDeps(state, message.accountId, context),
       logger,
       trigger: {
         heartbeat: message.heartbeat,

@@ -45,6 +45,7 @@ const ENVIRONMENT_FIELDS = {
   slackBotTokenParameter: true,
   slackBotTokenKmsKeyArn: true,
   slackChannel: true,
+  slackChannelsByAccount: true,
   slackApiUrl: true,
   warningAge: true,
   criticalAge: true,
@@ -288,10 +289,15 @@ function slackDestinationProblems(where: string, env: EnvironmentSettings): stri
   if (app && env.slackChannel === undefined) {
     problems.push(`${where}: field "slackChannel" is missing (the Slack app needs the digest's channel)`);
   }
-  for (const field of ["slackChannel", "slackApiUrl", "slackBotTokenKmsKeyArn"] as const) {
+  for (const field of ["slackChannel", "slackChannelsByAccount", "slackApiUrl", "slackBotTokenKmsKeyArn"] as const) {
     if (env[field] !== undefined && !app) {
       problems.push(`${where}: field "${field}" (${show(env[field])}) has no effect without "slackBotTokenParameter"`);
     }
+  }
+  if (env.slackChannelsByAccount !== undefined && env.organization === undefined) {
+    problems.push(
+      `${where}: field "slackChannelsByAccount" (${show(env.slackChannelsByAccount)}) has no effect without "organization"`,
+    );
   }
   if (env.slackWebhookKmsKeyArn !== undefined && !webhook) {
     problems.push(
