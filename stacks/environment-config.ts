@@ -54,6 +54,12 @@ export interface EnvironmentSettings {
    * listed goes to `slackChannel`. @default {} (every account to `slackChannel`)
    */
   readonly slackChannelsByAccount?: Readonly<Record<string, string>>;
+  /**
+   * `SLACK_CHANNEL_FROM_ACCOUNT_TAG`: with `organization` and the Slack app, an account's
+   * `key-age:slack-channel` tag (in Organizations) names its channel when `slackChannelsByAccount`
+   * does not list it; grants the worker `organizations:ListTagsForResource`. @default false
+   */
+  readonly slackChannelFromAccountTag?: boolean;
   /** `SLACK_API_URL`: the Web API's base URL, for a corporate proxy. @default "https://slack.com/api/" */
   readonly slackApiUrl?: string;
   /** `WARNING_AGE`. @default "80d" */

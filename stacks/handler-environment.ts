@@ -1,4 +1,4 @@
-import { CHANNEL_ROUTES_VARIABLE } from "../handler/core/channel-routing";
+import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE } from "../handler/core/channel-routing";
 import type { EnvironmentSettings } from "./environment-config";
 
 /**
@@ -41,6 +41,11 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
               .join(","),
           }
         : { expected: 'an object of account ids to channels, such as { "111111111111": "#team-payments" }' },
+  },
+  {
+    field: "slackChannelFromAccountTag",
+    variable: CHANNEL_TAG_VARIABLE,
+    toVariable: (value) => (typeof value === "boolean" ? { text: String(value) } : { expected: "true or false" }),
   },
   { field: "slackApiUrl", variable: "SLACK_API_URL", toVariable: text('a URL such as "https://slack.com/api/"') },
   { field: "warningAge", variable: "WARNING_AGE", toVariable: text('a duration such as "80d"') },

@@ -46,6 +46,7 @@ const ENVIRONMENT_FIELDS = {
   slackBotTokenKmsKeyArn: true,
   slackChannel: true,
   slackChannelsByAccount: true,
+  slackChannelFromAccountTag: true,
   slackApiUrl: true,
   warningAge: true,
   criticalAge: true,
@@ -289,15 +290,21 @@ function slackDestinationProblems(where: string, env: EnvironmentSettings): stri
   if (app && env.slackChannel === undefined) {
     problems.push(`${where}: field "slackChannel" is missing (the Slack app needs the digest's channel)`);
   }
-  for (const field of ["slackChannel", "slackChannelsByAccount", "slackApiUrl", "slackBotTokenKmsKeyArn"] as const) {
+  for (const field of [
+    "slackChannel",
+    "slackChannelsByAccount",
+    "slackChannelFromAccountTag",
+    "slackApiUrl",
+    "slackBotTokenKmsKeyArn",
+  ] as const) {
     if (env[field] !== undefined && !app) {
       problems.push(`${where}: field "${field}" (${show(env[field])}) has no effect without "slackBotTokenParameter"`);
     }
   }
-  if (env.slackChannelsByAccount !== undefined && env.organization === undefined) {
-    problems.push(
-      `${where}: field "slackChannelsByAccount" (${show(env.slackChannelsByAccount)}) has no effect without "organization"`,
-    );
+  for (const field of ["slackChannelsByAccount", "slackChannelFromAccountTag"] as const) {
+    if (env[field] !== undefined && env.organization === undefined) {
+      problems.push(`${where}: field "${field}" (${show(env[field])}) has no effect without "organization"`);
+    }
   }
   if (env.slackWebhookKmsKeyArn !== undefined && !webhook) {
     problems.push(

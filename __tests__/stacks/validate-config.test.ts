@@ -84,6 +84,12 @@ describe("validateConfig", () => {
     ).toEqual([
       'environment "dev": field "slackChannelsByAccount" ({"111111111111":"#team-a"}) has no effect without "organization"',
     ]);
+    expect(
+      configProblems(withEnvironment({ ...app, organization: undefined, slackChannelFromAccountTag: true })),
+    ).toEqual(['environment "dev": field "slackChannelFromAccountTag" (true) has no effect without "organization"']);
+    expect(configProblems(withEnvironment({ ...app, slackChannelFromAccountTag: "yes" }))).toEqual([
+      'environment "dev": field "slackChannelFromAccountTag" has invalid value "yes" (expected true or false)',
+    ]);
   });
 
   test("masks a bot token pasted where the parameter name belongs", () => {

@@ -3,16 +3,21 @@ import { isAccountId } from "./organization-scope";
 /** The variable of {@link parseChannelRoutes}: `111111111111=#team-a,222222222222=C0123ABCD`. */
 export const CHANNEL_ROUTES_VARIABLE = "SLACK_CHANNELS_BY_ACCOUNT";
 
+/** The variable that lets an account's `key-age:slack-channel` tag name its channel. */
+export const CHANNEL_TAG_VARIABLE = "SLACK_CHANNEL_FROM_ACCOUNT_TAG";
+
 /**
  * Where an account's messages go in organization mode with the Slack app: the channel mapped to its
- * account id (`SLACK_CHANNELS_BY_ACCOUNT`), or the default channel (`SLACK_CHANNEL`).
+ * account id (`SLACK_CHANNELS_BY_ACCOUNT`, the deployer's word wins), else the channel its account
+ * tag names (`tagged`, when read), else the default channel (`SLACK_CHANNEL`).
  */
 export function channelForAccount(
   accountId: string,
   routes: Readonly<Record<string, string>>,
   defaultChannel: string,
+  tagged?: string,
 ): string {
-  const channel = routes[accountId]?.trim();
+  const channel = routes[accountId]?.trim() || tagged?.trim();
   return channel ? channel : defaultChannel;
 }
 

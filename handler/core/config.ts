@@ -1,5 +1,5 @@
 import type { Thresholds } from "./classify";
-import { CHANNEL_ROUTES_VARIABLE, parseChannelRoutes } from "./channel-routing";
+import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE, parseChannelRoutes } from "./channel-routing";
 import { parseDuration } from "./duration";
 import { maskSlackToken, maskWebhookUrl, quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "./scan-strategy";
@@ -31,6 +31,11 @@ export interface SlackAppConfig {
    * an account not listed goes to `channel`. @default {}
    */
   readonly channelsByAccount: Readonly<Record<string, string>>;
+  /**
+   * Organization mode: an account's `key-age:slack-channel` tag, read through Organizations, names its
+   * channel when `channelsByAccount` does not list it (`SLACK_CHANNEL_FROM_ACCOUNT_TAG`). @default false
+   */
+  readonly channelFromAccountTag: boolean;
 }
 
 /** The handler's configuration, read from the environment (the README's "Function environment variables"). */
@@ -422,6 +427,7 @@ function slackAppConfig(
   const channel = read("SLACK_CHANNEL");
   const apiUrlRaw = read("SLACK_API_URL");
   const routesText = read(CHANNEL_ROUTES_VARIABLE);
+  const tagText = read(CHANNEL_TAG_VARIABLE);
   const count = problems.length;
   // The token travels with every call: the same rule as the webhook URL, https or loopback only.
   if (apiUrlRaw !== undefined && !isSecureSlackUrl(apiUrlRaw)) {
@@ -442,6 +448,12 @@ function slackAppConfig(
     if (routesText !== undefined) {
       problems.push(
         `${CHANNEL_ROUTES_VARIABLE}=${quoteSetting(routesText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
+          "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
+      );
+    }
+    if (tagText !== undefined && tagText.toLowerCase() !== "false") {
+      problems.push(
+        `${CHANNEL_TAG_VARIABLE}=${quoteSetting(tagText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
           "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
       );
     }
@@ -492,6 +504,10 @@ function slackAppConfig(
   for (const reason of parsed?.problems ?? []) {
     problems.push({ variable: CHANNEL_ROUTES_VARIABLE, value: routesText, reason: () => reason });
   }
+  const tagFlag = (tagText ?? "false").toLowerCase();
+  if (tagFlag !== "true" && tagFlag !== "false") {
+    problems.push({ variable: CHANNEL_TAG_VARIABLE, value: tagText ?? "", reason: () => 'expected "true" or "false"' });
+  }
   if (problems.length > count || source === undefined || channel === undefined) return undefined;
   const apiUrl = apiUrlRaw ?? CONFIG_DEFAULTS.SLACK_API_URL;
   return {
@@ -499,6 +515,7 @@ function slackAppConfig(
     channel,
     apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
     channelsByAccount: parsed?.routes ?? {},
+    channelFromAccountTag: tagFlag === "true",
   };
 }
 

@@ -7,6 +7,12 @@ describe("channelForAccount", () => {
     expect(channelForAccount("111111111111", routes, "#key-age")).toBe("#team-payments");
   });
 
+  it("takes the account's tag when the map does not list the account: the map wins", () => {
+    expect(channelForAccount("333333333333", routes, "#key-age", "#team-tagged")).toBe("#team-tagged");
+    expect(channelForAccount("111111111111", routes, "#key-age", "#team-tagged")).toBe("#team-payments");
+    expect(channelForAccount("333333333333", routes, "#key-age", " ")).toBe("#key-age");
+  });
+
   it("falls back to the default channel for an unmapped or blank route", () => {
     expect(channelForAccount("333333333333", routes, "#key-age")).toBe("#key-age");
     expect(channelForAccount("222222222222", routes, "#key-age")).toBe("#key-age");

@@ -24,6 +24,7 @@ describe("loadConfig: the Slack app", () => {
       channel: "C0123ABCD",
       apiUrl: "https://slack.com/api/",
       channelsByAccount: {},
+      channelFromAccountTag: false,
     });
     expect(config.webhook).toBeUndefined();
   });
@@ -39,6 +40,7 @@ describe("loadConfig: the Slack app", () => {
       channel: "#key-age",
       apiUrl: "http://127.0.0.1:9999/api/",
       channelsByAccount: {},
+      channelFromAccountTag: false,
     });
   });
 
@@ -50,6 +52,10 @@ describe("loadConfig: the Slack app", () => {
     ).toEqual({ "111111111111": "#team-a", "222222222222": "C0123ABCD" });
     expect(problems({ ...app, SLACK_CHANNELS_BY_ACCOUNT: "111111111111=Team A" })).toMatch(
       /SLACK_CHANNELS_BY_ACCOUNT="111111111111=Team A": entry "111111111111=Team A" is not "account-id=channel"/,
+    );
+    expect(loadConfig({ ...app, SLACK_CHANNEL_FROM_ACCOUNT_TAG: "TRUE" }).slackApp?.channelFromAccountTag).toBe(true);
+    expect(problems({ ...app, SLACK_CHANNEL_FROM_ACCOUNT_TAG: "yes" })).toMatch(
+      /SLACK_CHANNEL_FROM_ACCOUNT_TAG="yes": expected "true" or "false"/,
     );
     expect(problems({ SLACK_WEBHOOK_URL: WEBHOOK, SLACK_CHANNELS_BY_ACCOUNT: "111111111111=#team-a" })).toMatch(
       /SLACK_CHANNELS_BY_ACCOUNT="111111111111=#team-a" is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN/,
