@@ -20,7 +20,12 @@ import { loadOrganizationConfig } from "./core/organization-config";
 import { accountLabel } from "./core/organization-scope";
 import { assumeMemberRole, memberIamClient } from "./edges/member-credentials";
 import { scannerFor } from "./edges/select-scanner";
-import { containerState, slackDeps, type HandlerContext } from "./index";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { ACCOUNT_CHANNEL_TAG } from "./core/aws-contract";
+import { channelForAccount } from "./core/channel-routing";
+import { isSlackChannel } from "./core/config";
+import { readAccountChannelTag } from "./edges/account-channel-tag";
+import { containerState, slackDeps, type Container, type HandlerContext } from "./index";
 import { runMonitor, type RunSummary } from "./run-monitor";
 
 /**
@@ -107,11 +112,63 @@ export async function scanAndRecordAccount(
         ...(config.environmentName ? { environmentName: config.environmentName } : {}),
       });
       // Recorded only once Slack accepted it: a failed post is announced again on the next attempt.
-      await postOne(slackDeps(state, context), text, logger);
+      await postOne(accountSlackDeps(state, message.accountId, logger, context), text, logger);
     }
     await store.put(plan.record);
   }
   if (failure) throw failure;
+}
+
+/**
+ * The Slack side of one account's run: with the Slack app, its messages go to the account's channel
+ * (`SLACK_CHANNELS_BY_ACCOUNT`, then the account's `key-age:slack-channel` tag when
+ * `SLACK_CHANNEL_FROM_ACCOUNT_TAG` is true, else `SLACK_CHANNEL`); a webhook has one channel for all.
+ */
+function accountSlackDeps(
+  state: Container,
+  accountId: string,
+  logger: Logger,
+  context?: HandlerContext,
+): ReturnType<typeof slackDeps> {
+  const deps = slackDeps(state, context);
+  const app = state.config.slackApp;
+  const connect = deps.slackApp;
+  if (!app || !connect) return deps;
+  let channel: Promise<string> | undefined;
+  const channelOfAccount = async (): Promise<string> => {
+    const listed = app.channelsByAccount[accountId];
+    if (listed || !app.channelFromAccountTag) return channelForAccount(accountId, app.channelsByAccount, app.channel);
+    return channelForAccount(accountId, app.channelsByAccount, app.channel, await taggedChannel(accountId, logger));
+  };
+  return { ...deps, slackApp: async () => (await connect()).inChannel(await (channel ??= channelOfAccount())) };
+}
+
+let organizations: OrganizationsClient | undefined;
+
+/**
+ * The channel the account's tag names, or undefined: a tag that is no channel, or a failed read, is
+ * logged and the account's messages go to the default channel, so its keys are still named.
+ */
+async function taggedChannel(accountId: string, logger: Logger): Promise<string | undefined> {
+  try {
+    const value = await readAccountChannelTag(
+      (organizations ??= new OrganizationsClient(SUPPORT_CLIENT_CONFIG)),
+      accountId,
+    );
+    if (value === undefined || isSlackChannel(value)) return value;
+    logger.warn("account channel tag is not a Slack channel; using the default channel", {
+      account: accountId,
+      tag: ACCOUNT_CHANNEL_TAG,
+      value,
+    });
+  } catch (error) {
+    logger.warn("account channel tag could not be read; using the default channel", {
+      account: accountId,
+      tag: ACCOUNT_CHANNEL_TAG,
+      ...errorFields(error),
+    });
+  }
+  return undefined;
 }
 
 /** Posts one message the way the run posts its digest: the Slack app, the webhook, or the log (dry run). */
@@ -147,7 +204,7 @@ export async function scanMemberAccount(
   const scanner = scannerFor(config, { iam });
   try {
     return await runMonitor({
-      ...slackDeps(state, context),
+      ...accountSlackDeps(state, message.accountId, logger, context),
       logger,
       trigger: {
         heartbeat: message.heartbeat,

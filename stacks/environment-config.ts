@@ -48,6 +48,18 @@ export interface EnvironmentSettings {
   readonly slackBotTokenKmsKeyArn?: string;
   /** `SLACK_CHANNEL`: the digest's channel for the Slack app, an id (`C0123ABCD`) or a name. Required with the token. */
   readonly slackChannel?: string;
+  /**
+   * `SLACK_CHANNELS_BY_ACCOUNT`: with `organization` and the Slack app, the channel of each member
+   * account's messages, by account id, such as `{ "111111111111": "#team-payments" }`. An account not
+   * listed goes to `slackChannel`. @default {} (every account to `slackChannel`)
+   */
+  readonly slackChannelsByAccount?: Readonly<Record<string, string>>;
+  /**
+   * `SLACK_CHANNEL_FROM_ACCOUNT_TAG`: with `organization` and the Slack app, an account's
+   * `key-age:slack-channel` tag (in Organizations) names its channel when `slackChannelsByAccount`
+   * does not list it; grants the worker `organizations:ListTagsForResource`. @default false
+   */
+  readonly slackChannelFromAccountTag?: boolean;
   /** `SLACK_API_URL`: the Web API's base URL, for a corporate proxy. @default "https://slack.com/api/" */
   readonly slackApiUrl?: string;
   /** `WARNING_AGE`. @default "80d" */

@@ -1,3 +1,4 @@
+import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE } from "../handler/core/channel-routing";
 import type { EnvironmentSettings } from "./environment-config";
 
 /**
@@ -25,6 +26,27 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
     toVariable: text("the name of the SSM parameter that holds the bot token"),
   },
   { field: "slackChannel", variable: "SLACK_CHANNEL", toVariable: text('a channel such as "#key-age"') },
+  {
+    field: "slackChannelsByAccount",
+    variable: CHANNEL_ROUTES_VARIABLE,
+    // The handler's parser judges the pairs; here only the shape, so a value is never silently dropped.
+    toVariable: (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((channel) => typeof channel === "string")
+        ? {
+            text: Object.entries(value as Record<string, string>)
+              .map(([accountId, channel]) => `${accountId}=${channel}`)
+              .join(","),
+          }
+        : { expected: 'an object of account ids to channels, such as { "111111111111": "#team-payments" }' },
+  },
+  {
+    field: "slackChannelFromAccountTag",
+    variable: CHANNEL_TAG_VARIABLE,
+    toVariable: (value) => (typeof value === "boolean" ? { text: String(value) } : { expected: "true or false" }),
+  },
   { field: "slackApiUrl", variable: "SLACK_API_URL", toVariable: text('a URL such as "https://slack.com/api/"') },
   { field: "warningAge", variable: "WARNING_AGE", toVariable: text('a duration such as "80d"') },
   { field: "criticalAge", variable: "CRITICAL_AGE", toVariable: text('a duration such as "90d"') },

@@ -126,6 +126,7 @@ export class MonitorStack extends TerraformStack {
         maxConcurrency: workerConcurrency,
         maxReceiveCount: organization.maxReceiveCount ?? ORGANIZATION_DEFAULTS.maxReceiveCount,
         alertStateTable: this.alertState?.table,
+        readAccountTags: settings.slackChannelFromAccountTag === true && settings.slackBotTokenParameter !== undefined,
         logRetentionDays: settings.logRetentionDays,
       });
       if (memberRoleInThisAccount(organization)) {

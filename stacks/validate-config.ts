@@ -45,6 +45,8 @@ const ENVIRONMENT_FIELDS = {
   slackBotTokenParameter: true,
   slackBotTokenKmsKeyArn: true,
   slackChannel: true,
+  slackChannelsByAccount: true,
+  slackChannelFromAccountTag: true,
   slackApiUrl: true,
   warningAge: true,
   criticalAge: true,
@@ -288,9 +290,20 @@ function slackDestinationProblems(where: string, env: EnvironmentSettings): stri
   if (app && env.slackChannel === undefined) {
     problems.push(`${where}: field "slackChannel" is missing (the Slack app needs the digest's channel)`);
   }
-  for (const field of ["slackChannel", "slackApiUrl", "slackBotTokenKmsKeyArn"] as const) {
+  for (const field of [
+    "slackChannel",
+    "slackChannelsByAccount",
+    "slackChannelFromAccountTag",
+    "slackApiUrl",
+    "slackBotTokenKmsKeyArn",
+  ] as const) {
     if (env[field] !== undefined && !app) {
       problems.push(`${where}: field "${field}" (${show(env[field])}) has no effect without "slackBotTokenParameter"`);
+    }
+  }
+  for (const field of ["slackChannelsByAccount", "slackChannelFromAccountTag"] as const) {
+    if (env[field] !== undefined && env.organization === undefined) {
+      problems.push(`${where}: field "${field}" (${show(env[field])}) has no effect without "organization"`);
     }
   }
   if (env.slackWebhookKmsKeyArn !== undefined && !webhook) {

@@ -44,6 +44,10 @@ function fakeApp(members: Record<string, string>) {
       return { sent: messages.map((m) => m.email), failed: [] };
     },
     redact: (text) => text.split(TOKEN).join("xoxb-…"),
+    // Only the organization worker picks another channel, before runMonitor sees the session.
+    inChannel: () => {
+      throw new Error("runMonitor posts to the session's channel and never switches");
+    },
   };
   return { session, channel, direct, failOnce: (error: Error) => (failChannel = error) };
 }

@@ -149,6 +149,37 @@ describe("monitor-org (organization mode)", () => {
     expect(variables).toEqual(["111111111111,222222222222", "111111111111,222222222222"]);
     expect(stack.json).not.toContain("organizations:");
   });
+
+  it("routes the Slack app by account: the map as one variable, account tags read only when asked", () => {
+    const stack = synthStack(
+      "monitor-dev",
+      withEnvironment({
+        slackWebhookParameter: undefined,
+        slackBotTokenParameter: "/key-age/dev/slack-bot-token",
+        slackChannel: "#key-age",
+        slackChannelsByAccount: { "111111111111": "#team-payments", "222222222222": "C0ANALYTICS" },
+        slackChannelFromAccountTag: true,
+        organization: { accounts: ["111111111111", "222222222222", "333333333333"] },
+      }),
+    );
+    const worker = Object.values(stack.parsed.resource.aws_lambda_function as Record<string, Json>).find(
+      (fn) => fn.handler === "index.worker",
+    );
+    expect(worker?.environment.variables).toMatchObject({
+      SLACK_CHANNELS_BY_ACCOUNT: "111111111111=#team-payments,222222222222=C0ANALYTICS",
+      SLACK_CHANNEL_FROM_ACCOUNT_TAG: "true",
+    });
+    const documents = stack.parsed.data.aws_iam_policy_document as Record<string, { statement: Statement[] }>;
+    const statements = Object.values(documents).flatMap((document) => document.statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        sid: "ReadAccountTags",
+        actions: ["organizations:ListTagsForResource"],
+        resources: [expect.stringMatching(/^arn:\$\{.*\}:organizations::\*:account\/o-\*\/\*$/)],
+      }),
+    );
+    expect(statements.flatMap((statement) => statement.actions)).not.toContain("organizations:ListAccounts");
+  });
 });
 
 describe("organization settings are validated at synth", () => {

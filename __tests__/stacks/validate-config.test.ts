@@ -61,6 +61,37 @@ describe("validateConfig", () => {
     ]);
   });
 
+  test("judges channels by account by field, with the Slack app and organization mode only", () => {
+    const app = {
+      slackWebhookParameter: undefined,
+      slackBotTokenParameter: "/key-age/token",
+      slackChannel: "#key-age",
+      organization: { accounts: ["111111111111", "222222222222"] },
+    };
+    expect(configProblems(withEnvironment({ ...app, slackChannelsByAccount: { "111111111111": "#team-a" } }))).toEqual(
+      [],
+    );
+    expect(configProblems(withEnvironment({ ...app, slackChannelsByAccount: { "1111": "#team-a" } }))).toEqual([
+      'environment "dev": field "slackChannelsByAccount" has invalid value {"1111":"#team-a"} (entry "1111=#team-a" is not "account-id=channel" (a 12-digit account id, then a channel id such as "C0123ABCD" or a name such as "#team-payments"))',
+    ]);
+    expect(configProblems(withEnvironment({ ...app, slackChannelsByAccount: ["#team-a"] }))).toEqual([
+      'environment "dev": field "slackChannelsByAccount" has invalid value ["#team-a"] (expected an object of account ids to channels, such as { "111111111111": "#team-payments" })',
+    ]);
+    expect(
+      configProblems(
+        withEnvironment({ ...app, organization: undefined, slackChannelsByAccount: { "111111111111": "#team-a" } }),
+      ),
+    ).toEqual([
+      'environment "dev": field "slackChannelsByAccount" ({"111111111111":"#team-a"}) has no effect without "organization"',
+    ]);
+    expect(
+      configProblems(withEnvironment({ ...app, organization: undefined, slackChannelFromAccountTag: true })),
+    ).toEqual(['environment "dev": field "slackChannelFromAccountTag" (true) has no effect without "organization"']);
+    expect(configProblems(withEnvironment({ ...app, slackChannelFromAccountTag: "yes" }))).toEqual([
+      'environment "dev": field "slackChannelFromAccountTag" has invalid value "yes" (expected true or false)',
+    ]);
+  });
+
   test("masks a bot token pasted where the parameter name belongs", () => {
     const token = ["xoxb", "1111", "2222", "s3cr3t"].join("-");
     const found = configProblems(

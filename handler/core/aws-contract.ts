@@ -55,3 +55,12 @@ export const STALE_ACCOUNTS_DYNAMODB_ACTIONS = ["dynamodb:BatchGetItem"] as cons
 
 /** The hash-key prefix of a per-account scan record in the alert-state table; key ids never start with it. */
 export const ACCOUNT_SCAN_KEY_PREFIX = "account#";
+
+/**
+ * Organizations actions of the worker when an account's tag may name its Slack channel
+ * (`SLACK_CHANNEL_FROM_ACCOUNT_TAG`): the account's tags, on account resources only.
+ */
+export const ACCOUNT_TAG_ORGANIZATIONS_ACTIONS = ["organizations:ListTagsForResource"] as const;
+
+/** The account tag that names the Slack channel of that account's messages. */
+export const ACCOUNT_CHANNEL_TAG = "key-age:slack-channel";

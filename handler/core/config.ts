@@ -1,4 +1,5 @@
 import type { Thresholds } from "./classify";
+import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE, parseChannelRoutes } from "./channel-routing";
 import { parseDuration } from "./duration";
 import { maskSlackToken, maskWebhookUrl, quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "./scan-strategy";
@@ -25,6 +26,16 @@ export interface SlackAppConfig {
   readonly channel: string;
   /** Base URL of the Web API, ending in `/` (`SLACK_API_URL`). @default "https://slack.com/api/" */
   readonly apiUrl: string;
+  /**
+   * Organization mode: the channel of each member account's messages (`SLACK_CHANNELS_BY_ACCOUNT`);
+   * an account not listed goes to `channel`. @default {}
+   */
+  readonly channelsByAccount: Readonly<Record<string, string>>;
+  /**
+   * Organization mode: an account's `key-age:slack-channel` tag, read through Organizations, names its
+   * channel when `channelsByAccount` does not list it (`SLACK_CHANNEL_FROM_ACCOUNT_TAG`). @default false
+   */
+  readonly channelFromAccountTag: boolean;
 }
 
 /** The handler's configuration, read from the environment (the README's "Function environment variables"). */
@@ -415,6 +426,8 @@ function slackAppConfig(
   const token = read("SLACK_BOT_TOKEN");
   const channel = read("SLACK_CHANNEL");
   const apiUrlRaw = read("SLACK_API_URL");
+  const routesText = read(CHANNEL_ROUTES_VARIABLE);
+  const tagText = read(CHANNEL_TAG_VARIABLE);
   const count = problems.length;
   // The token travels with every call: the same rule as the webhook URL, https or loopback only.
   if (apiUrlRaw !== undefined && !isSecureSlackUrl(apiUrlRaw)) {
@@ -430,6 +443,18 @@ function slackAppConfig(
       problems.push(
         `SLACK_CHANNEL=${quoteSetting(channel)} is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN: ` +
           "the channel is only used by the Slack app (a webhook decides its own channel)",
+      );
+    }
+    if (routesText !== undefined) {
+      problems.push(
+        `${CHANNEL_ROUTES_VARIABLE}=${quoteSetting(routesText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
+          "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
+      );
+    }
+    if (tagText !== undefined && tagText.toLowerCase() !== "false") {
+      problems.push(
+        `${CHANNEL_TAG_VARIABLE}=${quoteSetting(tagText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
+          "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
       );
     }
     return undefined;
@@ -475,9 +500,23 @@ function slackAppConfig(
       reason: () => 'expected a channel id such as "C0123ABCD" or a channel name such as "#key-age"',
     });
   }
+  const parsed = routesText === undefined ? undefined : parseChannelRoutes(routesText, isSlackChannel);
+  for (const reason of parsed?.problems ?? []) {
+    problems.push({ variable: CHANNEL_ROUTES_VARIABLE, value: routesText, reason: () => reason });
+  }
+  const tagFlag = (tagText ?? "false").toLowerCase();
+  if (tagFlag !== "true" && tagFlag !== "false") {
+    problems.push({ variable: CHANNEL_TAG_VARIABLE, value: tagText ?? "", reason: () => 'expected "true" or "false"' });
+  }
   if (problems.length > count || source === undefined || channel === undefined) return undefined;
   const apiUrl = apiUrlRaw ?? CONFIG_DEFAULTS.SLACK_API_URL;
-  return { token: source, channel, apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` };
+  return {
+    token: source,
+    channel,
+    apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
+    channelsByAccount: parsed?.routes ?? {},
+    channelFromAccountTag: tagFlag === "true",
+  };
 }
 
 /** True for a conversation id (`C…`, `G…`) or a channel name as Slack allows it (lowercase, digits, `-_.`). */

@@ -21,6 +21,8 @@ export interface SlackAppSession {
   sendOwnerMessages(messages: readonly OwnerMessage[]): Promise<OwnerMessagesReport>;
   /** Hides the token in `text`. */
   redact(text: string): string;
+  /** The same session (client, owner directory) posting to another channel: an account's own. */
+  inChannel(channel: string): SlackAppSession;
 }
 
 /** Options of {@link createSlackAppConnector}. */
@@ -52,13 +54,15 @@ export function createSlackAppConnector(
       remainingTimeMs: () => deadline?.() ?? Number.POSITIVE_INFINITY,
     });
     const directory: SlackUserDirectory = createSlackUserDirectory(api);
-    const session: SlackAppSession = {
-      channel: config.channel,
-      deliver: (messages) => deliverToSlackApp(messages, { api, channel: config.channel }),
+    const sessionIn = (channel: string): SlackAppSession => ({
+      channel,
+      deliver: (messages) => deliverToSlackApp(messages, { api, channel }),
       lookupOwners: (emails) => directory.lookupAll(emails),
       sendOwnerMessages: (messages) => sendOwnerMessages(messages, api),
       redact: (text) => redactSlackToken(text, value),
-    };
+      inChannel: sessionIn,
+    });
+    const session = sessionIn(config.channel);
     current = { token: value, session };
     return session;
   };

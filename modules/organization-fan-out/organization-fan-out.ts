@@ -7,7 +7,11 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { ACCOUNT_SCAN_DYNAMODB_ACTIONS, STALE_ACCOUNTS_DYNAMODB_ACTIONS } from "../../handler/core/aws-contract";
+import {
+  ACCOUNT_SCAN_DYNAMODB_ACTIONS,
+  ACCOUNT_TAG_ORGANIZATIONS_ACTIONS,
+  STALE_ACCOUNTS_DYNAMODB_ACTIONS,
+} from "../../handler/core/aws-contract";
 import { ORGANIZATION_VARIABLES } from "../../handler/core/organization-config";
 import { KeyAgeFunction } from "../key-age-function/key-age-function";
 
@@ -50,6 +54,11 @@ export interface OrganizationFanOutProps {
    * reads to find stale accounts. @default none (stateless)
    */
   readonly alertStateTable?: Pick<DynamodbTable, "arn" | "name">;
+  /**
+   * Let the worker read account tags (`organizations:ListTagsForResource`), for the channel an
+   * account's `key-age:slack-channel` tag names. @default false
+   */
+  readonly readAccountTags?: boolean;
   /** Retention of the dispatcher's logs, in days. @default 365 */
   readonly logRetentionDays?: number;
 }
@@ -161,6 +170,16 @@ export class OrganizationFanOut extends Construct {
             actions: ["sts:AssumeRole"],
             resources: [`arn:${partition}:iam::*:role/${props.memberRoleName}`],
           },
+          ...(props.readAccountTags
+            ? [
+                {
+                  // An account's key-age:slack-channel tag names its Slack channel; account resources only.
+                  sid: "ReadAccountTags",
+                  actions: [...ACCOUNT_TAG_ORGANIZATIONS_ACTIONS],
+                  resources: [`arn:${partition}:organizations::*:account/o-*/*`],
+                },
+              ]
+            : []),
           ...(props.alertStateTable
             ? [
                 {

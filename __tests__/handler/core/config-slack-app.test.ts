@@ -23,6 +23,8 @@ describe("loadConfig: the Slack app", () => {
       token: { kind: "ssm-parameter", parameterName: "/key-age/slack-bot-token" },
       channel: "C0123ABCD",
       apiUrl: "https://slack.com/api/",
+      channelsByAccount: {},
+      channelFromAccountTag: false,
     });
     expect(config.webhook).toBeUndefined();
   });
@@ -37,7 +39,27 @@ describe("loadConfig: the Slack app", () => {
       token: { kind: "token", token: TOKEN },
       channel: "#key-age",
       apiUrl: "http://127.0.0.1:9999/api/",
+      channelsByAccount: {},
+      channelFromAccountTag: false,
     });
+  });
+
+  it("reads channels by account, and refuses them malformed or without the Slack app", () => {
+    const app = { SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "#key-age" };
+    expect(
+      loadConfig({ ...app, SLACK_CHANNELS_BY_ACCOUNT: "111111111111=#team-a,222222222222=C0123ABCD" }).slackApp
+        ?.channelsByAccount,
+    ).toEqual({ "111111111111": "#team-a", "222222222222": "C0123ABCD" });
+    expect(problems({ ...app, SLACK_CHANNELS_BY_ACCOUNT: "111111111111=Team A" })).toMatch(
+      /SLACK_CHANNELS_BY_ACCOUNT="111111111111=Team A": entry "111111111111=Team A" is not "account-id=channel"/,
+    );
+    expect(loadConfig({ ...app, SLACK_CHANNEL_FROM_ACCOUNT_TAG: "TRUE" }).slackApp?.channelFromAccountTag).toBe(true);
+    expect(problems({ ...app, SLACK_CHANNEL_FROM_ACCOUNT_TAG: "yes" })).toMatch(
+      /SLACK_CHANNEL_FROM_ACCOUNT_TAG="yes": expected "true" or "false"/,
+    );
+    expect(problems({ SLACK_WEBHOOK_URL: WEBHOOK, SLACK_CHANNELS_BY_ACCOUNT: "111111111111=#team-a" })).toMatch(
+      /SLACK_CHANNELS_BY_ACCOUNT="111111111111=#team-a" is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN/,
+    );
   });
 
   it("needs a channel with a token, and a token with a channel", () => {
