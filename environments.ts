@@ -59,7 +59,8 @@ export const config: ProjectConfig = {
       region: "eu-west-1",
       awsVaultProfile: "key-age-org-admin",
       slackWebhookParameter: "/iam-key-age-monitor/org/slack-webhook",
-      // No heartbeat: in organization mode it would post one all-clear per quiet account.
+      // The dispatcher posts one organization summary: accounts scanned, failing, and the most flagged.
+      heartbeatSchedule: "cron(0 9 * * ? *)",
       organization: {
         organizationId: "o-a1b2c3d4e5",
         memberRoleStackSet: { organizationalUnits: ["r-a1b2"] },

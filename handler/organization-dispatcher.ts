@@ -3,6 +3,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { accountMessage } from "./core/account-message";
+import type { AccountScanRecord } from "./core/account-scan-record";
+import { renderOrganizationSummary } from "./core/render-organization-summary";
 import { staleAccounts, staleAccountsMetric } from "./core/stale-accounts";
 import { createAccountScanStore } from "./edges/account-scan-store";
 import { errorFields } from "./core/error-fields";
@@ -12,7 +14,8 @@ import { parseRunTrigger } from "./core/run-trigger";
 import { accountsToScan } from "./edges/accounts-to-scan";
 import { SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
 import { sendAccountMessages } from "./edges/send-account-messages";
-import type { HandlerContext } from "./index";
+import { containerState, slackDeps, type HandlerContext } from "./index";
+import { postOne } from "./organization-worker";
 
 /** What one dispatcher run did; also its log line. */
 export interface DispatchSummary {
@@ -24,20 +27,20 @@ export interface DispatchSummary {
   readonly sqsCalls: number;
   /** Accounts in scope not scanned successfully within `STALE_ACCOUNT_AFTER` (with the alert state). */
   readonly staleAccounts?: readonly string[];
+  /** Present (true) when this heartbeat run posted the organization summary. @default undefined */
+  readonly summaryPosted?: true;
   readonly durationMs: number;
 }
 
-/**
- * The accounts in scope whose scans have been failing, or missing, for longer than allowed; they are
- * alarmed on through the `StaleAccounts` metric. Undefined without the alert state (no records).
- */
-async function findStaleAccounts(accountIds: readonly string[], afterMs: number): Promise<string[] | undefined> {
+/** The scan records of these accounts; undefined without the alert state (no records). */
+async function loadAccountScans(accountIds: readonly string[]): Promise<AccountScanRecord[] | undefined> {
   const tableName = process.env.ALERT_STATE_TABLE?.trim();
   if (!tableName) return undefined;
   const client = new DynamoDBClient(SUPPORT_CLIENT_CONFIG);
   try {
-    const store = createAccountScanStore({ client: DynamoDBDocumentClient.from(client), tableName });
-    return staleAccounts(await store.loadMany(accountIds), new Date(), afterMs).map((record) => record.accountId);
+    return await createAccountScanStore({ client: DynamoDBDocumentClient.from(client), tableName }).loadMany(
+      accountIds,
+    );
   } finally {
     client.destroy();
   }
@@ -60,16 +63,32 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
     const trigger = parseRunTrigger(event);
     const messages = scope.accounts.map((account) => accountMessage(account, trigger));
     const { calls } = await sendAccountMessages(sqs, config.accountQueueUrl, messages);
-    const stale = await findStaleAccounts(
-      scope.accounts.map((account) => account.id),
-      config.staleAccountAfterMs,
-    );
+    const records = await loadAccountScans(scope.accounts.map((account) => account.id));
+    // Accounts whose scans have been failing, or missing, for longer than allowed (alarmed on).
+    const stale = records && staleAccounts(records, new Date(), config.staleAccountAfterMs).map((r) => r.accountId);
+    // The heartbeat's all-clear is one organization summary posted here, once, rather than one per
+    // quiet account: only the dispatcher sees every account in scope, and the workers never learn
+    // when the last account of a run is done. It reports each account as of its last scan.
+    if (trigger.heartbeat) {
+      const state = containerState();
+      await postOne(
+        slackDeps(state, context),
+        renderOrganizationSummary({
+          accounts: scope.accounts,
+          records: records ?? [],
+          now: new Date(started),
+          ...(state.config.environmentName ? { environmentName: state.config.environmentName } : {}),
+        }),
+        logger,
+      );
+    }
     const summary: DispatchSummary = {
       accountsQueued: messages.length,
       inactiveAccountsSkipped: scope.inactive.length,
       accountsFilteredOut: scope.filteredOut,
       sqsCalls: calls,
       ...(stale ? { staleAccounts: stale } : {}),
+      ...(trigger.heartbeat ? { summaryPosted: true as const } : {}),
       durationMs: Date.now() - started,
     };
     const environment = process.env.ENVIRONMENT_NAME?.trim() || "default";

@@ -172,7 +172,11 @@ async function taggedChannel(accountId: string, logger: Logger): Promise<string 
 }
 
 /** Posts one message the way the run posts its digest: the Slack app, the webhook, or the log (dry run). */
-async function postOne(deps: ReturnType<typeof slackDeps>, message: SlackMessage, logger: Logger): Promise<void> {
+export async function postOne(
+  deps: ReturnType<typeof slackDeps>,
+  message: SlackMessage,
+  logger: Logger,
+): Promise<void> {
   if (deps.config.dryRun) {
     logger.info("dry run: Slack payload not posted", { payload: message });
     return;
@@ -207,7 +211,8 @@ export async function scanMemberAccount(
       ...accountSlackDeps(state, message.accountId, logger, context),
       logger,
       trigger: {
-        heartbeat: message.heartbeat,
+        // The organization's heartbeat is the dispatcher's one summary, not an all-clear per account.
+        heartbeat: false,
         ...(message.eventId !== undefined ? { eventId: message.eventId } : {}),
       },
       ...(alertState

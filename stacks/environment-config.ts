@@ -110,7 +110,8 @@ export interface EnvironmentSettings {
   readonly maxExemption?: string;
   /**
    * EventBridge schedule of the daily heartbeat, which posts "N keys checked, none need attention"
-   * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). @default none
+   * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). In organization mode the
+   * dispatcher posts one organization summary instead. @default none
    */
   readonly heartbeatSchedule?: string;
   /**

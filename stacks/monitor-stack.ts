@@ -123,6 +123,18 @@ export class MonitorStack extends TerraformStack {
             organization.includeOrganizationalUnits !== undefined ||
             organization.excludeOrganizationalUnits !== undefined,
         },
+        // The heartbeat is one organization summary, posted by the dispatcher.
+        ...(settings.heartbeatSchedule !== undefined
+          ? {
+              summarySlack: {
+                environment: handlerEnvironment(props.environmentName, settings).variables,
+                slackWebhookParameterName: settings.slackWebhookParameter,
+                slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
+                slackBotTokenParameterName: settings.slackBotTokenParameter,
+                slackBotTokenKmsKeyArn: settings.slackBotTokenKmsKeyArn,
+              },
+            }
+          : {}),
         maxConcurrency: workerConcurrency,
         maxReceiveCount: organization.maxReceiveCount ?? ORGANIZATION_DEFAULTS.maxReceiveCount,
         alertStateTable: this.alertState?.table,
@@ -164,7 +176,9 @@ export class MonitorStack extends TerraformStack {
         ruleName: `${functionName}-heartbeat`,
         function: scheduled.function,
         scheduleExpression: settings.heartbeatSchedule,
-        description: `Daily all-clear of ${this.keyAgeFunction.function.functionName}: posts when nothing else was posted`,
+        description: this.fanOut
+          ? `Daily organization summary of ${this.keyAgeFunction.function.functionName}: accounts scanned, failing and flagged`
+          : `Daily all-clear of ${this.keyAgeFunction.function.functionName}: posts when nothing else was posted`,
         input: { kind: HEARTBEAT_EVENT_KIND },
       });
     }

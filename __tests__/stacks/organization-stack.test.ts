@@ -5,6 +5,7 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { ACCOUNT_WIDE_IAM_ACTIONS, USER_SCOPED_IAM_ACTIONS } from "../../handler/core/aws-contract";
+import { config } from "../../environments";
 import { configProblems, synthStack, withEnvironment } from "./support/project-config";
 
 interface Statement {
@@ -80,6 +81,32 @@ describe("monitor-org (organization mode)", () => {
       namespace: "IamKeyAgeMonitor",
       dimensions: { Environment: "org" },
     });
+  });
+
+  it("lets the dispatcher read the Slack webhook for the heartbeat's organization summary, and only then", () => {
+    const dispatcherOf = (stack: { parsed: Json }) =>
+      Object.values(stack.parsed.resource.aws_lambda_function as Record<string, Json>).find(
+        (fn) => fn.handler === "index.dispatcher",
+      );
+    expect(dispatcherOf(org)?.environment.variables.SLACK_WEBHOOK_PARAMETER).toBe(
+      "/iam-key-age-monitor/org/slack-webhook",
+    );
+    expect(statementsOf("organization_dispatcher_policy-document")).toContainEqual(
+      expect.objectContaining({
+        sid: "ReadSlackWebhook",
+        actions: ["ssm:GetParameter"],
+        resources: [expect.stringMatching(/:parameter\/iam-key-age-monitor\/org\/slack-webhook$/)],
+      }),
+    );
+    const { heartbeatSchedule: _, ...withoutHeartbeat } = config.environments.org;
+    const quiet = synthStack("monitor-org", { ...config, environments: { org: withoutHeartbeat } });
+    expect(dispatcherOf(quiet)?.environment.variables.SLACK_WEBHOOK_PARAMETER).toBeUndefined();
+    const quietDocuments = quiet.parsed.data.aws_iam_policy_document as Record<string, { statement: Statement[] }>;
+    const quietDispatcher = Object.entries(quietDocuments)
+      .filter(([name]) => name.startsWith("organization_dispatcher"))
+      .flatMap(([, document]) => document.statement);
+    expect(quietDispatcher.flatMap((statement) => statement.actions)).toContain("sqs:SendMessage");
+    expect(quietDispatcher.flatMap((statement) => statement.actions)).not.toContain("ssm:GetParameter");
   });
 
   it("alarms on the dead-letter queue, worker errors and throttles, and the dispatcher", () => {

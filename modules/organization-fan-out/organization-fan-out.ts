@@ -13,7 +13,7 @@ import {
   STALE_ACCOUNTS_DYNAMODB_ACTIONS,
 } from "../../handler/core/aws-contract";
 import { ORGANIZATION_VARIABLES } from "../../handler/core/organization-config";
-import { KeyAgeFunction } from "../key-age-function/key-age-function";
+import { KeyAgeFunction, type KeyAgeFunctionProps } from "../key-age-function/key-age-function";
 
 /** The dispatcher's listing of the whole organization: an action without resource types (`"*"` only). */
 export const LIST_ACCOUNTS_ACTIONS = ["organizations:ListAccounts"] as const;
@@ -59,6 +59,18 @@ export interface OrganizationFanOutProps {
    * account's `key-age:slack-channel` tag names. @default false
    */
   readonly readAccountTags?: boolean;
+  /**
+   * Slack for the organization summary the dispatcher posts on the daily heartbeat: the handler's
+   * Slack variables and the parameters the dispatcher may read. @default none (no heartbeat, no Slack access)
+   */
+  readonly summarySlack?: Pick<
+    KeyAgeFunctionProps,
+    | "environment"
+    | "slackWebhookParameterName"
+    | "slackWebhookKmsKeyArn"
+    | "slackBotTokenParameterName"
+    | "slackBotTokenKmsKeyArn"
+  >;
   /** Retention of the dispatcher's logs, in days. @default 365 */
   readonly logRetentionDays?: number;
 }
@@ -107,7 +119,9 @@ export class OrganizationFanOut extends Construct {
       handler: "index.dispatcher",
       scanOwnAccount: false,
       readCredentialReport: false,
+      ...(props.summarySlack ?? {}),
       environment: {
+        ...props.summarySlack?.environment,
         ...props.dispatcherEnvironment,
         [ORGANIZATION_VARIABLES.accountQueueUrl]: this.queue.url,
         ...(props.alertStateTable ? { ALERT_STATE_TABLE: props.alertStateTable.name } : {}),

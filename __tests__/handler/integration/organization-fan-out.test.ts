@@ -167,5 +167,26 @@ describe("dispatcher and worker", () => {
     expect([...laterSummary.staleAccounts].sort()).toEqual([payments.id, analytics.id, sandbox.id].sort());
     expect(later.logLines.find((line) => line.StaleAccounts !== undefined)?.StaleAccounts).toBe(3);
     await drainQueue();
+
+    // The heartbeat is one organization summary from the dispatcher, built from the scan records;
+    // the accounts it queues post no all-clear of their own.
+    slack.reset();
+    const heartbeat = await runContainer(bundle.bundlePath, env, {
+      handlerName: "dispatcher",
+      events: [{ kind: "heartbeat", id: "heartbeat-1" }],
+    });
+    expect(expectSuccess(heartbeat.outcomes[0])).toMatchObject({ accountsQueued: 3, summaryPosted: true });
+    expect(slack.posts).toHaveLength(1);
+    const summary = JSON.stringify(slack.posts[0].payload);
+    expect(summary).toContain("2 accounts of 3 scanned, 1 failing, 2 flagged keys in 2 accounts");
+    expect(summary).toContain(`${sandbox.id} (sandbox)`);
+    expect(summary).toContain(`${payments.id} (payments): 1 critical`);
+    expect(summary).not.toContain("all clear");
+    const heartbeatMessages = await drainQueue();
+    const healthy = heartbeatMessages.filter((message) => !message.Body?.includes(sandbox.id));
+    slack.reset();
+    await runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [sqsEvent(healthy)] });
+    // Their keys were announced already: without the per-account heartbeat each would post a "daily check".
+    expect(slack.posts).toHaveLength(0);
   });
 });
