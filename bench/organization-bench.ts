@@ -15,6 +15,7 @@ import { IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
 import { assumeMemberRole } from "../handler/edges/member-credentials";
 import { scannerFor } from "../handler/edges/select-scanner";
 import { sendAccountMessages } from "../handler/edges/send-account-messages";
+import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function";
 import { ORGANIZATION_DEFAULTS } from "../stacks/organization-settings";
 import type { MotoServer } from "../scripts/lib/moto-server";
 import { seedOrganization } from "../scripts/lib/seed-organization";
@@ -43,7 +44,7 @@ const PRICES = {
   accessAnalyzerUnusedPerPrincipalMonth: 0.2,
 } as const;
 const RUNS_PER_MONTH = (30 * 24 * 60) / 10; // the default schedule, every 10 minutes
-const MEMORY_GB = 256 / 1024;
+const MEMORY_GB = DEFAULT_MEMORY_MB / 1024;
 
 /** Runs the section against `moto` (reset first) and returns its printed lines. */
 export async function organizationBench(
@@ -197,7 +198,7 @@ function costEstimate(
   const analyzer = accounts * usersPerAccount * PRICES.accessAnalyzerUnusedPerPrincipalMonth;
   const money = (value: number) => `$${value.toFixed(2)}`;
   return [
-    `\nEstimated monthly AWS cost, ${accounts} accounts × ${usersPerAccount} users, a run every 10 minutes (${RUNS_PER_MONTH} runs), 256 MB arm64,`,
+    `\nEstimated monthly AWS cost, ${accounts} accounts × ${usersPerAccount} users, a run every 10 minutes (${RUNS_PER_MONTH} runs), ${DEFAULT_MEMORY_MB} MB arm64,`,
     `from the measured ${perAccountMs.toFixed(0)} ms per account (at the injected round trip) and ${dispatchMs.toFixed(0)} ms per dispatch.`,
     `Prices assumed (us-east-1, public): Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and $0.20/M requests; SQS $0.40/M requests;`,
     "DynamoDB on demand $0.125/M read and $0.625/M write request units; IAM Access Analyzer unused access $0.20 per user or role per month.",

@@ -1,7 +1,7 @@
 // `npm run bench`: the scan strategies against a local moto server behind a request-counting proxy,
 // plus the build's size, start-up and synth figures. Prints figures; asserts nothing (CI is noisy).
 // Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000]
-//        [--accounts 10] [--account-users 50] [--dispatch-accounts 5000]
+//        [--accounts 10] [--account-users 50] [--dispatch-accounts 5000] [--memory-users 5000]
 import { IAMClient } from "@aws-sdk/client-iam";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -15,6 +15,8 @@ import { COMPARISON_HEADERS, compareRetryPolicies, comparisonRows } from "./retr
 import { KEY_AGE_MINUTES_BY_PREFIX, seedPopulation, type Population } from "./seed-population";
 import { IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
 import { organizationBench, type OrganizationBenchOptions } from "./organization-bench";
+import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function";
+import { measureWorkerMemory, workerMemoryRows } from "./worker-memory";
 
 const ROUND_TRIP_MS = 50;
 
@@ -24,6 +26,8 @@ interface BenchOptions {
   readonly latencyUsers: number;
   /** Population of the retry-policy comparison under throttling; 0 skips it. */
   readonly throttleUsers: number;
+  /** Users of the account one worker invocation scans for its peak memory; 0 skips it. */
+  readonly memoryUsers: number;
   /** The organization section's sizes. */
   readonly organization: OrganizationBenchOptions;
 }
@@ -39,6 +43,7 @@ function benchOptions(argv: readonly string[]): BenchOptions {
       accounts: { type: "string", default: "10" },
       "account-users": { type: "string", default: "50" },
       "dispatch-accounts": { type: "string", default: "5000" },
+      "memory-users": { type: "string", default: "5000" },
     },
     strict: true,
   });
@@ -53,6 +58,7 @@ function benchOptions(argv: readonly string[]): BenchOptions {
     sizes: values.users.split(",").map((size) => count("users", size)),
     latencyUsers: count("latency-users", values["latency-users"]),
     throttleUsers: values["throttle-users"] === "0" ? 0 : count("throttle-users", values["throttle-users"]),
+    memoryUsers: values["memory-users"] === "0" ? 0 : count("memory-users", values["memory-users"]),
     organization: {
       accounts: count("accounts", values.accounts),
       usersPerAccount: count("account-users", values["account-users"]),
@@ -122,7 +128,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
   ].join("\n");
 }
 
-async function main({ sizes, latencyUsers, throttleUsers, organization }: BenchOptions): Promise<void> {
+async function main({ sizes, latencyUsers, throttleUsers, memoryUsers, organization }: BenchOptions): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const started = performance.now();
   console.log(
@@ -135,9 +141,10 @@ async function main({ sizes, latencyUsers, throttleUsers, organization }: BenchO
   const strategyRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
   let throttlingRows: (string | number)[][] = [];
+  let memoryRows: (string | number)[][] = [];
   let organizationText = "";
   try {
-    for (const users of [...new Set([...sizes, latencyUsers, throttleUsers])]
+    for (const users of [...new Set([...sizes, latencyUsers, throttleUsers, memoryUsers])]
       .filter((n) => n > 0)
       .sort((a, b) => a - b)) {
       await moto.reset();
@@ -192,6 +199,8 @@ async function main({ sizes, latencyUsers, throttleUsers, organization }: BenchO
         const progress = (line: string) => process.stderr.write(`${line}\n`);
         throttlingRows = comparisonRows(await compareRetryPolicies(moto, proxy, undefined, undefined, progress));
       }
+
+      if (users === memoryUsers) memoryRows = workerMemoryRows(await measureWorkerMemory(moto));
     }
     organizationText = await organizationBench(moto, proxy, organization, table);
   } finally {
@@ -226,6 +235,14 @@ async function main({ sizes, latencyUsers, throttleUsers, organization }: BenchO
     console.log(table(COMPARISON_HEADERS, throttlingRows));
   }
 
+  if (memoryRows.length > 0) {
+    console.log(
+      `\nPeak memory (RSS, Lambda's "Max Memory Used") of one worker invocation scanning one account of ${memoryUsers} users,` +
+        ` the deployment bundle in a fresh process (a cold container), DRY_RUN, no alert state; function memory ${DEFAULT_MEMORY_MB} MB:`,
+    );
+    console.log(table(["container", "peak MB", "of the memory setting", "wall s"], memoryRows));
+  }
+
   console.log(organizationText);
 
   const build = measureBuild();
@@ -251,7 +268,7 @@ try {
   options = benchOptions(process.argv.slice(2));
 } catch (error) {
   console.error(
-    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000] [--accounts 10] [--account-users 50] [--dispatch-accounts 5000]`,
+    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000] [--accounts 10] [--account-users 50] [--dispatch-accounts 5000] [--memory-users 5000]`,
   );
   process.exitCode = 2;
 }

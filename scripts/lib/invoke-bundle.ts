@@ -19,6 +19,8 @@ export interface ContainerRun {
   readonly stderr: string;
   /** stdout lines that parse as JSON objects. */
   readonly logLines: Record<string, unknown>[];
+  /** The container's peak resident set size (bundle load and every invocation), in bytes. */
+  readonly maxRssBytes: number;
 }
 
 /** Bundles the handler with the deployment bundler into a fresh temporary directory. */
@@ -66,12 +68,15 @@ export async function runContainer(
       { env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env } },
     );
     if (code !== 0) throw new Error(`container exited with ${code}: ${stderr}`);
-    const outcomes = JSON.parse(readFileSync(resultPath, "utf8")) as InvocationOutcome[];
+    const { outcomes, maxRssBytes } = JSON.parse(readFileSync(resultPath, "utf8")) as {
+      outcomes: InvocationOutcome[];
+      maxRssBytes: number;
+    };
     const logLines = stdout
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    return { outcomes, stdout, stderr, logLines };
+    return { outcomes, stdout, stderr, logLines, maxRssBytes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

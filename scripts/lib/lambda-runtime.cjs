@@ -1,6 +1,6 @@
 // Plays the part of the Lambda nodejs runtime for the bundled handler: one process is one container.
 // It loads the bundle once, then calls `handler(event, context)` for each planned invocation, the way
-// the runtime does, and writes each outcome (result or error) to a JSON file.
+// the runtime does, and writes each outcome (result or error) and its peak memory to a JSON file.
 //
 // The plan may shift this container's clock (`clockOffsetMs`) to play "the function runs N days
 // later": IAM (moto) stamps keys with the real time, and the handler reads time only through Date.
@@ -64,7 +64,8 @@ async function main() {
       outcomes.push({ ok: false, errorName: error && error.name, errorMessage: error && error.message });
     }
   }
-  fs.writeFileSync(resultPath, JSON.stringify(outcomes));
+  // The container's peak resident memory, what Lambda reports as "Max Memory Used" (maxRSS is in KiB).
+  fs.writeFileSync(resultPath, JSON.stringify({ outcomes, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }
 
 main().catch((error) => {
