@@ -142,7 +142,9 @@ async function scanOne(
       const scanner = cliScanner(config, iam, evaluatedAt);
       const scan = await scanner();
       const report: ScanReport = {
-        classification: classifyKeys(scan.inventory, config.thresholds, evaluatedAt),
+        classification: classifyKeys(scan.inventory, config.thresholds, evaluatedAt, {
+          maxExemption: config.maxExemption,
+        }),
         accountId: account.id,
         ...(account.name ? { accountName: account.name } : {}),
         ...(config.environmentName ? { environmentName: config.environmentName } : {}),
