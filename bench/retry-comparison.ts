@@ -1,9 +1,9 @@
 import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
-import { classifyKeys, type Classification } from "../handler/core/classify";
-import { loadConfig } from "../handler/core/config";
-import { BackoffRetryStrategy } from "../handler/edges/backoff-retry-strategy";
-import { IAM_BACKOFF, IAM_CLIENT_CONFIG } from "../handler/edges/client-config";
-import { scanAccount } from "../handler/edges/scan-account";
+import { classifyKeys, type Classification } from "../handler/scan/classify";
+import { loadConfig } from "../handler/runtime/config";
+import { BackoffRetryStrategy } from "../handler/runtime/backoff-retry-strategy";
+import { IAM_BACKOFF, IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
+import { scanAccount } from "../handler/scan/scan-account";
 import type { MotoServer } from "../scripts/lib/moto-server";
 import type { CountingProxy, ThrottlingMode } from "./counting-proxy";
 

@@ -1,5 +1,5 @@
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
-import { mapWithConcurrency } from "../handler/core/map-with-concurrency";
+import { mapWithConcurrency } from "../handler/runtime/map-with-concurrency";
 
 const MINUTES_PER_DAY = 24 * 60;
 

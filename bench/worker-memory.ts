@@ -2,7 +2,7 @@
 // process (one cold container), scanning one member account of N users on moto, per strategy. The
 // peak resident set size is what Lambda reports as "Max Memory Used" and what the function's memory
 // setting must cover.
-import { accountMessage } from "../handler/core/account-message";
+import { accountMessage } from "../handler/organization/account-message";
 import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function";
 import { buildBundle, expectSuccess, runContainer } from "../scripts/lib/invoke-bundle";
 import type { MotoServer } from "../scripts/lib/moto-server";

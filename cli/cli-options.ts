@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { CONFIG_DEFAULTS, MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/core/config";
-import { parseDuration } from "../handler/core/duration";
-import { DEFAULT_MEMBER_ROLE_NAME, isRoleName, parseAccountIds } from "../handler/core/organization-scope";
+import { CONFIG_DEFAULTS, MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/runtime/config";
+import { parseDuration } from "../handler/runtime/duration";
+import { DEFAULT_MEMBER_ROLE_NAME, isRoleName, parseAccountIds } from "../handler/organization/organization-scope";
 import { FAIL_ON_LEVELS, isFailOnLevel, type FailOnLevel } from "./fail-on";
 
 /** A command-line mistake; the CLI prints it with a pointer to `--help` and exits 2. */

@@ -1,6 +1,6 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
-import type { MonitorConfig } from "../handler/core/config";
-import { scannerFor, type Scanner } from "../handler/edges/select-scanner";
+import type { MonitorConfig } from "../handler/runtime/config";
+import { scannerFor, type Scanner } from "../handler/scan/select-scanner";
 
 /**
  * The function's scanner for the CLI's config. The CLI promises an entry per key, so `auto` means the

@@ -1,4 +1,4 @@
-import type { KeyFinding, KeyStatus } from "../handler/core/classify";
+import type { KeyFinding, KeyStatus } from "../handler/scan/classify";
 
 /**
  * `--fail-on` levels from least to most severe: unused < warning < critical. This is the handler's

@@ -1,8 +1,8 @@
-import type { KeyFinding, KeyStatus } from "../handler/core/classify";
-import { DURATION_UNIT_MS } from "../handler/core/duration";
-import { maskAccessKeyId } from "../handler/core/mask";
-import { remediationFor } from "../handler/core/remediation";
-import { ROOT_KEY_TEXT } from "../handler/core/render-root-key";
+import type { KeyFinding, KeyStatus } from "../handler/scan/classify";
+import { DURATION_UNIT_MS } from "../handler/runtime/duration";
+import { maskAccessKeyId } from "../handler/runtime/mask";
+import { remediationFor } from "../handler/slack/remediation";
+import { ROOT_KEY_TEXT } from "../handler/slack/render-root-key";
 import type { FailOnLevel } from "./fail-on";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 

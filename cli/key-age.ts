@@ -3,23 +3,23 @@ import * as path from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { classifyKeys, type KeyFinding } from "../handler/core/classify";
-import { ConfigError, type EnforcementConfig, type MonitorConfig } from "../handler/core/config";
-import { deactivationSchedule, type DeactivationSchedule } from "../handler/core/deactivation-schedule";
-import type { ScanResult } from "../handler/core/inventory";
-import { describeLink, errorChain } from "../handler/core/error-fields";
-import { createLogger } from "../handler/core/logger";
-import { redactSlackToken, redactWebhookUrl } from "../handler/core/mask";
-import { resolveAccountId } from "../handler/edges/account-id";
-import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "../handler/edges/client-config";
-import { SlackDeliveryError, deliverToSlack } from "../handler/edges/deliver-to-slack";
-import { createSlackAppConnector } from "../handler/edges/slack-app";
+import { classifyKeys, type KeyFinding } from "../handler/scan/classify";
+import { ConfigError, type EnforcementConfig, type MonitorConfig } from "../handler/runtime/config";
+import { deactivationSchedule, type DeactivationSchedule } from "../handler/enforcement/deactivation-schedule";
+import type { ScanResult } from "../handler/scan/inventory";
+import { describeLink, errorChain } from "../handler/runtime/error-fields";
+import { createLogger } from "../handler/runtime/logger";
+import { redactSlackToken, redactWebhookUrl } from "../handler/runtime/mask";
+import { resolveAccountId } from "../handler/runtime/account-id";
+import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "../handler/runtime/client-config";
+import { SlackDeliveryError, deliverToSlack } from "../handler/slack/deliver-to-slack";
+import { createSlackAppConnector } from "../handler/slack/slack-app";
 import {
   WebhookSecretError,
   createSlackTokenProvider,
   createWebhookUrlProvider,
-} from "../handler/edges/webhook-secret";
-import { runMonitor, type RunSummary } from "../handler/run-monitor";
+} from "../handler/slack/webhook-secret";
+import { runMonitor, type RunSummary } from "../handler/monitor/run-monitor";
 import { loadCliConfig } from "./cli-config";
 import { cliScanner } from "./cli-scanner";
 import { scanOrganization } from "./organization-scan";

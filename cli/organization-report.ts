@@ -1,4 +1,4 @@
-import type { OrganizationAccount } from "../handler/core/organization-scope";
+import type { OrganizationAccount } from "../handler/organization/organization-scope";
 import { buildJsonReport, type JsonKeyEntry, type JsonReport } from "./json-report";
 import type { ScanReport } from "./scan-report";
 

@@ -1,18 +1,18 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
-import { classifyKeys } from "../handler/core/classify";
-import type { MonitorConfig } from "../handler/core/config";
-import { describeError } from "../handler/core/error-fields";
-import { mapWithConcurrency } from "../handler/core/map-with-concurrency";
+import { classifyKeys } from "../handler/scan/classify";
+import type { MonitorConfig } from "../handler/runtime/config";
+import { describeError } from "../handler/runtime/error-fields";
+import { mapWithConcurrency } from "../handler/runtime/map-with-concurrency";
 import {
   accountLabel,
   accountsInScope,
   type AccountsInScope,
   type OrganizationAccount,
-} from "../handler/core/organization-scope";
-import { SUPPORT_CLIENT_CONFIG } from "../handler/edges/client-config";
-import { assumeMemberRole, memberIamClient } from "../handler/edges/member-credentials";
-import { listOrganizationAccounts } from "../handler/edges/organization-accounts";
+} from "../handler/organization/organization-scope";
+import { SUPPORT_CLIENT_CONFIG } from "../handler/runtime/client-config";
+import { assumeMemberRole, memberIamClient } from "../handler/organization/member-credentials";
+import { listOrganizationAccounts } from "../handler/organization/organization-accounts";
 import type { OrganizationTarget } from "./cli-options";
 import { cliScanner } from "./cli-scanner";
 import { findingsAtOrAbove } from "./fail-on";

@@ -1,8 +1,8 @@
-import { SEVERITY_ORDER, type KeyFinding, type KeyStatus } from "../handler/core/classify";
-import { formatDuration } from "../handler/core/duration";
-import { maskAccessKeyId } from "../handler/core/mask";
-import { STATUS_LABEL } from "../handler/core/render-digest";
-import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "../handler/core/remediation";
+import { SEVERITY_ORDER, type KeyFinding, type KeyStatus } from "../handler/scan/classify";
+import { formatDuration } from "../handler/runtime/duration";
+import { maskAccessKeyId } from "../handler/runtime/mask";
+import { STATUS_LABEL } from "../handler/slack/render-digest";
+import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "../handler/slack/remediation";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 import type { TerminalStyle } from "./terminal-style";
 

@@ -1,5 +1,5 @@
-import { SEVERITY_ORDER, type Classification, type KeyStatus, type Thresholds } from "../handler/core/classify";
-import type { DeactivationSchedule } from "../handler/core/deactivation-schedule";
+import { SEVERITY_ORDER, type Classification, type KeyStatus, type Thresholds } from "../handler/scan/classify";
+import type { DeactivationSchedule } from "../handler/enforcement/deactivation-schedule";
 
 /** What one `key-age scan` found, already classified: the input of the table and JSON renderers. */
 export interface ScanReport {

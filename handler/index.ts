@@ -4,22 +4,22 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { errorFields } from "./core/error-fields";
-import { createLogger } from "./core/logger";
-import { parseRunTrigger } from "./core/run-trigger";
-import { createAlertStateStore, type AlertStateStore } from "./edges/alert-state-store";
-import { loadConfig, type MonitorConfig } from "./core/config";
-import { DELIVERY_MARGIN_MS, scanBudget, UNLIMITED_BUDGET } from "./core/scan-budget";
-import { resolveAccountId } from "./edges/account-id";
-import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./edges/client-config";
-import { deliverToSlack } from "./edges/deliver-to-slack";
-import { scannerFor } from "./edges/select-scanner";
-import { createSlackAppConnector, type SlackAppSession } from "./edges/slack-app";
-import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./edges/webhook-secret";
-import { runMonitor, type RunMonitorDeps, type RunSummary } from "./run-monitor";
-import type { EnforcementDeps } from "./run-enforcement";
-import { deactivateKeys } from "./edges/deactivate-keys";
-import { createEnforcementStateStore } from "./edges/enforcement-state-store";
+import { errorFields } from "./runtime/error-fields";
+import { createLogger } from "./runtime/logger";
+import { parseRunTrigger } from "./runtime/run-trigger";
+import { createAlertStateStore, type AlertStateStore } from "./alerts/alert-state-store";
+import { loadConfig, type MonitorConfig } from "./runtime/config";
+import { DELIVERY_MARGIN_MS, scanBudget, UNLIMITED_BUDGET } from "./scan/scan-budget";
+import { resolveAccountId } from "./runtime/account-id";
+import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
+import { deliverToSlack } from "./slack/deliver-to-slack";
+import { scannerFor } from "./scan/select-scanner";
+import { createSlackAppConnector, type SlackAppSession } from "./slack/slack-app";
+import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./slack/webhook-secret";
+import { runMonitor, type RunMonitorDeps, type RunSummary } from "./monitor/run-monitor";
+import type { EnforcementDeps } from "./enforcement/run-enforcement";
+import { deactivateKeys } from "./enforcement/deactivate-keys";
+import { createEnforcementStateStore } from "./enforcement/enforcement-state-store";
 
 /**
  * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
@@ -170,5 +170,5 @@ export function slackDeps(
 }
 
 // Organization mode's entry points live in the same bundle: `index.dispatcher` and `index.worker`.
-export { dispatcher } from "./organization-dispatcher";
-export { worker } from "./organization-worker";
+export { dispatcher } from "./organization/dispatcher";
+export { worker } from "./organization/worker";

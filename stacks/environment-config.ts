@@ -1,6 +1,6 @@
-import type { MessageStyle } from "../handler/core/config";
-import type { EnforcementMode } from "../handler/core/enforcement-mode";
-import type { ScanStrategy } from "../handler/core/scan-strategy";
+import type { MessageStyle } from "../handler/runtime/config";
+import type { EnforcementMode } from "../handler/enforcement/enforcement-mode";
+import type { ScanStrategy } from "../handler/scan/scan-strategy";
 import type { OrganizationSettings } from "./organization-settings";
 
 /** Where every monitor stack keeps its Terraform state (created by the `state-backend` stack). */

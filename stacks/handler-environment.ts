@@ -1,4 +1,4 @@
-import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE } from "../handler/core/channel-routing";
+import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE } from "../handler/organization/channel-routing";
 import type { EnvironmentSettings } from "./environment-config";
 
 /**

@@ -1,15 +1,15 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { loadConfig } from "../handler/core/config";
+import { loadConfig } from "../handler/runtime/config";
 import {
   ENFORCEMENT_BRAKE_METRIC,
   keyCountMetric,
   METRIC_DIMENSION,
   METRIC_NAMESPACE,
   UNCHECKED_USERS_METRIC,
-} from "../handler/core/run-metrics";
-import { chooseScanStrategy } from "../handler/core/scan-strategy";
+} from "../handler/runtime/run-metrics";
+import { chooseScanStrategy } from "../handler/scan/scan-strategy";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
@@ -20,9 +20,9 @@ import { EnvironmentSettings, StateBackendSettings } from "./environment-config"
 import { alertStateTableName, handlerEnvironment, keyAgeFunctionName } from "./handler-environment";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { remoteStateBackend } from "./remote-state";
-import { HEARTBEAT_EVENT_KIND } from "../handler/core/run-trigger";
-import { DEFAULT_MEMBER_ROLE_NAME } from "../handler/core/organization-scope";
-import { STALE_ACCOUNTS_METRIC } from "../handler/core/stale-accounts";
+import { HEARTBEAT_EVENT_KIND } from "../handler/runtime/run-trigger";
+import { DEFAULT_MEMBER_ROLE_NAME } from "../handler/organization/organization-scope";
+import { STALE_ACCOUNTS_METRIC } from "../handler/organization/stale-accounts";
 import { DispatcherAlarms } from "../modules/organization-fan-out/dispatcher-alarms";
 import { OrganizationFanOut } from "../modules/organization-fan-out/organization-fan-out";
 import { MemberRoleStackSet } from "../modules/member-role-stack-set/member-role-stack-set";
@@ -256,7 +256,7 @@ export class MonitorStack extends TerraformStack {
 
 /**
  * Whether the function's scan can ever take the credential-report path: the same decision the handler
- * makes for `auto` (handler/core/scan-strategy.ts), on the configuration the handler will load from the
+ * makes for `auto` (handler/scan/scan-strategy.ts), on the configuration the handler will load from the
  * variables the stack deploys. Per-user tags can only narrow who is checked live, never switch the strategy.
  */
 export function mayUseCredentialReport(environmentName: string, settings: EnvironmentSettings): boolean {

@@ -1,4 +1,4 @@
-import { ORGANIZATION_VARIABLES } from "../handler/core/organization-config";
+import { ORGANIZATION_VARIABLES } from "../handler/organization/organization-config";
 
 /** An environment's organization mode: one deployment scans many accounts through a member role. */
 export interface OrganizationSettings {

@@ -1,5 +1,5 @@
-import { ConfigError as HandlerConfigError, loadConfig } from "../handler/core/config";
-import { quoteSetting } from "../handler/core/mask";
+import { ConfigError as HandlerConfigError, loadConfig } from "../handler/runtime/config";
+import { quoteSetting } from "../handler/runtime/mask";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
 import { fieldOfVariable, handlerEnvironment } from "./handler-environment";
 import { scheduleExpressionProblem } from "./schedule-expression";

@@ -1,6 +1,6 @@
-import { parseDuration } from "../handler/core/duration";
-import { quoteSetting } from "../handler/core/mask";
-import { isAccountId, isOrganizationalUnitId, isRoleName } from "../handler/core/organization-scope";
+import { parseDuration } from "../handler/runtime/duration";
+import { quoteSetting } from "../handler/runtime/mask";
+import { isAccountId, isOrganizationalUnitId, isRoleName } from "../handler/organization/organization-scope";
 import type { OrganizationSettings } from "./organization-settings";
 
 const FIELDS = {

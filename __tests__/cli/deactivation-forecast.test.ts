@@ -1,10 +1,10 @@
 import { buildJsonReport } from "../../cli/json-report";
 import { renderTable } from "../../cli/render-table";
 import { PLAIN_STYLE } from "../../cli/terminal-style";
-import { classifyKeys } from "../../handler/core/classify";
-import type { EnforcementConfig } from "../../handler/core/config";
-import { deactivationSchedule } from "../../handler/core/deactivation-schedule";
-import type { AccessKeyInventory } from "../../handler/core/inventory";
+import { classifyKeys } from "../../handler/scan/classify";
+import type { EnforcementConfig } from "../../handler/runtime/config";
+import { deactivationSchedule } from "../../handler/enforcement/deactivation-schedule";
+import type { AccessKeyInventory } from "../../handler/scan/inventory";
 import { DAY, NOW, activeKey } from "../handler/support/inventory-builders";
 import { THRESHOLDS, mixedReport } from "./support/scan-report-builders";
 

@@ -1,5 +1,5 @@
 import { buildJsonReport, renderJsonReport } from "../../cli/json-report";
-import { classifyKeys } from "../../handler/core/classify";
+import { classifyKeys } from "../../handler/scan/classify";
 import { NOW, keyId } from "../handler/support/inventory-builders";
 import { MIXED_INVENTORY, THRESHOLDS, mixedReport } from "./support/scan-report-builders";
 

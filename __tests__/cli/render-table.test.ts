@@ -1,6 +1,6 @@
 import { renderTable } from "../../cli/render-table";
 import { ANSI_STYLE, PLAIN_STYLE } from "../../cli/terminal-style";
-import { classifyKeys } from "../../handler/core/classify";
+import { classifyKeys } from "../../handler/scan/classify";
 import { NOW, keyId } from "../handler/support/inventory-builders";
 import { THRESHOLDS, mixedReport } from "./support/scan-report-builders";
 

@@ -2,7 +2,7 @@ import type * as IamModule from "@aws-sdk/client-iam";
 import type * as SsmModule from "@aws-sdk/client-ssm";
 import type * as StsModule from "@aws-sdk/client-sts";
 import { mockClient, type AwsStub } from "aws-sdk-client-mock";
-import { IAM_BACKOFF } from "../../handler/edges/client-config";
+import { IAM_BACKOFF } from "../../handler/runtime/client-config";
 import type * as HandlerModule from "../../handler/index";
 
 // The Lambda entry in-process, with the AWS clients mocked: what lives per container and how the

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../handler/core/aws-contract";
+import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../handler/runtime/aws-contract";
 
 /** Props of {@link AlertStateTable}. */
 export interface AlertStateTableProps {
@@ -23,7 +23,7 @@ export class AlertStateTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertStateTableProps) {
     super(scope, id);
-    // The layout is the handler's contract (handler/core/aws-contract.ts), not a choice of the caller.
+    // The layout is the handler's contract (handler/runtime/aws-contract.ts), not a choice of the caller.
     this.table = new DynamodbTable(this, "table", {
       name: props.tableName,
       billingMode: "PAY_PER_REQUEST",

@@ -17,7 +17,7 @@ import {
   ALERT_STATE_DYNAMODB_ACTIONS,
   ENFORCEMENT_IAM_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
-} from "../../handler/core/aws-contract";
+} from "../../handler/runtime/aws-contract";
 import { bundledHandlerDir } from "./bundled-handler-dir";
 
 /**

@@ -3,7 +3,7 @@ import { Fn } from "cdktf";
 import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
 import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { DEFAULT_MEMBER_ROLE_NAME } from "../../handler/core/organization-scope";
+import { DEFAULT_MEMBER_ROLE_NAME } from "../../handler/organization/organization-scope";
 import { memberRoleTemplate } from "../member-role/member-role-policy";
 
 /** Props of {@link MemberRoleStackSet}. */

@@ -1,4 +1,4 @@
-import { ACCOUNT_WIDE_IAM_ACTIONS, USER_SCOPED_IAM_ACTIONS } from "../../handler/core/aws-contract";
+import { ACCOUNT_WIDE_IAM_ACTIONS, USER_SCOPED_IAM_ACTIONS } from "../../handler/runtime/aws-contract";
 
 /** An IAM policy statement in IAM's own JSON shape (what CloudFormation and `aws_iam_role` take). */
 export interface IamStatement {
@@ -21,7 +21,7 @@ export interface MemberRolePolicyOptions {
 
 /**
  * The member role's permissions: exactly the IAM reads of the scan, from the same declared contract
- * as the function's own policy (handler/core/aws-contract.ts). Read-only: the organization mode does
+ * as the function's own policy (handler/runtime/aws-contract.ts). Read-only: the organization mode does
  * not deactivate keys in member accounts.
  */
 export function memberRolePolicy(options: MemberRolePolicyOptions): {

@@ -3,7 +3,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { DEFAULT_MEMBER_ROLE_NAME } from "../../handler/core/organization-scope";
+import { DEFAULT_MEMBER_ROLE_NAME } from "../../handler/organization/organization-scope";
 import { MEMBER_ROLE_MAX_SESSION_SECONDS, memberRolePolicy, memberRoleTrustPolicy } from "./member-role-policy";
 
 /** Props of {@link MemberRole}. */

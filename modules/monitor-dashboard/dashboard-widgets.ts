@@ -9,7 +9,7 @@ import {
   SCAN_DURATION_METRIC,
   THROTTLED_REQUESTS_METRIC,
   UNCHECKED_USERS_METRIC,
-} from "../../handler/core/run-metrics";
+} from "../../handler/runtime/run-metrics";
 
 /** One metric in a widget: `[namespace, name, dimension, value, …, options]`, CloudWatch's own shape. */
 export type MetricLine = readonly (string | Readonly<Record<string, unknown>>)[];

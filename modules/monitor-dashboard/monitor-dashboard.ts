@@ -3,7 +3,7 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { FLAGGED_STATUSES, SEVERITY_ORDER } from "../../handler/core/classify";
+import { FLAGGED_STATUSES, SEVERITY_ORDER } from "../../handler/scan/classify";
 import {
   alarmsWidget,
   apiCallsWidget,

@@ -11,8 +11,8 @@ import {
   ACCOUNT_SCAN_DYNAMODB_ACTIONS,
   ACCOUNT_TAG_ORGANIZATIONS_ACTIONS,
   STALE_ACCOUNTS_DYNAMODB_ACTIONS,
-} from "../../handler/core/aws-contract";
-import { ORGANIZATION_VARIABLES } from "../../handler/core/organization-config";
+} from "../../handler/runtime/aws-contract";
+import { ORGANIZATION_VARIABLES } from "../../handler/organization/organization-config";
 import { KeyAgeFunction, type KeyAgeFunctionProps } from "../key-age-function/key-age-function";
 
 /** The dispatcher's listing of the whole organization: an action without resource types (`"*"` only). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SlackMessage } from "../../handler/core/slack-message";
+import type { SlackMessage } from "../../handler/slack/slack-message";
 
 /** A scripted reply; without a script the server answers 200 `ok` like Slack. */
 export interface FakeSlackReply {

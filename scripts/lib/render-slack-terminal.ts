@@ -1,5 +1,5 @@
 import { ANSI_STYLE, PLAIN_STYLE, type TerminalStyle } from "../../cli/terminal-style";
-import type { SlackBlock, SlackMessage } from "../../handler/core/slack-message";
+import type { SlackBlock, SlackMessage } from "../../handler/slack/slack-message";
 
 /** The styles a rendered message uses. */
 type Styles = Pick<TerminalStyle, "bold" | "dim">;

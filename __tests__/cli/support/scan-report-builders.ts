@@ -1,5 +1,5 @@
-import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
-import type { AccessKeyInventory } from "../../../handler/core/inventory";
+import { classifyKeys, type Thresholds } from "../../../handler/scan/classify";
+import type { AccessKeyInventory } from "../../../handler/scan/inventory";
 import type { ScanReport } from "../../../cli/scan-report";
 import { DAY, NOW, activeKey, keyId, ago } from "../../handler/support/inventory-builders";
 

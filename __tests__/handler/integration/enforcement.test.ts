@@ -10,7 +10,7 @@ import {
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
-import type { SlackMessage } from "../../../handler/core/slack-message";
+import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { expectWithinSlackLimits } from "../support/slack-digest-assertions";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 import { startRequestInterceptor, type RequestInterceptor } from "./support/request-interceptor";

@@ -1,5 +1,5 @@
 import { OrganizationsClient, TagResourceCommand } from "@aws-sdk/client-organizations";
-import { accountMessage } from "../../../handler/core/account-message";
+import { accountMessage } from "../../../handler/organization/account-message";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "../../../scripts/lib/fake-slack-web-api";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { DELIVERY_MARGIN_MS, IN_FLIGHT_ALLOWANCE_MS } from "../../../handler/core/scan-budget";
-import { UNCHECKED_USERS_ITEM_KEY } from "../../../handler/edges/alert-state-store";
+import { DELIVERY_MARGIN_MS, IN_FLIGHT_ALLOWANCE_MS } from "../../../handler/scan/scan-budget";
+import { UNCHECKED_USERS_ITEM_KEY } from "../../../handler/alerts/alert-state-store";
 import { startCountingProxy, type CountingProxy } from "../../../bench/counting-proxy";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";

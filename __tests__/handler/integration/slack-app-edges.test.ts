@@ -1,9 +1,9 @@
-import type { SlackMessage } from "../../../handler/core/slack-message";
-import { SlackDeliveryError } from "../../../handler/edges/deliver-to-slack";
-import { deliverToSlackApp } from "../../../handler/edges/deliver-to-slack-app";
-import { sendOwnerMessages } from "../../../handler/edges/send-owner-messages";
-import { createSlackUserDirectory } from "../../../handler/edges/slack-user-directory";
-import { createSlackWebApi } from "../../../handler/edges/slack-web-api";
+import type { SlackMessage } from "../../../handler/slack/slack-message";
+import { SlackDeliveryError } from "../../../handler/slack/deliver-to-slack";
+import { deliverToSlackApp } from "../../../handler/slack/deliver-to-slack-app";
+import { sendOwnerMessages } from "../../../handler/slack/send-owner-messages";
+import { createSlackUserDirectory } from "../../../handler/slack/slack-user-directory";
+import { createSlackWebApi } from "../../../handler/slack/slack-web-api";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "../../../scripts/lib/fake-slack-web-api";
 
 // The Slack app's edges over HTTP against the loopback fake Web API: each class of error Slack

@@ -1,4 +1,4 @@
-import type { AccessKeyRecord, AccessKeyInventory } from "../../../handler/core/inventory";
+import type { AccessKeyRecord, AccessKeyInventory } from "../../../handler/scan/inventory";
 
 /** Fixed clock for pure tests. */
 export const NOW = new Date("2025-06-01T12:00:00.000Z");

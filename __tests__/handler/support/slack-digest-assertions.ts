@@ -1,4 +1,4 @@
-import { SLACK_LIMITS, type SlackMessage } from "../../../handler/core/slack-message";
+import { SLACK_LIMITS, type SlackMessage } from "../../../handler/slack/slack-message";
 
 const MASKED_KEY = /[A-Z0-9]{4}…[A-Z0-9]{4}/;
 

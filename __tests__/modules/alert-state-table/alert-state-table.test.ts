@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { AlertStateTable, AlertStateTableProps } from "../../../modules/alert-state-table/alert-state-table";
-import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../../handler/core/aws-contract";
+import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../../handler/runtime/aws-contract";
 
 function synth(props: Partial<AlertStateTableProps> = {}): string {
   return Testing.synthScope((scope) => {

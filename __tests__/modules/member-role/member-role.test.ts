@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { ACCOUNT_WIDE_IAM_ACTIONS, USER_SCOPED_IAM_ACTIONS } from "../../../handler/core/aws-contract";
+import { ACCOUNT_WIDE_IAM_ACTIONS, USER_SCOPED_IAM_ACTIONS } from "../../../handler/runtime/aws-contract";
 import { MemberRole } from "../../../modules/member-role/member-role";
 import { memberRoleTemplate } from "../../../modules/member-role/member-role-policy";
 

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { config } from "../../../environments";
-import { SEVERITY_ORDER } from "../../../handler/core/classify";
-import { embeddedMetrics } from "../../../handler/core/run-metrics";
+import { SEVERITY_ORDER } from "../../../handler/scan/classify";
+import { embeddedMetrics } from "../../../handler/runtime/run-metrics";
 import { buildApp } from "../../../main";
 import {
   type DashboardWidget,

@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MotoServer } from "../../../../scripts/lib/moto-server";
-import { mapWithConcurrency } from "../../../../handler/core/map-with-concurrency";
+import { mapWithConcurrency } from "../../../../handler/runtime/map-with-concurrency";
 
 /** SDK client settings for a moto server, for seeding from the test process. */
 export function motoClientConfig(moto: MotoServer) {

@@ -1,0 +1,517 @@
+import { planAlerts, type AlertPlan, type AlertRecord, type StateChange } from "../alerts/alert-transitions";
+import { classifyKeys, type Classification } from "../scan/classify";
+import type { MonitorConfig } from "../runtime/config";
+import { errorFields } from "../runtime/error-fields";
+import { createLogger, type Logger } from "../runtime/logger";
+import type { ScanResult } from "../scan/inventory";
+import { redactWebhookUrl } from "../runtime/mask";
+import { messagesToSend, type MessagesToSend } from "../alerts/messages-to-send";
+import {
+  announcementsWithOwnerProblems,
+  ownerEmails,
+  ownerProblems,
+  planOwnerDeliveries,
+  recordOwnerOutcome,
+  renderOwnerMessages,
+  splitPendingResolutions,
+  withOwnerProblems,
+  type OwnerDelivery,
+  type OwnerLookup,
+} from "../slack/owner-messages";
+import { changesNotIn, changesToRecord, messagesPostedBefore } from "../alerts/record-after-delivery";
+import { renderDigest, type RenderDigestOptions, type RenderedDigest } from "../slack/render-digest";
+import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "../runtime/run-summary";
+import { withUncheckedUsers } from "../slack/render-unchecked";
+import type { RunTrigger } from "../runtime/run-trigger";
+import { embeddedMetrics } from "../runtime/run-metrics";
+import { recordsOfCheckedUsers, ScanIncompleteError } from "../scan/scan-budget";
+import { planTagProblemNotes, type TagNoteChange, type TagProblemNote } from "../alerts/tag-problem-notes";
+import type { SlackMessage } from "../slack/slack-message";
+import type { SlackAppSession } from "../slack/slack-app";
+import { enforce, planEnforcementFor, type EnforcementDeps } from "../enforcement/run-enforcement";
+
+export type { RunSummary } from "../runtime/run-summary";
+
+/** The stages {@link runMonitor} wires together; its functions do all the I/O, runMonitor only decides. */
+export interface RunMonitorDeps {
+  /** The validated configuration. */
+  readonly config: MonitorConfig;
+  /**
+   * Scans the account (the per-user API walk or the credential-report scan, see select-scanner.ts),
+   * checking `checkFirst` (the users the last run could not check) before the others.
+   */
+  readonly scan: (run: { readonly checkFirst: readonly string[] }) => Promise<ScanResult>;
+  /** Resolves the account id shown in the digest. */
+  readonly accountId: () => Promise<string>;
+  /** Resolves the webhook URL. @default undefined: only allowed for a dry run */
+  readonly webhookUrl?: () => Promise<string>;
+  /** Posts the messages; resolves with how many were posted. */
+  readonly deliver: (messages: readonly SlackMessage[], webhookUrl: string) => Promise<{ messagesPosted: number }>;
+  /** The clock. @default () => new Date() */
+  readonly now?: () => Date;
+  /** The logger, with the invocation's context (request id) bound. @default JSON lines on stdout, no context */
+  readonly logger?: Logger;
+  /** Digest layout budgets. @default renderDigest's defaults */
+  readonly renderOptions?: RenderDigestOptions;
+  /**
+   * The alert state (`ALERT_STATE_TABLE`): with it only changes, reminders and resolutions are
+   * posted, and a change is recorded only once Slack accepted it. @default undefined: stateless
+   */
+  readonly alertState?: {
+    readonly load: () => Promise<readonly AlertRecord[]>;
+    readonly apply: (changes: readonly StateChange[]) => Promise<void>;
+    /**
+     * The announced tag problems: with them a tag problem is announced once (and when it changes),
+     * even when no key needs attention. @default undefined: tag problems only ride along with a digest
+     */
+    readonly loadTagNotes?: () => Promise<readonly TagProblemNote[]>;
+    readonly applyTagNotes?: (changes: readonly TagNoteChange[]) => Promise<void>;
+  };
+  /**
+   * Where the users a run could not check are kept for the next run (the alert-state table, or the
+   * warm container). @default undefined: every run starts in listing order
+   */
+  readonly uncheckedUsers?: {
+    readonly load: () => Promise<readonly string[]>;
+    readonly save: (users: readonly string[], now: Date) => Promise<void>;
+  };
+  /** What started the run (event id, heartbeat). @default a plain run without an event id */
+  readonly trigger?: RunTrigger;
+  /** Staged deactivation (`ENFORCEMENT` `dry-run` or `armed`). @default undefined: enforcement off */
+  readonly enforcement?: EnforcementDeps;
+  /**
+   * The Slack app, instead of `webhookUrl`: the digest goes to its channel, and key owners with an
+   * email address in `key-age:owner` are told directly. @default undefined: the webhook
+   */
+  readonly slackApp?: () => Promise<SlackAppSession>;
+}
+
+/**
+ * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
+ * with the alert state, render, deliver, record what Slack accepted, log one summary line. Any
+ * failure logs an error line and rethrows, so nothing is posted and no "all clear" is returned after
+ * a failed scan; the Lambda error is what raises the alarm.
+ */
+export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
+  const now = deps.now ?? (() => new Date());
+  const { config } = deps;
+  const environment = config.environmentName ? { environmentName: config.environmentName } : {};
+  const run: RunContext = {
+    deps,
+    config,
+    startedAt: now(),
+    environment,
+    trigger: deps.trigger ?? { heartbeat: false },
+    logger: (deps.logger ?? createLogger()).child(
+      config.environmentName ? { environment: config.environmentName } : {},
+    ),
+  };
+  let destination: Destination = {};
+  try {
+    // Resolved before the scan so a broken Slack setting fails every run, not only the ones with alerts.
+    destination = await resolveDestination(deps);
+    const inputs = await readInputs(deps);
+    const decided = await decide(run, destination, inputs);
+    const channel = digestChannel(deps, destination);
+    const delivered = config.dryRun
+      ? { messagesPosted: logDryRun(decided.sent, run.logger) }
+      : await deliverAndRemember(run, channel, decided, inputs);
+    // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing.
+    const enforcement =
+      deps.enforcement && decided.enforcementPlan
+        ? await enforce(deps.enforcement, {
+            plan: decided.enforcementPlan,
+            now: run.startedAt,
+            accountId: inputs.accountId,
+            ...environment,
+            ...(channel ? { deliver: deliverOne(channel) } : {}),
+            logger: run.logger,
+          })
+        : undefined;
+    const summary = buildRunSummary({
+      ...environment,
+      dryRun: config.dryRun,
+      accountId: inputs.accountId,
+      stats: inputs.scan.stats,
+      classification: decided.classification,
+      digest: decided.digest,
+      sent: decided.sent,
+      messagesPosted: delivered.messagesPosted + (enforcement && enforcement.eventsAnnounced > 0 ? 1 : 0),
+      ...(decided.plan ? { plan: decided.plan } : {}),
+      ...(enforcement ? { enforcement } : {}),
+      heartbeat: run.trigger.heartbeat,
+      durationMs: now().getTime() - run.startedAt.getTime(),
+      ...(delivered.ownerMessages ? { ownerMessages: delivered.ownerMessages } : {}),
+    });
+    return finishRun(run, summary, decided.unchecked);
+  } catch (error) {
+    run.logger.error("key-age scan failed", {
+      ...errorFields(error, (text) => destination.app?.redact(text) ?? redactWebhookUrl(text, destination.webhookUrl)),
+      dryRun: config.dryRun,
+      durationMs: now().getTime() - run.startedAt.getTime(),
+    });
+    throw error;
+  }
+}
+
+/** What every stage of a run shares. */
+interface RunContext {
+  readonly deps: RunMonitorDeps;
+  readonly config: MonitorConfig;
+  readonly startedAt: Date;
+  readonly environment: { readonly environmentName?: string };
+  readonly trigger: RunTrigger;
+  readonly logger: Logger;
+}
+
+/** Where the run posts: the Slack app, or the webhook URL; neither for a dry run. */
+interface Destination {
+  readonly app?: SlackAppSession;
+  readonly webhookUrl?: string;
+}
+
+async function resolveDestination(deps: RunMonitorDeps): Promise<Destination> {
+  const app = deps.config.dryRun ? undefined : await deps.slackApp?.();
+  if (app) return { app };
+  const webhookUrl = await resolveWebhookUrl(deps);
+  return webhookUrl !== undefined ? { webhookUrl } : {};
+}
+
+/** What a run reads before deciding anything: the scan, and whatever state earlier runs left. */
+interface RunInputs {
+  /** The users the last run could not check, scanned first. */
+  readonly checkFirst: readonly string[];
+  readonly scan: ScanResult;
+  readonly accountId: string;
+  /** The alert records. @default undefined: stateless */
+  readonly loaded?: readonly AlertRecord[];
+  readonly enforcementRecords?: Awaited<ReturnType<EnforcementDeps["load"]>>;
+  readonly tagNotes?: readonly TagProblemNote[];
+}
+
+async function readInputs(deps: RunMonitorDeps): Promise<RunInputs> {
+  const checkFirst = (await deps.uncheckedUsers?.load()) ?? [];
+  const [scan, accountId, loaded, enforcementRecords, tagNotes] = await Promise.all([
+    deps.scan({ checkFirst }),
+    deps.accountId(),
+    deps.alertState?.load(),
+    deps.enforcement?.load(),
+    deps.alertState?.loadTagNotes?.(),
+  ]);
+  return {
+    checkFirst,
+    scan,
+    accountId,
+    ...(loaded ? { loaded } : {}),
+    ...(enforcementRecords ? { enforcementRecords } : {}),
+    ...(tagNotes ? { tagNotes } : {}),
+  };
+}
+
+/** What a run decided: the classification, the plans, and the messages to post. */
+interface RunDecisions {
+  readonly classification: Classification;
+  readonly unchecked: readonly string[];
+  readonly plan?: AlertPlan;
+  readonly enforcementPlan?: ReturnType<typeof planEnforcementFor>;
+  readonly tagPlan?: ReturnType<typeof planTagProblemNotes>;
+  readonly digest: RenderedDigest;
+  readonly sent: MessagesToSend;
+  readonly tellOwners?: OwnerStep;
+}
+
+/**
+ * Classifies, compares with the alert state, plans enforcement and tag-problem notes, and renders
+ * the messages. Pure but for the owners' lookup in Slack, which comes before rendering so that the
+ * channel names the owners Slack does not know.
+ */
+async function decide(run: RunContext, destination: Destination, inputs: RunInputs): Promise<RunDecisions> {
+  const { config, startedAt, environment, trigger, deps } = run;
+  const { scan, accountId, loaded } = inputs;
+  const unchecked = scan.stats.uncheckedUsers ?? [];
+  // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
+  const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
+  const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, { maxExemption: config.maxExemption });
+  const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
+  const { app } = destination;
+  const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));
+  const classification = owners ? withOwnerProblems(scanned, owners.problems) : scanned;
+  const plan =
+    planned && owners
+      ? { ...planned, announcements: announcementsWithOwnerProblems(planned.announcements, owners.problems) }
+      : planned;
+  const enforcementPlan =
+    deps.enforcement && inputs.enforcementRecords
+      ? planEnforcementFor(
+          deps.enforcement,
+          classification.findings,
+          inputs.enforcementRecords,
+          startedAt,
+          config.remindEvery.ms,
+          // Users left unchecked: the brake cannot count their keys, so nothing is deactivated.
+          unchecked.length > 0,
+        )
+      : undefined;
+  const tagPlan =
+    inputs.tagNotes &&
+    planTagProblemNotes({
+      tagProblems: classification.tagProblems,
+      notes: inputs.tagNotes,
+      now: startedAt,
+      uncheckedUsers: unchecked,
+    });
+  const overview = { classification, accountId, ...environment, missingWatchedUsers: scan.stats.missingWatchedUsers };
+  const schedules = enforcementPlan ? { deactivationSchedules: enforcementPlan.schedules } : {};
+  const digest = renderDigest(
+    {
+      ...overview,
+      skippedUsers: scan.stats.skippedUsers,
+      thresholdLabels: config.thresholdLabels,
+      style: config.messageStyle,
+      now: startedAt,
+      ...(plan ? { announcements: plan.announcements } : {}),
+      ...schedules,
+      // Stateless digests carry every tag problem; with alert state only new or changed ones.
+      tagProblems: tagPlan ? tagPlan.toAnnounce : plan ? [] : classification.tagProblems,
+    },
+    // Without alert state no later run knows what this one left unnamed: name every key now.
+    { ...deps.renderOptions, nameEveryKey: plan === undefined },
+  );
+  // With users unchecked there is no all-clear: their own message goes out instead.
+  const sent = withUncheckedUsers(
+    messagesToSend(digest, trigger.heartbeat && unchecked.length === 0, { ...overview, now: startedAt }),
+    { uncheckedUsers: unchecked, usersChecked: classification.usersScanned, accountId, ...environment, now: startedAt },
+  );
+  // The owner sees the key's deactivation date too, as the channel does.
+  const ownerContext = { ...overview, style: config.messageStyle, now: startedAt, ...schedules };
+  const tellOwners =
+    app && owners && ownerStep(app, owners, namedKeys(sent, plan), loaded ?? [], ownerContext, run.logger);
+  return {
+    classification,
+    unchecked,
+    ...(plan ? { plan } : {}),
+    ...(enforcementPlan ? { enforcementPlan } : {}),
+    ...(tagPlan ? { tagPlan } : {}),
+    digest,
+    sent,
+    ...(tellOwners ? { tellOwners } : {}),
+  };
+}
+
+/** The digest's channel: the Slack app's, or the webhook; undefined for a dry run. */
+function digestChannel(deps: RunMonitorDeps, destination: Destination): DigestChannel | undefined {
+  if (destination.app) return destination.app;
+  return destination.webhookUrl !== undefined ? webhookChannel(deps, destination.webhookUrl) : undefined;
+}
+
+/**
+ * Posts and records what Slack accepted, then what else the run learnt: the tag problems it named
+ * (reached only when every message was accepted) and the users it could not check, for the next run.
+ */
+async function deliverAndRemember(
+  run: RunContext,
+  channel: DigestChannel | undefined,
+  decided: RunDecisions,
+  inputs: RunInputs,
+): Promise<{ messagesPosted: number; ownerMessages?: OwnerMessagesSummary }> {
+  const { deps } = run;
+  const { sent, plan, tagPlan, unchecked } = decided;
+  const delivered = await deliverAndRecord(deps, sent, plan, channel, decided.tellOwners, run.logger);
+  if (tagPlan && deps.alertState?.applyTagNotes) {
+    const named = sent.heartbeatOnly ? [] : (decided.digest.tagProblemsNamed ?? []);
+    await deps.alertState.applyTagNotes([...tagPlan.silentChanges, ...tagPlan.onDelivery(named)]);
+  }
+  if (deps.uncheckedUsers && (unchecked.length > 0 || inputs.checkFirst.length > 0)) {
+    await deps.uncheckedUsers.save(unchecked, run.startedAt);
+  }
+  return delivered;
+}
+
+/**
+ * Logs the run's summary line (also its metrics record) and returns the summary; a scan that
+ * stopped on its budget has posted everything it found, and now fails so that the alarm fires.
+ */
+function finishRun(run: RunContext, summary: RunSummary, unchecked: readonly string[]): RunSummary {
+  const fields = {
+    ...summary,
+    ...embeddedMetrics(summary, run.config.environmentName ?? "default", run.startedAt),
+  };
+  if (unchecked.length === 0) {
+    run.logger.info("key-age scan finished", fields);
+    return summary;
+  }
+  run.logger.warn("key-age scan stopped on its time budget", fields);
+  throw new ScanIncompleteError(unchecked);
+}
+
+/** Posts one message (the enforcement message) where the digest went. */
+function deliverOne(channel: DigestChannel): (message: SlackMessage) => Promise<void> {
+  return async (message) => {
+    await channel.deliver([message]);
+  };
+}
+
+/** The webhook URL, or undefined for a dry run (which needs none). */
+async function resolveWebhookUrl(deps: RunMonitorDeps): Promise<string | undefined> {
+  if (deps.config.dryRun) return undefined;
+  if (!deps.webhookUrl) throw new Error("No webhook source configured and DRY_RUN is not true");
+  return deps.webhookUrl();
+}
+
+/** The alert plan: what to announce and what to remember, given the stored records. */
+function compareWithAlertState(
+  records: readonly AlertRecord[],
+  scan: ScanResult,
+  classification: Classification,
+  config: MonitorConfig,
+  trigger: RunTrigger,
+  now: Date,
+): AlertPlan {
+  return planAlerts({
+    records,
+    classification,
+    now,
+    remindEveryMs: config.remindEvery.ms,
+    watchUsers: config.watchUsers,
+    scannedUsers: new Set(scan.inventory.users.map((user) => user.userName)),
+    partialScan: (scan.inventory.reportOnly?.users ?? 0) > 0,
+    ...(trigger.eventId !== undefined ? { eventId: trigger.eventId } : {}),
+  });
+}
+
+/** A dry run logs each payload instead of posting it; nothing is posted or recorded. */
+function logDryRun(sent: MessagesToSend, logger: Logger): number {
+  sent.messages.forEach((payload, index) =>
+    logger.info("dry run: Slack payload not posted", { part: `${index + 1}/${sent.messages.length}`, payload }),
+  );
+  return 0;
+}
+
+/** Where the digest goes: the webhook, or the Slack app's channel. */
+interface DigestChannel {
+  deliver(messages: readonly SlackMessage[]): Promise<{ messagesPosted: number }>;
+}
+
+function webhookChannel(deps: RunMonitorDeps, webhookUrl: string): DigestChannel {
+  return { deliver: (messages) => deps.deliver(messages, webhookUrl) };
+}
+
+/**
+ * Sends the owners' direct messages once the channel took the digest, and folds their outcome into
+ * the alert-state changes; when the channel failed, none is sent and every one stays pending.
+ */
+type OwnerStep = (
+  changes: readonly StateChange[],
+  channelDelivered: boolean,
+) => Promise<{ changes: readonly StateChange[]; summary: OwnerMessagesSummary }>;
+
+/**
+ * Posts the messages, then records in the alert state what Slack accepted: everything after a
+ * complete delivery, the announcements of the accepted messages after a failure part-way. A failure
+ * to record those is logged, not thrown: the delivery error is the one the run fails with. With the
+ * Slack app, the owners are told after the channel, and recorded per recipient.
+ */
+async function deliverAndRecord(
+  deps: RunMonitorDeps,
+  sent: MessagesToSend,
+  plan: AlertPlan | undefined,
+  channel: DigestChannel | undefined,
+  tellOwners: OwnerStep | undefined,
+  logger: Logger,
+): Promise<{ messagesPosted: number; ownerMessages?: OwnerMessagesSummary }> {
+  const record = plan && deps.alertState ? deps.alertState.apply : undefined;
+  let messagesPosted = 0;
+  if (sent.messages.length > 0 && channel) {
+    try {
+      messagesPosted = (await channel.deliver(sent.messages)).messagesPosted;
+    } catch (error) {
+      const partial =
+        plan && record
+          ? changesToRecord(plan, sent.namedPerMessage, {
+              complete: false,
+              messagesPosted: messagesPostedBefore(error),
+            })
+          : [];
+      const changes = tellOwners ? (await tellOwners(partial, false)).changes : partial;
+      if (record && changes.length > 0) {
+        await record(changes).catch((recordError: unknown) =>
+          logger.warn(
+            "could not record the announcements Slack accepted before the failure; they will be sent again",
+            errorFields(recordError),
+          ),
+        );
+      }
+      throw error;
+    }
+  }
+  const complete = plan ? changesToRecord(plan, sent.namedPerMessage, { complete: true }) : [];
+  // Recorded only now that Slack accepted every message: a failed run announces it all again. The
+  // channel's changes go first, so that slow or failing owner messages cannot lose them.
+  if (plan && record) await record(complete);
+  const owners = tellOwners ? await tellOwners(complete, true) : undefined;
+  const ownerChanges = owners ? changesNotIn(owners.changes, complete) : [];
+  if (record && ownerChanges.length > 0) await record(ownerChanges);
+  return { messagesPosted, ...(owners ? { ownerMessages: owners.summary } : {}) };
+}
+
+/** The owners to tell in this run, looked up in Slack. */
+interface PreparedOwners {
+  readonly deliveries: readonly OwnerDelivery[];
+  readonly lookups: ReadonlyMap<string, OwnerLookup>;
+  readonly problems: ReadonlyMap<string, string>;
+}
+
+async function prepareOwners(
+  app: SlackAppSession,
+  classification: Classification,
+  plan: AlertPlan | undefined,
+  records: readonly AlertRecord[],
+  pendingResolutions: readonly AlertRecord[],
+): Promise<PreparedOwners | undefined> {
+  const deliveries = planOwnerDeliveries({
+    classification,
+    ...(plan ? { announcements: plan.announcements, records, pendingResolutions } : {}),
+  });
+  if (deliveries.length === 0) return undefined;
+  const lookups = await app.lookupOwners(ownerEmails(deliveries));
+  return { deliveries, lookups, problems: ownerProblems(lookups) };
+}
+
+/**
+ * The keys the channel digest names on their own line; undefined without alert state, where every
+ * flagged key is posted on every run anyway.
+ */
+function namedKeys(sent: MessagesToSend, plan: AlertPlan | undefined): ReadonlySet<string> | undefined {
+  if (!plan) return undefined;
+  return new Set(sent.namedPerMessage.flat().map((a) => a.finding?.accessKeyId ?? a.previous?.accessKeyId ?? ""));
+}
+
+function ownerStep(
+  app: SlackAppSession,
+  owners: PreparedOwners,
+  named: ReadonlySet<string> | undefined,
+  loaded: readonly AlertRecord[],
+  context: Omit<Parameters<typeof renderOwnerMessages>[2], "channel">,
+  logger: Logger,
+): OwnerStep {
+  // An announcement the channel only counted stays due, so its owner hears about it when a later run
+  // names it, once; retries of earlier messages go out regardless.
+  const deliveries = owners.deliveries.filter((d) => d.retry || named === undefined || named.has(d.accessKeyId));
+  return async (changes, channelDelivered) => {
+    const messages = renderOwnerMessages(deliveries, owners.lookups, { ...context, channel: app.channel });
+    const report = channelDelivered
+      ? await app.sendOwnerMessages(messages)
+      : { sent: [], failed: messages.map((m) => ({ email: m.email, reason: "the channel delivery failed first" })) };
+    for (const failure of report.failed) {
+      logger.warn("owner direct message failed; it is sent again on the next run", {
+        owner: failure.email,
+        error: app.redact(failure.reason),
+      });
+    }
+    const failed = new Set(report.failed.map((failure) => failure.email));
+    return {
+      changes: recordOwnerOutcome({ changes, deliveries, failed, records: loaded }),
+      summary: { sent: report.sent.length, failed: failed.size, notFound: owners.problems.size },
+    };
+  };
+}

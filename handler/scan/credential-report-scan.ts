@@ -1,0 +1,313 @@
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  paginateGetAccountAuthorizationDetails,
+  type IAMClient,
+} from "@aws-sdk/client-iam";
+import type { Thresholds } from "./classify";
+import { parseCredentialReportWithRoot, type CredentialReportRow } from "./credential-report";
+import { ROOT_USER_NAME, type RootAccessKeyRecord, type ScanResult } from "./inventory";
+import { selectReportCandidates } from "./report-candidates";
+import { UNLIMITED_BUDGET, type ScanBudget } from "./scan-budget";
+import { userNameSet } from "./user-names";
+import { ScanError, hasRootAccessKey, scanAccount, withStopSignal } from "./scan-account";
+import { hasIamErrorCode } from "./iam-errors";
+
+/**
+ * A Lambda run lasts at most 15 minutes and keys are classified at some moment in it: candidates are
+ * chosen for the end of that window, so a key crossing a threshold during the run is still read.
+ */
+export const DEFAULT_CLASSIFY_WITHIN_MS = 15 * 60 * 1000;
+
+/** Per-user thresholds from the users' `key-age:*` IAM tags (see user-tags.ts). */
+export interface UserThresholdSource {
+  /** The thresholds that apply to a user with these tags at `now`. */
+  readonly thresholdsFor: (tags: Readonly<Record<string, string>>, defaults: Thresholds, now: Date) => Thresholds;
+}
+
+/** Options of {@link scanWithCredentialReport}. */
+export interface CredentialReportScanOptions {
+  /** The IAM client; build it with `retryMode: "adaptive"`. */
+  readonly iam: IAMClient;
+  /** The account-wide thresholds. */
+  readonly thresholds: Thresholds;
+  /** Scan only these users. @default []: every user */
+  readonly watchUsers?: readonly string[];
+  /** Users verified at once. @default DEFAULT_SCAN_CONCURRENCY */
+  readonly concurrency?: number;
+  /**
+   * Per-user thresholds read from tags. A tag may lower a threshold, so every user's tags are needed to
+   * pick candidates: they are read with `GetAccountAuthorizationDetails` (Filter=User), a few pages
+   * for the whole account, instead of one `ListUserTags` per user. @default undefined: no per-user thresholds
+   */
+  readonly userThresholds?: UserThresholdSource;
+  /** How long after the scan's clock the keys may be classified. @default DEFAULT_CLASSIFY_WITHIN_MS */
+  readonly classifyWithinMs?: number;
+  /** The clock. @default () => new Date() */
+  readonly now?: () => Date;
+  /** Waits between report polls. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Gives up waiting for the report after this long (or when the budget runs out, if sooner). @default 120_000 */
+  readonly reportTimeoutMs?: number;
+  /**
+   * When to stop checking candidates: the ones not checked by then are returned in
+   * `stats.uncheckedUsers` (see scanAccount). @default UNLIMITED_BUDGET
+   */
+  readonly budget?: ScanBudget;
+  /** Users to check before the others (the previous run's unchecked users). @default [] */
+  readonly checkFirst?: readonly string[];
+  /** Also look up the last use of inactive keys it reads live (see scanAccount). @default false */
+  readonly inactiveKeyLastUse?: boolean;
+}
+
+/**
+ * Scans through the IAM credential report: fetch the report (a few calls), pick the users whose keys
+ * could be findings (see {@link selectReportCandidates}), and read only those users' keys live with
+ * the per-user scan. The report has no key ids and may be hours old, so it only filters; every
+ * finding comes from live data and equals the full scan's. Users the report clears are counted in
+ * `inventory.reportOnly`. When the report is too old to filter safely, the full API scan runs instead.
+ */
+export async function scanWithCredentialReport(options: CredentialReportScanOptions): Promise<ScanResult> {
+  const { iam } = options;
+  const now = options.now ?? (() => new Date());
+  let reportCalls = 0;
+  const countCall = (): void => {
+    reportCalls += 1;
+  };
+
+  // Live, unlike the report: a root key created or deleted since the report is seen as it is now.
+  const rootKeyPresent = await withStopSignal(options.budget ?? UNLIMITED_BUDGET, (signal) =>
+    hasRootAccessKey(iam, countCall, signal),
+  );
+  // Out of time, the root check is unchecked like a user: never an all-clear.
+  const rootUnchecked = rootKeyPresent === "unchecked" ? [ROOT_USER_NAME] : [];
+  const report = await fetchCredentialReport(iam, {
+    countCall,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    timeoutMs: Math.min(options.reportTimeoutMs ?? 120_000, (options.budget ?? UNLIMITED_BUDGET).msUntilStop()),
+    now,
+  });
+  let rows: CredentialReportRow[];
+  let rootRow: CredentialReportRow | undefined;
+  try {
+    ({ rows, root: rootRow } = parseCredentialReportWithRoot(report.content));
+  } catch (error) {
+    throw new ScanError("The credential report could not be read", { cause: error });
+  }
+  const rootAccessKey = rootKeyPresent === true ? { rootAccessKey: rootKeyFromReport(rootRow) } : {};
+  const inactiveKeyLastUse = options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {};
+
+  const watchUsers = options.watchUsers ?? [];
+  // IAM user names are unique regardless of case, and the API walk's GetUser matches them so: the
+  // report's rows (and the live listing) are matched the same way, so both strategies agree.
+  const watched = watchUsers.length > 0 ? userNameSet(watchUsers) : undefined;
+  const isWatched = (userName: string): boolean => !watched || watched.has(userName);
+  if (watched) rows = rows.filter((row) => isWatched(row.userName));
+
+  const scanNow = now();
+  let liveUserNames: string[] | undefined;
+  let thresholdsFor: ((userName: string) => Thresholds) | undefined;
+  let knownTags: Map<string, Readonly<Record<string, string>>> | undefined;
+  if (options.userThresholds) {
+    const users = await listUsersWithTags(iam, countCall);
+    knownTags = new Map(users.map((user) => [user.userName, user.tags]));
+    const source = options.userThresholds;
+    const byUser = new Map(
+      users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]),
+    );
+    liveUserNames = users.map((user) => user.userName).filter(isWatched);
+    thresholdsFor = (userName) => byUser.get(userName) ?? options.thresholds;
+  }
+
+  const budgeted = {
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.checkFirst ? { checkFirst: options.checkFirst } : {}),
+  };
+  const selection = selectReportCandidates({
+    rows,
+    generatedAt: report.generatedAt,
+    classifyBy: new Date(scanNow.getTime() + (options.classifyWithinMs ?? DEFAULT_CLASSIFY_WITHIN_MS)),
+    thresholds: options.thresholds,
+    ...(thresholdsFor ? { thresholdsFor } : {}),
+    ...(liveUserNames ? { liveUserNames } : {}),
+  });
+
+  if (selection.reportTooOld) {
+    // A user created after the report could already hold a finding: only the full walk is exact.
+    const full = await scanAccount({ iam, watchUsers, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted });
+    const fullUnchecked = [...(full.stats.uncheckedUsers ?? []), ...rootUnchecked];
+    return {
+      inventory: { ...full.inventory, ...rootAccessKey },
+      stats: {
+        ...full.stats,
+        apiCalls: full.stats.apiCalls + reportCalls,
+        strategy: "api",
+        ...(fullUnchecked.length > 0 ? { uncheckedUsers: fullUnchecked } : {}),
+      },
+    };
+  }
+
+  const verified = await scanAccount({
+    iam,
+    userNames: selection.candidates,
+    ...inactiveKeyLastUse,
+    ...(knownTags ? { knownTags } : {}),
+    ...budgeted,
+  });
+  // Watched names absent from the report may be users created since: GetUser tells them from typos.
+  const reported = userNameSet(rows.map((row) => row.userName));
+  const absentWatched = liveUserNames ? [] : watchUsers.filter((userName) => !reported.has(userName));
+  const latecomers =
+    absentWatched.length > 0
+      ? await scanAccount({ iam, watchUsers: absentWatched, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted })
+      : undefined;
+  const live = userNameSet(liveUserNames ?? []);
+  const missingWatchedUsers = liveUserNames
+    ? watchUsers.filter((userName) => !live.has(userName))
+    : (latecomers?.stats.missingWatchedUsers ?? []);
+
+  const unchecked = [
+    ...(verified.stats.uncheckedUsers ?? []),
+    ...(latecomers?.stats.uncheckedUsers ?? []),
+    ...rootUnchecked,
+  ];
+  // The API walk reads the tags of every user with an active key: so must this scan, for the users
+  // the report cleared, so that a malformed key-age tag is reported whichever strategy runs.
+  const candidates = new Set(selection.candidates);
+  const reportOnlyUserTags = knownTags
+    ? rows
+        .filter((row) => !candidates.has(row.userName) && row.accessKeys.some((key) => key.active))
+        .flatMap((row) => {
+          const tags = knownTags.get(row.userName);
+          return tags && Object.keys(tags).some((key) => key.toLowerCase().startsWith("key-age:"))
+            ? [{ userName: row.userName, tags }]
+            : [];
+        })
+    : [];
+  return {
+    inventory: {
+      users: [...verified.inventory.users, ...(latecomers?.inventory.users ?? [])],
+      reportOnly: selection.reportOnly,
+      ...rootAccessKey,
+      ...(reportOnlyUserTags.length > 0 ? { reportOnlyUserTags } : {}),
+    },
+    stats: {
+      apiCalls: reportCalls + verified.stats.apiCalls + (latecomers?.stats.apiCalls ?? 0),
+      skippedUsers: [...verified.stats.skippedUsers, ...(latecomers?.stats.skippedUsers ?? [])].sort(),
+      missingWatchedUsers,
+      strategy: "credential-report",
+      candidateUsers: selection.candidates.length,
+      ...(unchecked.length > 0 ? { uncheckedUsers: unchecked } : {}),
+    },
+  };
+}
+
+/** The report's CSV text and when IAM generated it. */
+export interface FetchedCredentialReport {
+  /** The CSV. */
+  readonly content: string;
+  /** `GeneratedTime`: the report describes the account as of this moment. */
+  readonly generatedAt: Date;
+}
+
+/**
+ * Asks IAM for a credential report and waits for it: `GenerateCredentialReport` until it says
+ * `COMPLETE` (it starts a new report only if the last one is over four hours old), then
+ * `GetCredentialReport`. `ReportInProgress`, `ReportNotPresent`, `ReportExpired` and `LimitExceeded`
+ * are waited out with a growing pause; anything else, or no report within `timeoutMs`, fails the scan.
+ */
+export async function fetchCredentialReport(
+  iam: IAMClient,
+  options: {
+    readonly countCall: () => void;
+    readonly sleep: (ms: number) => Promise<void>;
+    readonly timeoutMs: number;
+    readonly now: () => Date;
+  },
+): Promise<FetchedCredentialReport> {
+  const deadline = options.now().getTime() + options.timeoutMs;
+  let pauseMs = 500;
+  let lastState = "not requested";
+  for (;;) {
+    let complete = false;
+    options.countCall();
+    try {
+      const { State } = await iam.send(new GenerateCredentialReportCommand({}));
+      lastState = State ?? "unknown";
+      complete = State === "COMPLETE";
+    } catch (error) {
+      if (!hasIamErrorCode(error, "LimitExceeded"))
+        throw new ScanError("GenerateCredentialReport failed", { cause: error });
+      lastState = "LimitExceeded";
+    }
+    if (complete) {
+      options.countCall();
+      try {
+        const { Content, GeneratedTime } = await iam.send(new GetCredentialReportCommand({}));
+        if (!Content || !GeneratedTime) throw new Error("the response has no Content or GeneratedTime");
+        return { content: new TextDecoder().decode(Content), generatedAt: GeneratedTime };
+      } catch (error) {
+        // In progress: wait. Not present or expired (over four hours old): generate again.
+        const code = (["ReportInProgress", "ReportNotPresent", "ReportExpired"] as const).find((c) =>
+          hasIamErrorCode(error, c),
+        );
+        if (!code) throw new ScanError("GetCredentialReport failed", { cause: error });
+        lastState = code;
+      }
+    }
+    if (options.now().getTime() + pauseMs > deadline) {
+      throw new ScanError("The credential report was not ready in time", {
+        cause: new Error(`still ${lastState} after ${options.timeoutMs} ms`),
+      });
+    }
+    await options.sleep(pauseMs);
+    pauseMs = Math.min(pauseMs * 2, 5_000);
+  }
+}
+
+/** One user from `GetAccountAuthorizationDetails`. */
+export interface UserWithTags {
+  /** The IAM user name. */
+  readonly userName: string;
+  /** The user's tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Lists every user with their tags through `GetAccountAuthorizationDetails` (Filter=User), up to
+ * 1,000 users a page: a 5,000-user account takes five calls instead of 5,000 `ListUserTags`.
+ */
+export async function listUsersWithTags(iam: IAMClient, countCall: () => void): Promise<UserWithTags[]> {
+  const users: UserWithTags[] = [];
+  try {
+    for await (const page of paginateGetAccountAuthorizationDetails(
+      { client: iam, pageSize: 1000 },
+      { Filter: ["User"] },
+    )) {
+      countCall();
+      for (const user of page.UserDetailList ?? []) {
+        if (!user.UserName) continue;
+        const tags: Record<string, string> = {};
+        for (const tag of user.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+        users.push({ userName: user.UserName, tags });
+      }
+    }
+  } catch (error) {
+    throw new ScanError("GetAccountAuthorizationDetails failed", { cause: error });
+  }
+  return users;
+}
+
+/**
+ * The root key as the credential report's `<root_account>` row describes it: the oldest active key's
+ * creation and the latest use of an active key. No facts when the report shows no active root key
+ * (one created since the report): `GetAccountSummary`, which is live, still says one exists.
+ */
+export function rootKeyFromReport(row: CredentialReportRow | undefined): RootAccessKeyRecord {
+  const active = (row?.accessKeys ?? []).filter((key) => key.active);
+  if (active.length === 0) return {};
+  const createDate = new Date(Math.min(...active.map((key) => key.createDate.getTime())));
+  const uses = active.flatMap((key) => (key.lastUsed instanceof Date ? [key.lastUsed.getTime()] : []));
+  return { createDate, ...(uses.length > 0 ? { lastUsedDate: new Date(Math.max(...uses)) } : {}) };
+}

@@ -1,0 +1,561 @@
+import type { Announcement, AnnouncementKind, ResolutionReason } from "../alerts/alert-transitions";
+import type {
+  Classification,
+  KeyFinding,
+  KeyStatus,
+  ReportedCounts,
+  StatusCounts,
+  Thresholds,
+  UserTagProblems,
+} from "../scan/classify";
+import { CONFIG_DEFAULTS, type MessageStyle } from "../runtime/config";
+import { formatDuration } from "../runtime/duration";
+import { ROOT_USER_NAME } from "../scan/inventory";
+import { maskAccessKeyId } from "../runtime/mask";
+import type { DeactivationSchedule } from "../enforcement/deactivation-schedule";
+import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
+import { formatDeactivationDate } from "../enforcement/render-enforcement";
+import { renderRootKeyLine, renderRootKeyResolved } from "./render-root-key";
+import { renderTagProblems } from "./render-tag-problems";
+import {
+  SLACK_LIMITS,
+  codeText,
+  inertText,
+  titledHeader,
+  truncateText,
+  type SectionBlock,
+  type SlackBlock,
+  type SlackMessage,
+} from "./slack-message";
+
+/** Everything the digest shows; all of it already computed, so rendering is pure. */
+export interface DigestInput {
+  /** The classified keys. */
+  readonly classification: Classification;
+  /** The AWS account id shown in the header. */
+  readonly accountId: string;
+  /** The environment label. @default undefined: the header shows only the account */
+  readonly environmentName?: string;
+  /** Users skipped because they vanished mid-scan. @default [] */
+  readonly skippedUsers?: readonly string[];
+  /** Watched users that do not exist. @default [] */
+  readonly missingWatchedUsers?: readonly string[];
+  /** The thresholds as configured (e.g. `90d`), for the footer. */
+  readonly thresholdLabels: Readonly<Record<keyof Thresholds, string>>;
+  /** Line wording. @default "digest" */
+  readonly style?: MessageStyle;
+  /** The scan time shown in the footer. */
+  readonly now: Date;
+  /**
+   * What the alert state says to announce. When set, the digest lists these (new, worse, reminder,
+   * resolved) instead of every flagged key, and renders nothing when there are none.
+   * @default undefined: stateless, every flagged key is listed
+   */
+  readonly announcements?: readonly Announcement[];
+  /**
+   * Each enforced key's deactivation schedule, by key id: the date (or the opt-out) is shown beside
+   * the key. @default undefined: enforcement off, no dates
+   */
+  readonly deactivationSchedules?: ReadonlyMap<string, DeactivationSchedule>;
+  /**
+   * Users whose `key-age:*` tags have a problem, shown in their own part of the first message. With
+   * `announcements` they alone make a digest worth posting; stateless, they ride along with one.
+   * @default []: no tag-problems part
+   */
+  readonly tagProblems?: readonly UserTagProblems[];
+}
+
+/** Layout budgets of {@link renderDigest}. */
+export interface RenderDigestOptions {
+  /** Messages per run; keys beyond them are summarized ("… and 312 more"). @default 3 */
+  readonly maxMessages?: number;
+  /**
+   * Take as many messages as naming every entry needs, instead of summarizing the rest. A run
+   * without alert state sets it: nothing remembers what an earlier run named, so a key left to the
+   * "… and N more" note could otherwise stay unnamed forever. @default false
+   */
+  readonly nameEveryKey?: boolean;
+  /** Listed keys per message: a digest is for reading, not for archiving. @default 100 */
+  readonly maxKeysPerMessage?: number;
+  /** Key lines per section block, so Slack does not fold long sections. @default 20 */
+  readonly maxLinesPerSection?: number;
+}
+
+/** The rendered digest. */
+export interface RenderedDigest {
+  /** Payloads to post, in order; empty when nothing needs attention. */
+  readonly messages: readonly SlackMessage[];
+  /** Flagged keys (or announcements) that have their own line. */
+  readonly listedKeys: number;
+  /** Flagged keys (or announcements) only counted in the "… and N more" note; `listedKeys + unlistedKeys` is every entry. */
+  readonly unlistedKeys: number;
+  /**
+   * Per message, in order, the announcements it names by their own line. Only these may be recorded
+   * as announced once Slack accepts that message: one only counted in the "… and N more" note stays
+   * due, and a later run names it. Empty lists without alert state.
+   */
+  readonly namedPerMessage: readonly (readonly Announcement[])[];
+  /** Users whose tag problems the digest named (see render-tag-problems.ts). @default [] */
+  readonly tagProblemsNamed?: readonly string[];
+}
+
+/** Each status's display name, in the digest and the CLI's table. */
+export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
+  critical: "Critical",
+  warning: "Warning",
+  unused: "Unused",
+  exempt: "Exempt",
+  ok: "OK",
+  inactive: "Inactive",
+};
+
+const STATUS_EMOJI: Readonly<Record<KeyStatus, string>> = {
+  critical: ":red_circle:",
+  warning: ":large_orange_circle:",
+  unused: ":zzz:",
+  exempt: ":mute:",
+  ok: ":white_check_mark:",
+  inactive: ":black_circle:",
+};
+
+// A user name is at most 64 characters and tag notes quote at most 40 characters of a value, so real
+// lines are far shorter; this only guards the budget (and never cuts a mention: those come first).
+const MAX_LINE_CHARS = 1000;
+const MAX_MISSING_USERS_LISTED = 50;
+
+/**
+ * Renders one Block Kit digest for a run: a header with environment and account, counts by status,
+ * one line per flagged key (most severe first) and a plain-text fallback, within Slack's limits.
+ * With `announcements` (alert state) it lists those instead: new and worse keys, reminders and
+ * resolutions. Lines mention the key's owners and point out malformed `key-age:*` tags.
+ * When more entries exist than {@link RenderDigestOptions} allow, the rest are summarized in the
+ * last message with their counts: nothing is dropped silently. It renders nothing when there is
+ * nothing to list (stateless: no flagged key and no missing watched user; stateful: no announcement).
+ */
+export function renderDigest(input: DigestInput, options: RenderDigestOptions = {}): RenderedDigest {
+  const maxKeysPerMessage = Math.max(1, options.maxKeysPerMessage ?? 100);
+  const maxLinesPerSection = Math.max(1, options.maxLinesPerSection ?? 20);
+  const entries = digestEntries(input);
+  const maxMessages = Math.max(
+    1,
+    options.maxMessages ?? 3,
+    options.nameEveryKey ? Math.ceil(entries.length / maxKeysPerMessage) : 0,
+  );
+  const missing = input.missingWatchedUsers ?? [];
+  const tagProblems = renderTagProblems(input.tagProblems ?? []);
+  const empty = input.announcements
+    ? entries.length === 0 && tagProblems === undefined
+    : entries.length === 0 && missing.length === 0;
+  if (empty) return { messages: [], listedKeys: 0, unlistedKeys: 0, namedPerMessage: [] };
+
+  // The header is added once the number of messages is known; one block stays free for the overflow note.
+  const blockBudget = SLACK_LIMITS.maxBlocks - 2;
+  const bodies: SlackBlock[][] = [];
+  const named: Announcement[][] = [];
+  const mentions: Set<string>[] = [];
+  let next = 0;
+  for (let m = 0; m < maxMessages && (m === 0 || next < entries.length); m += 1) {
+    const blocks: SlackBlock[] = m === 0 ? [...introBlocks(input), ...(tagProblems ? [tagProblems.block] : [])] : [];
+    const mentioned = new Set<string>();
+    const namedHere: Announcement[] = [];
+    let keysInMessage = 0;
+    let lines: string[] = [];
+    const flush = (): void => {
+      if (lines.length > 0) blocks.push(section(lines.join("\n")));
+      lines = [];
+    };
+    while (next < entries.length && keysInMessage < maxKeysPerMessage) {
+      const line = truncateText(entries[next].line, MAX_LINE_CHARS);
+      const sectionFull =
+        lines.length >= maxLinesPerSection || [...lines, line].join("\n").length > SLACK_LIMITS.maxSectionTextChars;
+      if (sectionFull) flush();
+      if (lines.length === 0 && blocks.length >= blockBudget) break;
+      lines.push(line);
+      for (const mention of entries[next].mentions) mentioned.add(mention);
+      const announcement = entries[next].announcement;
+      if (announcement) namedHere.push(announcement);
+      next += 1;
+      keysInMessage += 1;
+    }
+    flush();
+    bodies.push(blocks);
+    named.push(namedHere);
+    mentions.push(mentioned);
+  }
+
+  const unlisted = entries.slice(next);
+  if (unlisted.length > 0) bodies[bodies.length - 1].push(overflowBlock(unlisted, input));
+
+  const messages = bodies.map((body, index) => ({
+    text: fallbackText(input, index, bodies.length, mentions[index]),
+    blocks: [headerBlock(input, index, bodies.length), ...body],
+  }));
+  return {
+    messages,
+    listedKeys: next,
+    unlistedKeys: unlisted.length,
+    namedPerMessage: named,
+    ...(tagProblems ? { tagProblemsNamed: tagProblems.named } : {}),
+  };
+}
+
+/** Inputs of {@link renderHeartbeat}. */
+export type HeartbeatInput = Pick<
+  DigestInput,
+  "classification" | "accountId" | "environmentName" | "missingWatchedUsers" | "now"
+>;
+
+/**
+ * Renders the short daily all-clear, "N keys checked, none need attention", so that a quiet channel
+ * is never ambiguous. When keys are still flagged (announced earlier and not due for a reminder) it
+ * says how many instead of claiming all clear.
+ */
+export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
+  const { counts, usersScanned, flagged } = input.classification;
+  // The counts include keys a credential-report scan only counted, so they are every key checked.
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const keys = `${total} ${total === 1 ? "key" : "keys"}`;
+  const users = `${usersScanned} ${usersScanned === 1 ? "user" : "users"}`;
+  const exempt = counts.exempt > 0 ? ` (${counts.exempt} exempt)` : "";
+  const status =
+    flagged.length === 0
+      ? `:white_check_mark: ${keys} of ${users} checked, none need attention${exempt}.`
+      : `:information_source: ${keys} of ${users} checked: ${flagged.length} still ${flagged.length === 1 ? "needs" : "need"} ` +
+        `attention (${counts.critical} critical, ${counts.warning} warning, ${counts.unused} unused), already announced${exempt}.`;
+  const reported = input.classification.fromReport;
+  const missing = input.missingWatchedUsers ?? [];
+  const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
+  const title = flagged.length === 0 ? "IAM access keys · all clear · " : "IAM access keys · daily check · ";
+  const blocks: SlackBlock[] = [
+    titledHeader(title, where),
+    section(reported ? `${status}\n${reportedText(reported)}` : status),
+    ...(missing.length > 0 ? [missingUsersBlock(missing)] : []),
+    { type: "context", elements: [{ type: "mrkdwn", text: `Daily check · scanned ${input.now.toISOString()}` }] },
+  ];
+  const whereText = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
+  const summary =
+    flagged.length === 0
+      ? `${keys} checked, none need attention`
+      : `${keys} checked, ${flagged.length} still need attention`;
+  return {
+    text: truncateText(`IAM access keys in ${inertText(whereText)}: ${summary}`, SLACK_LIMITS.maxSectionTextChars),
+    blocks,
+  };
+}
+
+/** One listed line of the digest, with what it counts as in the overflow note, whom it mentions and what it announces. */
+interface DigestEntry {
+  readonly line: string;
+  readonly group: string;
+  readonly mentions: readonly string[];
+  readonly announcement?: Announcement;
+}
+
+function digestEntries(input: DigestInput): DigestEntry[] {
+  if (!input.announcements) {
+    return input.classification.flagged.map((finding) => ({
+      line: renderLine(finding, input) + lineNotes(finding, input),
+      group: finding.status,
+      mentions: finding.owners ?? [],
+    }));
+  }
+  return input.announcements.map((announcement) => ({
+    line: renderAnnouncement(announcement, input),
+    group: GROUP_LABEL[announcement.kind],
+    mentions: announcement.kind === "resolved" ? [] : (announcement.finding.owners ?? []),
+    announcement,
+  }));
+}
+
+const GROUP_LABEL: Readonly<Record<AnnouncementKind, string>> = {
+  new: "new",
+  worse: "worse",
+  reminder: "reminders",
+  resolved: "resolved",
+};
+
+const RESOLUTION_TEXT: Readonly<Record<ResolutionReason, string>> = {
+  deleted: "key deleted or rotated",
+  deactivated: "key deactivated",
+  exempted: "exempted",
+  ok: "within its limits now",
+  unwatched: "user no longer watched",
+  cleared: "no longer needs attention",
+};
+
+/** An announcement without its state change: what a line (in the channel or a direct message) shows. */
+export type AnnouncementContent = Announcement extends infer A
+  ? A extends Announcement
+    ? Omit<A, "change">
+    : never
+  : never;
+
+/** Renders the line of one announcement (new, worse, reminder or resolved) in the given style. */
+export function renderAnnouncement(
+  announcement: AnnouncementContent,
+  input: Pick<DigestInput, "style" | "now" | "deactivationSchedules">,
+): string {
+  const original = (input.style ?? "digest") === "original";
+  if (announcement.kind === "resolved") {
+    const { previous, finding, reason } = announcement;
+    if (previous.userName === ROOT_USER_NAME) return renderRootKeyResolved(input.style);
+    const key = maskAccessKeyId(previous.accessKeyId);
+    const why =
+      reason === "exempted" && finding?.exemptUntil
+        ? `exempt until ${inertText(finding.exemptUntil)}`
+        : RESOLUTION_TEXT[reason];
+    if (original) return `${inertText(previous.userName)}'s key ${inertText(key)} is no longer a problem: ${why}.`;
+    return [
+      `:white_check_mark: *Resolved*`,
+      codeText(previous.userName),
+      codeText(key),
+      `was ${previous.status}`,
+      why,
+    ].join(" · ");
+  }
+  const { finding, previous } = announcement;
+  const since = previous ? formatDuration(input.now.getTime() - previous.since.getTime()) : "";
+  if (original) {
+    const suffix = announcement.kind === "reminder" ? ` (reminder: open for ${since})` : "";
+    return renderLine(finding, input) + suffix + lineNotes(finding, input);
+  }
+  const what =
+    announcement.kind === "new"
+      ? "*new*"
+      : announcement.kind === "worse"
+        ? `*worse*, was ${previous?.status ?? "?"}`
+        : `reminder: open for ${since}`;
+  return `${renderLine(finding, input)} · ${what}${lineNotes(finding, input)}`;
+}
+
+/** Owner mentions, per-user limits and tag problems of a listed key; mentions first so a cut never splits one. */
+function lineNotes(finding: KeyFinding, input: Pick<DigestInput, "deactivationSchedules">): string {
+  const notes: string[] = [];
+  if (finding.owners && finding.owners.length > 0) notes.push(finding.owners.join(" "));
+  const schedule = input.deactivationSchedules?.get(finding.accessKeyId);
+  if (schedule) notes.push(inertText(deactivationNote(schedule)));
+  // Addresses are shown, not mentioned: the Slack app tells those owners in a direct message.
+  if (finding.ownerEmails && finding.ownerEmails.length > 0)
+    notes.push(`owner ${inertText(finding.ownerEmails.join(" "))}`);
+  if (finding.customLimits) {
+    const { warningAge, criticalAge } = finding.customLimits;
+    const limits = [
+      warningAge ? `warning at ${inertText(warningAge)}` : "",
+      criticalAge ? `critical at ${inertText(criticalAge)}` : "",
+    ];
+    notes.push(`user limits: ${limits.filter((text) => text !== "").join(", ")}`);
+  }
+  for (const problem of finding.tagProblems ?? []) notes.push(`:warning: ${inertText(problem)}`);
+  if (schedule?.kind === "date" && schedule.problem) notes.push(`:warning: ${inertText(schedule.problem)}`);
+  return notes.map((note) => ` · ${note}`).join("");
+}
+
+/** The deactivation date of a key as shown beside it (a forecast until a notice named it), or its opt-out. */
+export function deactivationNote(schedule: DeactivationSchedule): string {
+  if (schedule.kind === "never") return `never deactivated (${schedule.reason})`;
+  return `deactivation ${formatDeactivationDate(schedule.date)}${schedule.noticed ? "" : " (forecast)"}`;
+}
+
+/** Renders the line for one flagged key in the given style. */
+export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style" | "now">): string {
+  if (finding.root) return renderRootKeyLine(finding, input);
+  const key = maskAccessKeyId(finding.accessKeyId);
+  if ((input.style ?? "digest") === "original") {
+    // The original's sentences, word for word; the names in them are defused rather than set as code.
+    const [user, id] = [inertText(finding.userName), inertText(key)];
+    switch (finding.status) {
+      case "critical":
+        return `${user}'s key ${id} is out of control. We must rotate the key!`;
+      case "warning":
+        return `${user}'s key ${id} is near to be out of control.`;
+      default:
+        return finding.lastUsedDate
+          ? `${user}'s key ${id} has not been used for ${formatDuration(input.now.getTime() - finding.lastUsedDate.getTime())}.`
+          : `${user}'s key ${id} has never been used since it was created ${formatDuration(finding.ageMs ?? 0)} ago.`;
+    }
+  }
+  return [
+    `${STATUS_EMOJI[finding.status]} *${STATUS_LABEL[finding.status]}*`,
+    codeText(finding.userName),
+    codeText(key),
+    `age ${formatDuration(finding.ageMs ?? 0)}`,
+    lastUsedText(finding, input.now),
+  ].join(" · ");
+}
+
+function lastUsedText(finding: KeyFinding, now: Date): string {
+  if (!finding.lastUsedDate) return "never used";
+  const service = finding.lastUsedService ? ` (${inertText(finding.lastUsedService)})` : "";
+  return `last used ${formatDuration(now.getTime() - finding.lastUsedDate.getTime())} ago${service}`;
+}
+
+function introBlocks(input: DigestInput): SlackBlock[] {
+  const { counts, usersScanned } = input.classification;
+  const skipped = input.skippedUsers?.length ?? 0;
+  const scanned =
+    `${usersScanned} ${usersScanned === 1 ? "user" : "users"} scanned` +
+    (skipped > 0 ? `, ${skipped} skipped because they were deleted during the scan` : "");
+  const reported = input.classification.fromReport ? `\n${reportedText(input.classification.fromReport)}` : "";
+  const blocks: SlackBlock[] = [section(`${countsText(counts)}\n${scanned}${reported}`)];
+  const missing = input.missingWatchedUsers ?? [];
+  if (missing.length > 0) blocks.push(missingUsersBlock(missing));
+  const labels = input.thresholdLabels;
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text:
+          `Warning at ${inertText(labels.warningAgeMs)}, critical at ${inertText(labels.criticalAgeMs)}, ` +
+          `unused after ${inertText(labels.unusedAgeMs)} · scanned ${input.now.toISOString()}`,
+      },
+    ],
+  });
+  const guidance = remediationText(input);
+  if (guidance) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: guidance }] });
+  blocks.push({ type: "divider" });
+  return blocks;
+}
+
+/** One compact line of guidance per status the digest lists, with AWS's rotation guide. */
+function remediationText(input: DigestInput): string | undefined {
+  const statuses = new Set<KeyStatus>(
+    input.announcements
+      ? input.announcements.flatMap((a) => (a.kind === "resolved" ? [] : [a.finding.status]))
+      : input.classification.flagged.map((finding) => finding.status),
+  );
+  const lines = (Object.keys(STATUS_LABEL) as KeyStatus[])
+    .filter((status) => statuses.has(status) && REMEDIATION[status] !== undefined)
+    .map((status) => `*${STATUS_LABEL[status]}:* ${REMEDIATION[status]}`);
+  if (lines.length === 0) return undefined;
+  return `${lines.join(" ")} <${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>`;
+}
+
+function missingUsersBlock(missing: readonly string[]): SectionBlock {
+  const title = `:warning: *Watched ${missing.length === 1 ? "user" : "users"} not found:* `;
+  // Reserve room for the "… and N more" tail so the names never get cut mid-way.
+  const room = SLACK_LIMITS.maxSectionTextChars - title.length - 40;
+  const listed: string[] = [];
+  let length = 0;
+  for (const name of missing.slice(0, MAX_MISSING_USERS_LISTED)) {
+    const item = codeText(truncateText(name, 200));
+    if (length + item.length + 2 > room) break;
+    listed.push(item);
+    length += item.length + 2;
+  }
+  const rest = missing.length - listed.length;
+  return section(`${title}${listed.join(", ")}${rest > 0 ? ` … and ${rest} more` : ""}`);
+}
+
+/**
+ * Labels the part of the totals a credential-report scan took from the report: those keys were not
+ * read live, and a key changed since the report is counted as it was then.
+ */
+export function reportedText(reported: ReportedCounts): string {
+  const keys = reported.ok + reported.inactive;
+  const when = reported.generatedAt
+    ? ` of ${reported.generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
+    : "";
+  return (
+    `_Of these, ${reported.ok} OK and ${reported.inactive} inactive ${keys === 1 ? "key" : "keys"} ` +
+    `(${reported.users} ${reported.users === 1 ? "user" : "users"}) are counted from the credential report${when}, not read live._`
+  );
+}
+
+function countsText(counts: StatusCounts): string {
+  // Exempt keys only exist where teams use the tag: the line stays as it was for everyone else.
+  return (Object.keys(STATUS_LABEL) as KeyStatus[])
+    .filter((status) => status !== "exempt" || counts.exempt > 0)
+    .map((status) => `*${STATUS_LABEL[status]}:* ${counts[status]}`)
+    .join("   ");
+}
+
+/**
+ * The note on what did not fit: how many, by group, and how to see every key now. With alert state
+ * the entries it only counts stay due, so the next runs name them; without, it can only point to the CLI.
+ */
+function overflowBlock(unlisted: readonly DigestEntry[], input: DigestInput): SectionBlock {
+  const byGroup = new Map<string, number>();
+  for (const entry of unlisted) byGroup.set(entry.group, (byGroup.get(entry.group) ?? 0) + 1);
+  const breakdown = [...byGroup].map(([group, count]) => countText(count, group)).join(", ");
+  const stateful = input.announcements !== undefined;
+  const noun = `${stateful ? "" : "flagged "}${unlisted.length === 1 ? "key" : "keys"}`;
+  const later = stateful ? " They stay due: the next runs name them, most severe first." : "";
+  return section(
+    `… and ${unlisted.length} more ${noun} not listed (${breakdown}).${later} ` +
+      `Every key now: ${codeText(everyKeyCommand(input))} with credentials for account ${codeText(input.accountId)}.`,
+  );
+}
+
+/**
+ * The `key-age scan` command that lists every key the digest could not name: the environment's label
+ * and any threshold that differs from the default, so the CLI classifies as the function does.
+ */
+export function everyKeyCommand(input: Pick<DigestInput, "environmentName" | "thresholdLabels">): string {
+  const flags: string[] = [];
+  if (input.environmentName) flags.push(`--environment ${shellWord(input.environmentName)}`);
+  const labels = input.thresholdLabels;
+  for (const [flag, label, fallback] of [
+    ["--warning-age", labels.warningAgeMs, CONFIG_DEFAULTS.WARNING_AGE],
+    ["--critical-age", labels.criticalAgeMs, CONFIG_DEFAULTS.CRITICAL_AGE],
+    ["--unused-age", labels.unusedAgeMs, CONFIG_DEFAULTS.UNUSED_AGE],
+  ] as const) {
+    if (label !== fallback) flags.push(`${flag} ${shellWord(label)}`);
+  }
+  return ["npx key-age scan", ...flags].join(" ");
+}
+
+/** A word a POSIX shell reads back as `text`: as is when it is plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w.,:=+%/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function countText(count: number, group: string): string {
+  return `${count} ${count === 1 && group === "reminders" ? "reminder" : group}`;
+}
+
+/** True when the digest only announces resolutions: its header must not say "need attention". */
+function onlyResolutions(input: DigestInput): boolean {
+  // A digest of tag problems alone asks for attention too.
+  return (
+    input.announcements !== undefined &&
+    input.announcements.length > 0 &&
+    input.announcements.every((a) => a.kind === "resolved")
+  );
+}
+
+function headerBlock(input: DigestInput, index: number, total: number): SlackBlock {
+  const part = total > 1 ? ` (${index + 1}/${total})` : "";
+  const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
+  const prefix = onlyResolutions(input) ? "IAM access key alerts resolved · " : "IAM access keys need attention · ";
+  const room = SLACK_LIMITS.maxHeaderTextChars - prefix.length - part.length;
+  return {
+    type: "header",
+    text: { type: "plain_text", text: `${prefix}${truncateText(inertText(where), room)}${part}`, emoji: true },
+  };
+}
+
+function fallbackText(input: DigestInput, index: number, total: number, mentions: ReadonlySet<string>): string {
+  const { counts } = input.classification;
+  const where = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
+  const missing = input.missingWatchedUsers?.length ?? 0;
+  const parts = [`${counts.critical} critical`, `${counts.warning} warning`, `${counts.unused} unused`];
+  let title = "IAM access keys need attention";
+  if (input.announcements) {
+    const kinds = new Map<string, number>();
+    for (const a of input.announcements) kinds.set(GROUP_LABEL[a.kind], (kinds.get(GROUP_LABEL[a.kind]) ?? 0) + 1);
+    parts.unshift(...[...kinds].map(([group, count]) => countText(count, group)));
+    if (onlyResolutions(input)) title = "IAM access key alerts resolved";
+  }
+  if (missing > 0) parts.push(`${missing} watched ${missing === 1 ? "user" : "users"} not found`);
+  const part = total > 1 ? ` (message ${index + 1} of ${total})` : "";
+  // Mentions are Slack markup (validated IDs), so they are added to the defused text; the notification shows them.
+  const who = mentions.size > 0 ? ` ${[...mentions].join(" ")}` : "";
+  const text = `${title} in ${inertText(where)}: ${parts.join(", ")}${part}`;
+  if (text.length + who.length <= SLACK_LIMITS.maxSectionTextChars) return text + who;
+  return truncateText(text, SLACK_LIMITS.maxSectionTextChars);
+}
+
+function section(text: string): SectionBlock {
+  return { type: "section", text: { type: "mrkdwn", text } };
+}
