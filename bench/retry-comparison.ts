@@ -1,3 +1,4 @@
+import { errorMessage } from "../handler/runtime/error-fields";
 import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
 import { classifyKeys, type Classification } from "../handler/scan/classify";
 import { loadConfig } from "../handler/runtime/config";
@@ -137,7 +138,7 @@ export async function compareRetryPolicies(
         const result = await scanAccount({ iam, concurrency: policy.concurrency });
         findings = findingsKey(classifyKeys(result.inventory, config.thresholds, new Date()));
       } catch (scanError) {
-        error = scanError instanceof Error ? scanError.message : String(scanError);
+        error = errorMessage(scanError);
       }
       const wallMs = performance.now() - started;
       proxy.setThrottling({});

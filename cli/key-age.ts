@@ -3,11 +3,9 @@ import * as path from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { classifyKeys, type KeyFinding } from "../handler/scan/classify";
-import { ConfigError, type EnforcementConfig, type MonitorConfig } from "../handler/runtime/config";
-import { deactivationSchedule, type DeactivationSchedule } from "../handler/enforcement/deactivation-schedule";
+import { ConfigError, type MonitorConfig } from "../handler/runtime/config";
 import type { ScanResult } from "../handler/scan/inventory";
-import { describeLink, errorChain } from "../handler/runtime/error-fields";
+import { describeErrorChain as describeError } from "../handler/runtime/error-fields";
 import { createLogger } from "../handler/runtime/logger";
 import { redactSlackToken, redactWebhookUrl } from "../handler/runtime/mask";
 import { resolveAccountId } from "../handler/runtime/account-id";
@@ -28,41 +26,11 @@ import { findingsAtOrAbove } from "./fail-on";
 import { renderJsonReport, type JsonNotification } from "./json-report";
 import { renderTable } from "./render-table";
 import { showProgress, trackScanProgress } from "./scan-progress";
-import type { ScanReport } from "./scan-report";
+import { buildScanReport } from "./scan-report";
+import { EXIT_CODES, type CliIo, type ScanCommand } from "./cli-io";
+
+export { EXIT_CODES, type CliIo, type ScanCommand } from "./cli-io";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "./terminal-style";
-
-/** Exit codes of `key-age`. */
-export const EXIT_CODES = {
-  /** The scan finished and no key met `--fail-on`. */
-  ok: 0,
-  /** A key is at or above the `--fail-on` status. */
-  failOnMet: 1,
-  /** Bad flags or configuration. */
-  usage: 2,
-  /** The scan, the webhook lookup or the Slack delivery failed. */
-  failure: 3,
-} as const;
-
-/** A stream the CLI writes to; `isTTY` decides colour (stdout) and progress (stderr). */
-export interface OutputStream {
-  write(text: string): unknown;
-  readonly isTTY?: boolean;
-}
-
-/** The process as the CLI sees it; tests pass their own. AWS clients still read `process.env`. */
-export interface CliIo {
-  /** Arguments after the program name. */
-  readonly argv: readonly string[];
-  /** The configuration variables (WARNING_AGE, SLACK_WEBHOOK_URL, …). */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: OutputStream;
-  readonly stderr: OutputStream;
-  /** The clock. @default () => new Date() */
-  readonly now?: () => Date;
-}
-
-/** The parsed `key-age scan` command. */
-export type ScanCommand = Extract<CliCommand, { kind: "scan" }>;
 
 /** Runs `key-age` and resolves with its exit code; it never throws and never calls `process.exit`. */
 export async function runKeyAge(io: CliIo): Promise<number> {
@@ -165,23 +133,14 @@ async function scanCommand(
   let failOnMet = false;
   // Print whatever the scan found, even when only the Slack delivery failed.
   if (scan && accountId) {
-    const classification = classifyKeys(scan.inventory, config.thresholds, evaluatedAt, {
-      maxExemption: config.maxExemption,
-    });
-    const enforcement = config.enforcement;
-    const report: ScanReport = {
-      classification,
+    const report = buildScanReport(scan, config, {
       accountId,
-      ...(config.environmentName ? { environmentName: config.environmentName } : {}),
       evaluatedAt,
       forecast: command.asOf !== undefined,
-      thresholdLabels: config.thresholdLabels,
-      skippedUsers: scan.stats.skippedUsers,
-      missingWatchedUsers: scan.stats.missingWatchedUsers,
-      strategy: scan.stats.strategy ?? scanner.strategy,
+      strategy: scanner.strategy,
       // Dates as if a notice went out now; --as-of then shows which of them fall before that moment.
-      ...(enforcement ? { deactivations: deactivationSchedules(classification.findings, enforcement, started) } : {}),
-    };
+      noticeAt: started,
+    });
     const failing = command.failOn ? findingsAtOrAbove(report.classification.findings, command.failOn) : [];
     failOnMet = failing.length > 0;
     if (command.json) {
@@ -214,19 +173,6 @@ async function scanCommand(
   return failOnMet ? EXIT_CODES.failOnMet : EXIT_CODES.ok;
 }
 
-function deactivationSchedules(
-  findings: readonly KeyFinding[],
-  enforcement: EnforcementConfig,
-  now: Date,
-): Map<string, DeactivationSchedule> {
-  const schedules = new Map<string, DeactivationSchedule>();
-  for (const finding of findings) {
-    const schedule = deactivationSchedule(finding, enforcement, undefined, now);
-    if (schedule) schedules.set(finding.accessKeyId, schedule);
-  }
-  return schedules;
-}
-
 function failedStage(error: unknown): string {
   if (error instanceof SlackDeliveryError) return "Slack delivery";
   if (error instanceof WebhookSecretError) return "webhook lookup";
@@ -246,16 +192,6 @@ function notificationText(notification: JsonNotification): string {
 
 function webhookUrlOf(config: MonitorConfig): string | undefined {
   return config.webhook?.kind === "url" ? config.webhook.url : undefined;
-}
-
-/** The error and its causes, one `Name: message` each, skipping causes the message already quotes. */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (const link of errorChain(error)) {
-    const text = describeLink(link);
-    if (!parts.some((part) => part.includes(text))) parts.push(text);
-  }
-  return parts.join("\n  caused by ");
 }
 
 function hintFor(error: unknown): string {

@@ -1,6 +1,5 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
-import { classifyKeys } from "../handler/scan/classify";
 import type { MonitorConfig } from "../handler/runtime/config";
 import { describeError } from "../handler/runtime/error-fields";
 import { mapWithConcurrency } from "../handler/runtime/map-with-concurrency";
@@ -16,16 +15,11 @@ import { listOrganizationAccounts } from "../handler/organization/organization-a
 import type { OrganizationTarget } from "./cli-options";
 import { cliScanner } from "./cli-scanner";
 import { findingsAtOrAbove } from "./fail-on";
-import type { CliIo, ScanCommand } from "./key-age";
+import { EXIT_CODES, type CliIo, type ScanCommand } from "./cli-io";
 import { renderOrganizationJson, type AccountScan } from "./organization-report";
 import { renderTable } from "./render-table";
-import type { ScanReport } from "./scan-report";
+import { buildScanReport } from "./scan-report";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "./terminal-style";
-
-// The CLI's exit codes (see EXIT_CODES in key-age.ts), repeated as literals to keep the import one-way.
-const EXIT_OK = 0;
-const EXIT_FAIL_ON = 1;
-const EXIT_FAILURE = 3;
 
 /**
  * `key-age scan --organization` / `--accounts`: the single-account scan and classification, run in
@@ -51,7 +45,7 @@ export async function scanOrganization(
       `key-age: listing the organization's accounts failed: ${describeError(error)}\n` +
         "  Run --organization from the management account or a delegated administrator, or name accounts with --accounts.\n",
     );
-    return EXIT_FAILURE;
+    return EXIT_CODES.failure;
   }
   const skipped = scope.inactive.length;
   io.stderr.write(
@@ -107,9 +101,9 @@ export async function scanOrganization(
     io.stderr.write(
       `key-age: ${failures.length} of ${scope.accounts.length} ${scope.accounts.length === 1 ? "account" : "accounts"} could not be scanned\n`,
     );
-    return EXIT_FAILURE;
+    return EXIT_CODES.failure;
   }
-  return failOnMet ? EXIT_FAIL_ON : EXIT_OK;
+  return failOnMet ? EXIT_CODES.failOnMet : EXIT_CODES.ok;
 }
 
 async function resolveScope(target: OrganizationTarget): Promise<AccountsInScope> {
@@ -141,20 +135,14 @@ async function scanOne(
     try {
       const scanner = cliScanner(config, iam, evaluatedAt);
       const scan = await scanner();
-      const report: ScanReport = {
-        classification: classifyKeys(scan.inventory, config.thresholds, evaluatedAt, {
-          maxExemption: config.maxExemption,
-        }),
+      const report = buildScanReport(scan, config, {
         accountId: account.id,
         ...(account.name ? { accountName: account.name } : {}),
-        ...(config.environmentName ? { environmentName: config.environmentName } : {}),
         evaluatedAt,
         forecast: command.asOf !== undefined,
-        thresholdLabels: config.thresholdLabels,
-        skippedUsers: scan.stats.skippedUsers,
-        missingWatchedUsers: scan.stats.missingWatchedUsers,
-        strategy: scan.stats.strategy ?? scanner.strategy,
-      };
+        strategy: scanner.strategy,
+        noticeAt: evaluatedAt,
+      });
       return { account, report };
     } finally {
       iam.destroy();

@@ -1,103 +1,14 @@
-import { IAMClient } from "@aws-sdk/client-iam";
-import type { Context } from "aws-lambda";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { STSClient } from "@aws-sdk/client-sts";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { errorFields } from "./runtime/error-fields";
 import { createLogger } from "./runtime/logger";
 import { parseRunTrigger } from "./runtime/run-trigger";
-import { createAlertStateStore, type AlertStateStore } from "./alerts/alert-state-store";
-import { loadConfig, type MonitorConfig } from "./runtime/config";
 import { DELIVERY_MARGIN_MS, scanBudget, UNLIMITED_BUDGET } from "./scan/scan-budget";
 import { resolveAccountId } from "./runtime/account-id";
-import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
-import { deliverToSlack } from "./slack/deliver-to-slack";
 import { scannerFor } from "./scan/select-scanner";
-import { createSlackAppConnector, type SlackAppSession } from "./slack/slack-app";
-import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./slack/webhook-secret";
-import { runMonitor, type RunMonitorDeps, type RunSummary } from "./monitor/run-monitor";
-import type { EnforcementDeps } from "./enforcement/run-enforcement";
-import { deactivateKeys } from "./enforcement/deactivate-keys";
-import { createEnforcementStateStore } from "./enforcement/enforcement-state-store";
+import { runMonitor, type RunSummary } from "./monitor/run-monitor";
 
-/**
- * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
- * call), the request id (bound to every log line) and the time left (bounds Slack retries). A `Pick`
- * of the real type, optional so that the CLI-style call and tests can pass only what they have.
- */
-export type HandlerContext = Partial<Pick<Context, "invokedFunctionArn" | "awsRequestId" | "getRemainingTimeInMillis">>;
+import { containerState, slackDeps, type Container, type HandlerContext } from "./container";
 
-/** What a warm container keeps between invocations: the config and the clients. */
-export interface Container {
-  readonly config: MonitorConfig;
-  readonly iam: IAMClient;
-  readonly sts: () => STSClient;
-  readonly webhookUrl?: WebhookUrlProvider;
-  readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
-  readonly alertState?: AlertStateStore;
-  readonly enforcement?: EnforcementDeps;
-  /** Without alert state, the users the last run in this container could not check. */
-  uncheckedUsers: readonly string[];
-}
-
-// Lives as long as the Lambda container: config and clients are built once (the webhook URL has its
-// own short-lived cache, see webhook-secret.ts).
-let container: Container | undefined;
-
-/** The container's config and clients, built on first use (the worker shares them). */
-export function containerState(): Container {
-  if (container) return container;
-  const config = loadConfig(process.env);
-  const iam = new IAMClient(IAM_CLIENT_CONFIG);
-  let ssm: SSMClient | undefined;
-  let sts: STSClient | undefined;
-  const ssmClient = () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG));
-  const documents = config.alertStateTable
-    ? DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG))
-    : undefined;
-  container = {
-    config,
-    iam,
-    uncheckedUsers: [],
-    sts: () => (sts ??= new STSClient(SUPPORT_CLIENT_CONFIG)),
-    ...(config.webhook
-      ? {
-          webhookUrl: createWebhookUrlProvider(config.webhook, ssmClient),
-        }
-      : {}),
-    ...(config.slackApp
-      ? {
-          slackApp: createSlackAppConnector(
-            config.slackApp,
-            createSlackTokenProvider(config.slackApp.token, ssmClient),
-          ),
-        }
-      : {}),
-    ...(documents && config.alertStateTable
-      ? { alertState: createAlertStateStore({ client: documents, tableName: config.alertStateTable }) }
-      : {}),
-    ...(documents && config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
-      ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
-      : {}),
-  };
-  return container;
-}
-
-function enforcementDeps(
-  settings: NonNullable<MonitorConfig["enforcement"]>,
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  iam: IAMClient,
-): EnforcementDeps {
-  const store = createEnforcementStateStore({ client, tableName });
-  return {
-    settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
-    load: () => store.load(),
-    put: (records) => store.put(records),
-    deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
-  };
-}
+export type { HandlerContext } from "./container";
 
 /** Lambda entry point: scans IAM access keys and posts a Slack digest of the ones that need attention. */
 export async function handler(event: unknown, context?: HandlerContext): Promise<RunSummary> {
@@ -145,28 +56,6 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
         },
     accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
   });
-}
-
-/**
- * The config and the Slack side of a run (webhook or Slack app, delivery bounded by the invocation's
- * time left): the same for the single-account handler and the organization worker.
- */
-export function slackDeps(
-  state: Container,
-  context?: HandlerContext,
-): Pick<RunMonitorDeps, "config" | "webhookUrl" | "slackApp" | "deliver"> {
-  const { config, webhookUrl, slackApp } = state;
-  const remainingTimeMs = context?.getRemainingTimeInMillis
-    ? () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY
-    : undefined;
-  return {
-    config,
-    ...(webhookUrl ? { webhookUrl } : {}),
-    // SLACK_BOT_TOKEN*: the channel through chat.postMessage, and the key owners directly.
-    ...(slackApp ? { slackApp: () => slackApp(remainingTimeMs) } : {}),
-    deliver: (messages, url) =>
-      deliverToSlack(messages, { webhookUrl: url, ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
-  };
 }
 
 // Organization mode's entry points live in the same bundle: `index.dispatcher` and `index.worker`.

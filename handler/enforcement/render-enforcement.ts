@@ -10,6 +10,7 @@ import {
   truncateText,
   type SlackBlock,
   type SlackMessage,
+  sectionBlock,
 } from "../slack/slack-message";
 
 /** Inputs of {@link renderEnforcement}. */
@@ -80,10 +81,12 @@ export function renderEnforcement(input: EnforcementMessageInput): RenderedEnfor
   const title = `IAM key enforcement${dry ? " (dry run)" : ""} · `;
   const blocks: SlackBlock[] = [
     titledHeader(title, where),
-    ...named.map((event) => section(renderEvent(event, input))),
+    ...named.map((event) => sectionBlock(renderEvent(event, input))),
   ];
   if (rest > 0)
-    blocks.push(section(`… and ${rest} more enforcement ${rest === 1 ? "entry" : "entries"}, named in the next run.`));
+    blocks.push(
+      sectionBlock(`… and ${rest} more enforcement ${rest === 1 ? "entry" : "entries"}, named in the next run.`),
+    );
   blocks.push({
     type: "context",
     elements: [
@@ -167,10 +170,6 @@ function dueLine(key: DueKey, now: Date): string {
     `age ${formatDuration(now.getTime() - (finding.createDate ?? now).getTime())} · due ${formatDeactivationDate(key.date)} · ` +
     inertText(key.setting)
   );
-}
-
-function section(text: string): SlackBlock {
-  return { type: "section", text: { type: "mrkdwn", text } };
 }
 
 function shellQuote(text: string): string {

@@ -1,4 +1,4 @@
-import { planAlerts, type AlertPlan, type AlertRecord, type StateChange } from "../alerts/alert-transitions";
+import { planAlerts, type AlertPlan, type AlertRecord } from "../alerts/alert-transitions";
 import { classifyKeys, type Classification } from "../scan/classify";
 import type { MonitorConfig } from "../runtime/config";
 import { errorFields } from "../runtime/error-fields";
@@ -6,85 +6,23 @@ import { createLogger, type Logger } from "../runtime/logger";
 import type { ScanResult } from "../scan/inventory";
 import { redactWebhookUrl } from "../runtime/mask";
 import { messagesToSend, type MessagesToSend } from "../alerts/messages-to-send";
-import {
-  announcementsWithOwnerProblems,
-  ownerEmails,
-  ownerProblems,
-  planOwnerDeliveries,
-  recordOwnerOutcome,
-  renderOwnerMessages,
-  splitPendingResolutions,
-  withOwnerProblems,
-  type OwnerDelivery,
-  type OwnerLookup,
-} from "../slack/owner-messages";
+import { announcementsWithOwnerProblems, splitPendingResolutions, withOwnerProblems } from "../slack/owner-messages";
 import { changesNotIn, changesToRecord, messagesPostedBefore } from "../alerts/record-after-delivery";
-import { renderDigest, type RenderDigestOptions, type RenderedDigest } from "../slack/render-digest";
+import { renderDigest, type RenderedDigest } from "../slack/render-digest";
 import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "../runtime/run-summary";
 import { withUncheckedUsers } from "../slack/render-unchecked";
 import type { RunTrigger } from "../runtime/run-trigger";
 import { embeddedMetrics } from "../runtime/run-metrics";
 import { recordsOfCheckedUsers, ScanIncompleteError } from "../scan/scan-budget";
-import { planTagProblemNotes, type TagNoteChange, type TagProblemNote } from "../alerts/tag-problem-notes";
+import { planTagProblemNotes, type TagProblemNote } from "../alerts/tag-problem-notes";
 import type { SlackMessage } from "../slack/slack-message";
 import type { SlackAppSession } from "../slack/slack-app";
 import { enforce, planEnforcementFor, type EnforcementDeps } from "../enforcement/run-enforcement";
 
 export type { RunSummary } from "../runtime/run-summary";
-
-/** The stages {@link runMonitor} wires together; its functions do all the I/O, runMonitor only decides. */
-export interface RunMonitorDeps {
-  /** The validated configuration. */
-  readonly config: MonitorConfig;
-  /**
-   * Scans the account (the per-user API walk or the credential-report scan, see select-scanner.ts),
-   * checking `checkFirst` (the users the last run could not check) before the others.
-   */
-  readonly scan: (run: { readonly checkFirst: readonly string[] }) => Promise<ScanResult>;
-  /** Resolves the account id shown in the digest. */
-  readonly accountId: () => Promise<string>;
-  /** Resolves the webhook URL. @default undefined: only allowed for a dry run */
-  readonly webhookUrl?: () => Promise<string>;
-  /** Posts the messages; resolves with how many were posted. */
-  readonly deliver: (messages: readonly SlackMessage[], webhookUrl: string) => Promise<{ messagesPosted: number }>;
-  /** The clock. @default () => new Date() */
-  readonly now?: () => Date;
-  /** The logger, with the invocation's context (request id) bound. @default JSON lines on stdout, no context */
-  readonly logger?: Logger;
-  /** Digest layout budgets. @default renderDigest's defaults */
-  readonly renderOptions?: RenderDigestOptions;
-  /**
-   * The alert state (`ALERT_STATE_TABLE`): with it only changes, reminders and resolutions are
-   * posted, and a change is recorded only once Slack accepted it. @default undefined: stateless
-   */
-  readonly alertState?: {
-    readonly load: () => Promise<readonly AlertRecord[]>;
-    readonly apply: (changes: readonly StateChange[]) => Promise<void>;
-    /**
-     * The announced tag problems: with them a tag problem is announced once (and when it changes),
-     * even when no key needs attention. @default undefined: tag problems only ride along with a digest
-     */
-    readonly loadTagNotes?: () => Promise<readonly TagProblemNote[]>;
-    readonly applyTagNotes?: (changes: readonly TagNoteChange[]) => Promise<void>;
-  };
-  /**
-   * Where the users a run could not check are kept for the next run (the alert-state table, or the
-   * warm container). @default undefined: every run starts in listing order
-   */
-  readonly uncheckedUsers?: {
-    readonly load: () => Promise<readonly string[]>;
-    readonly save: (users: readonly string[], now: Date) => Promise<void>;
-  };
-  /** What started the run (event id, heartbeat). @default a plain run without an event id */
-  readonly trigger?: RunTrigger;
-  /** Staged deactivation (`ENFORCEMENT` `dry-run` or `armed`). @default undefined: enforcement off */
-  readonly enforcement?: EnforcementDeps;
-  /**
-   * The Slack app, instead of `webhookUrl`: the digest goes to its channel, and key owners with an
-   * email address in `key-age:owner` are told directly. @default undefined: the webhook
-   */
-  readonly slackApp?: () => Promise<SlackAppSession>;
-}
+export type { RunMonitorDeps } from "./run-monitor-deps";
+import type { RunMonitorDeps } from "./run-monitor-deps";
+import { namedKeys, ownerStep, prepareOwners, type OwnerStep } from "./owner-step";
 
 /**
  * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
@@ -397,15 +335,6 @@ function webhookChannel(deps: RunMonitorDeps, webhookUrl: string): DigestChannel
 }
 
 /**
- * Sends the owners' direct messages once the channel took the digest, and folds their outcome into
- * the alert-state changes; when the channel failed, none is sent and every one stays pending.
- */
-type OwnerStep = (
-  changes: readonly StateChange[],
-  channelDelivered: boolean,
-) => Promise<{ changes: readonly StateChange[]; summary: OwnerMessagesSummary }>;
-
-/**
  * Posts the messages, then records in the alert state what Slack accepted: everything after a
  * complete delivery, the announcements of the accepted messages after a failure part-way. A failure
  * to record those is logged, not thrown: the delivery error is the one the run fails with. With the
@@ -452,66 +381,4 @@ async function deliverAndRecord(
   const ownerChanges = owners ? changesNotIn(owners.changes, complete) : [];
   if (record && ownerChanges.length > 0) await record(ownerChanges);
   return { messagesPosted, ...(owners ? { ownerMessages: owners.summary } : {}) };
-}
-
-/** The owners to tell in this run, looked up in Slack. */
-interface PreparedOwners {
-  readonly deliveries: readonly OwnerDelivery[];
-  readonly lookups: ReadonlyMap<string, OwnerLookup>;
-  readonly problems: ReadonlyMap<string, string>;
-}
-
-async function prepareOwners(
-  app: SlackAppSession,
-  classification: Classification,
-  plan: AlertPlan | undefined,
-  records: readonly AlertRecord[],
-  pendingResolutions: readonly AlertRecord[],
-): Promise<PreparedOwners | undefined> {
-  const deliveries = planOwnerDeliveries({
-    classification,
-    ...(plan ? { announcements: plan.announcements, records, pendingResolutions } : {}),
-  });
-  if (deliveries.length === 0) return undefined;
-  const lookups = await app.lookupOwners(ownerEmails(deliveries));
-  return { deliveries, lookups, problems: ownerProblems(lookups) };
-}
-
-/**
- * The keys the channel digest names on their own line; undefined without alert state, where every
- * flagged key is posted on every run anyway.
- */
-function namedKeys(sent: MessagesToSend, plan: AlertPlan | undefined): ReadonlySet<string> | undefined {
-  if (!plan) return undefined;
-  return new Set(sent.namedPerMessage.flat().map((a) => a.finding?.accessKeyId ?? a.previous?.accessKeyId ?? ""));
-}
-
-function ownerStep(
-  app: SlackAppSession,
-  owners: PreparedOwners,
-  named: ReadonlySet<string> | undefined,
-  loaded: readonly AlertRecord[],
-  context: Omit<Parameters<typeof renderOwnerMessages>[2], "channel">,
-  logger: Logger,
-): OwnerStep {
-  // An announcement the channel only counted stays due, so its owner hears about it when a later run
-  // names it, once; retries of earlier messages go out regardless.
-  const deliveries = owners.deliveries.filter((d) => d.retry || named === undefined || named.has(d.accessKeyId));
-  return async (changes, channelDelivered) => {
-    const messages = renderOwnerMessages(deliveries, owners.lookups, { ...context, channel: app.channel });
-    const report = channelDelivered
-      ? await app.sendOwnerMessages(messages)
-      : { sent: [], failed: messages.map((m) => ({ email: m.email, reason: "the channel delivery failed first" })) };
-    for (const failure of report.failed) {
-      logger.warn("owner direct message failed; it is sent again on the next run", {
-        owner: failure.email,
-        error: app.redact(failure.reason),
-      });
-    }
-    const failed = new Set(report.failed.map((failure) => failure.email));
-    return {
-      changes: recordOwnerOutcome({ changes, deliveries, failed, records: loaded }),
-      summary: { sent: report.sent.length, failed: failed.size, notFound: owners.problems.size },
-    };
-  };
 }

@@ -14,7 +14,7 @@ import { parseRunTrigger } from "../runtime/run-trigger";
 import { accountsToScan } from "./accounts-to-scan";
 import { SUPPORT_CLIENT_CONFIG } from "../runtime/client-config";
 import { sendAccountMessages } from "./send-account-messages";
-import { containerState, slackDeps, type HandlerContext } from "../index";
+import { containerState, slackDeps, type HandlerContext } from "../container";
 import { postOne } from "./worker";
 
 /** What one dispatcher run did; also its log line. */

@@ -25,7 +25,7 @@ import { ACCOUNT_CHANNEL_TAG } from "../runtime/aws-contract";
 import { channelForAccount } from "./channel-routing";
 import { isSlackChannel } from "../runtime/config";
 import { readAccountChannelTag } from "./account-channel-tag";
-import { containerState, slackDeps, type Container, type HandlerContext } from "../index";
+import { containerState, slackDeps, type Container, type HandlerContext } from "../container";
 import { runMonitor, type RunSummary } from "../monitor/run-monitor";
 
 /**

@@ -1,42 +1,23 @@
+export { CONFIG_DEFAULTS } from "./config-defaults";
+export { ConfigError, describeConfigProblem, type ConfigProblem } from "./config-problem";
+export {
+  isSlackChannel,
+  isSlackToken,
+  type SlackAppConfig,
+  type SlackTokenSource,
+  type WebhookSource,
+} from "./slack-config";
+import { CONFIG_DEFAULTS } from "./config-defaults";
+import { ConfigError, type ConfigProblem } from "./config-problem";
+import { slackAppConfig, webhookSource, type SlackAppConfig, type WebhookSource } from "./slack-config";
 import type { Thresholds } from "../scan/classify";
-import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE, parseChannelRoutes } from "../organization/channel-routing";
 import { parseDuration } from "./duration";
-import { maskSlackToken, maskWebhookUrl, quoteSetting } from "./mask";
+import { quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "../scan/scan-strategy";
 import { ENFORCEMENT_MODES, type EnforcementMode } from "../enforcement/enforcement-mode";
 
 /** How the digest words its lines. */
 export type MessageStyle = "digest" | "original";
-
-/** Where the Slack webhook URL comes from. */
-export type WebhookSource =
-  | { readonly kind: "ssm-parameter"; readonly parameterName: string }
-  | { readonly kind: "url"; readonly url: string };
-
-/** Where the Slack app's bot token comes from. */
-export type SlackTokenSource =
-  | { readonly kind: "ssm-parameter"; readonly parameterName: string }
-  | { readonly kind: "token"; readonly token: string };
-
-/** Slack app delivery: `chat.postMessage` to a channel, and direct messages to key owners. */
-export interface SlackAppConfig {
-  /** The bot token (`SLACK_BOT_TOKEN_PARAMETER` or `SLACK_BOT_TOKEN`). */
-  readonly token: SlackTokenSource;
-  /** The channel the digest goes to (`SLACK_CHANNEL`): an id such as `C0123ABCD`, or a name. */
-  readonly channel: string;
-  /** Base URL of the Web API, ending in `/` (`SLACK_API_URL`). @default "https://slack.com/api/" */
-  readonly apiUrl: string;
-  /**
-   * Organization mode: the channel of each member account's messages (`SLACK_CHANNELS_BY_ACCOUNT`);
-   * an account not listed goes to `channel`. @default {}
-   */
-  readonly channelsByAccount: Readonly<Record<string, string>>;
-  /**
-   * Organization mode: an account's `key-age:slack-channel` tag, read through Organizations, names its
-   * channel when `channelsByAccount` does not list it (`SLACK_CHANNEL_FROM_ACCOUNT_TAG`). @default false
-   */
-  readonly channelFromAccountTag: boolean;
-}
 
 /** The handler's configuration, read from the environment (the README's "Function environment variables"). */
 export interface MonitorConfig {
@@ -91,64 +72,6 @@ export interface EnforcementConfig {
   readonly maxPerRun: number;
 }
 
-/** Defaults of the environment contract. */
-export const CONFIG_DEFAULTS = {
-  WARNING_AGE: "80d",
-  CRITICAL_AGE: "90d",
-  UNUSED_AGE: "45d",
-  DRY_RUN: "false",
-  MESSAGE_STYLE: "digest",
-  SCAN_STRATEGY: "auto",
-  SCAN_CONCURRENCY: "12",
-  REMIND_EVERY: "24h",
-  ENFORCEMENT: "off",
-  DEACTIVATION_NOTICE: "7d",
-  MAX_DEACTIVATIONS_PER_RUN: "5",
-  SLACK_API_URL: "https://slack.com/api/",
-  MAX_EXEMPTION: "365d",
-} as const;
-
-/**
- * One problem of the configuration, kept structured so that each reader can name the setting its
- * own way: the handler and the CLI by the variable (`WARNING_AGE`), synth by the config field
- * (`warningAge`) it deploys as that variable.
- */
-export interface ConfigProblem {
-  /** The variable at fault (the first one, when the problem involves two). */
-  readonly variable: string;
-  /** The offending value as given. @default undefined: the problem is not about one value (e.g. a missing setting) */
-  readonly value?: string;
-  /**
-   * What is wrong, naming any setting through `name`; without a `value` it is the whole sentence.
-   * `name` answers undefined for a variable the reader cannot set (synth has no `SLACK_WEBHOOK_URL`).
-   */
-  readonly reason: (name: (variable: string) => string | undefined) => string;
-}
-
-/** Renders a problem by variable name: `WARNING_AGE="1x": expected …`. */
-export function describeConfigProblem(problem: ConfigProblem): string {
-  const reason = problem.reason((variable) => variable);
-  return problem.value === undefined ? reason : `${problem.variable}=${quoteSetting(problem.value)}: ${reason}`;
-}
-
-/** Thrown by {@link loadConfig}; lists every problem, one per line. */
-export class ConfigError extends Error {
-  /** One entry per invalid or missing variable, worded by variable name. */
-  readonly problems: readonly string[];
-  /** The same problems, structured. */
-  readonly details: readonly ConfigProblem[];
-
-  constructor(problems: readonly (string | ConfigProblem)[]) {
-    const texts = problems.map((problem) => (typeof problem === "string" ? problem : describeConfigProblem(problem)));
-    super(`Invalid handler configuration:\n- ${texts.join("\n- ")}`);
-    this.name = "ConfigError";
-    this.problems = texts;
-    this.details = problems.map((problem, index) =>
-      typeof problem === "string" ? { variable: "", reason: () => texts[index] } : problem,
-    );
-  }
-}
-
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 // IAM's request quota is shared by the whole account: more than this would only buy throttling.
 /** Bounds of `SCAN_CONCURRENCY`. */
@@ -158,10 +81,6 @@ export const MAX_SCAN_CONCURRENCY = 64;
 
 /** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
 export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
-// SSM's API takes names of up to 2048 characters, but a parameter's full ARN may be at most 1011
-// (the rest is room for system attributes): 1011 is the limit a name can actually reach.
-const SSM_PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:\S+|[a-zA-Z0-9_.\-/]+)$/;
-const SSM_PARAMETER_MAX_CHARS = 1011;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
 export const MIN_DEACTIVATIONS_PER_RUN = 1;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
@@ -352,197 +271,4 @@ function enforcementConfig(
     });
   }
   return { mode: mode as EnforcementMode, deactivateAge: { ms: ageMs, label: ageRaw }, notice, maxPerRun };
-}
-
-function webhookSource(
-  parameterName: string | undefined,
-  url: string | undefined,
-  required: boolean,
-  problems: (ConfigProblem | string)[],
-): WebhookSource | undefined {
-  if (parameterName && url) {
-    problems.push({
-      variable: "SLACK_WEBHOOK_PARAMETER",
-      reason: (name) =>
-        `${name("SLACK_WEBHOOK_PARAMETER")}=${quoteSetting(parameterName)} and ${name("SLACK_WEBHOOK_URL")}=${JSON.stringify(maskWebhookUrl(url))} ` +
-        "are both set: set exactly one webhook source",
-    });
-    return undefined;
-  }
-  if (parameterName) {
-    if (!SSM_PARAMETER_NAME.test(parameterName) || parameterName.length > SSM_PARAMETER_MAX_CHARS) {
-      const looksLikeUrl = /:\/\//.test(parameterName);
-      problems.push({
-        variable: "SLACK_WEBHOOK_PARAMETER",
-        value: parameterName,
-        reason: (name) => {
-          if (!looksLikeUrl) {
-            return `not a valid SSM parameter name or ARN (at most ${SSM_PARAMETER_MAX_CHARS} characters of letters, digits and _.-/)`;
-          }
-          const urlName = name("SLACK_WEBHOOK_URL");
-          return `this looks like the webhook URL itself: name the SSM parameter that holds it${urlName ? `, or use ${urlName}` : ""}`;
-        },
-      });
-      return undefined;
-    }
-    return { kind: "ssm-parameter", parameterName };
-  }
-  if (url) {
-    if (!isSecureSlackUrl(url)) {
-      problems.push({
-        variable: "SLACK_WEBHOOK_URL",
-        reason: (name) =>
-          `${name("SLACK_WEBHOOK_URL")}=${JSON.stringify(maskWebhookUrl(url))} (masked): expected an https URL ` +
-          "(http only to a loopback address, for local tests)",
-      });
-      return undefined;
-    }
-    return { kind: "url", url };
-  }
-  if (required) {
-    problems.push({
-      variable: "SLACK_WEBHOOK_PARAMETER",
-      reason: (name) =>
-        name("SLACK_WEBHOOK_URL")
-          ? "SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_URL are both unset, and so are SLACK_BOT_TOKEN_PARAMETER and " +
-            "SLACK_BOT_TOKEN: set exactly one Slack destination, a webhook or the Slack app's token with SLACK_CHANNEL " +
-            "(or DRY_RUN=true to only log the message)"
-          : `${name("SLACK_WEBHOOK_PARAMETER")} is missing (required unless ${name("DRY_RUN")} is true, or the Slack ` +
-            `app's ${name("SLACK_BOT_TOKEN_PARAMETER")} with ${name("SLACK_CHANNEL")} is set)`,
-    });
-  }
-  return undefined;
-}
-
-/**
- * The Slack app settings, or undefined when no bot token is set. A token needs a channel and a
- * channel needs a token; the token is only ever quoted masked.
- */
-function slackAppConfig(
-  read: (name: string) => string | undefined,
-  problems: (ConfigProblem | string)[],
-): SlackAppConfig | undefined {
-  const parameterName = read("SLACK_BOT_TOKEN_PARAMETER");
-  const token = read("SLACK_BOT_TOKEN");
-  const channel = read("SLACK_CHANNEL");
-  const apiUrlRaw = read("SLACK_API_URL");
-  const routesText = read(CHANNEL_ROUTES_VARIABLE);
-  const tagText = read(CHANNEL_TAG_VARIABLE);
-  const count = problems.length;
-  // The token travels with every call: the same rule as the webhook URL, https or loopback only.
-  if (apiUrlRaw !== undefined && !isSecureSlackUrl(apiUrlRaw)) {
-    problems.push({
-      variable: "SLACK_API_URL",
-      value: apiUrlRaw,
-      reason: () =>
-        'expected an https URL such as "https://slack.com/api/" (http only to a loopback address, for local tests)',
-    });
-  }
-  if (parameterName === undefined && token === undefined) {
-    if (channel !== undefined) {
-      problems.push(
-        `SLACK_CHANNEL=${quoteSetting(channel)} is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN: ` +
-          "the channel is only used by the Slack app (a webhook decides its own channel)",
-      );
-    }
-    if (routesText !== undefined) {
-      problems.push(
-        `${CHANNEL_ROUTES_VARIABLE}=${quoteSetting(routesText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
-          "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
-      );
-    }
-    if (tagText !== undefined && tagText.toLowerCase() !== "false") {
-      problems.push(
-        `${CHANNEL_TAG_VARIABLE}=${quoteSetting(tagText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
-          "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
-      );
-    }
-    return undefined;
-  }
-  let source: SlackTokenSource | undefined;
-  if (parameterName !== undefined && token !== undefined) {
-    problems.push(
-      `SLACK_BOT_TOKEN_PARAMETER=${quoteSetting(parameterName)} and SLACK_BOT_TOKEN=${JSON.stringify(maskSlackToken(token))} ` +
-        "(masked) are both set: set exactly one token source",
-    );
-  } else if (parameterName !== undefined) {
-    // A token is a valid parameter name too: catch the token pasted into the wrong variable first.
-    if (SSM_PARAMETER_NAME.test(parameterName) && !/xox[a-z]-/.test(parameterName)) {
-      source = { kind: "ssm-parameter", parameterName };
-    } else {
-      problems.push({
-        variable: "SLACK_BOT_TOKEN_PARAMETER",
-        value: parameterName,
-        reason: (name) =>
-          /xox[a-z]-/.test(parameterName)
-            ? `this looks like the token itself: name the SSM parameter that holds it${
-                name("SLACK_BOT_TOKEN") ? `, or use ${name("SLACK_BOT_TOKEN")}` : ""
-              }`
-            : "not a valid SSM parameter name or ARN",
-      });
-    }
-  } else if (token !== undefined) {
-    if (isSlackToken(token)) source = { kind: "token", token };
-    else {
-      problems.push(
-        `SLACK_BOT_TOKEN=${JSON.stringify(maskSlackToken(token))} (masked): expected a Slack bot token (xoxb-…)`,
-      );
-    }
-  }
-  if (channel === undefined) {
-    problems.push(
-      `SLACK_CHANNEL is unset: the Slack app needs a default channel for the digest, such as "C0123ABCD" or "#key-age"`,
-    );
-  } else if (!isSlackChannel(channel)) {
-    problems.push({
-      variable: "SLACK_CHANNEL",
-      value: channel,
-      reason: () => 'expected a channel id such as "C0123ABCD" or a channel name such as "#key-age"',
-    });
-  }
-  const parsed = routesText === undefined ? undefined : parseChannelRoutes(routesText, isSlackChannel);
-  for (const reason of parsed?.problems ?? []) {
-    problems.push({ variable: CHANNEL_ROUTES_VARIABLE, value: routesText, reason: () => reason });
-  }
-  const tagFlag = (tagText ?? "false").toLowerCase();
-  if (tagFlag !== "true" && tagFlag !== "false") {
-    problems.push({ variable: CHANNEL_TAG_VARIABLE, value: tagText ?? "", reason: () => 'expected "true" or "false"' });
-  }
-  if (problems.length > count || source === undefined || channel === undefined) return undefined;
-  const apiUrl = apiUrlRaw ?? CONFIG_DEFAULTS.SLACK_API_URL;
-  return {
-    token: source,
-    channel,
-    apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
-    channelsByAccount: parsed?.routes ?? {},
-    channelFromAccountTag: tagFlag === "true",
-  };
-}
-
-/** True for a conversation id (`C…`, `G…`) or a channel name as Slack allows it (lowercase, digits, `-_.`). */
-export function isSlackChannel(value: string): boolean {
-  return /^([CG][A-Z0-9]{2,20}|#?[a-z0-9][a-z0-9._-]{0,79})$/.test(value);
-}
-
-/** True for a Slack token's shape (`xoxb-…`); the SSM read checks a stored token with it too. */
-export function isSlackToken(value: string): boolean {
-  return /^xox[a-z]-[A-Za-z0-9-]+$/.test(value);
-}
-
-/**
- * An https URL, or plain http to a loopback address (a local fake Slack): the webhook URL and the
- * bot token are secrets and the digest names keys, so none may cross a network in clear text.
- */
-function isSecureSlackUrl(text: string): boolean {
-  try {
-    const { protocol, hostname } = new URL(text);
-    if (protocol === "https:") return true;
-    return protocol === "http:" && isLoopbackHost(hostname);
-  } catch {
-    return false;
-  }
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

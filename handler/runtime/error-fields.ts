@@ -30,6 +30,21 @@ export function describeError(error: unknown): string {
   return describeLink(errorChain(error)[0] ?? linkOf(error));
 }
 
+/** Just the error's message (a thrown non-error's text), for a line that names the error elsewhere. */
+export function errorMessage(error: unknown): string {
+  return (errorChain(error)[0] ?? linkOf(error)).message;
+}
+
+/** The error and its causes, one `Name: message` each, skipping causes the message already quotes. */
+export function describeErrorChain(error: unknown): string {
+  const parts: string[] = [];
+  for (const link of errorChain(error)) {
+    const text = describeLink(link);
+    if (!parts.some((part) => part.includes(text))) parts.push(text);
+  }
+  return parts.join("\n  caused by ");
+}
+
 /** The fields every error log line carries. */
 // A type alias rather than an interface, so it spreads into a log entry's index signature.
 export type ErrorFields = {

@@ -1,3 +1,4 @@
+import type { Thresholds } from "./thresholds";
 import {
   ROOT_ACCESS_KEY_ID,
   ROOT_USER_NAME,
@@ -24,15 +25,7 @@ export const SEVERITY_ORDER: readonly KeyStatus[] = ["critical", "warning", "unu
 /** Statuses that put a key in the Slack digest. */
 export const FLAGGED_STATUSES: readonly KeyStatus[] = ["critical", "warning", "unused"];
 
-/** Age limits, in milliseconds. Reaching a limit exactly counts as reaching it. */
-export interface Thresholds {
-  /** Age at which a key is a warning. */
-  readonly warningAgeMs: number;
-  /** Age at which a key must be rotated. */
-  readonly criticalAgeMs: number;
-  /** Idle time (since last use, or since creation if never used) at which an active key is unused. */
-  readonly unusedAgeMs: number;
-}
+export type { Thresholds } from "./thresholds";
 
 /** One classified key. */
 export interface KeyFinding {

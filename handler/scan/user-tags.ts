@@ -1,4 +1,4 @@
-import type { Thresholds } from "./classify";
+import type { Thresholds } from "./thresholds";
 import { DURATION_FORMAT_HINT, parseDuration } from "../runtime/duration";
 
 /** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */

@@ -16,6 +16,7 @@ import {
   truncateText,
   type SlackBlock,
   type SlackMessage,
+  sectionBlock,
 } from "./slack-message";
 
 /**
@@ -248,9 +249,9 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
   const channel = inertText(context.channel);
   const blocks: SlackBlock[] = [
     titledHeader(title, where),
-    section(`You are the owner (\`key-age:owner\`) of ${owned.length === 1 ? "this key" : "these keys"}:`),
-    ...sections.map(section),
-    ...(rest > 0 ? [section(`… and ${rest} more of your keys, listed in ${channel}.`)] : []),
+    sectionBlock(`You are the owner (\`key-age:owner\`) of ${owned.length === 1 ? "this key" : "these keys"}:`),
+    ...sections.map(sectionBlock),
+    ...(rest > 0 ? [sectionBlock(`… and ${rest} more of your keys, listed in ${channel}.`)] : []),
     {
       type: "context",
       elements: [{ type: "mrkdwn", text: `The team's digest is in ${channel} · scanned ${context.now.toISOString()}` }],
@@ -285,10 +286,6 @@ function withoutOwnerEmails<T extends KeyFinding>(finding: T): T {
 
 function unique<T>(value: T, index: number, all: readonly T[]): boolean {
   return all.indexOf(value) === index;
-}
-
-function section(text: string): SlackBlock {
-  return { type: "section", text: { type: "mrkdwn", text } };
 }
 
 /** Inputs of {@link recordOwnerOutcome}. */

@@ -1,27 +1,25 @@
-import type { Announcement, AnnouncementKind, ResolutionReason } from "../alerts/alert-transitions";
-import type {
-  Classification,
-  KeyFinding,
-  KeyStatus,
-  ReportedCounts,
-  StatusCounts,
-  Thresholds,
-  UserTagProblems,
-} from "../scan/classify";
+import type { Announcement, AnnouncementKind } from "../alerts/alert-transitions";
+import type { Classification, KeyStatus, StatusCounts, Thresholds, UserTagProblems } from "../scan/classify";
 import { CONFIG_DEFAULTS, type MessageStyle } from "../runtime/config";
-import { formatDuration } from "../runtime/duration";
-import { ROOT_USER_NAME } from "../scan/inventory";
-import { maskAccessKeyId } from "../runtime/mask";
 import type { DeactivationSchedule } from "../enforcement/deactivation-schedule";
 import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
-import { formatDeactivationDate } from "../enforcement/render-enforcement";
-import { renderRootKeyLine, renderRootKeyResolved } from "./render-root-key";
 import { renderTagProblems } from "./render-tag-problems";
+import { missingUsersBlock, reportedText } from "./render-heartbeat";
+import { lineNotes, renderAnnouncement, renderLine, STATUS_LABEL } from "./render-key-line";
+
+export { renderHeartbeat, reportedText, type HeartbeatInput } from "./render-heartbeat";
+export {
+  STATUS_LABEL,
+  deactivationNote,
+  renderAnnouncement,
+  renderLine,
+  type AnnouncementContent,
+} from "./render-key-line";
 import {
   SLACK_LIMITS,
+  sectionBlock,
   codeText,
   inertText,
-  titledHeader,
   truncateText,
   type SectionBlock,
   type SlackBlock,
@@ -99,29 +97,9 @@ export interface RenderedDigest {
   readonly tagProblemsNamed?: readonly string[];
 }
 
-/** Each status's display name, in the digest and the CLI's table. */
-export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
-  critical: "Critical",
-  warning: "Warning",
-  unused: "Unused",
-  exempt: "Exempt",
-  ok: "OK",
-  inactive: "Inactive",
-};
-
-const STATUS_EMOJI: Readonly<Record<KeyStatus, string>> = {
-  critical: ":red_circle:",
-  warning: ":large_orange_circle:",
-  unused: ":zzz:",
-  exempt: ":mute:",
-  ok: ":white_check_mark:",
-  inactive: ":black_circle:",
-};
-
 // A user name is at most 64 characters and tag notes quote at most 40 characters of a value, so real
 // lines are far shorter; this only guards the budget (and never cuts a mention: those come first).
 const MAX_LINE_CHARS = 1000;
-const MAX_MISSING_USERS_LISTED = 50;
 
 /**
  * Renders one Block Kit digest for a run: a header with environment and account, counts by status,
@@ -161,7 +139,7 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
     let keysInMessage = 0;
     let lines: string[] = [];
     const flush = (): void => {
-      if (lines.length > 0) blocks.push(section(lines.join("\n")));
+      if (lines.length > 0) blocks.push(sectionBlock(lines.join("\n")));
       lines = [];
     };
     while (next < entries.length && keysInMessage < maxKeysPerMessage) {
@@ -199,50 +177,6 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
   };
 }
 
-/** Inputs of {@link renderHeartbeat}. */
-export type HeartbeatInput = Pick<
-  DigestInput,
-  "classification" | "accountId" | "environmentName" | "missingWatchedUsers" | "now"
->;
-
-/**
- * Renders the short daily all-clear, "N keys checked, none need attention", so that a quiet channel
- * is never ambiguous. When keys are still flagged (announced earlier and not due for a reminder) it
- * says how many instead of claiming all clear.
- */
-export function renderHeartbeat(input: HeartbeatInput): SlackMessage {
-  const { counts, usersScanned, flagged } = input.classification;
-  // The counts include keys a credential-report scan only counted, so they are every key checked.
-  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  const keys = `${total} ${total === 1 ? "key" : "keys"}`;
-  const users = `${usersScanned} ${usersScanned === 1 ? "user" : "users"}`;
-  const exempt = counts.exempt > 0 ? ` (${counts.exempt} exempt)` : "";
-  const status =
-    flagged.length === 0
-      ? `:white_check_mark: ${keys} of ${users} checked, none need attention${exempt}.`
-      : `:information_source: ${keys} of ${users} checked: ${flagged.length} still ${flagged.length === 1 ? "needs" : "need"} ` +
-        `attention (${counts.critical} critical, ${counts.warning} warning, ${counts.unused} unused), already announced${exempt}.`;
-  const reported = input.classification.fromReport;
-  const missing = input.missingWatchedUsers ?? [];
-  const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
-  const title = flagged.length === 0 ? "IAM access keys · all clear · " : "IAM access keys · daily check · ";
-  const blocks: SlackBlock[] = [
-    titledHeader(title, where),
-    section(reported ? `${status}\n${reportedText(reported)}` : status),
-    ...(missing.length > 0 ? [missingUsersBlock(missing)] : []),
-    { type: "context", elements: [{ type: "mrkdwn", text: `Daily check · scanned ${input.now.toISOString()}` }] },
-  ];
-  const whereText = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
-  const summary =
-    flagged.length === 0
-      ? `${keys} checked, none need attention`
-      : `${keys} checked, ${flagged.length} still need attention`;
-  return {
-    text: truncateText(`IAM access keys in ${inertText(whereText)}: ${summary}`, SLACK_LIMITS.maxSectionTextChars),
-    blocks,
-  };
-}
-
 /** One listed line of the digest, with what it counts as in the overflow note, whom it mentions and what it announces. */
 interface DigestEntry {
   readonly line: string;
@@ -274,121 +208,6 @@ const GROUP_LABEL: Readonly<Record<AnnouncementKind, string>> = {
   resolved: "resolved",
 };
 
-const RESOLUTION_TEXT: Readonly<Record<ResolutionReason, string>> = {
-  deleted: "key deleted or rotated",
-  deactivated: "key deactivated",
-  exempted: "exempted",
-  ok: "within its limits now",
-  unwatched: "user no longer watched",
-  cleared: "no longer needs attention",
-};
-
-/** An announcement without its state change: what a line (in the channel or a direct message) shows. */
-export type AnnouncementContent = Announcement extends infer A
-  ? A extends Announcement
-    ? Omit<A, "change">
-    : never
-  : never;
-
-/** Renders the line of one announcement (new, worse, reminder or resolved) in the given style. */
-export function renderAnnouncement(
-  announcement: AnnouncementContent,
-  input: Pick<DigestInput, "style" | "now" | "deactivationSchedules">,
-): string {
-  const original = (input.style ?? "digest") === "original";
-  if (announcement.kind === "resolved") {
-    const { previous, finding, reason } = announcement;
-    if (previous.userName === ROOT_USER_NAME) return renderRootKeyResolved(input.style);
-    const key = maskAccessKeyId(previous.accessKeyId);
-    const why =
-      reason === "exempted" && finding?.exemptUntil
-        ? `exempt until ${inertText(finding.exemptUntil)}`
-        : RESOLUTION_TEXT[reason];
-    if (original) return `${inertText(previous.userName)}'s key ${inertText(key)} is no longer a problem: ${why}.`;
-    return [
-      `:white_check_mark: *Resolved*`,
-      codeText(previous.userName),
-      codeText(key),
-      `was ${previous.status}`,
-      why,
-    ].join(" · ");
-  }
-  const { finding, previous } = announcement;
-  const since = previous ? formatDuration(input.now.getTime() - previous.since.getTime()) : "";
-  if (original) {
-    const suffix = announcement.kind === "reminder" ? ` (reminder: open for ${since})` : "";
-    return renderLine(finding, input) + suffix + lineNotes(finding, input);
-  }
-  const what =
-    announcement.kind === "new"
-      ? "*new*"
-      : announcement.kind === "worse"
-        ? `*worse*, was ${previous?.status ?? "?"}`
-        : `reminder: open for ${since}`;
-  return `${renderLine(finding, input)} · ${what}${lineNotes(finding, input)}`;
-}
-
-/** Owner mentions, per-user limits and tag problems of a listed key; mentions first so a cut never splits one. */
-function lineNotes(finding: KeyFinding, input: Pick<DigestInput, "deactivationSchedules">): string {
-  const notes: string[] = [];
-  if (finding.owners && finding.owners.length > 0) notes.push(finding.owners.join(" "));
-  const schedule = input.deactivationSchedules?.get(finding.accessKeyId);
-  if (schedule) notes.push(inertText(deactivationNote(schedule)));
-  // Addresses are shown, not mentioned: the Slack app tells those owners in a direct message.
-  if (finding.ownerEmails && finding.ownerEmails.length > 0)
-    notes.push(`owner ${inertText(finding.ownerEmails.join(" "))}`);
-  if (finding.customLimits) {
-    const { warningAge, criticalAge } = finding.customLimits;
-    const limits = [
-      warningAge ? `warning at ${inertText(warningAge)}` : "",
-      criticalAge ? `critical at ${inertText(criticalAge)}` : "",
-    ];
-    notes.push(`user limits: ${limits.filter((text) => text !== "").join(", ")}`);
-  }
-  for (const problem of finding.tagProblems ?? []) notes.push(`:warning: ${inertText(problem)}`);
-  if (schedule?.kind === "date" && schedule.problem) notes.push(`:warning: ${inertText(schedule.problem)}`);
-  return notes.map((note) => ` · ${note}`).join("");
-}
-
-/** The deactivation date of a key as shown beside it (a forecast until a notice named it), or its opt-out. */
-export function deactivationNote(schedule: DeactivationSchedule): string {
-  if (schedule.kind === "never") return `never deactivated (${schedule.reason})`;
-  return `deactivation ${formatDeactivationDate(schedule.date)}${schedule.noticed ? "" : " (forecast)"}`;
-}
-
-/** Renders the line for one flagged key in the given style. */
-export function renderLine(finding: KeyFinding, input: Pick<DigestInput, "style" | "now">): string {
-  if (finding.root) return renderRootKeyLine(finding, input);
-  const key = maskAccessKeyId(finding.accessKeyId);
-  if ((input.style ?? "digest") === "original") {
-    // The original's sentences, word for word; the names in them are defused rather than set as code.
-    const [user, id] = [inertText(finding.userName), inertText(key)];
-    switch (finding.status) {
-      case "critical":
-        return `${user}'s key ${id} is out of control. We must rotate the key!`;
-      case "warning":
-        return `${user}'s key ${id} is near to be out of control.`;
-      default:
-        return finding.lastUsedDate
-          ? `${user}'s key ${id} has not been used for ${formatDuration(input.now.getTime() - finding.lastUsedDate.getTime())}.`
-          : `${user}'s key ${id} has never been used since it was created ${formatDuration(finding.ageMs ?? 0)} ago.`;
-    }
-  }
-  return [
-    `${STATUS_EMOJI[finding.status]} *${STATUS_LABEL[finding.status]}*`,
-    codeText(finding.userName),
-    codeText(key),
-    `age ${formatDuration(finding.ageMs ?? 0)}`,
-    lastUsedText(finding, input.now),
-  ].join(" · ");
-}
-
-function lastUsedText(finding: KeyFinding, now: Date): string {
-  if (!finding.lastUsedDate) return "never used";
-  const service = finding.lastUsedService ? ` (${inertText(finding.lastUsedService)})` : "";
-  return `last used ${formatDuration(now.getTime() - finding.lastUsedDate.getTime())} ago${service}`;
-}
-
 function introBlocks(input: DigestInput): SlackBlock[] {
   const { counts, usersScanned } = input.classification;
   const skipped = input.skippedUsers?.length ?? 0;
@@ -396,7 +215,7 @@ function introBlocks(input: DigestInput): SlackBlock[] {
     `${usersScanned} ${usersScanned === 1 ? "user" : "users"} scanned` +
     (skipped > 0 ? `, ${skipped} skipped because they were deleted during the scan` : "");
   const reported = input.classification.fromReport ? `\n${reportedText(input.classification.fromReport)}` : "";
-  const blocks: SlackBlock[] = [section(`${countsText(counts)}\n${scanned}${reported}`)];
+  const blocks: SlackBlock[] = [sectionBlock(`${countsText(counts)}\n${scanned}${reported}`)];
   const missing = input.missingWatchedUsers ?? [];
   if (missing.length > 0) blocks.push(missingUsersBlock(missing));
   const labels = input.thresholdLabels;
@@ -431,37 +250,6 @@ function remediationText(input: DigestInput): string | undefined {
   return `${lines.join(" ")} <${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>`;
 }
 
-function missingUsersBlock(missing: readonly string[]): SectionBlock {
-  const title = `:warning: *Watched ${missing.length === 1 ? "user" : "users"} not found:* `;
-  // Reserve room for the "… and N more" tail so the names never get cut mid-way.
-  const room = SLACK_LIMITS.maxSectionTextChars - title.length - 40;
-  const listed: string[] = [];
-  let length = 0;
-  for (const name of missing.slice(0, MAX_MISSING_USERS_LISTED)) {
-    const item = codeText(truncateText(name, 200));
-    if (length + item.length + 2 > room) break;
-    listed.push(item);
-    length += item.length + 2;
-  }
-  const rest = missing.length - listed.length;
-  return section(`${title}${listed.join(", ")}${rest > 0 ? ` … and ${rest} more` : ""}`);
-}
-
-/**
- * Labels the part of the totals a credential-report scan took from the report: those keys were not
- * read live, and a key changed since the report is counted as it was then.
- */
-export function reportedText(reported: ReportedCounts): string {
-  const keys = reported.ok + reported.inactive;
-  const when = reported.generatedAt
-    ? ` of ${reported.generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
-    : "";
-  return (
-    `_Of these, ${reported.ok} OK and ${reported.inactive} inactive ${keys === 1 ? "key" : "keys"} ` +
-    `(${reported.users} ${reported.users === 1 ? "user" : "users"}) are counted from the credential report${when}, not read live._`
-  );
-}
-
 function countsText(counts: StatusCounts): string {
   // Exempt keys only exist where teams use the tag: the line stays as it was for everyone else.
   return (Object.keys(STATUS_LABEL) as KeyStatus[])
@@ -481,7 +269,7 @@ function overflowBlock(unlisted: readonly DigestEntry[], input: DigestInput): Se
   const stateful = input.announcements !== undefined;
   const noun = `${stateful ? "" : "flagged "}${unlisted.length === 1 ? "key" : "keys"}`;
   const later = stateful ? " They stay due: the next runs name them, most severe first." : "";
-  return section(
+  return sectionBlock(
     `… and ${unlisted.length} more ${noun} not listed (${breakdown}).${later} ` +
       `Every key now: ${codeText(everyKeyCommand(input))} with credentials for account ${codeText(input.accountId)}.`,
   );
@@ -554,8 +342,4 @@ function fallbackText(input: DigestInput, index: number, total: number, mentions
   const text = `${title} in ${inertText(where)}: ${parts.join(", ")}${part}`;
   if (text.length + who.length <= SLACK_LIMITS.maxSectionTextChars) return text + who;
   return truncateText(text, SLACK_LIMITS.maxSectionTextChars);
-}
-
-function section(text: string): SectionBlock {
-  return { type: "section", text: { type: "mrkdwn", text } };
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from "../runtime/error-fields";
 import type { OwnerMessage } from "./owner-messages";
 import type { SlackWebApi } from "./slack-web-api";
 
@@ -25,7 +26,7 @@ export async function sendOwnerMessages(
       await api.postMessage(owner.userId, { text: owner.message.text, blocks: owner.message.blocks });
       sent.push(owner.email);
     } catch (error) {
-      failed.push({ email: owner.email, reason: error instanceof Error ? error.message : String(error) });
+      failed.push({ email: owner.email, reason: errorMessage(error) });
     }
   }
   return { sent, failed };

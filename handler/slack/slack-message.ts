@@ -106,3 +106,8 @@ export function titledHeader(title: string, where: string): HeaderBlock {
     },
   };
 }
+
+/** A section block of mrkdwn text. */
+export function sectionBlock(text: string): SectionBlock {
+  return { type: "section", text: { type: "mrkdwn", text } };
+}

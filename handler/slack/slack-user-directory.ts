@@ -1,3 +1,4 @@
+import { errorMessage } from "../runtime/error-fields";
 import { mapWithConcurrency } from "../runtime/map-with-concurrency";
 import { NOT_FOUND, type OwnerLookup } from "./owner-messages";
 import { SlackApiError, type SlackWebApi } from "./slack-web-api";
@@ -50,6 +51,6 @@ async function lookup(api: SlackWebApi, email: string): Promise<OwnerLookup> {
     if (error instanceof SlackApiError && error.reason === "users_not_found") {
       return { email, problem: NOT_FOUND };
     }
-    return { email, problem: `the lookup failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { email, problem: `the lookup failed: ${errorMessage(error)}` };
   }
 }
