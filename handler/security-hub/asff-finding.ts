@@ -333,6 +333,10 @@ function daysLabel(ms: number): string {
   return count === 1 ? "1 day" : `${count} days`;
 }
 
+function agoText(ms: number): string {
+  return ms < DAY_MS ? "less than a day ago" : `${daysLabel(ms)} ago`;
+}
+
 function idleMs(key: FindingKey, now: Date): number | undefined {
   const since = key.lastUsedDate ?? key.createDate;
   return since ? now.getTime() - since.getTime() : undefined;
@@ -386,11 +390,11 @@ function descriptionOf(key: SecurityHubKey, isRoot: boolean, context: FindingCon
     ? "The root user's access key"
     : `IAM user ${key.userName}'s access key ${maskAccessKeyId(key.accessKeyId)}`;
   const created = key.createDate
-    ? `was created on ${key.createDate.toISOString().slice(0, 10)} (${daysLabel(context.now.getTime() - key.createDate.getTime())} ago)`
+    ? `was created on ${key.createDate.toISOString().slice(0, 10)} (${agoText(context.now.getTime() - key.createDate.getTime())})`
     : "has an unknown creation date";
   const idle = idleMs(key, context.now);
   const used = key.lastUsedDate
-    ? `last used on ${key.lastUsedDate.toISOString().slice(0, 10)}${key.lastUsedService ? ` (${key.lastUsedService})` : ""}${idle !== undefined ? `, ${daysLabel(idle)} ago` : ""}`
+    ? `last used on ${key.lastUsedDate.toISOString().slice(0, 10)}${key.lastUsedService ? ` (${key.lastUsedService})` : ""}${idle !== undefined ? `, ${agoText(idle)}` : ""}`
     : "never used";
   const sentences = [
     `${who} (${key.state.toLowerCase()}) ${created} and was ${used}.`,

@@ -23,6 +23,31 @@ export interface SecurityHubExportFigures {
   readonly archived: number;
   readonly failed: number;
   readonly error?: string;
+  readonly rejected?: readonly { readonly id: string; readonly code: string; readonly message: string }[];
+  readonly untouched?: number;
+}
+
+/** The log line of one export: `info` when every finding was taken, `warn` with the cause otherwise. */
+export function securityHubLogEntry(result: SecurityHubExportFigures): {
+  readonly level: "info" | "warn";
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+} {
+  const failed = result.error !== undefined || result.failed > 0;
+  return {
+    level: failed ? "warn" : "info",
+    message: failed ? "Security Hub export failed" : "Security Hub export finished",
+    fields: {
+      securityHub: {
+        imported: result.imported,
+        archived: result.archived,
+        failed: result.failed,
+        ...(result.untouched ? { untouched: result.untouched } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.rejected && result.rejected.length > 0 ? { rejected: result.rejected } : {}),
+      },
+    },
+  };
 }
 
 /** The metric values of one export; all four always, so an alarm sees data in every run. */
@@ -36,8 +61,8 @@ export function securityHubMetricValues(result: SecurityHubExportFigures): Recor
 }
 
 /**
- * The export's Embedded Metric Format fields: merge them into the run's summary log line, or log them
- * as a line of their own (each line with an `_aws` block becomes metrics).
+ * The export's Embedded Metric Format fields, to log as a line of their own (each line with an `_aws`
+ * block becomes metrics; the run's summary line has its own block).
  */
 export function securityHubEmbeddedMetrics(
   result: SecurityHubExportFigures,

@@ -17,6 +17,7 @@ import {
   SECURITY_HUB_EXPORT_FAILED_METRIC,
   SECURITY_HUB_FAILED_METRIC,
   securityHubEmbeddedMetrics,
+  securityHubLogEntry,
   securityHubMetricValues,
 } from "../../../handler/security-hub/security-hub-metrics";
 import { METRIC_NAMESPACE } from "../../../handler/core/run-metrics";
@@ -121,6 +122,24 @@ describe("the export's metrics", () => {
       SecurityHubArchivedFindings: 1,
       SecurityHubFailedFindings: 2,
       SecurityHubExportFailed: 1,
+    });
+  });
+});
+
+describe("the export's log line", () => {
+  test("info when every finding was taken, warn with the cause and the rejected findings otherwise", () => {
+    expect(securityHubLogEntry({ imported: 2, archived: 1, failed: 0 })).toEqual({
+      level: "info",
+      message: "Security Hub export finished",
+      fields: { securityHub: { imported: 2, archived: 1, failed: 0 } },
+    });
+    const rejected = [{ id: "x", code: "InvalidInput", message: "bad" }];
+    expect(
+      securityHubLogEntry({ imported: 0, archived: 0, failed: 1, error: "1 of 1 findings not taken", rejected }),
+    ).toEqual({
+      level: "warn",
+      message: "Security Hub export failed",
+      fields: { securityHub: { imported: 0, archived: 0, failed: 1, error: "1 of 1 findings not taken", rejected } },
     });
   });
 });
