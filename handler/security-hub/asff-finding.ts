@@ -395,7 +395,9 @@ function descriptionOf(key: SecurityHubKey, isRoot: boolean, context: FindingCon
   const idle = idleMs(key, context.now);
   const used = key.lastUsedDate
     ? `last used on ${key.lastUsedDate.toISOString().slice(0, 10)}${key.lastUsedService ? ` (${key.lastUsedService})` : ""}${idle !== undefined ? `, ${agoText(idle)}` : ""}`
-    : "never used";
+    : lastUseUnknown(key, isRoot)
+      ? "last used at a time not known (no credential report was read)"
+      : "never used";
   const sentences = [
     `${who} (${key.state.toLowerCase()}) ${created} and was ${used}.`,
     `Status ${key.status}: ${STATUS_MEANING[key.status]}.`,
@@ -405,6 +407,11 @@ function descriptionOf(key: SecurityHubKey, isRoot: boolean, context: FindingCon
     `Reported by the IAM access-key age monitor${context.environment ? ` (${context.environment})` : ""}.`,
   ];
   return sentences.join(" ");
+}
+
+// The API scan sees only that the root user has a key: its dates come from the credential report.
+function lastUseUnknown(key: FindingKey, isRoot: boolean): boolean {
+  return isRoot && !key.createDate && !key.lastUsedDate;
 }
 
 /** The owners as plain ids and addresses (`U0123ABCD S0456 alice@example.com`), undefined when none. */
@@ -426,7 +433,11 @@ function productFieldsOf(key: SecurityHubKey, context: FindingContext): Record<s
     [PRODUCT_FIELDS.status]: key.status,
     [PRODUCT_FIELDS.owner]: ownerText(key) ?? NONE,
     [PRODUCT_FIELDS.deactivationDate]: deactivationText(key.deactivation) ?? NONE,
-    [PRODUCT_FIELDS.lastUsed]: key.lastUsedDate ? key.lastUsedDate.toISOString() : "never",
+    [PRODUCT_FIELDS.lastUsed]: key.lastUsedDate
+      ? key.lastUsedDate.toISOString()
+      : lastUseUnknown(key, key.root === true || key.userName === ROOT_USER_NAME)
+        ? "unknown"
+        : "never",
   };
   if (key.ageMs !== undefined) fields[PRODUCT_FIELDS.ageDays] = String(days(key.ageMs));
   if (key.lastUsedService) fields[PRODUCT_FIELDS.lastUsedService] = key.lastUsedService;

@@ -177,6 +177,8 @@ describe("buildFinding", () => {
     });
     expect(finding.Resources[0].Details?.AwsIamAccessKey?.CreatedAt).toBeUndefined();
     expect(finding.Title).toBe("The root user has an access key: delete it");
+    expect(finding.Description).toMatch(/unknown creation date and was last used at a time not known/);
+    expect(finding.ProductFields["key-age/LastUsed"]).toBe("unknown");
     expect(validateFinding(finding)).toEqual([]);
   });
 
