@@ -4,10 +4,10 @@
  * nothing, so {@link validateFinding} holds the rules and limits: the importer runs it before sending,
  * the tests after reading back.
  */
-import type { KeyStatus } from "../core/classify";
-import { ROOT_ACCESS_KEY_ID, ROOT_USER_NAME } from "../core/inventory";
-import { maskAccessKeyId } from "../core/mask";
-import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "../core/remediation";
+import type { KeyStatus } from "../scan/classify";
+import { ROOT_ACCESS_KEY_ID, ROOT_USER_NAME } from "../scan/inventory";
+import { maskAccessKeyId } from "../runtime/mask";
+import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "../slack/remediation";
 
 /** The ASFF version every finding declares. */
 export const ASFF_SCHEMA_VERSION = "2018-10-08";

@@ -10,8 +10,8 @@ import {
   GetFindingsCommand,
   SecurityHubClient,
 } from "@aws-sdk/client-securityhub";
-import { describeError } from "../core/error-fields";
-import { type BackoffRetryOptions, BackoffRetryStrategy } from "../edges/backoff-retry-strategy";
+import { describeError } from "../runtime/error-fields";
+import { type BackoffRetryOptions, BackoffRetryStrategy } from "../runtime/backoff-retry-strategy";
 import {
   type AsffFinding,
   type FindingContext,

@@ -2,7 +2,7 @@
  * Which findings a run sends (pure): one ACTIVE finding per flagged key, new or updated in place, and
  * the previously imported ACTIVE findings of keys no longer flagged re-sent as ARCHIVED.
  */
-import { ROOT_USER_NAME } from "../core/inventory";
+import { ROOT_USER_NAME } from "../scan/inventory";
 import {
   type AsffFinding,
   type AsffResource,

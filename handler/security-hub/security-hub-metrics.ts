@@ -3,7 +3,7 @@
  * same namespace and with the same dimension as the run's (handler/core/run-metrics.ts), so an alarm on
  * {@link SECURITY_HUB_EXPORT_FAILED_METRIC} sits beside the others.
  */
-import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../core/run-metrics";
+import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../runtime/run-metrics";
 
 /** Findings imported as ACTIVE (created or updated) in a run. */
 export const SECURITY_HUB_IMPORTED_METRIC = "SecurityHubImportedFindings";

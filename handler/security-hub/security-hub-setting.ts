@@ -2,7 +2,7 @@
  * The `SECURITY_HUB` setting (config field `securityHub`), for the config loader and the stack: pure,
  * so synth and the handler read it the same way.
  */
-import { quoteSetting } from "../core/mask";
+import { quoteSetting } from "../runtime/mask";
 
 /** The handler's environment variable. */
 export const SECURITY_HUB_VARIABLE = "SECURITY_HUB";

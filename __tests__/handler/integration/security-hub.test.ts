@@ -15,8 +15,8 @@ import {
 } from "@aws-sdk/client-securityhub";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
-import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
-import { scanAccount } from "../../../handler/edges/scan-account";
+import { classifyKeys, type Thresholds } from "../../../handler/scan/classify";
+import { scanAccount } from "../../../handler/scan/scan-account";
 import {
   BEST_PRACTICES_TYPE,
   FINDING_GENERATOR_ID,

@@ -1,6 +1,6 @@
-import { classifyKeys, type Thresholds } from "../../../handler/core/classify";
-import { ROOT_ACCESS_KEY_ID, ROOT_USER_NAME } from "../../../handler/core/inventory";
-import { ROTATE_ACCESS_KEYS_DOCS_URL } from "../../../handler/core/remediation";
+import { classifyKeys, type Thresholds } from "../../../handler/scan/classify";
+import { ROOT_ACCESS_KEY_ID, ROOT_USER_NAME } from "../../../handler/scan/inventory";
+import { ROTATE_ACCESS_KEYS_DOCS_URL } from "../../../handler/slack/remediation";
 import {
   ASFF_LIMITS,
   ASFF_SCHEMA_VERSION,

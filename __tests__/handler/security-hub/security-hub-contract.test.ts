@@ -20,7 +20,7 @@ import {
   securityHubLogEntry,
   securityHubMetricValues,
 } from "../../../handler/security-hub/security-hub-metrics";
-import { METRIC_NAMESPACE } from "../../../handler/core/run-metrics";
+import { METRIC_NAMESPACE } from "../../../handler/runtime/run-metrics";
 
 const PARTS = { partition: "aws", region: "eu-west-1", account: "111122223333" };
 
