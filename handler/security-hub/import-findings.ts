@@ -20,7 +20,7 @@ import {
   validateFinding,
 } from "./asff-finding";
 import { isOwnActiveFinding, ownActiveFindingsFilter, planFindings, type StoredFinding } from "./plan-findings";
-import { createRateLimiter, type RateLimiter } from "./rate-limiter";
+import { createRateLimiter, type RateLimiter } from "../runtime/rate-limiter";
 
 /** BatchImportFindings takes at most this many findings a request. */
 export const MAX_FINDINGS_PER_IMPORT = 100;

@@ -1,4 +1,4 @@
-import { abortableSleep, createRateLimiter } from "../../../handler/security-hub/rate-limiter";
+import { abortableSleep, createRateLimiter } from "../../../handler/runtime/rate-limiter";
 
 /** A clock that only moves when the limiter sleeps. */
 function fakeClock() {
