@@ -30,6 +30,8 @@ import { renderTable } from "./render-table";
 import { showProgress, trackScanProgress } from "./scan-progress";
 import type { ScanReport } from "./scan-report";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "./terminal-style";
+import { isUsageCommand } from "./usage-options";
+import type * as UsageCommandModule from "./usage-command";
 
 /** Exit codes of `key-age`. */
 export const EXIT_CODES = {
@@ -66,6 +68,9 @@ export type ScanCommand = Extract<CliCommand, { kind: "scan" }>;
 
 /** Runs `key-age` and resolves with its exit code; it never throws and never calls `process.exit`. */
 export async function runKeyAge(io: CliIo): Promise<number> {
+  // `key-age usage` has its own flags; its module (and the EC2 client) loads only when asked for. A
+  // require, not import(): bin/key-age.js runs through tsx's CommonJS hook, which import() bypasses.
+  if (isUsageCommand(io.argv)) return (require("./usage-command") as typeof UsageCommandModule).runUsageCommand(io);
   const now = io.now ?? (() => new Date());
   let command: CliCommand;
   let config: MonitorConfig;
