@@ -24,7 +24,7 @@ function more(shown: number, total: number, singular: string, plural: string): s
  */
 export function formatUsageLine(summary: UsageSummary): string {
   const days = windowDays(summary.from, summary.to);
-  const window = `in the last ${days} ${days === 1 ? "day" : "days"}`;
+  const window = days === 1 ? "in the last day" : `in the last ${days} days`;
   const incomplete =
     summary.regionErrors.length > 0
       ? ` (incomplete: ${summary.regionErrors.length} ${summary.regionErrors.length === 1 ? "region" : "regions"} could not be read)`
