@@ -13,7 +13,7 @@ import { RegionChoiceError, type DescribedRegion, regionsToCheck } from "../hand
 import { UsageTally, summarizeUsage } from "../handler/usage/summarize-usage";
 import { UsageError } from "./cli-options";
 import { renderUsageReport, usageJson } from "./render-usage";
-import { USAGE_COMMAND_HELP, type UsageCommand, parseUsageOptions } from "./usage-options";
+import { USAGE_COMMAND_HELP, USAGE_COMMAND_PERMISSIONS, type UsageCommand, parseUsageOptions } from "./usage-options";
 import { showLookupProgress } from "./usage-progress";
 
 // key-age's exit codes (EXIT_CODES in key-age.ts), restated so this module does not import the entry point.
@@ -128,7 +128,7 @@ function hintFor(error: unknown): string {
     return "\n  No AWS region set: set AWS_REGION (for example us-east-1); the regions to read come from ec2:DescribeRegions there.";
   }
   if (/AccessDenied|UnauthorizedOperation/.test(text)) {
-    return "\n  key-age usage needs ec2:DescribeRegions and iam:GetAccessKeyLastUsed (and cloudtrail:LookupEvents).";
+    return `\n  key-age usage needs ${USAGE_COMMAND_PERMISSIONS.join(", ")}.`;
   }
   return "";
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { KEY_USAGE_ACTIONS } from "../handler/core/aws-contract";
 import { EVENT_HISTORY_DAYS } from "../handler/usage/summarize-usage";
 import { isRegionName } from "../handler/usage/select-regions";
 import { UsageError } from "./cli-options";
@@ -24,6 +25,9 @@ const OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The IAM actions `key-age usage` calls (handler/core/aws-contract.ts). */
+export const USAGE_COMMAND_PERMISSIONS = [...KEY_USAGE_ACTIONS, "iam:GetAccessKeyLastUsed"] as const;
 
 /** The `key-age usage --help` text. */
 export const USAGE_COMMAND_HELP = `Usage: key-age usage <access-key-id> [--days 90] [--regions r1,r2] [--json]
@@ -52,7 +56,7 @@ global endpoint are recorded in us-east-1). CloudTrail allows 2 LookupEvents req
 per account and region, 50 events each: the command keeps to that, so a busy key takes about
 one second per 100 events in its busiest region. Progress goes to stderr on a terminal.
 
-Needs cloudtrail:LookupEvents, ec2:DescribeRegions and iam:GetAccessKeyLastUsed.
+Needs ${USAGE_COMMAND_PERMISSIONS.join(", ")}.
 
 Exit codes: 0 done; 2 bad flags, key id or region; 3 an AWS call failed (a region that failed is
 named, and the regions that worked are still summarised).
