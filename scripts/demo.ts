@@ -36,10 +36,8 @@ import { monitorStackName } from "../stacks/monitor-stack";
 import { STATE_BACKEND_STACK } from "../stacks/state-backend-stack";
 import { motoServerAvailable, startMotoServer, type MotoServer } from "./lib/moto-server";
 import { renderSlackForTerminal } from "./lib/render-slack-terminal";
+import { waitForStateBackend } from "./lib/state-backend-ready";
 import { terraformAvailable, terraformEnvironment, terraformOk } from "./lib/terraform";
-
-// These machines run Node 20 for the tools; the function itself runs on nodejs22.x.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const ENVIRONMENT = "demo";
 const USER = "Demogorgon";
@@ -53,6 +51,14 @@ async function step<T>(title: string, work: () => Promise<T> | T): Promise<T> {
   process.stdout.write(`• ${title} … `);
   const result = await work();
   process.stdout.write(`${green("done")} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  return result;
+}
+
+/** Work that runs alongside other work: its line is printed whole when it finishes. */
+async function finished<T>(title: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
+  const started = Date.now();
+  const result = await (typeof work === "function" ? work() : work);
+  console.log(`  • ${title} … ${green("done")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return result;
 }
 
@@ -101,14 +107,29 @@ async function main(): Promise<void> {
     const stackDir = (name: string) => path.join(outdir, "stacks", name);
 
     await step("Synthesizing the cdktf app", () => buildApp(config, new App({ outdir })).synth());
-    await step(
-      `Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket)`,
-      () => bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env }),
+    // The bootstrap creates the bucket and the lock table within seconds, then sits in the AWS
+    // provider's fixed wait after the bucket's lifecycle configuration and moves its own state: the
+    // monitor's apply needs only the bucket and the table, so it runs alongside.
+    console.log(
+      `• Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket); ` +
+        `${stack} is applied alongside as soon as the bucket and the lock table exist`,
     );
-    await step(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
-      await terraformOk(["init", "-input=false"], stackDir(stack), env);
-      await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
-    });
+    const bootstrap = finished(
+      `${STATE_BACKEND_STACK} bootstrapped, its state in s3://${config.stateBackend.bucket}`,
+      bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env }),
+    );
+    const deploy = waitForStateBackend(
+      { ...aws, region: config.stateBackend.region },
+      { bucket: config.stateBackend.bucket, lockTable: config.stateBackend.lockTable, bootstrap },
+    ).then(() =>
+      finished(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
+        await terraformOk(["init", "-input=false"], stackDir(stack), env);
+        await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
+      }),
+    );
+    // Both run to the end before anything is stopped, and the first failure is the one reported.
+    const failed = (await Promise.allSettled([bootstrap, deploy])).find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
 
     const parameter = settings.slackBotTokenParameter!;
     await step(`Storing the Slack app's bot token as the SSM SecureString ${parameter}`, async () => {
