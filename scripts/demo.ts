@@ -54,14 +54,6 @@ async function step<T>(title: string, work: () => Promise<T> | T): Promise<T> {
   return result;
 }
 
-/** Work that runs alongside other work: its line is printed whole when it finishes. */
-async function finished<T>(title: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
-  const started = Date.now();
-  const result = await (typeof work === "function" ? work() : work);
-  console.log(`  • ${title} … ${green("done")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return result;
-}
-
 /** Fails early, with what to install, when a prerequisite is missing. */
 function checkPrerequisites(): void {
   const missing: string[] = [];
@@ -90,6 +82,7 @@ async function main(): Promise<void> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-demo-"));
   let moto: MotoServer | undefined;
   let slack: FakeSlackWebApi | undefined;
+  let bootstrap: Promise<unknown> | undefined;
   try {
     [moto, slack] = await step("Starting the AWS emulator (moto) and a loopback Slack Web API", () =>
       Promise.all([
@@ -107,29 +100,26 @@ async function main(): Promise<void> {
     const stackDir = (name: string) => path.join(outdir, "stacks", name);
 
     await step("Synthesizing the cdktf app", () => buildApp(config, new App({ outdir })).synth());
-    // The bootstrap creates the bucket and the lock table within seconds, then sits in the AWS
-    // provider's fixed wait after the bucket's lifecycle configuration and moves its own state: the
-    // monitor's apply needs only the bucket and the table, so it runs alongside.
+    // The bootstrap creates the bucket and the lock table within seconds, then sits for most of a
+    // minute in the AWS provider's fixed wait after the bucket's lifecycle configuration, and moves
+    // its own state. The monitor needs only the bucket and the table: it is applied, and the demo goes
+    // on, while the bootstrap finishes in the background; the demo waits for it before the destroy.
     console.log(
-      `• Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket); ` +
-        `${stack} is applied alongside as soon as the bucket and the lock table exist`,
+      `• Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket), ` +
+        `in the background: ${stack} needs only the bucket and the lock table`,
     );
-    const bootstrap = finished(
-      `${STATE_BACKEND_STACK} bootstrapped, its state in s3://${config.stateBackend.bucket}`,
-      bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env }),
-    );
-    const deploy = waitForStateBackend(
-      { ...aws, region: config.stateBackend.region },
-      { bucket: config.stateBackend.bucket, lockTable: config.stateBackend.lockTable, bootstrap },
-    ).then(() =>
-      finished(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
-        await terraformOk(["init", "-input=false"], stackDir(stack), env);
-        await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
-      }),
-    );
-    // Both run to the end before anything is stopped, and the first failure is the one reported.
-    const failed = (await Promise.allSettled([bootstrap, deploy])).find((outcome) => outcome.status === "rejected");
-    if (failed) throw failed.reason;
+    bootstrap = bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env });
+    // Awaited before the destroy (and in `finally`): not an unhandled rejection meanwhile.
+    bootstrap.catch(() => undefined);
+    const stateBackend = config.stateBackend;
+    await step(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
+      await waitForStateBackend(
+        { ...aws, region: stateBackend.region },
+        { bucket: stateBackend.bucket, lockTable: stateBackend.lockTable, bootstrap: bootstrap! },
+      );
+      await terraformOk(["init", "-input=false"], stackDir(stack), env);
+      await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
+    });
 
     const parameter = settings.slackBotTokenParameter!;
     await step(`Storing the Slack app's bot token as the SSM SecureString ${parameter}`, async () => {
@@ -197,10 +187,16 @@ async function main(): Promise<void> {
     await enforcementSequence(bundle, slack, aws);
     await organizationSequence({ moto, aws, slack, bundle, step, printReceived });
 
+    await step(
+      `Waiting for the ${STATE_BACKEND_STACK} bootstrap: its state in s3://${stateBackend.bucket}`,
+      () => bootstrap!,
+    );
     await step(`terraform destroy ${stack}`, () =>
       terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env),
     );
   } finally {
+    // Never stop moto under a running bootstrap.
+    await bootstrap?.catch(() => undefined);
     await Promise.all([moto?.stop(), slack?.close()]);
     rmSync(outdir, { recursive: true, force: true });
   }
