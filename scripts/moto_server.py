@@ -371,5 +371,17 @@ def _lookup_events(self):
 
 CloudTrailResponse.lookup_events = _lookup_events
 
+# Every response in one write. Werkzeug's development server, which moto runs, writes a response's
+# headers and its body with two separate sends. Now and then (a few runs in a hundred, more on a busy
+# machine) the Go SDK in Terraform's S3 backend gets the headers alone, closes the connection without
+# waiting for the body and retries the request. For the backend's lock that is fatal: the first
+# PutItem (`attribute_not_exists(LockID)`) was applied, so the retry fails against the run's own lock
+# ("Error acquiring the state lock", ConditionalCheckFailedException, the lock info showing the same
+# run), and Terraform leaves that lock behind. A buffered writer sends headers and body together (the
+# server still flushes after each write call, so streamed bodies keep streaming).
+import werkzeug.serving
+
+werkzeug.serving.WSGIRequestHandler.wbufsize = -1
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -164,10 +164,15 @@ export class MonitorStack extends TerraformStack {
     // The schedule starts a scan: the function itself, or in organization mode the dispatcher.
     const scheduled = this.fanOut?.dispatcher ?? this.keyAgeFunction;
 
+    // Names and descriptions below are built from plain text (functionName, KeyAgeFunction.name), never
+    // from `function.functionName`: that reference would hold every queue, alarm and rule back until the
+    // function exists, so Terraform would wait out each resource's create one after another. Only what
+    // needs the function (the invoke config, permissions, targets, the mapping) references it.
     const scheduleExpression = settings.schedule ?? DEFAULT_SCHEDULE;
     this.schedule = new ScheduleRule(this, "schedule", {
       ruleName: functionName,
       function: scheduled.function,
+      functionName: scheduled.name,
       scheduleExpression,
     });
 
@@ -175,22 +180,24 @@ export class MonitorStack extends TerraformStack {
       this.heartbeat = new ScheduleRule(this, "heartbeat", {
         ruleName: `${functionName}-heartbeat`,
         function: scheduled.function,
+        functionName: scheduled.name,
         scheduleExpression: settings.heartbeatSchedule,
         description: this.fanOut
-          ? `Daily organization summary of ${this.keyAgeFunction.function.functionName}: accounts scanned, failing and flagged`
-          : `Daily all-clear of ${this.keyAgeFunction.function.functionName}: posts when nothing else was posted`,
+          ? `Daily organization summary of ${functionName}: accounts scanned, failing and flagged`
+          : `Daily all-clear of ${functionName}: posts when nothing else was posted`,
         input: { kind: HEARTBEAT_EVENT_KIND },
       });
     }
 
     this.failedRuns = new FailedRunQueue(this, "failed-runs", {
       function: scheduled.function,
+      functionName: scheduled.name,
       role: scheduled.role,
       maximumEventAgeSeconds: maximumEventAgeSeconds(scheduleExpression),
     });
 
     this.alarms = new FunctionAlarms(this, "alarms", {
-      function: this.keyAgeFunction.function,
+      functionName,
       // Organization mode: the worker's failures end in the accounts' dead-letter queue.
       failedRunQueue: this.fanOut?.deadLetterQueue ?? this.failedRuns.queue,
       email: settings.alarmEmail,
@@ -219,7 +226,7 @@ export class MonitorStack extends TerraformStack {
     let dispatcherAlarms: DispatcherAlarms | undefined;
     if (this.fanOut) {
       dispatcherAlarms = new DispatcherAlarms(this, "dispatcher-alarms", {
-        function: this.fanOut.dispatcher.function,
+        functionName: this.fanOut.dispatcher.name,
         failedRunQueue: this.failedRuns.queue,
         topic: this.alarms.topic,
         ...(this.alertState
@@ -240,7 +247,7 @@ export class MonitorStack extends TerraformStack {
     this.dashboard = new MonitorDashboard(this, "dashboard", {
       dashboardName: functionName,
       region: settings.region,
-      function: this.keyAgeFunction.function,
+      functionName,
       failedRunQueue: this.failedRuns.queue,
       runMetricDimensions: { [METRIC_DIMENSION]: props.environmentName },
       alarms: [...Object.values(this.alarms.alarms), ...Object.values(dispatcherAlarms?.alarms ?? {})],

@@ -5,7 +5,6 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -22,8 +21,12 @@ export interface CustomMetric {
 
 /** Props of {@link FunctionAlarms}. */
 export interface FunctionAlarmsProps {
-  /** Function to watch; its name also names the topic and the alarms. */
-  readonly function: Pick<LambdaFunction, "functionName">;
+  /**
+   * Name of the function to watch, as plain text; it also names the topic, its key and the alarms.
+   * Alarms need no function to exist: a reference to the function's name would only make Terraform
+   * create all of them after it.
+   */
+  readonly functionName: string;
   /** The queue that keeps the function's failed runs. */
   readonly failedRunQueue: Pick<SqsQueue, "name">;
   /** Email address subscribed to the alarm topic (confirmed by the recipient). @default none */
@@ -56,7 +59,7 @@ export class FunctionAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
-    const functionName = props.function.functionName;
+    const functionName = props.functionName;
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
     const region = new DataAwsRegion(this, "region").name;

@@ -91,6 +91,12 @@ export interface KeyAgeFunctionProps {
  * scan makes.
  */
 export class KeyAgeFunction extends Construct {
+  /**
+   * The function's name as plain text (`functionName` as given). Name other resources after the
+   * function with this: `function.functionName` is a reference, and Terraform would create anything
+   * named from it only once the function exists (Lambda's create wait), one resource after another.
+   */
+  public readonly name: string;
   /** The Lambda function resource. */
   public readonly function: LambdaFunction;
   /** The function's execution role. */
@@ -100,6 +106,7 @@ export class KeyAgeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyAgeFunctionProps) {
     super(scope, id);
+    this.name = props.functionName;
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
     const region = new DataAwsRegion(this, "region").name;

@@ -7,7 +7,7 @@ import { FunctionAlarms, FunctionAlarmsProps } from "../../../modules/function-a
 function synth(props: Partial<FunctionAlarmsProps> = {}) {
   const json = Testing.synthScope((scope) => {
     new FunctionAlarms(scope, "alarms", {
-      function: { functionName: "key-age" },
+      functionName: "key-age",
       failedRunQueue: { name: "key-age-failed-runs" },
       ...props,
     });
