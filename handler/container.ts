@@ -14,6 +14,8 @@ import { type RunMonitorDeps } from "./monitor/run-monitor";
 import type { EnforcementDeps } from "./enforcement/run-enforcement";
 import { deactivateKeys } from "./enforcement/deactivate-keys";
 import { createEnforcementStateStore } from "./enforcement/enforcement-state-store";
+import { createSecurityHubClient } from "./security-hub/import-findings";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 
 /**
  * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
@@ -31,6 +33,8 @@ export interface Container {
   readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
   readonly alertState?: AlertStateStore;
   readonly enforcement?: EnforcementDeps;
+  /** `SECURITY_HUB=on`: the client importing into this account's Security Hub, made on first use. */
+  readonly securityHub?: () => SecurityHubClient;
   /** Without alert state, the users the last run in this container could not check. */
   uncheckedUsers: readonly string[];
 }
@@ -46,6 +50,7 @@ export function containerState(): Container {
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let ssm: SSMClient | undefined;
   let sts: STSClient | undefined;
+  let securityHub: SecurityHubClient | undefined;
   const ssmClient = () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG));
   const documents = config.alertStateTable
     ? DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG))
@@ -74,6 +79,7 @@ export function containerState(): Container {
     ...(documents && config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
       ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
       : {}),
+    ...(config.securityHub ? { securityHub: () => (securityHub ??= createSecurityHubClient()) } : {}),
   };
   return container;
 }

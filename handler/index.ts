@@ -5,6 +5,7 @@ import { DELIVERY_MARGIN_MS, scanBudget, UNLIMITED_BUDGET } from "./scan/scan-bu
 import { resolveAccountId } from "./runtime/account-id";
 import { scannerFor } from "./scan/select-scanner";
 import { runMonitor, type RunSummary } from "./monitor/run-monitor";
+import { securityHubDeps } from "./monitor/security-hub-deps";
 
 import { containerState, slackDeps, type Container, type HandlerContext } from "./container";
 
@@ -20,12 +21,16 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, alertState, enforcement } = state;
+  const { config, iam, sts, alertState, enforcement, securityHub } = state;
   // The scan stops in time to deliver what it found (see scan-budget.ts).
   const budget = context?.getRemainingTimeInMillis
     ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
     : UNLIMITED_BUDGET;
   const scanner = scannerFor(config, { iam });
+  // Read once: the digest names the account, and Security Hub findings are about it.
+  let account: Promise<string> | undefined;
+  const accountId = () => (account ??= resolveAccountId(context?.invokedFunctionArn, sts));
+  const remainingTimeMs = context?.getRemainingTimeInMillis;
   return runMonitor({
     ...slackDeps(state, context),
     logger,
@@ -54,7 +59,17 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
             state.uncheckedUsers = [...users];
           },
         },
-    accountId: () => resolveAccountId(context?.invokedFunctionArn, sts),
+    accountId,
+    // SECURITY_HUB=on: the findings go to this account's own Security Hub, in the function's region.
+    ...(securityHub
+      ? {
+          securityHub: securityHubDeps({
+            client: securityHub,
+            accountId,
+            ...(remainingTimeMs ? { remainingTimeMs: () => remainingTimeMs.call(context) } : {}),
+          }),
+        }
+      : {}),
   });
 }
 

@@ -15,6 +15,8 @@ import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
 import { MonitorDashboard } from "../modules/monitor-dashboard/monitor-dashboard";
+import { securityHubWidget } from "../modules/monitor-dashboard/dashboard-widgets";
+import { SECURITY_HUB_EXPORT_FAILED_METRIC } from "../handler/security-hub/security-hub-metrics";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import { alertStateTableName, handlerEnvironment, keyAgeFunctionName } from "./handler-environment";
@@ -88,6 +90,8 @@ export class MonitorStack extends TerraformStack {
       });
     }
     const organization = settings.organization;
+    // SECURITY_HUB=on: findings go to the account that owns the keys, in the monitor's region.
+    const securityHub = settings.securityHub === true;
     const workerConcurrency = organization?.workerMaxConcurrency ?? ORGANIZATION_DEFAULTS.workerMaxConcurrency;
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,
@@ -104,6 +108,8 @@ export class MonitorStack extends TerraformStack {
       alertStateTable: this.alertState?.table,
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
       deactivateKeys: settings.enforcement === "armed",
+      // In organization mode the worker imports through the member roles, and its own role gets nothing.
+      importSecurityHubFindings: securityHub && !organization,
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       slackBotTokenParameterName: settings.slackBotTokenParameter,
@@ -147,6 +153,7 @@ export class MonitorStack extends TerraformStack {
           roleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
           organizationId: organization.organizationId,
           readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
+          ...(securityHub ? { securityHubRegion: settings.region } : {}),
         });
       }
       if (organization.memberRoleStackSet) {
@@ -158,6 +165,7 @@ export class MonitorStack extends TerraformStack {
           readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
           callAs: organization.memberRoleStackSet.callAs,
           region: settings.region,
+          ...(securityHub ? { securityHubRegion: settings.region } : {}),
         });
       }
     }
@@ -221,6 +229,13 @@ export class MonitorStack extends TerraformStack {
         metricName: UNCHECKED_USERS_METRIC,
         dimensions: { [METRIC_DIMENSION]: props.environmentName },
       },
+      securityHubExportFailedMetric: securityHub
+        ? {
+            namespace: METRIC_NAMESPACE,
+            metricName: SECURITY_HUB_EXPORT_FAILED_METRIC,
+            dimensions: { [METRIC_DIMENSION]: props.environmentName },
+          }
+        : undefined,
     });
 
     let dispatcherAlarms: DispatcherAlarms | undefined;
@@ -251,6 +266,14 @@ export class MonitorStack extends TerraformStack {
       failedRunQueue: this.failedRuns.queue,
       runMetricDimensions: { [METRIC_DIMENSION]: props.environmentName },
       alarms: [...Object.values(this.alarms.alarms), ...Object.values(dispatcherAlarms?.alarms ?? {})],
+      additionalWidgets: securityHub
+        ? [
+            securityHubWidget(
+              { region: settings.region, periodSeconds: 600 },
+              { [METRIC_DIMENSION]: props.environmentName },
+            ),
+          ]
+        : [],
     });
 
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });

@@ -27,6 +27,9 @@ import { isSlackChannel } from "../runtime/config";
 import { readAccountChannelTag } from "./account-channel-tag";
 import { containerState, slackDeps, type Container, type HandlerContext } from "../container";
 import { runMonitor, type RunSummary } from "../monitor/run-monitor";
+import { securityHubDeps } from "../monitor/security-hub-deps";
+import { createSecurityHubClient } from "../security-hub/import-findings";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 
 /**
  * The organization's worker (`index.worker`), fed by the account queue: for each message, assume the
@@ -206,6 +209,7 @@ export async function scanMemberAccount(
   });
   const iam = memberIamClient(credentials);
   const scanner = scannerFor(config, { iam });
+  let securityHub: SecurityHubClient | undefined;
   try {
     return await runMonitor({
       ...accountSlackDeps(state, message.accountId, logger, context),
@@ -233,8 +237,22 @@ export async function scanMemberAccount(
         }),
       // The digest names the account by id and name, so one channel can serve many accounts.
       accountId: async () => accountLabel({ id: message.accountId, name: message.accountName }),
+      // SECURITY_HUB=on: Security Hub takes findings only from the account they are about, so they
+      // are imported through the member role, into the member account's hub in the worker's region.
+      ...(config.securityHub
+        ? {
+            securityHub: securityHubDeps({
+              client: () => (securityHub ??= createSecurityHubClient(credentials)),
+              accountId: async () => message.accountId,
+              ...(context?.getRemainingTimeInMillis
+                ? { remainingTimeMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY }
+                : {}),
+            }),
+          }
+        : {}),
     });
   } finally {
     iam.destroy();
+    securityHub?.destroy();
   }
 }

@@ -13,6 +13,9 @@ export const SECURITY_HUB_CONFIG_FIELD = "securityHub";
 /** The variable's values, default first. */
 export const SECURITY_HUB_VALUES = ["off", "on"] as const;
 
+/** What a bad value is told, after the variable and its quoted value. */
+export const SECURITY_HUB_EXPECTED = 'expected "on" or "off"';
+
 /** The setting as read: enabled, or the problem with the value (a sentence naming the variable and quoting it). */
 export type SecurityHubSetting =
   | { readonly enabled: boolean; readonly problem?: undefined }
@@ -25,7 +28,7 @@ export function parseSecurityHubSetting(raw: string | undefined): SecurityHubSet
   if (value === "on") return { enabled: true };
   return {
     enabled: false,
-    problem: `${SECURITY_HUB_VARIABLE}=${quoteSetting(raw)}: expected "on" or "off"`,
+    problem: `${SECURITY_HUB_VARIABLE}=${quoteSetting(raw)}: ${SECURITY_HUB_EXPECTED}`,
   };
 }
 

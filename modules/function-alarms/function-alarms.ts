@@ -40,6 +40,11 @@ export interface FunctionAlarmsProps {
    * out) stays above zero for `uncheckedUsersPeriods` periods in a row. @default no such alarm
    */
   readonly uncheckedUsersMetric?: CustomMetric;
+  /**
+   * Also alarm when this metric (1 in a run whose Security Hub export failed in any part) reaches 1:
+   * the digest still went out, but Security Hub is missing findings or archives. @default no such alarm
+   */
+  readonly securityHubExportFailedMetric?: CustomMetric;
   /** Periods in a row with unchecked users before that alarm fires. @default 3 */
   readonly uncheckedUsersPeriods?: number;
   /** Alarm period in seconds. @default 600 */
@@ -176,6 +181,14 @@ export class FunctionAlarms extends Construct {
         props.uncheckedUsersMetric,
         "Minimum",
         props.uncheckedUsersPeriods ?? 3,
+      );
+    }
+    if (props.securityHubExportFailedMetric !== undefined) {
+      alarms["security-hub-export"] = alarm(
+        "security-hub-export",
+        "The Security Hub export failed (not enabled, a missing permission, throttling): see the run's log; Slack was told",
+        props.securityHubExportFailedMetric,
+        "Maximum",
       );
     }
     this.alarms = alarms;

@@ -18,6 +18,7 @@ import {
   ENFORCEMENT_IAM_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../handler/runtime/aws-contract";
+import { securityHubStatements } from "../../handler/security-hub/security-hub-contract";
 import { bundledHandlerDir } from "./bundled-handler-dir";
 
 /**
@@ -71,6 +72,12 @@ export interface KeyAgeFunctionProps {
    * @default true
    */
   readonly scanOwnAccount?: boolean;
+  /**
+   * Whether the function imports Security Hub findings into its own account (`SECURITY_HUB=on` in
+   * single-account mode): `securityhub:BatchImportFindings` on the account's default product and
+   * `securityhub:GetFindings` on its hub, in the function's region. @default false
+   */
+  readonly importSecurityHubFindings?: boolean;
   /** The bundle's export to run: `index.handler`, `index.dispatcher` or `index.worker`. @default "index.handler" */
   readonly handler?: string;
   /** The function's description. @default "Alerts Slack about IAM access keys that are too old or unused" */
@@ -201,6 +208,14 @@ export class KeyAgeFunction extends Construct {
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
         });
       }
+    }
+    // The Security Hub export: the account's own product and hub only, never "*".
+    for (const statement of securityHubStatements(props.importSecurityHubFindings === true, {
+      partition,
+      region,
+      account,
+    })) {
+      statements.push({ sid: statement.sid, actions: [...statement.actions], resources: [...statement.resources] });
     }
     if (props.alertStateTable !== undefined) {
       statements.push({

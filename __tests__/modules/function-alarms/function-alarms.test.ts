@@ -133,4 +133,24 @@ describe("FunctionAlarms", () => {
       treat_missing_data: "notBreaching",
     });
   });
+
+  test("the Security Hub alarm fires on the first failed export, only when a metric is given", () => {
+    expect(JSON.stringify(synth().parsed)).not.toContain("security-hub-export");
+    const { json } = synth({
+      securityHubExportFailedMetric: {
+        namespace: "IamKeyAgeMonitor",
+        metricName: "SecurityHubExportFailed",
+        dimensions: { Environment: "dev" },
+      },
+    });
+    expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: "key-age-security-hub-export",
+      metric_name: "SecurityHubExportFailed",
+      statistic: "Maximum",
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      evaluation_periods: 1,
+      treat_missing_data: "notBreaching",
+    });
+  });
 });
