@@ -12,13 +12,8 @@ import {
 } from "@aws-sdk/client-securityhub";
 import { describeError } from "../runtime/error-fields";
 import { type BackoffRetryOptions, BackoffRetryStrategy } from "../runtime/backoff-retry-strategy";
-import {
-  type AsffFinding,
-  type FindingContext,
-  type FindingKey,
-  isSecurityHubKey,
-  validateFinding,
-} from "./asff-finding";
+import { type AsffFinding, type FindingContext, type FindingKey, isSecurityHubKey } from "./asff-finding";
+import { validateFinding } from "./validate-finding";
 import { isOwnActiveFinding, ownActiveFindingsFilter, planFindings, type StoredFinding } from "./plan-findings";
 import { createRateLimiter, type RateLimiter } from "../runtime/rate-limiter";
 

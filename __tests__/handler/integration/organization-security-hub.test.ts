@@ -3,7 +3,8 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
-import { FINDING_GENERATOR_ID, validateFinding } from "../../../handler/security-hub/asff-finding";
+import { FINDING_GENERATOR_ID } from "../../../handler/security-hub/asff-finding";
+import { validateFinding } from "../../../handler/security-hub/validate-finding";
 import { motoClientConfig } from "./support/seed-iam";
 import { seedMemberUsers, seedOrganization, type SeededAccount } from "./support/seed-organization";
 

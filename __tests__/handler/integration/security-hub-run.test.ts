@@ -5,7 +5,8 @@ import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from "
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
-import { FINDING_GENERATOR_ID, validateFinding } from "../../../handler/security-hub/asff-finding";
+import { FINDING_GENERATOR_ID } from "../../../handler/security-hub/asff-finding";
+import { validateFinding } from "../../../handler/security-hub/validate-finding";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // SECURITY_HUB=on through the bundled handler, its real SDK clients resolving moto through

@@ -22,8 +22,8 @@ import {
   FINDING_GENERATOR_ID,
   type FindingKey,
   findingKeysOf,
-  validateFinding,
 } from "../../../handler/security-hub/asff-finding";
+import { validateFinding } from "../../../handler/security-hub/validate-finding";
 import {
   createSecurityHubClient,
   exportFindings,

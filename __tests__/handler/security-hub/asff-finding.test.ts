@@ -18,8 +18,8 @@ import {
   partitionOf,
   productArn,
   truncateText,
-  validateFinding,
 } from "../../../handler/security-hub/asff-finding";
+import { validateFinding } from "../../../handler/security-hub/validate-finding";
 
 const DAY = 86_400_000;
 const NOW = new Date("2025-06-01T12:00:00.000Z");

@@ -5,8 +5,8 @@ import {
   FINDING_GENERATOR_ID,
   buildFinding,
   findingId,
-  validateFinding,
 } from "../../../handler/security-hub/asff-finding";
+import { validateFinding } from "../../../handler/security-hub/validate-finding";
 import {
   archiveFinding,
   isOwnActiveFinding,
