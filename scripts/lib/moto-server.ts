@@ -35,6 +35,12 @@ export interface MotoServerOptions {
    * list gives the user's successive keys their own ages (the last repeats). @default {}
    */
   readonly accessKeyAgeMinutesByUserPrefix?: Readonly<Record<string, number | readonly number[]>>;
+  /**
+   * Load AWS's managed policies into IAM (`MOTO_IAM_LOAD_MANAGED_POLICIES`), among them the
+   * `AWSCompromisedKeyQuarantine*` policies AWS attaches to the user of a leaked key. Each account's
+   * IAM then starts a little slower. @default false
+   */
+  readonly loadManagedPolicies?: boolean;
 }
 
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
@@ -53,6 +59,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
       ...process.env,
       MOTO_ACCESS_KEY_AGE_MINUTES: String(options.accessKeyAgeMinutes ?? 0),
       MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX: JSON.stringify(options.accessKeyAgeMinutesByUserPrefix ?? {}),
+      MOTO_IAM_LOAD_MANAGED_POLICIES: options.loadManagedPolicies ? "true" : "false",
     },
   });
   let stderr = "";
