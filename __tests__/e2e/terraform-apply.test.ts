@@ -132,6 +132,7 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
           "ApproximateNumberOfMessagesVisible",
           "DestinationDeliveryFailures",
           "Errors",
+          "ExposedKeys",
           "Throttles",
           "UncheckedUsers",
         ].sort(),
