@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { freePort } from "./free-port";
+import { QUARANTINE_POLICY_NAME_PREFIX } from "../../handler/scan/exposure";
 
 // moto's server, with the policy-evaluation fix explained in scripts/moto_server.py.
 const LAUNCHER = path.join(__dirname, "..", "moto_server.py");
@@ -36,11 +37,12 @@ export interface MotoServerOptions {
    */
   readonly accessKeyAgeMinutesByUserPrefix?: Readonly<Record<string, number | readonly number[]>>;
   /**
-   * Load AWS's managed policies into IAM (`MOTO_IAM_LOAD_MANAGED_POLICIES`), among them the
-   * `AWSCompromisedKeyQuarantine*` policies AWS attaches to the user of a leaked key. Each account's
-   * IAM then starts a little slower. @default false
+   * AWS managed policies in IAM (`MOTO_IAM_LOAD_MANAGED_POLICIES`): `quarantine` creates only the
+   * `AWSCompromisedKeyQuarantine*` ones AWS attaches to the user of a leaked key (see
+   * scripts/moto_server.py), `all` every one, which costs each account's IAM seconds at first use.
+   * @default none
    */
-  readonly loadManagedPolicies?: boolean;
+  readonly managedPolicies?: "quarantine" | "all";
 }
 
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
@@ -59,7 +61,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
       ...process.env,
       MOTO_ACCESS_KEY_AGE_MINUTES: String(options.accessKeyAgeMinutes ?? 0),
       MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX: JSON.stringify(options.accessKeyAgeMinutesByUserPrefix ?? {}),
-      MOTO_IAM_LOAD_MANAGED_POLICIES: options.loadManagedPolicies ? "true" : "false",
+      MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies ? "true" : "false",
+      MOTO_IAM_MANAGED_POLICY_PREFIX: options.managedPolicies === "quarantine" ? QUARANTINE_POLICY_NAME_PREFIX : "",
     },
   });
   let stderr = "";

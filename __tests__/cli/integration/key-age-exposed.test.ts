@@ -15,7 +15,10 @@ let keys: Map<string, AccessKey[]>;
 const mask = (id: string): string => `${id.slice(0, 4)}…${id.slice(-4)}`;
 
 beforeAll(async () => {
-  moto = await startMotoServer({ loadManagedPolicies: true, accessKeyAgeMinutesByUserPrefix: { leaky: 2 * 24 * 60 } });
+  moto = await startMotoServer({
+    managedPolicies: "quarantine",
+    accessKeyAgeMinutesByUserPrefix: { leaky: 2 * 24 * 60 },
+  });
   keys = await seedUsers(moto, ["leaky", "fine"]);
   const iam = new IAMClient(motoClientConfig(moto));
   await iam.send(

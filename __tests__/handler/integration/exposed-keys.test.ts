@@ -51,7 +51,7 @@ beforeAll(async () => {
   [moto, slack] = await Promise.all([
     // leaky's and named's keys are 2 and 3 days old: far from any age threshold.
     startMotoServer({
-      loadManagedPolicies: true,
+      managedPolicies: "quarantine",
       accessKeyAgeMinutesByUserPrefix: { leaky: 2 * DAY_MINUTES, named: 3 * DAY_MINUTES },
     }),
     startFakeSlack(),
