@@ -2,9 +2,9 @@ import type { CliCommand } from "./cli-options";
 
 /** Exit codes of `key-age`. */
 export const EXIT_CODES = {
-  /** The scan finished and no key met `--fail-on`. */
+  /** The scan finished, no key is exposed and no key met `--fail-on`. */
   ok: 0,
-  /** A key is at or above the `--fail-on` status. */
+  /** A key is exposed, or at or above the `--fail-on` status. */
   failOnMet: 1,
   /** Bad flags or configuration. */
   usage: 2,

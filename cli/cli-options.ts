@@ -112,8 +112,9 @@ Options:
                                +<duration>       that long from now, e.g. +30d
                              Last use is taken as of now (no use is assumed in between).
   --fail-on <status>         exit 1 if any key is at or above <status>: ${FAIL_ON_LEVELS.join(", ")}.
-                             Order: unused < warning < critical (age beats disuse, as in the
-                             digest); ok, inactive and exempt keys never fail the run.
+                             Order: unused < warning < critical < exposed (as in the digest);
+                             ok, inactive and exempt keys never fail the run. An exposed key
+                             (AWS's quarantine policy on its user) exits 1 even without --fail-on.
   --json                     print one JSON object instead of the table
   --notify                   also post the Slack digest, as the function does. Needs
                              SLACK_WEBHOOK_PARAMETER (SSM) or SLACK_WEBHOOK_URL; with DRY_RUN=true
@@ -140,13 +141,13 @@ Output: a table grouped by status (most severe first) on stdout; colours only on
 Progress goes to stderr while a scan runs, when stderr is a terminal.
 --json prints {accountId, environment, evaluatedAt, forecast, thresholds, strategy, usersScanned,
 counts, skippedUsers, missingWatchedUsers, keys: [{user, accessKeyId (masked), status, state,
-createdAt, ageDays, lastUsed, lastUsedService, idleDays, exemptUntil?, remediation,
+createdAt, ageDays, lastUsed, lastUsedService, idleDays, exemptUntil?, exposure?, remediation,
 deactivation?}], unlistedKeys, reportGeneratedAt?, failOn?, notification?}.
-Statuses: critical, warning, unused, ok, inactive, exempt.
+Statuses: exposed, critical, warning, unused, ok, inactive, exempt.
 
 Exit codes:
-  0  the scan finished and no key met --fail-on
-  1  at least one key is at or above the --fail-on status
+  0  the scan finished, no key is exposed and no key met --fail-on
+  1  at least one key is exposed, or at or above the --fail-on status
   2  usage or configuration error
   3  the scan, the webhook lookup or the Slack delivery failed
 `;

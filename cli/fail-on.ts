@@ -1,10 +1,11 @@
 import type { KeyFinding, KeyStatus } from "../handler/scan/classify";
 
 /**
- * `--fail-on` levels from least to most severe: unused < warning < critical. This is the handler's
- * SEVERITY_ORDER (age beats disuse) read upwards; `ok`, `inactive` and `exempt` never fail a run.
+ * `--fail-on` levels from least to most severe: unused < warning < critical < exposed. This is the
+ * handler's SEVERITY_ORDER (exposure beats age, age beats disuse) read upwards; `ok`, `inactive` and
+ * `exempt` never fail a run.
  */
-export const FAIL_ON_LEVELS = ["unused", "warning", "critical"] as const satisfies readonly KeyStatus[];
+export const FAIL_ON_LEVELS = ["unused", "warning", "critical", "exposed"] as const satisfies readonly KeyStatus[];
 
 /** A `--fail-on` value. */
 export type FailOnLevel = (typeof FAIL_ON_LEVELS)[number];
@@ -23,4 +24,21 @@ export function statusesAtOrAbove(level: FailOnLevel): readonly KeyStatus[] {
 export function findingsAtOrAbove(findings: readonly KeyFinding[], level: FailOnLevel): readonly KeyFinding[] {
   const failing: readonly string[] = statusesAtOrAbove(level);
   return findings.filter((finding) => failing.includes(finding.status));
+}
+
+/**
+ * The exposed keys: AWS says they leaked, so they fail the run with or without `--fail-on` (every
+ * level is met by them anyway).
+ */
+export function exposedFindings(findings: readonly KeyFinding[]): readonly KeyFinding[] {
+  return findings.filter((finding) => finding.status === "exposed");
+}
+
+/** The stderr line naming the exposed keys' count, or undefined when there are none. */
+export function exposedKeysText(exposed: readonly KeyFinding[]): string | undefined {
+  if (exposed.length === 0) return undefined;
+  return (
+    `${exposed.length} ${exposed.length === 1 ? "key is" : "keys are"} exposed: AWS reports ` +
+    `${exposed.length === 1 ? "it" : "them"} leaked; rotate now (see the remediation above)`
+  );
 }

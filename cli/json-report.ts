@@ -32,6 +32,12 @@ export interface JsonKeyEntry {
   readonly customLimits?: { readonly warningAge?: string; readonly criticalAge?: string };
   /** Malformed `key-age:*` tags of the user (ignored by the classification). */
   readonly tagProblems?: readonly string[];
+  /**
+   * Why AWS says the key leaked: the AWS quarantine policies attached to its user (by name), or an AWS
+   * Health exposure event that named it. Present on an `exposed` key, and on an inactive key of a
+   * quarantined user.
+   */
+  readonly exposure?: { readonly quarantinePolicies?: readonly string[]; readonly healthEvent?: true };
   /** What to do about the key (how to rotate without downtime); null when nothing needs doing. */
   readonly remediation: string | null;
   /**
@@ -136,6 +142,7 @@ export function buildJsonReport(report: ScanReport, extras: JsonReportExtras = {
       ...(finding.exemptUntil ? { exemptUntil: finding.exemptUntil } : {}),
       ...(finding.customLimits ? { customLimits: finding.customLimits } : {}),
       ...(finding.tagProblems ? { tagProblems: finding.tagProblems } : {}),
+      ...(finding.exposure ? { exposure: finding.exposure } : {}),
       // The root user's key is not rotated but deleted.
       remediation: finding.root
         ? `${ROOT_KEY_TEXT.charAt(0).toUpperCase()}${ROOT_KEY_TEXT.slice(1)}.`

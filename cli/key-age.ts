@@ -22,7 +22,7 @@ import { loadCliConfig } from "./cli-config";
 import { cliScanner } from "./cli-scanner";
 import { scanOrganization } from "./organization-scan";
 import { USAGE, UsageError, parseCliOptions, type CliCommand } from "./cli-options";
-import { findingsAtOrAbove } from "./fail-on";
+import { exposedFindings, exposedKeysText, findingsAtOrAbove } from "./fail-on";
 import { renderJsonReport, type JsonNotification } from "./json-report";
 import { renderTable } from "./render-table";
 import { showProgress, trackScanProgress } from "./scan-progress";
@@ -147,11 +147,15 @@ async function scanCommand(
       noticeAt: started,
     });
     const failing = command.failOn ? findingsAtOrAbove(report.classification.findings, command.failOn) : [];
-    failOnMet = failing.length > 0;
+    // An exposed key fails the run whatever --fail-on says: AWS says it leaked.
+    const exposed = exposedFindings(report.classification.findings);
+    failOnMet = failing.length > 0 || exposed.length > 0;
     if (command.json) {
       io.stdout.write(
         renderJsonReport(report, {
-          ...(command.failOn ? { failOn: { level: command.failOn, met: failOnMet, keys: failing.length } } : {}),
+          ...(command.failOn
+            ? { failOn: { level: command.failOn, met: failing.length > 0, keys: failing.length } }
+            : {}),
           ...(notification ? { notification } : {}),
         }),
       );
@@ -160,7 +164,9 @@ async function scanCommand(
       io.stdout.write(renderTable(report, colour ? ANSI_STYLE : PLAIN_STYLE));
     }
     if (notification) io.stderr.write(`key-age: ${notificationText(notification)}\n`);
-    if (failOnMet) {
+    const exposedText = exposedKeysText(exposed);
+    if (exposedText) io.stderr.write(`key-age: ${exposedText}\n`);
+    if (failing.length > 0) {
       io.stderr.write(
         `key-age: ${failing.length} ${failing.length === 1 ? "key is" : "keys are"} at or above ${command.failOn} (--fail-on ${command.failOn})\n`,
       );

@@ -14,7 +14,8 @@ import { assumeMemberRole, memberIamClient } from "../handler/organization/membe
 import { listOrganizationAccounts } from "../handler/organization/organization-accounts";
 import type { OrganizationTarget } from "./cli-options";
 import { cliScanner } from "./cli-scanner";
-import { findingsAtOrAbove } from "./fail-on";
+import { exposedFindings, exposedKeysText, findingsAtOrAbove } from "./fail-on";
+import { FLAGGED_STATUSES } from "../handler/scan/classify";
 import { EXIT_CODES, type CliIo, type ScanCommand } from "./cli-io";
 import { renderOrganizationJson, type AccountScan } from "./organization-report";
 import { renderTable } from "./render-table";
@@ -63,7 +64,7 @@ export async function scanOrganization(
       io.stderr.write(`key-age: ${where}: could not be scanned: ${result.error}\n`);
     } else {
       const findings = result.report.classification.findings;
-      const flagged = findings.filter((finding) => ["critical", "warning", "unused"].includes(finding.status)).length;
+      const flagged = findings.filter((finding) => FLAGGED_STATUSES.includes(finding.status)).length;
       io.stderr.write(`key-age: ${where}: ${findings.length} keys, ${flagged} need attention\n`);
     }
     return result;
@@ -75,7 +76,9 @@ export async function scanOrganization(
   const failing = command.failOn
     ? reports.flatMap((report) => findingsAtOrAbove(report.classification.findings, command.failOn!))
     : [];
-  const failOnMet = failing.length > 0;
+  // An exposed key fails the run whatever --fail-on says: AWS says it leaked.
+  const exposed = reports.flatMap((report) => exposedFindings(report.classification.findings));
+  const failOnMet = failing.length > 0 || exposed.length > 0;
 
   if (command.json) {
     io.stdout.write(
@@ -83,7 +86,7 @@ export async function scanOrganization(
         evaluatedAt,
         roleName: target.roleName,
         inactiveAccounts: scope.inactive,
-        ...(command.failOn ? { failOn: { level: command.failOn, met: failOnMet, keys: failing.length } } : {}),
+        ...(command.failOn ? { failOn: { level: command.failOn, met: failing.length > 0, keys: failing.length } } : {}),
       }),
     );
   } else {
@@ -92,7 +95,9 @@ export async function scanOrganization(
     for (const report of reports) io.stdout.write(`${renderTable(report, style)}\n`);
     io.stdout.write(`${organizationFooter(scans, scope, style)}\n`);
   }
-  if (failOnMet) {
+  const exposedText = exposedKeysText(exposed);
+  if (exposedText) io.stderr.write(`key-age: ${exposedText}\n`);
+  if (failing.length > 0) {
     io.stderr.write(
       `key-age: ${failing.length} keys are at or above ${command.failOn} (--fail-on ${command.failOn})\n`,
     );

@@ -3,6 +3,7 @@ import { formatDuration } from "../handler/runtime/duration";
 import { maskAccessKeyId } from "../handler/runtime/mask";
 import { STATUS_LABEL } from "../handler/slack/render-digest";
 import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "../handler/slack/remediation";
+import { EXPOSED_KEY_DOCS_URL, exposureText } from "../handler/slack/render-exposure";
 import { countsByStatus, unlistedKeyCount, type ScanReport } from "./scan-report";
 import type { TerminalStyle } from "./terminal-style";
 
@@ -23,6 +24,7 @@ function deactivationCell(report: ScanReport, finding: KeyFinding): string {
 
 function statusColour(status: KeyStatus, style: TerminalStyle): (text: string) => string {
   switch (status) {
+    case "exposed":
     case "critical":
       return (text) => style.bold(style.red(text));
     case "warning":
@@ -149,6 +151,10 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
     for (const problem of problems) tagProblems.add(`${userName}: ${problem}`);
   }
   for (const problem of tagProblems) out.push(style.yellow(`Tag problem of ${problem}`));
+  for (const finding of classification.findings.filter((f) => f.status === "exposed")) {
+    const line = `Exposed: ${finding.userName} ${maskAccessKeyId(finding.accessKeyId)}: ${exposureText(finding.exposure)}`;
+    out.push(style.bold(style.red(line.replaceAll("\u2060", ""))));
+  }
   const listed = new Set(classification.findings.map((finding) => finding.status));
   const guidance = SEVERITY_ORDER.filter((status) => listed.has(status) && REMEDIATION[status] !== undefined);
   if (guidance.length > 0) {
@@ -156,6 +162,7 @@ export function renderTable(report: ScanReport, style: TerminalStyle): string {
     for (const status of guidance)
       out.push(`${statusColour(status, style)(STATUS_LABEL[status])}: ${REMEDIATION[status]}`);
     out.push(style.dim(`How to rotate access keys: ${ROTATE_ACCESS_KEYS_DOCS_URL}`));
+    if (listed.has("exposed")) out.push(style.dim(`What to do about an exposed key: ${EXPOSED_KEY_DOCS_URL}`));
   }
   if (enforced) {
     out.push(

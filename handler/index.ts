@@ -35,7 +35,7 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     ...slackDeps(state, context),
     logger,
     // The event id guards against Lambda delivering the same scheduled event twice; the heartbeat
-    // rule's input says when to post the all-clear.
+    // rule's input says when to post the all-clear; an AWS Health exposure event names its keys.
     trigger: parseRunTrigger(event),
     ...(alertState ? { alertState } : {}),
     // ENFORCEMENT dry-run or armed: notices, reminders, the brake and (armed) deactivation.
@@ -48,7 +48,9 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
         }
       : {}),
     // SCAN_STRATEGY and SCAN_CONCURRENCY: the per-user API walk or the credential-report filter.
-    scan: ({ checkFirst }) => scanner({ budget, checkFirst }),
+    // An AWS Health exposure event's keys: their owners are read whatever the watch list says.
+    scan: ({ checkFirst, exposedKeyIds }) =>
+      scanner({ budget, checkFirst, ...(exposedKeyIds ? { exposedKeyIds } : {}) }),
     // Users a run could not check go first next time: kept in the alert-state table, or else only as
     // long as this container stays warm.
     uncheckedUsers: alertState

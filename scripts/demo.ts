@@ -7,7 +7,8 @@
  * age; invokes the deployed function bundle the way the Lambda runtime does; shows the channel digest
  * and the owner's direct message it posted as a Slack app; then shows enforcement:
  * the deployed dry run's notice and "would deactivate", then an armed container's notice and
- * deactivation, with the container clock a few minutes ahead; then organization mode (three member
+ * deactivation, with the container clock a few minutes ahead; then an exposed key (AWS's quarantine
+ * policy and an AWS Health event, named at once); then organization mode (three member
  * accounts, one without the member role: dispatcher, then the worker fed the queue's messages); then
  * destroys the deployment and stops everything it started.
  */
@@ -28,6 +29,7 @@ import * as path from "node:path";
 import { bootstrapStateBackend } from "./lib/bootstrap-state-backend";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "./lib/fake-slack-web-api";
 import { organizationSequence } from "./lib/demo-organization";
+import { exposureSequence } from "./lib/demo-exposure";
 import { runContainer } from "./lib/invoke-bundle";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "../cli/terminal-style";
 import { config } from "../environments";
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   try {
     [moto, slack] = await step("Starting the AWS emulator (moto) and a loopback Slack Web API", () =>
       Promise.all([
-        startMotoServer({ accessKeyAgeMinutes: KEY_AGE_MINUTES }),
+        startMotoServer({ accessKeyAgeMinutes: KEY_AGE_MINUTES, managedPolicies: "quarantine" }),
         startFakeSlackWebApi({ users: { [OWNER]: "U0HOPPER" }, channels: [settings.slackChannel!] }),
       ]),
     );
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
     }
 
     await enforcementSequence(bundle, slack, aws);
+    await exposureSequence({ aws, slack, bundle, step, printReceived, owner: OWNER });
     await organizationSequence({ moto, aws, slack, bundle, step, printReceived });
 
     await step(

@@ -383,5 +383,29 @@ import werkzeug.serving
 
 werkzeug.serving.WSGIRequestHandler.wbufsize = -1
 
+# For exposed keys: MOTO_IAM_LOAD_MANAGED_POLICIES=true gives every account AWS's managed policies,
+# among them the AWSCompromisedKeyQuarantine* ones AWS attaches to the user of a leaked key. Creating
+# all ~1,300 costs each account's IAM a couple of seconds at first use; with
+# MOTO_IAM_MANAGED_POLICY_PREFIX only the policies whose name starts with it are created.
+_managed_policy_prefix = os.environ.get("MOTO_IAM_MANAGED_POLICY_PREFIX", "")
+if _managed_policy_prefix:
+    from moto.iam import models as _iam_models
+
+    _prefixed_policies = {
+        name: data
+        for name, data in json.loads(_iam_models.aws_managed_policies_data).items()
+        if name.startswith(_managed_policy_prefix)
+    }
+
+    def _init_prefixed_aws_policies(self):
+        if not _iam_models.load_iam_aws_managed_policies():
+            return []
+        return [
+            _iam_models.AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data)
+            for name, data in _prefixed_policies.items()
+        ]
+
+    _iam_models.IAMBackend._init_aws_policies = _init_prefixed_aws_policies
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -81,6 +81,13 @@ export interface EnvironmentSettings {
   /** Also alarm when a run finds critical keys (in addition to the Slack alert). @default false */
   readonly alarmOnCriticalKeys?: boolean;
   /**
+   * AWS Health exposure events start a run at once: an EventBridge rule targets the function (the
+   * dispatcher in organization mode), a forwarder brings the events from us-east-1 when the monitor
+   * runs elsewhere, and with `organization.memberRoleStackSet` every member account forwards its own.
+   * @default true
+   */
+  readonly exposureEvents?: boolean;
+  /**
    * Keep alert state in a DynamoDB table (`ALERT_STATE_TABLE`): post only new and worse keys,
    * reminders and resolutions instead of every flagged key on every run. @default true
    */

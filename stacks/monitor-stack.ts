@@ -30,6 +30,7 @@ import { OrganizationFanOut } from "../modules/organization-fan-out/organization
 import { MemberRoleStackSet } from "../modules/member-role-stack-set/member-role-stack-set";
 import { MemberRole } from "../modules/member-role/member-role";
 import { ORGANIZATION_DEFAULTS, memberRoleInThisAccount, organizationEnvironment } from "./organization-settings";
+import { exposureEventRoute, type ExposureEventRoute } from "./exposure-route";
 
 /** Props of {@link MonitorStack}. */
 export interface MonitorStackProps {
@@ -66,6 +67,8 @@ export class MonitorStack extends TerraformStack {
   public readonly fanOut?: OrganizationFanOut;
   /** The StackSet putting the member role into member accounts. @default undefined */
   public readonly memberRoleStackSet?: MemberRoleStackSet;
+  /** AWS Health exposure events' route to a run. @default undefined with `exposureEvents: false` */
+  public readonly exposureEvents?: ExposureEventRoute;
 
   constructor(scope: Construct, props: MonitorStackProps) {
     const name = monitorStackName(props.environmentName);
@@ -74,13 +77,13 @@ export class MonitorStack extends TerraformStack {
 
     remoteStateBackend(this, stateBackend, { s3NativeLocking: settings.s3NativeLocking });
 
-    new AwsProvider(this, "aws", {
-      region: settings.region,
+    const providerSettings = {
       assumeRole: settings.assumeRoleArn
         ? [{ roleArn: settings.assumeRoleArn, sessionName: `key-age-${props.environmentName}` }]
         : undefined,
       defaultTags: [{ tags: { project: "iam-key-age-monitor", ...settings.tags } }],
-    });
+    };
+    new AwsProvider(this, "aws", { region: settings.region, ...providerSettings });
 
     const functionName = keyAgeFunctionName(props.environmentName);
     if (settings.alertState ?? true) {
@@ -197,6 +200,26 @@ export class MonitorStack extends TerraformStack {
       });
     }
 
+    if (settings.exposureEvents ?? true) {
+      const stackSet = organization?.memberRoleStackSet;
+      this.exposureEvents = exposureEventRoute(this, {
+        namePrefix: functionName,
+        target: scheduled.function,
+        targetName: scheduled.name,
+        region: settings.region,
+        provider: providerSettings,
+        ...(stackSet
+          ? {
+              members: {
+                ...(organization?.organizationId ? { organizationId: organization.organizationId } : {}),
+                organizationalUnits: stackSet.organizationalUnits,
+                ...(stackSet.callAs ? { callAs: stackSet.callAs } : {}),
+              },
+            }
+          : {}),
+      });
+    }
+
     this.failedRuns = new FailedRunQueue(this, "failed-runs", {
       function: scheduled.function,
       functionName: scheduled.name,
@@ -216,6 +239,12 @@ export class MonitorStack extends TerraformStack {
             dimensions: { [METRIC_DIMENSION]: props.environmentName },
           }
         : undefined,
+      // An exposed key is an incident, not a backlog: it always raises an alarm too.
+      exposedKeysMetric: {
+        namespace: METRIC_NAMESPACE,
+        metricName: keyCountMetric("exposed"),
+        dimensions: { [METRIC_DIMENSION]: props.environmentName },
+      },
       enforcementBrakeMetric:
         (settings.enforcement ?? "off") !== "off"
           ? {

@@ -57,6 +57,7 @@ const ENVIRONMENT_FIELDS = {
   logRetentionDays: true,
   alarmEmail: true,
   alarmOnCriticalKeys: true,
+  exposureEvents: true,
   alertState: true,
   scanStrategy: true,
   scanConcurrency: true,
@@ -254,6 +255,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     "an email address",
   );
   optional("alarmOnCriticalKeys", (v: boolean) => typeof v === "boolean", "true or false");
+  optional("exposureEvents", (v: boolean) => typeof v === "boolean", "true or false");
   optional("alertState", (v: boolean) => typeof v === "boolean", "true or false");
   optional(
     "tags",

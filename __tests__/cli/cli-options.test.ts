@@ -123,8 +123,9 @@ describe("--fail-on", () => {
     expect([...FAIL_ON_LEVELS].reverse()).toEqual(
       SEVERITY_ORDER.filter((status) => (FAIL_ON_LEVELS as readonly string[]).includes(status)),
     );
-    expect(statusesAtOrAbove("unused")).toEqual(["unused", "warning", "critical"]);
-    expect(statusesAtOrAbove("critical")).toEqual(["critical"]);
+    expect(statusesAtOrAbove("unused")).toEqual(["unused", "warning", "critical", "exposed"]);
+    expect(statusesAtOrAbove("critical")).toEqual(["critical", "exposed"]);
+    expect(statusesAtOrAbove("exposed")).toEqual(["exposed"]);
   });
 
   it("counts the keys at or above a level; exempt, ok and inactive keys never count", () => {

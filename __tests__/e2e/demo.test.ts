@@ -36,7 +36,7 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain(
       "terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done",
     );
-    expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
+    expect(run.stdout).toContain('result: alerted, keys by status {"exposed":0,"critical":1');
     expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
     // The owner's direct message, next to the channel digest.
     expect(run.stdout).toContain("Slack received (#key-age):");
@@ -59,6 +59,11 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain("aws iam update-access-key --user-name Demogorgon --status Active");
     expect(run.stdout).toContain("the key is Inactive in IAM");
     // Organization mode: the dispatcher, then the worker on the queue's messages; one account without the role.
+    // An exposed key: named at once from the AWS Health event, with AWS's quarantine policy, though unwatched.
+    expect(run.stdout).toMatch(
+      /Eleven's key AKIA…\w{4} is exposed: AWS found it in public \(AWS quarantine policy AWSCompromisedKeyQuarantineV3 attached, named by an AWS Health exposure event\)\. Rotate it now!/,
+    );
+    expect(run.stdout).toContain("Your IAM access key has leaked · demo");
     expect(run.stdout).toContain('"accountsQueued":3,"inactiveAccountsSkipped":1');
     expect(run.stdout).toMatch(/IAM access keys need attention · org · \d{12} \(payments\)/);
     expect(run.stdout).toMatch(/IAM access keys need attention · org · \d{12} \(analytics\)/);

@@ -147,6 +147,7 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
           "ApproximateNumberOfMessagesVisible",
           "DestinationDeliveryFailures",
           "Errors",
+          "ExposedKeys",
           "Throttles",
           "UncheckedUsers",
         ].sort(),

@@ -59,9 +59,15 @@ describe("MonitorStack alert state and heartbeat", () => {
         input_template: '{"kind":"heartbeat","id":<id>,"time":<time>}',
       },
     });
-    expect(Object.keys(parsed.resource.aws_lambda_permission)).toHaveLength(2);
+    // The schedule, the heartbeat and the AWS Health exposure events each invoke the function.
+    expect(Object.keys(parsed.resource.aws_lambda_permission)).toHaveLength(3);
     const none = synthDev({ heartbeatSchedule: undefined }).parsed;
-    expect(Object.keys(none.resource.aws_cloudwatch_event_rule)).toHaveLength(1);
+    const rules = Object.values(none.resource.aws_cloudwatch_event_rule as Record<string, { name: string }>);
+    expect(rules.map((rule) => rule.name).sort()).toEqual([
+      "iam-key-age-monitor-dev",
+      "iam-key-age-monitor-dev-exposure",
+      "iam-key-age-monitor-dev-exposure-forwarder",
+    ]);
   });
 });
 

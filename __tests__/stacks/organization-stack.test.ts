@@ -132,8 +132,10 @@ describe("monitor-org (organization mode)", () => {
     expect(org.json).toHaveResourceWithProperties(CloudformationStackSetInstance, {
       deployment_targets: { organizational_unit_ids: ["r-a1b2"] },
     });
-    const stackSet = Object.values(org.parsed.resource.aws_cloudformation_stack_set as Record<string, Json>)[0];
-    const template = String(stackSet.template_body);
+    const stackSet = Object.values(org.parsed.resource.aws_cloudformation_stack_set as Record<string, Json>).find(
+      (set) => set.name === "key-age-member-role",
+    );
+    const template = String(stackSet?.template_body);
     for (const action of [...ACCOUNT_WIDE_IAM_ACTIONS.listUsers, ...USER_SCOPED_IAM_ACTIONS]) {
       expect(template).toContain(action);
     }

@@ -110,8 +110,13 @@ describe("organization mode", () => {
       expect.objectContaining({ Sid: "ReadOwnSecurityHubFindings", Action: ["securityhub:GetFindings"] }),
     ]);
 
-    const template = (Object.values(on.parsed.resource.aws_cloudformation_stack_set)[0] as { template_body: string })
-      .template_body;
+    // The member-role StackSet (the exposure-forwarding StackSet sits beside it).
+    const template = (
+      Object.values(on.parsed.resource.aws_cloudformation_stack_set) as { template_body: string }[]
+    ).find(
+      (stackSet) =>
+        stackSet.template_body.includes("AWS::IAM::Role") && stackSet.template_body.includes("iam:ListUsers"),
+    )!.template_body;
     // The monitor's region, and the member account's own partition and id through Fn::Sub.
     expect(template).toContain(
       '"Fn::Sub" = "arn:$${AWS::Partition}:securityhub:eu-west-1:$${AWS::AccountId}:product/$${AWS::AccountId}/default"',

@@ -49,7 +49,7 @@ export interface AlertStateStoreOptions {
   readonly concurrency?: number;
 }
 
-const STATUSES: readonly AlertStatus[] = ["critical", "warning", "unused"];
+const STATUSES: readonly AlertStatus[] = ["exposed", "critical", "warning", "unused"];
 
 /**
  * The alert state in one DynamoDB table per environment: one item per announced key. The table is
@@ -184,6 +184,7 @@ export function toItem(record: AlertRecord): Record<string, string | number | Ow
     ...(record.eventId !== undefined ? { eventId: record.eventId } : {}),
     ...(record.owners !== undefined ? { owners: record.owners } : {}),
     ...(record.accountId !== undefined ? { accountId: record.accountId } : {}),
+    ...(record.exposedByEvent ? { exposedByEvent: 1 } : {}),
     [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(record.expiresAt.getTime() / 1000),
   };
 }
@@ -208,6 +209,7 @@ export function fromItem(item: Record<string, unknown>): AlertRecord | undefined
     ...(typeof eventId === "string" ? { eventId } : {}),
     ...(ownerState(item.owners) ?? {}),
     ...(typeof accountId === "string" ? { accountId } : {}),
+    ...(item.exposedByEvent === 1 || item.exposedByEvent === true ? { exposedByEvent: true as const } : {}),
     expiresAt: new Date(expiresAt * 1000),
   };
 }

@@ -9,7 +9,7 @@ import { ROOT_USER_NAME } from "../scan/inventory";
 import { userNameSet } from "../scan/user-names";
 
 /** The statuses that are alerted (and so remembered). */
-export type AlertStatus = "critical" | "warning" | "unused";
+export type AlertStatus = "exposed" | "critical" | "warning" | "unused";
 
 /** What the monitor remembers about one announced key (one item of the alert-state table). */
 export interface AlertRecord {
@@ -31,6 +31,12 @@ export interface AlertRecord {
   readonly owners?: OwnerDeliveryState;
   /** The key's account, in organization mode. @default undefined: the function's own account */
   readonly accountId?: string;
+  /**
+   * True once an AWS Health exposure event named the key: it stays exposed while it exists and is
+   * active, with or without AWS's quarantine policy (a later scheduled run has no event to go by).
+   * @default undefined
+   */
+  readonly exposedByEvent?: true;
 }
 
 /**
@@ -152,8 +158,9 @@ export function isWorse(status: AlertStatus, than: AlertStatus): boolean {
 /**
  * Compares the remembered alerts with this run's findings, the way Alertmanager treats alerts
  * (pure: the clock, the state and the event id are arguments):
- * - a key that is critical, warning or unused and not remembered is `new`;
- * - a remembered key whose status got more severe is `worse`;
+ * - a key that is exposed, critical, warning or unused and not remembered is `new`;
+ * - a remembered key whose status got more severe is `worse` (an exposed key is worse than any other,
+ *   so a key already announced as critical is announced again at once when AWS reports it exposed);
  * - a remembered key still bad and last announced `remindEveryMs` ago or more gets a `reminder`;
  * - a remembered key that is now fine, inactive, exempt, gone or unwatched is `resolved` once
  *   (its record is deleted);
@@ -175,7 +182,7 @@ export function planAlerts(input: AlertPlanInput): AlertPlan {
   const announcements: Announcement[] = [];
   const silentChanges: StateChange[] = [];
   let unchanged = 0;
-  const put = (finding: KeyFinding & { status: AlertStatus }, since: Date): StateChange => ({
+  const put = (finding: KeyFinding & { status: AlertStatus }, since: Date, previous?: AlertRecord): StateChange => ({
     type: "put",
     record: {
       accessKeyId: finding.accessKeyId,
@@ -185,6 +192,7 @@ export function planAlerts(input: AlertPlanInput): AlertPlan {
       since,
       ...(input.eventId !== undefined ? { eventId: input.eventId } : {}),
       expiresAt,
+      ...(finding.exposure?.healthEvent || previous?.exposedByEvent ? { exposedByEvent: true as const } : {}),
     },
   });
 
@@ -198,13 +206,17 @@ export function planAlerts(input: AlertPlanInput): AlertPlan {
       } else if (input.eventId !== undefined && previous.eventId === input.eventId) {
         unchanged += 1; // this event already announced it: a redelivery
       } else if (isWorse(bad.status, previous.status)) {
-        announcements.push({ kind: "worse", finding: bad, previous, change: put(bad, previous.since) });
+        announcements.push({ kind: "worse", finding: bad, previous, change: put(bad, previous.since, previous) });
       } else if (now.getTime() - previous.announcedAt.getTime() >= input.remindEveryMs) {
-        announcements.push({ kind: "reminder", finding: bad, previous, change: put(bad, previous.since) });
+        announcements.push({ kind: "reminder", finding: bad, previous, change: put(bad, previous.since, previous) });
       } else {
         unchanged += 1;
-        if (bad.status !== previous.status) {
-          silentChanges.push({ type: "put", record: { ...previous, status: bad.status, expiresAt } });
+        const newlyByEvent = bad.exposure?.healthEvent === true && previous.exposedByEvent !== true;
+        if (bad.status !== previous.status || newlyByEvent) {
+          silentChanges.push({
+            type: "put",
+            record: { ...previous, status: bad.status, expiresAt, ...(newlyByEvent ? { exposedByEvent: true } : {}) },
+          });
         }
       }
     } else if (previous) {

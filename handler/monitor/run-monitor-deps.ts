@@ -16,9 +16,13 @@ export interface RunMonitorDeps {
   readonly config: MonitorConfig;
   /**
    * Scans the account (the per-user API walk or the credential-report scan, see select-scanner.ts),
-   * checking `checkFirst` (the users the last run could not check) before the others.
+   * checking `checkFirst` (the users the last run could not check) before the others, and the owners
+   * of `exposedKeyIds` (keys an AWS Health exposure event named) whatever the watch list says.
    */
-  readonly scan: (run: { readonly checkFirst: readonly string[] }) => Promise<ScanResult>;
+  readonly scan: (run: {
+    readonly checkFirst: readonly string[];
+    readonly exposedKeyIds?: readonly string[];
+  }) => Promise<ScanResult>;
   /** Resolves the account id shown in the digest. */
   readonly accountId: () => Promise<string>;
   /** Resolves the webhook URL. @default undefined: only allowed for a dry run */

@@ -24,6 +24,7 @@ export type { RunMonitorDeps } from "./run-monitor-deps";
 import type { RunMonitorDeps } from "./run-monitor-deps";
 import { namedKeys, ownerStep, prepareOwners, type OwnerStep } from "./owner-step";
 import { exportFindingsStage } from "./export-findings-stage";
+import { eventExposedKeyIds } from "./exposed-keys";
 
 /**
  * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
@@ -49,7 +50,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
   try {
     // Resolved before the scan so a broken Slack setting fails every run, not only the ones with alerts.
     destination = await resolveDestination(deps);
-    const inputs = await readInputs(deps);
+    const inputs = await readInputs(deps, run.trigger, run.startedAt);
     const decided = await decide(run, destination, inputs);
     const channel = digestChannel(deps, destination);
     const delivered = config.dryRun
@@ -127,6 +128,8 @@ async function resolveDestination(deps: RunMonitorDeps): Promise<Destination> {
 interface RunInputs {
   /** The users the last run could not check, scanned first. */
   readonly checkFirst: readonly string[];
+  /** Keys an AWS Health exposure event named, this run's or remembered (see exposed-keys.ts). */
+  readonly exposedKeyIds: readonly string[];
   readonly scan: ScanResult;
   readonly accountId: string;
   /** The alert records. @default undefined: stateless */
@@ -135,17 +138,22 @@ interface RunInputs {
   readonly tagNotes?: readonly TagProblemNote[];
 }
 
-async function readInputs(deps: RunMonitorDeps): Promise<RunInputs> {
-  const checkFirst = (await deps.uncheckedUsers?.load()) ?? [];
-  const [scan, accountId, loaded, enforcementRecords, tagNotes] = await Promise.all([
-    deps.scan({ checkFirst }),
-    deps.accountId(),
+async function readInputs(deps: RunMonitorDeps, trigger: RunTrigger, now: Date): Promise<RunInputs> {
+  // The alert state comes before the scan: a key an earlier exposure event named must be read again.
+  const [checkFirst, loaded] = await Promise.all([
+    deps.uncheckedUsers?.load().then((users) => users ?? []) ?? [],
     deps.alertState?.load(),
+  ]);
+  const exposedKeyIds = eventExposedKeyIds(trigger, loaded, now);
+  const [scan, accountId, enforcementRecords, tagNotes] = await Promise.all([
+    deps.scan({ checkFirst, ...(exposedKeyIds.length > 0 ? { exposedKeyIds } : {}) }),
+    deps.accountId(),
     deps.enforcement?.load(),
     deps.alertState?.loadTagNotes?.(),
   ]);
   return {
     checkFirst,
+    exposedKeyIds,
     scan,
     accountId,
     ...(loaded ? { loaded } : {}),
@@ -177,7 +185,10 @@ async function decide(run: RunContext, destination: Destination, inputs: RunInpu
   const unchecked = scan.stats.uncheckedUsers ?? [];
   // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
   const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
-  const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, { maxExemption: config.maxExemption });
+  const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, {
+    maxExemption: config.maxExemption,
+    ...(inputs.exposedKeyIds.length > 0 ? { exposedKeyIds: inputs.exposedKeyIds } : {}),
+  });
   const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
   const { app } = destination;
   const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));

@@ -2,7 +2,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { accountMessage } from "./account-message";
+import { accountMessage, accountsToQueue } from "./account-message";
 import type { AccountScanRecord } from "./account-scan-record";
 import { renderOrganizationSummary } from "./render-organization-summary";
 import { staleAccounts, staleAccountsMetric } from "./stale-accounts";
@@ -29,6 +29,11 @@ export interface DispatchSummary {
   readonly staleAccounts?: readonly string[];
   /** Present (true) when this heartbeat run posted the organization summary. @default undefined */
   readonly summaryPosted?: true;
+  /**
+   * An AWS Health exposure event started the run: its type, the account it is about, and whether that
+   * account is in scope (only it is queued). @default undefined: a scheduled run
+   */
+  readonly exposureEvent?: { readonly eventTypeCode: string; readonly account: string; readonly inScope: boolean };
   readonly durationMs: number;
 }
 
@@ -61,7 +66,14 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
     if (!config.accountQueueUrl) throw new Error(`${ORGANIZATION_VARIABLES.accountQueueUrl} is not set`);
     const scope = await accountsToScan(config, () => (org ??= new OrganizationsClient(SUPPORT_CLIENT_CONFIG)));
     const trigger = parseRunTrigger(event);
-    const messages = scope.accounts.map((account) => accountMessage(account, trigger));
+    const queue = accountsToQueue(scope.accounts, trigger);
+    if (queue.exposureOutOfScope) {
+      logger.warn("AWS Health exposure event about an account outside the scope: nothing queued", {
+        account: queue.exposureOutOfScope,
+        eventTypeCode: trigger.exposure?.eventTypeCode,
+      });
+    }
+    const messages = queue.accounts.map((account) => accountMessage(account, trigger));
     const { calls } = await sendAccountMessages(sqs, config.accountQueueUrl, messages);
     const records = await loadAccountScans(scope.accounts.map((account) => account.id));
     // Accounts whose scans have been failing, or missing, for longer than allowed (alarmed on).
@@ -89,6 +101,15 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
       sqsCalls: calls,
       ...(stale ? { staleAccounts: stale } : {}),
       ...(trigger.heartbeat ? { summaryPosted: true as const } : {}),
+      ...(trigger.exposure
+        ? {
+            exposureEvent: {
+              eventTypeCode: trigger.exposure.eventTypeCode,
+              account: trigger.exposure.accountId ?? "unknown",
+              inScope: queue.exposureOutOfScope === undefined,
+            },
+          }
+        : {}),
       durationMs: Date.now() - started,
     };
     const environment = process.env.ENVIRONMENT_NAME?.trim() || "default";

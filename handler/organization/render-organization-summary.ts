@@ -7,7 +7,7 @@ import { inertText, SLACK_LIMITS, truncateText, type SlackBlock, type SlackMessa
 export const SUMMARY_WORST_ACCOUNTS = 5;
 
 // The statuses a key is flagged (and named in its account's digest) for.
-const FLAGGED_STATUSES: readonly KeyStatus[] = ["critical", "warning", "unused"];
+const FLAGGED_STATUSES: readonly KeyStatus[] = ["exposed", "critical", "warning", "unused"];
 
 /** Options of {@link renderOrganizationSummary}. */
 export interface OrganizationSummaryInput {

@@ -218,6 +218,8 @@ export async function scanMemberAccount(
         // The organization's heartbeat is the dispatcher's one summary, not an all-clear per account.
         heartbeat: false,
         ...(message.eventId !== undefined ? { eventId: message.eventId } : {}),
+        // Forwarded from the member account through the monitor's bus (see the README's exposed keys).
+        ...(message.exposure ? { exposure: { ...message.exposure, accountId: message.accountId } } : {}),
       },
       ...(alertState
         ? {
@@ -228,9 +230,10 @@ export async function scanMemberAccount(
           }
         : {}),
       // Each account's scan gets the invocation's time left when it starts (see scan-budget.ts).
-      scan: ({ checkFirst }) =>
+      scan: ({ checkFirst, exposedKeyIds }) =>
         scanner({
           checkFirst,
+          ...(exposedKeyIds ? { exposedKeyIds } : {}),
           budget: context?.getRemainingTimeInMillis
             ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
             : UNLIMITED_BUDGET,

@@ -21,12 +21,17 @@ export const ACCOUNT_WIDE_IAM_ACTIONS = {
   accountSummary: ["iam:GetAccountSummary"],
 } as const;
 
-/** IAM actions on individual users, scoped to `arn:…:user/*`. */
+/**
+ * IAM actions on individual users, scoped to `arn:…:user/*`. `ListAttachedUserPolicies` finds AWS's
+ * quarantine policy on a user (an exposed key); `GetAccessKeyLastUsed` also tells the owner of a key
+ * an AWS Health exposure event named.
+ */
 export const USER_SCOPED_IAM_ACTIONS = [
   "iam:GetUser",
   "iam:ListAccessKeys",
   "iam:GetAccessKeyLastUsed",
   "iam:ListUserTags",
+  "iam:ListAttachedUserPolicies",
 ] as const;
 
 /**
@@ -72,3 +77,24 @@ export const ACCOUNT_CHANNEL_TAG = "key-age:slack-channel";
  * needs the same grant once `KEY_USAGE=on` summarises usage in owner messages.
  */
 export const KEY_USAGE_ACTIONS = ["cloudtrail:LookupEvents", "ec2:DescribeRegions"] as const;
+
+/**
+ * The AWS Health events that name an exposed access key (`detail.affectedEntities[].entityValue`): the
+ * EventBridge rules' pattern and the handler's recognition of the event share these values.
+ */
+export const EXPOSURE_EVENT = {
+  source: "aws.health",
+  detailType: "AWS Health Event",
+  service: "RISK",
+  eventTypeCodes: [
+    "AWS_RISK_CREDENTIALS_EXPOSED",
+    "AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED",
+    "AWS_RISK_CREDENTIALS_COMPROMISED",
+  ],
+} as const;
+
+/**
+ * Where AWS Health delivers events that are not regional, IAM's among them: a rule in any other region
+ * never sees them, so they are forwarded from here to the monitor's region.
+ */
+export const HEALTH_GLOBAL_EVENTS_REGION = "us-east-1";

@@ -8,22 +8,35 @@ import {
   type RootAccessKeyRecord,
 } from "./inventory";
 import { exemptionBeyondHorizon, parseUserTags, userThresholds } from "./user-tags";
+import { keyExposure, type KeyExposure } from "./exposure";
+
+export type { KeyExposure } from "./exposure";
 
 /**
- * A key's classification. `inactive` keys are listed, never alerted; `exempt` keys would be
- * critical, warning or unused but their user's `key-age:exempt-until` date has not come yet.
+ * A key's classification. `exposed` keys are active keys AWS says have leaked (see exposure.ts),
+ * whatever their age; `inactive` keys are listed, never alerted; `exempt` keys would be critical,
+ * warning or unused but their user's `key-age:exempt-until` date has not come yet.
  */
-export type KeyStatus = "critical" | "warning" | "unused" | "exempt" | "ok" | "inactive";
+export type KeyStatus = "exposed" | "critical" | "warning" | "unused" | "exempt" | "ok" | "inactive";
 
 /**
- * Statuses from most to least severe. Age beats disuse: a key past the rotation deadline
- * breaks policy whether or not it is used, while an unused key is a hygiene finding; a key that
- * is both old and unused is reported as old, so the count of keys to rotate is complete.
+ * Statuses from most to least severe. Exposure beats age: age is a proxy for the risk of a leak, an
+ * exposed key is the leak. Age beats disuse: a key past the rotation deadline breaks policy whether
+ * or not it is used, while an unused key is a hygiene finding; a key that is both old and unused is
+ * reported as old, so the count of keys to rotate is complete.
  */
-export const SEVERITY_ORDER: readonly KeyStatus[] = ["critical", "warning", "unused", "exempt", "ok", "inactive"];
+export const SEVERITY_ORDER: readonly KeyStatus[] = [
+  "exposed",
+  "critical",
+  "warning",
+  "unused",
+  "exempt",
+  "ok",
+  "inactive",
+];
 
 /** Statuses that put a key in the Slack digest. */
-export const FLAGGED_STATUSES: readonly KeyStatus[] = ["critical", "warning", "unused"];
+export const FLAGGED_STATUSES: readonly KeyStatus[] = ["exposed", "critical", "warning", "unused"];
 
 export type { Thresholds } from "./thresholds";
 
@@ -64,6 +77,11 @@ export interface KeyFinding {
   readonly deactivateAge?: { readonly ms: number; readonly label: string };
   /** True when the user's `key-age:deactivate=never` opts the key out of enforcement. @default undefined */
   readonly deactivateNever?: true;
+  /**
+   * Why AWS says the key leaked: its user's quarantine policies, an AWS Health event. Set on an
+   * inactive key too (it stays `inactive`: it can sign nothing). @default undefined: no sign of exposure
+   */
+  readonly exposure?: KeyExposure;
 }
 
 /** Counts of keys per status. */
@@ -85,7 +103,7 @@ export interface ReportedCounts {
 export interface Classification {
   /** Every key, most severe first, then oldest first, then by user name and key id. */
   readonly findings: readonly KeyFinding[];
-  /** The findings that belong in the digest (critical, warning, unused), in the same order. */
+  /** The findings that belong in the digest (exposed, critical, warning, unused), in the same order. */
   readonly flagged: readonly KeyFinding[];
   /** Keys per status; sums to `findings.length` plus the inventory's report-only keys (see `fromReport`). */
   readonly counts: StatusCounts;
@@ -102,6 +120,11 @@ export interface Classification {
    * a typo that silently changes nothing must still reach a person.
    */
   readonly tagProblems: readonly UserTagProblems[];
+  /**
+   * Key ids an AWS Health exposure event named that are not among the scanned keys: not in this
+   * account (or deleted since), named in the digest rather than dropped. @default undefined: none
+   */
+  readonly exposedKeysNotFound?: readonly string[];
 }
 
 /** The tag problems of one user. */
@@ -119,6 +142,11 @@ export interface ClassifyOptions {
    * @default undefined: no limit (the handler and the CLI always pass the configured one)
    */
   readonly maxExemption?: { readonly ms: number; readonly label: string };
+  /**
+   * Key ids an AWS Health exposure event named (the run's trigger): exposed even before AWS attaches
+   * the quarantine policy. @default []: no event
+   */
+  readonly exposedKeyIds?: readonly string[];
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -133,9 +161,11 @@ export function classifyKey(key: AccessKeyRecord, thresholds: Thresholds, now: D
 }
 
 /**
- * Classifies every key of the inventory at `now` (pure: the clock is an argument). Each user's
- * `key-age:*` tags (see user-tags.ts) may replace the warning and critical ages, exempt the keys
- * until a date, and name owners; a malformed tag is ignored and reported on the user's findings.
+ * Classifies every key of the inventory at `now` (pure: the clock is an argument). An active key whose
+ * user carries an AWS quarantine policy, or that a Health event named, is `exposed` whatever its age
+ * and its exemption. Each user's `key-age:*` tags (see user-tags.ts) may replace the warning and
+ * critical ages, exempt the keys until a date, and name owners; a malformed tag is ignored and
+ * reported on the user's findings.
  */
 export function classifyKeys(
   inventory: AccessKeyInventory,
@@ -145,6 +175,7 @@ export function classifyKeys(
 ): Classification {
   const findings: KeyFinding[] = [];
   const tagProblems: UserTagProblems[] = [];
+  const eventKeyIds = new Set(options.exposedKeyIds ?? []);
   const problemsOf = (userName: string, rawTags: Readonly<Record<string, string>> | undefined) => {
     const tags = parseUserTags(rawTags);
     const limits = userThresholds(thresholds, tags);
@@ -163,8 +194,10 @@ export function classifyKeys(
     if (user.accessKeys.length === 0) continue;
     const exempt = honourExemption && tags.exemptUntil !== undefined && now.getTime() < tags.exemptUntil.getTime();
     for (const key of user.accessKeys) {
-      const status = classifyKey(key, limits.thresholds, now);
-      const exempted = exempt && FLAGGED_STATUSES.includes(status);
+      const exposure = keyExposure(key.accessKeyId, user.attachedPolicyArns, eventKeyIds);
+      // An exposed key is the risk itself: neither its age nor an exemption makes it less urgent.
+      const status = exposure && key.state === "Active" ? "exposed" : classifyKey(key, limits.thresholds, now);
+      const exempted = exempt && status !== "exposed" && FLAGGED_STATUSES.includes(status);
       findings.push({
         userName: user.userName,
         accessKeyId: key.accessKeyId,
@@ -181,12 +214,13 @@ export function classifyKeys(
         ...(exempted && tags.exemptUntilLabel ? { exemptUntil: tags.exemptUntilLabel } : {}),
         ...(tags.deactivateAge ? { deactivateAge: tags.deactivateAge } : {}),
         ...(tags.deactivateNever ? { deactivateNever: true as const } : {}),
+        ...(exposure ? { exposure } : {}),
       });
     }
   }
   if (inventory.rootAccessKey) findings.push(rootFinding(inventory.rootAccessKey, now));
   findings.sort(compareFindings);
-  const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
+  const counts = { exposed: 0, critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
   for (const finding of findings) counts[finding.status] += 1;
   // A credential-report scan proves these keys cannot be flagged, so they belong in the totals; but
   // the report may be hours old, so the part it vouches for is kept apart and labelled with its time.
@@ -209,7 +243,18 @@ export function classifyKeys(
         }
       : {}),
     tagProblems: tagProblems.sort((a, b) => a.userName.localeCompare(b.userName)),
+    ...exposedKeysNotFound(eventKeyIds, findings),
   };
+}
+
+/** The event's key ids no scanned key has, in the event's order. */
+function exposedKeysNotFound(
+  eventKeyIds: ReadonlySet<string>,
+  findings: readonly KeyFinding[],
+): Pick<Classification, "exposedKeysNotFound"> {
+  const found = new Set(findings.map((finding) => finding.accessKeyId));
+  const missing = [...eventKeyIds].filter((id) => !found.has(id));
+  return missing.length > 0 ? { exposedKeysNotFound: missing } : {};
 }
 
 /**

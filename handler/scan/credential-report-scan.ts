@@ -1,17 +1,14 @@
-import {
-  GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
-  paginateGetAccountAuthorizationDetails,
-  type IAMClient,
-} from "@aws-sdk/client-iam";
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from "@aws-sdk/client-iam";
 import type { Thresholds } from "./classify";
 import { parseCredentialReportWithRoot, type CredentialReportRow } from "./credential-report";
 import { ROOT_USER_NAME, type RootAccessKeyRecord, type ScanResult } from "./inventory";
 import { selectReportCandidates } from "./report-candidates";
 import { UNLIMITED_BUDGET, type ScanBudget } from "./scan-budget";
 import { userNameSet } from "./user-names";
-import { ScanError, hasRootAccessKey, scanAccount, withStopSignal } from "./scan-account";
-import { hasIamErrorCode } from "./iam-errors";
+import { hasRootAccessKey, scanAccount, withStopSignal } from "./scan-account";
+import { hasIamErrorCode, ScanError } from "./iam-errors";
+import { listUserDetails } from "./user-details";
+import { isQuarantined } from "./exposure";
 
 /**
  * A Lambda run lasts at most 15 minutes and keys are classified at some moment in it: candidates are
@@ -38,9 +35,17 @@ export interface CredentialReportScanOptions {
   /**
    * Per-user thresholds read from tags. A tag may lower a threshold, so every user's tags are needed to
    * pick candidates: they are read with `GetAccountAuthorizationDetails` (Filter=User), a few pages
-   * for the whole account, instead of one `ListUserTags` per user. @default undefined: no per-user thresholds
+   * for the whole account, instead of one `ListUserTags` per user. The same pages carry each user's
+   * attached policies, so a user under an AWS quarantine policy is read live whatever the report says;
+   * without this source (the function and the CLI always give it) only the candidates' policies are
+   * read. @default undefined: no per-user thresholds
    */
   readonly userThresholds?: UserThresholdSource;
+  /**
+   * Users read live whatever the report and the watch list say, known to exist: the owners of keys an
+   * AWS Health exposure event named. @default []
+   */
+  readonly alsoUsers?: readonly string[];
   /** How long after the scan's clock the keys may be classified. @default DEFAULT_CLASSIFY_WITHIN_MS */
   readonly classifyWithinMs?: number;
   /** The clock. @default () => new Date() */
@@ -108,9 +113,16 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   let liveUserNames: string[] | undefined;
   let thresholdsFor: ((userName: string) => Thresholds) | undefined;
   let knownTags: Map<string, Readonly<Record<string, string>>> | undefined;
+  let knownPolicies: Map<string, readonly string[]> | undefined;
+  const mustRead = [...(options.alsoUsers ?? [])];
   if (options.userThresholds) {
-    const users = await listUsersWithTags(iam, countCall);
+    const users = await listUserDetails(iam, countCall);
     knownTags = new Map(users.map((user) => [user.userName, user.tags]));
+    knownPolicies = new Map(users.map((user) => [user.userName, user.attachedPolicyArns]));
+    // Their keys are exposed whatever their age: the report cannot clear them.
+    for (const user of users) {
+      if (isQuarantined(user.attachedPolicyArns) && isWatched(user.userName)) mustRead.push(user.userName);
+    }
     const source = options.userThresholds;
     const byUser = new Map(
       users.map((user) => [user.userName, source.thresholdsFor(user.tags, options.thresholds, scanNow)]),
@@ -131,11 +143,20 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     thresholds: options.thresholds,
     ...(thresholdsFor ? { thresholdsFor } : {}),
     ...(liveUserNames ? { liveUserNames } : {}),
+    ...(mustRead.length > 0 ? { mustRead } : {}),
   });
+  const alsoUsers = options.alsoUsers && options.alsoUsers.length > 0 ? { alsoUsers: options.alsoUsers } : {};
 
   if (selection.reportTooOld) {
     // A user created after the report could already hold a finding: only the full walk is exact.
-    const full = await scanAccount({ iam, watchUsers, rootAccessKey: false, ...inactiveKeyLastUse, ...budgeted });
+    const full = await scanAccount({
+      iam,
+      watchUsers,
+      rootAccessKey: false,
+      ...inactiveKeyLastUse,
+      ...alsoUsers,
+      ...budgeted,
+    });
     const fullUnchecked = [...(full.stats.uncheckedUsers ?? []), ...rootUnchecked];
     return {
       inventory: { ...full.inventory, ...rootAccessKey },
@@ -153,6 +174,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     userNames: selection.candidates,
     ...inactiveKeyLastUse,
     ...(knownTags ? { knownTags } : {}),
+    ...(knownPolicies ? { knownPolicies } : {}),
     ...budgeted,
   });
   // Watched names absent from the report may be users created since: GetUser tells them from typos.
@@ -264,39 +286,6 @@ export async function fetchCredentialReport(
     await options.sleep(pauseMs);
     pauseMs = Math.min(pauseMs * 2, 5_000);
   }
-}
-
-/** One user from `GetAccountAuthorizationDetails`. */
-export interface UserWithTags {
-  /** The IAM user name. */
-  readonly userName: string;
-  /** The user's tags. */
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-/**
- * Lists every user with their tags through `GetAccountAuthorizationDetails` (Filter=User), up to
- * 1,000 users a page: a 5,000-user account takes five calls instead of 5,000 `ListUserTags`.
- */
-export async function listUsersWithTags(iam: IAMClient, countCall: () => void): Promise<UserWithTags[]> {
-  const users: UserWithTags[] = [];
-  try {
-    for await (const page of paginateGetAccountAuthorizationDetails(
-      { client: iam, pageSize: 1000 },
-      { Filter: ["User"] },
-    )) {
-      countCall();
-      for (const user of page.UserDetailList ?? []) {
-        if (!user.UserName) continue;
-        const tags: Record<string, string> = {};
-        for (const tag of user.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
-        users.push({ userName: user.UserName, tags });
-      }
-    }
-  } catch (error) {
-    throw new ScanError("GetAccountAuthorizationDetails failed", { cause: error });
-  }
-  return users;
 }
 
 /**

@@ -5,6 +5,15 @@ import {
   LimitExceededException,
   NoSuchEntityException,
 } from "@aws-sdk/client-iam";
+import { describeError } from "../runtime/error-fields";
+
+/** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
+export class ScanError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(`${message}: ${describeError(options.cause)}`, options);
+    this.name = "ScanError";
+  }
+}
 
 // IAM's error codes the scan handles, and the SDK's exception class for each.
 const EXCEPTIONS = {
@@ -37,6 +46,14 @@ export function hasIamErrorCode(error: unknown, code: IamErrorCode): boolean {
 /** True for IAM's `NoSuchEntity` error: a user or key deleted while the scan ran. */
 export function isNoSuchEntity(error: unknown): boolean {
   return hasIamErrorCode(error, "NoSuchEntity");
+}
+
+/** True for `AccessDenied`: among others, what IAM answers about a key of another account. */
+export function isAccessDenied(error: unknown): boolean {
+  const named = error as { name?: unknown; Code?: unknown; code?: unknown } | null;
+  return ["AccessDenied", "AccessDeniedException"].some(
+    (code) => named?.name === code || named?.Code === code || named?.code === code,
+  );
 }
 
 // The codes AWS uses for "slow down"; IAM answers `Throttling` with HTTP 400.

@@ -46,6 +46,11 @@ export interface UserRecord {
    * @default undefined: not fetched (e.g. the user has no active key), read as no tags
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The ARNs of the managed policies attached to the user (an AWS quarantine policy makes its active
+   * keys `exposed`). @default undefined: not fetched (the user has no active key), read as none
+   */
+  readonly attachedPolicyArns?: readonly string[];
 }
 
 /** Everything a scan strategy (the per-user API walk or the credential-report scan) hands to classification. */

@@ -21,6 +21,12 @@ export interface CandidateSelectionInput {
    * below the report's age. @default undefined: only the report's users are known
    */
   readonly liveUserNames?: readonly string[];
+  /**
+   * Users read live whatever the report says: users under an AWS quarantine policy (their keys are
+   * exposed whatever their age) and the owners of keys an AWS Health exposure event named. One not
+   * in the report is added to the candidates. @default []
+   */
+  readonly mustRead?: readonly string[];
 }
 
 /** What {@link selectReportCandidates} decided. */
@@ -52,6 +58,7 @@ export function selectReportCandidates(input: CandidateSelectionInput): Candidat
   const reportAgeMs = classifyByMs - input.generatedAt.getTime();
   const thresholdsFor = input.thresholdsFor ?? (() => thresholds);
   const live = input.liveUserNames ? new Set(input.liveUserNames) : undefined;
+  const mustRead = new Set(input.mustRead ?? []);
 
   const candidates: string[] = [];
   const reportOnly = { users: 0, activeKeys: 0, inactiveKeys: 0, generatedAt: input.generatedAt };
@@ -61,7 +68,11 @@ export function selectReportCandidates(input: CandidateSelectionInput): Candidat
     if (live && !live.has(row.userName)) continue; // deleted since the report: a full scan would not see it
     const userThresholds = thresholdsFor(row.userName);
     const newKeysCanBeFindings = reportAgeMs >= smallestThresholdMs(userThresholds);
-    if (newKeysCanBeFindings || row.accessKeys.some((key) => canBeFinding(key, userThresholds, classifyByMs))) {
+    if (
+      newKeysCanBeFindings ||
+      mustRead.has(row.userName) ||
+      row.accessKeys.some((key) => canBeFinding(key, userThresholds, classifyByMs))
+    ) {
       candidates.push(row.userName);
       continue;
     }
@@ -70,6 +81,9 @@ export function selectReportCandidates(input: CandidateSelectionInput): Candidat
   }
   // Created after the report: unknown keys, so read them (new users are few).
   for (const userName of input.liveUserNames ?? []) if (!inReport.has(userName)) candidates.push(userName);
+  for (const userName of mustRead) {
+    if (!inReport.has(userName) && !candidates.includes(userName)) candidates.push(userName);
+  }
 
   const reportTooOld = !live && reportAgeMs >= smallestThresholdMs(thresholds);
   return { candidates, reportOnly, reportTooOld };

@@ -3,16 +3,16 @@ import {
   GetAccountSummaryCommand,
   GetUserCommand,
   paginateListAccessKeys,
-  paginateListUserTags,
   paginateListUsers,
   type IAMClient,
 } from "@aws-sdk/client-iam";
 import { ROOT_USER_NAME, type AccessKeyRecord, type ScanResult, type UserRecord } from "./inventory";
 import { DEFAULT_SCAN_CONCURRENCY } from "../runtime/config";
-import { describeError } from "../runtime/error-fields";
 import { mapWithConcurrency } from "../runtime/map-with-concurrency";
 import { checkOrder, UNLIMITED_BUDGET, type ScanBudget } from "./scan-budget";
-import { isNoSuchEntity } from "./iam-errors";
+import { isNoSuchEntity, ScanError } from "./iam-errors";
+import { listAttachedPolicyArns, listUserTags } from "./user-details";
+import { userNameSet } from "./user-names";
 
 /** Options of {@link scanAccount}. */
 export interface ScanAccountOptions {
@@ -34,6 +34,17 @@ export interface ScanAccountOptions {
    */
   readonly knownTags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /**
+   * Attached managed policies already read for these users (with their tags, through
+   * `GetAccountAuthorizationDetails`): a user found here needs no ListAttachedUserPolicies call.
+   * @default none: ListAttachedUserPolicies per user with an active key
+   */
+  readonly knownPolicies?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Users to scan besides the listed or watched ones, known to exist: the owners of keys an AWS Health
+   * exposure event named, checked whatever `watchUsers` says. @default []
+   */
+  readonly alsoUsers?: readonly string[];
+  /**
    * When to stop: users not started by then are returned in `stats.uncheckedUsers`, and requests still
    * in flight when it runs out are abandoned (their users are unchecked too). @default UNLIMITED_BUDGET
    */
@@ -52,17 +63,12 @@ export interface ScanAccountOptions {
   readonly inactiveKeyLastUse?: boolean;
 }
 
-/** Thrown when a scan cannot complete; the run must fail rather than report "all clear". */
-export class ScanError extends Error {
-  constructor(message: string, options: { cause: unknown }) {
-    super(`${message}: ${describeError(options.cause)}`, options);
-    this.name = "ScanError";
-  }
-}
+export { ScanError } from "./iam-errors";
+export { listUserTags } from "./user-details";
 
 /**
- * Lists users (every page, or `GetUser` for each watched user), each user's access keys (every page)
- * and the last use of each active key. A user deleted mid-scan (`NoSuchEntity`) is skipped and
+ * Lists users (every page, or `GetUser` for each watched user), each user's access keys (every page),
+ * the last use of each active key, and the tags and attached policies of users with an active key. A user deleted mid-scan (`NoSuchEntity`) is skipped and
  * counted; any other error fails the scan with a {@link ScanError}.
  */
 export async function scanAccount(options: ScanAccountOptions): Promise<ScanResult> {
@@ -150,6 +156,13 @@ async function scanUsers(
     });
   }
 
+  // An exposure event's keys are checked whatever the watch list says; a full listing has them already.
+  if (options.userNames !== undefined || watchUsers.length > 0) {
+    for (const userName of options.alsoUsers ?? []) {
+      if (!userNameSet(userNames).has(userName)) userNames.push(userName);
+    }
+  }
+
   const order = checkOrder(userNames, options.checkFirst ?? []);
   const scanned = await mapWithConcurrency(order, concurrency, async (userName) => {
     if (outOfTime()) {
@@ -230,10 +243,12 @@ async function scanUsers(
         throw new ScanError(`GetAccessKeyLastUsed failed for user ${userName}`, { cause: error });
       }
     }
-    // Tags (owner, exemption, per-user ages) only matter for keys that can be alerted.
+    // Tags (owner, exemption, per-user ages) and quarantine policies only matter for keys that can be alerted.
     if (!withLastUse.some((key) => key.state === "Active")) return { userName, accessKeys: withLastUse };
     const tags = options.knownTags?.get(userName) ?? (await listUserTags(iam, userName, countCall, stopSignal));
-    return { userName, accessKeys: withLastUse, tags };
+    const attachedPolicyArns =
+      options.knownPolicies?.get(userName) ?? (await listAttachedPolicyArns(iam, userName, countCall, stopSignal));
+    return { userName, accessKeys: withLastUse, tags, attachedPolicyArns };
   }
 }
 
@@ -260,33 +275,4 @@ export async function hasRootAccessKey(
     if (abortSignal?.aborted) return "unchecked";
     throw new ScanError("GetAccountSummary failed", { cause: error });
   }
-}
-
-/**
- * Reads every page of a user's tags. `NoSuchEntity` propagates so the caller skips the user like any
- * user deleted mid-scan; any other error fails the scan: a missed exemption is better than a missed
- * owner or a wrongly silenced key, but neither is acceptable without the run failing.
- */
-export async function listUserTags(
-  iam: IAMClient,
-  userName: string,
-  countCall: () => void = () => undefined,
-  abortSignal?: AbortSignal,
-): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  try {
-    for await (const page of paginateListUserTags(
-      { client: iam },
-      { UserName: userName },
-      abortSignal ? { abortSignal } : {},
-    )) {
-      countCall();
-      // An answer without a body is a page without tags.
-      for (const tag of page?.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
-    }
-  } catch (error) {
-    if (isNoSuchEntity(error) || abortSignal?.aborted) throw error;
-    throw new ScanError(`ListUserTags failed for user ${userName}`, { cause: error });
-  }
-  return tags;
 }

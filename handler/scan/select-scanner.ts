@@ -7,6 +7,7 @@ import { parseUserTags, userThresholds } from "./user-tags";
 import { DEFAULT_CLASSIFY_WITHIN_MS, scanWithCredentialReport } from "./credential-report-scan";
 import { requestCounter } from "../runtime/request-counter";
 import { scanAccount } from "./scan-account";
+import { exposedKeyOwners } from "./exposed-key-owners";
 
 /** The AWS clients a scanner needs. */
 export interface ScannerClients {
@@ -20,7 +21,15 @@ export interface ScanRun {
   readonly budget?: ScanBudget;
   /** Users to check first: the ones the previous run could not check. @default [] */
   readonly checkFirst?: readonly string[];
+  /**
+   * Keys an AWS Health exposure event named: their owners are checked whatever `WATCH_USERS` or the
+   * credential report say (see exposed-key-owners.ts). @default []
+   */
+  readonly exposedKeyIds?: readonly string[];
 }
+
+/** A run of one strategy: the run, with the exposure event's key owners resolved. */
+type StrategyRun = Omit<ScanRun, "exposedKeyIds"> & { readonly alsoUsers?: readonly string[] };
 
 /** A scan, ready to run, labelled with the strategy `auto` resolved to. */
 export interface Scanner {
@@ -53,7 +62,7 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
   const counter = requestCounter(iam);
   const scanWith =
     strategy === "api"
-      ? (run: ScanRun) =>
+      ? (run: StrategyRun) =>
           scanAccount({
             iam,
             watchUsers: config.watchUsers,
@@ -61,7 +70,7 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
             ...(options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {}),
             ...run,
           })
-      : (run: ScanRun) =>
+      : (run: StrategyRun) =>
           scanWithCredentialReport({
             iam,
             thresholds: config.thresholds,
@@ -78,12 +87,19 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
   // The counter runs for the client's life (the Lambda container's): a scan reports its own share.
   const scan = async (run: ScanRun = {}): Promise<ScanResult> => {
     const before = counter();
-    const result = await scanWith(run);
+    const { exposedKeyIds, ...rest } = run;
+    let ownerCalls = 0;
+    const owners =
+      exposedKeyIds && exposedKeyIds.length > 0
+        ? await exposedKeyOwners(iam, exposedKeyIds, () => (ownerCalls += 1))
+        : [];
+    const result = await scanWith({ ...rest, ...(owners.length > 0 ? { alsoUsers: owners } : {}) });
     const after = counter();
     return {
       ...result,
       stats: {
         ...result.stats,
+        apiCalls: result.stats.apiCalls + ownerCalls,
         throttledRequests: after.throttled - before.throttled,
         retries: after.retries - before.retries,
       },

@@ -1,3 +1,4 @@
+import type { KeyExposure } from "../scan/exposure";
 export type {
   FindingDeactivation,
   FindingKey,
@@ -288,7 +289,7 @@ function descriptionOf(key: SecurityHubKey, isRoot: boolean, context: FindingCon
   const sentences = [
     `${who} (${key.state.toLowerCase()}) ${created} and was ${used}.`,
     `Status ${key.status}: ${STATUS_MEANING[key.status]}.`,
-    ...(key.exposure ? [`Exposure: ${key.exposure}.`] : []),
+    ...(key.exposure ? [`Exposure: ${exposureText(key.exposure)}.`] : []),
     `Owner: ${ownerText(key) ?? "none (tag the user with key-age:owner)"}.`,
     `Deactivation: ${deactivationText(key.deactivation) ?? "not scheduled"}.`,
     `Reported by the IAM access-key age monitor${context.environment ? ` (${context.environment})` : ""}.`,
@@ -328,7 +329,7 @@ function productFieldsOf(key: SecurityHubKey, context: FindingContext): Record<s
   };
   if (key.ageMs !== undefined) fields[PRODUCT_FIELDS.ageDays] = String(days(key.ageMs));
   if (key.lastUsedService) fields[PRODUCT_FIELDS.lastUsedService] = key.lastUsedService;
-  if (key.exposure) fields[PRODUCT_FIELDS.exposure] = key.exposure;
+  if (key.exposure) fields[PRODUCT_FIELDS.exposure] = exposureText(key.exposure);
   if (context.environment) fields[PRODUCT_FIELDS.environment] = context.environment;
   for (const [name, value] of Object.entries(fields)) {
     fields[name] = truncateText(value, ASFF_LIMITS.productFieldValueChars);
@@ -340,19 +341,24 @@ function productFieldsOf(key: SecurityHubKey, context: FindingContext): Record<s
 export interface FindingKeyExtras {
   /** The enforcement plan's schedules (`EnforcementPlan.schedules`). @default none */
   readonly schedules?: ReadonlyMap<string, FindingDeactivation>;
-  /** How each exposed key's exposure became known. @default none */
-  readonly exposures?: ReadonlyMap<string, string>;
 }
 
-/** The classified keys with their deactivation schedule and exposure merged in, ready for {@link buildFinding}. */
+/** The classified keys (their exposure included) with their deactivation schedule merged in, ready for {@link buildFinding}. */
 export function findingKeysOf(keys: readonly FindingKey[], extras: FindingKeyExtras = {}): FindingKey[] {
   return keys.map((key) => {
     const schedule = extras.schedules?.get(key.accessKeyId);
-    const exposure = extras.exposures?.get(key.accessKeyId);
     return {
       ...key,
       ...(schedule ? { deactivation: schedule } : {}),
-      ...(exposure ? { exposure } : {}),
     };
   });
+}
+
+/** How AWS made a key's exposure known, in words: the quarantine policies it attached, a Health event. */
+export function exposureText(exposure: KeyExposure): string {
+  const how = [
+    ...(exposure.quarantinePolicies?.length ? [`AWS attached ${exposure.quarantinePolicies.join(", ")}`] : []),
+    ...(exposure.healthEvent ? ["an AWS Health event named the key"] : []),
+  ];
+  return how.join("; ");
 }

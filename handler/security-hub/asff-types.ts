@@ -1,3 +1,4 @@
+import type { KeyExposure } from "../scan/exposure";
 import type { KeyStatus } from "../scan/classify";
 /** When a key is to be deactivated, or why it never is (a `DeactivationSchedule` of the enforcement plan fits). */
 export type FindingDeactivation =
@@ -50,7 +51,7 @@ export interface FindingKey {
   /** The enforcement plan's schedule for the key. @default undefined: enforcement off or not applicable */
   readonly deactivation?: FindingDeactivation;
   /** How the exposure became known (the quarantine policy, the Health event). @default undefined */
-  readonly exposure?: string;
+  readonly exposure?: KeyExposure;
 }
 
 /** A key that gets a finding. */

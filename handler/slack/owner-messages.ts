@@ -9,6 +9,7 @@ import {
 import type { Classification, KeyFinding } from "../scan/classify";
 import type { MessageStyle } from "../runtime/config";
 import { renderAnnouncement, renderLine, type AnnouncementContent, type DigestInput } from "./render-digest";
+import { ownerExposureNote } from "./render-exposure";
 import {
   SLACK_LIMITS,
   inertText,
@@ -233,7 +234,15 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
   const maxKeys = Math.max(1, context.maxKeys ?? 40);
   const where = context.environmentName ? `${context.environmentName} · ${context.accountId}` : context.accountId;
   const resolvedOnly = owned.every((delivery) => delivery.notice.kind === "resolved");
-  const title = resolvedOnly ? "Your IAM access key alerts are resolved · " : "Your IAM access keys need attention · ";
+  // An exposed key is said plainly, first: AWS found it in public, and what to do now.
+  const exposed = owned.some(
+    (delivery) => delivery.notice.kind !== "resolved" && delivery.notice.finding.status === "exposed",
+  );
+  const title = resolvedOnly
+    ? "Your IAM access key alerts are resolved · "
+    : exposed
+      ? "Your IAM access key has leaked · "
+      : "Your IAM access keys need attention · ";
   const lines = owned.slice(0, maxKeys).map((delivery) => truncateText(ownerLine(delivery.notice, context), 1000));
   const rest = owned.length - lines.length;
   const sections: string[] = [];
@@ -249,6 +258,7 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
   const channel = inertText(context.channel);
   const blocks: SlackBlock[] = [
     titledHeader(title, where),
+    ...(exposed ? [sectionBlock(ownerExposureNote())] : []),
     sectionBlock(`You are the owner (\`key-age:owner\`) of ${owned.length === 1 ? "this key" : "these keys"}:`),
     ...sections.map(sectionBlock),
     ...(rest > 0 ? [sectionBlock(`… and ${rest} more of your keys, listed in ${channel}.`)] : []),
@@ -260,10 +270,12 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
   const count = `${owned.length} of your IAM access ${owned.length === 1 ? "key" : "keys"}`;
   const text = resolvedOnly
     ? `${count}: alert resolved in ${where}`
-    : `${count} in ${where}: ${owned
-        .map((delivery) => delivery.notice.kind)
-        .filter(unique)
-        .join(", ")}`;
+    : exposed
+      ? `AWS reports your IAM access key in ${where} has leaked: rotate it now`
+      : `${count} in ${where}: ${owned
+          .map((delivery) => delivery.notice.kind)
+          .filter(unique)
+          .join(", ")}`;
   return { text: truncateText(inertText(text), SLACK_LIMITS.maxSectionTextChars), blocks };
 }
 

@@ -1,4 +1,5 @@
 import type { KeyStatus } from "../scan/classify";
+import { EXPOSED_KEY_REMEDIATION } from "./render-exposure";
 
 /** AWS's guide to rotating access keys, linked from every remediation hint. */
 export const ROTATE_ACCESS_KEYS_DOCS_URL =
@@ -9,6 +10,7 @@ const ROTATE_STEPS = "create a second key, move the consumers to it, deactivate 
 
 /** What to do about a key in each status, in one sentence; undefined when nothing needs doing. */
 export const REMEDIATION: Readonly<Record<KeyStatus, string | undefined>> = {
+  exposed: EXPOSED_KEY_REMEDIATION,
   critical: `Rotate now without downtime: ${ROTATE_STEPS}.`,
   warning: `Plan the rotation: ${ROTATE_STEPS}.`,
   unused:

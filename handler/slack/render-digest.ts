@@ -6,6 +6,7 @@ import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
 import { renderTagProblems } from "./render-tag-problems";
 import { missingUsersBlock, reportedText } from "./render-heartbeat";
 import { lineNotes, renderAnnouncement, renderLine, STATUS_LABEL } from "./render-key-line";
+import { EXPOSED_KEY_DOCS_URL, exposedKeysNotFoundBlock } from "./render-exposure";
 
 export { renderHeartbeat, reportedText, type HeartbeatInput } from "./render-heartbeat";
 export {
@@ -121,9 +122,11 @@ export function renderDigest(input: DigestInput, options: RenderDigestOptions = 
   );
   const missing = input.missingWatchedUsers ?? [];
   const tagProblems = renderTagProblems(input.tagProblems ?? []);
+  // A key an exposure event named is named even when the scan did not find it (see render-exposure.ts).
+  const notFound = input.classification.exposedKeysNotFound ?? [];
   const empty = input.announcements
-    ? entries.length === 0 && tagProblems === undefined
-    : entries.length === 0 && missing.length === 0;
+    ? entries.length === 0 && tagProblems === undefined && notFound.length === 0
+    : entries.length === 0 && missing.length === 0 && notFound.length === 0;
   if (empty) return { messages: [], listedKeys: 0, unlistedKeys: 0, namedPerMessage: [] };
 
   // The header is added once the number of messages is known; one block stays free for the overflow note.
@@ -216,6 +219,8 @@ function introBlocks(input: DigestInput): SlackBlock[] {
     (skipped > 0 ? `, ${skipped} skipped because they were deleted during the scan` : "");
   const reported = input.classification.fromReport ? `\n${reportedText(input.classification.fromReport)}` : "";
   const blocks: SlackBlock[] = [sectionBlock(`${countsText(counts)}\n${scanned}${reported}`)];
+  const notFound = input.classification.exposedKeysNotFound ?? [];
+  if (notFound.length > 0) blocks.push(exposedKeysNotFoundBlock(notFound));
   const missing = input.missingWatchedUsers ?? [];
   if (missing.length > 0) blocks.push(missingUsersBlock(missing));
   const labels = input.thresholdLabels;
@@ -247,13 +252,14 @@ function remediationText(input: DigestInput): string | undefined {
     .filter((status) => statuses.has(status) && REMEDIATION[status] !== undefined)
     .map((status) => `*${STATUS_LABEL[status]}:* ${REMEDIATION[status]}`);
   if (lines.length === 0) return undefined;
-  return `${lines.join(" ")} <${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>`;
+  const exposed = statuses.has("exposed") ? ` <${EXPOSED_KEY_DOCS_URL}|What to do about an exposed key (AWS)>` : "";
+  return `${lines.join(" ")} <${ROTATE_ACCESS_KEYS_DOCS_URL}|How to rotate access keys (AWS)>${exposed}`;
 }
 
 function countsText(counts: StatusCounts): string {
-  // Exempt keys only exist where teams use the tag: the line stays as it was for everyone else.
+  // Exempt and exposed keys are rare: the line stays as it was until there is one.
   return (Object.keys(STATUS_LABEL) as KeyStatus[])
-    .filter((status) => status !== "exempt" || counts.exempt > 0)
+    .filter((status) => (status !== "exempt" && status !== "exposed") || counts[status] > 0)
     .map((status) => `*${STATUS_LABEL[status]}:* ${counts[status]}`)
     .join("   ");
 }
@@ -312,10 +318,22 @@ function onlyResolutions(input: DigestInput): boolean {
   );
 }
 
+/** True when the digest names an exposed key (or an exposure event's key it did not find): its header says so. */
+function exposesKeys(input: DigestInput): boolean {
+  if ((input.classification.exposedKeysNotFound ?? []).length > 0) return true;
+  return input.announcements
+    ? input.announcements.some((a) => a.kind !== "resolved" && a.finding.status === "exposed")
+    : input.classification.flagged.some((finding) => finding.status === "exposed");
+}
+
 function headerBlock(input: DigestInput, index: number, total: number): SlackBlock {
   const part = total > 1 ? ` (${index + 1}/${total})` : "";
   const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
-  const prefix = onlyResolutions(input) ? "IAM access key alerts resolved · " : "IAM access keys need attention · ";
+  const prefix = onlyResolutions(input)
+    ? "IAM access key alerts resolved · "
+    : exposesKeys(input)
+      ? "Exposed IAM access key · "
+      : "IAM access keys need attention · ";
   const room = SLACK_LIMITS.maxHeaderTextChars - prefix.length - part.length;
   return {
     type: "header",
@@ -327,8 +345,13 @@ function fallbackText(input: DigestInput, index: number, total: number, mentions
   const { counts } = input.classification;
   const where = input.environmentName ? `${input.environmentName} (${input.accountId})` : input.accountId;
   const missing = input.missingWatchedUsers?.length ?? 0;
-  const parts = [`${counts.critical} critical`, `${counts.warning} warning`, `${counts.unused} unused`];
-  let title = "IAM access keys need attention";
+  const parts = [
+    ...(counts.exposed > 0 ? [`${counts.exposed} exposed`] : []),
+    `${counts.critical} critical`,
+    `${counts.warning} warning`,
+    `${counts.unused} unused`,
+  ];
+  let title = exposesKeys(input) ? "Exposed IAM access key" : "IAM access keys need attention";
   if (input.announcements) {
     const kinds = new Map<string, number>();
     for (const a of input.announcements) kinds.set(GROUP_LABEL[a.kind], (kinds.get(GROUP_LABEL[a.kind]) ?? 0) + 1);

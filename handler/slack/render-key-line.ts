@@ -7,6 +7,7 @@ import { maskAccessKeyId } from "../runtime/mask";
 import type { KeyFinding, KeyStatus } from "../scan/classify";
 import { ROOT_USER_NAME } from "../scan/inventory";
 import { renderRootKeyLine, renderRootKeyResolved } from "./render-root-key";
+import { exposureText } from "./render-exposure";
 import { codeText, inertText } from "./slack-message";
 
 /** What a key's line needs besides the key: the style, the clock and the deactivation dates. */
@@ -21,6 +22,7 @@ export interface KeyLineInput {
 
 /** Each status's display name, in the digest and the CLI's table. */
 export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
+  exposed: "Exposed",
   critical: "Critical",
   warning: "Warning",
   unused: "Unused",
@@ -30,6 +32,7 @@ export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
 };
 
 const STATUS_EMOJI: Readonly<Record<KeyStatus, string>> = {
+  exposed: ":rotating_light:",
   critical: ":red_circle:",
   warning: ":large_orange_circle:",
   unused: ":zzz:",
@@ -125,6 +128,8 @@ export function renderLine(finding: KeyFinding, input: KeyLineInput): string {
     // The original's sentences, word for word; the names in them are defused rather than set as code.
     const [user, id] = [inertText(finding.userName), inertText(key)];
     switch (finding.status) {
+      case "exposed":
+        return `${user}'s key ${id} is exposed: AWS found it in public (${exposureText(finding.exposure)}). Rotate it now!`;
       case "critical":
         return `${user}'s key ${id} is out of control. We must rotate the key!`;
       case "warning":
@@ -139,6 +144,8 @@ export function renderLine(finding: KeyFinding, input: KeyLineInput): string {
     `${STATUS_EMOJI[finding.status]} *${STATUS_LABEL[finding.status]}*`,
     codeText(finding.userName),
     codeText(key),
+    // Why AWS says it leaked comes first: its age is beside the point.
+    ...(finding.status === "exposed" ? [exposureText(finding.exposure)] : []),
     `age ${formatDuration(finding.ageMs ?? 0)}`,
     lastUsedText(finding, input.now),
   ].join(" · ");

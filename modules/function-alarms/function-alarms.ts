@@ -33,6 +33,8 @@ export interface FunctionAlarmsProps {
   readonly email?: string;
   /** Also alarm when this metric (the run's count of critical keys) is above zero. @default no such alarm */
   readonly criticalKeysMetric?: CustomMetric;
+  /** Also alarm when this metric (the run's count of exposed keys) is above zero. @default no such alarm */
+  readonly exposedKeysMetric?: CustomMetric;
   /** Also alarm when this metric (the run's engaged enforcement brake, 0 or 1) is above zero. @default no such alarm */
   readonly enforcementBrakeMetric?: CustomMetric;
   /**
@@ -161,6 +163,14 @@ export class FunctionAlarms extends Construct {
         "critical-keys",
         "IAM access keys are past the critical age",
         props.criticalKeysMetric,
+        "Maximum",
+      );
+    }
+    if (props.exposedKeysMetric !== undefined) {
+      alarms["exposed-keys"] = alarm(
+        "exposed-keys",
+        "AWS reports an IAM access key exposed (quarantine policy or AWS Health event): rotate it now",
+        props.exposedKeysMetric,
         "Maximum",
       );
     }

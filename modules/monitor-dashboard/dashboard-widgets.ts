@@ -41,6 +41,7 @@ export interface WidgetContext {
 }
 
 const STATUS_COLOURS: Readonly<Record<string, string>> = {
+  exposed: "#7b0000",
   critical: "#d62728",
   warning: "#ff7f0e",
   unused: "#9467bd",

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { freePort } from "./free-port";
+import { QUARANTINE_POLICY_NAME_PREFIX } from "../../handler/scan/exposure";
 
 // moto's server, with the policy-evaluation fix explained in scripts/moto_server.py.
 const LAUNCHER = path.join(__dirname, "..", "moto_server.py");
@@ -35,6 +36,13 @@ export interface MotoServerOptions {
    * list gives the user's successive keys their own ages (the last repeats). @default {}
    */
   readonly accessKeyAgeMinutesByUserPrefix?: Readonly<Record<string, number | readonly number[]>>;
+  /**
+   * AWS managed policies in IAM (`MOTO_IAM_LOAD_MANAGED_POLICIES`): `quarantine` creates only the
+   * `AWSCompromisedKeyQuarantine*` ones AWS attaches to the user of a leaked key (see
+   * scripts/moto_server.py), `all` every one, which costs each account's IAM seconds at first use.
+   * @default none
+   */
+  readonly managedPolicies?: "quarantine" | "all";
 }
 
 /** Starts `moto_server` on a free loopback port and resolves once it answers. */
@@ -53,6 +61,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
       ...process.env,
       MOTO_ACCESS_KEY_AGE_MINUTES: String(options.accessKeyAgeMinutes ?? 0),
       MOTO_ACCESS_KEY_AGE_MINUTES_BY_USER_PREFIX: JSON.stringify(options.accessKeyAgeMinutesByUserPrefix ?? {}),
+      MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies ? "true" : "false",
+      MOTO_IAM_MANAGED_POLICY_PREFIX: options.managedPolicies === "quarantine" ? QUARANTINE_POLICY_NAME_PREFIX : "",
     },
   });
   let stderr = "";

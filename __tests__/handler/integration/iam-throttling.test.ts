@@ -82,8 +82,9 @@ it("retries throttled IAM calls and still reports every key", async () => {
   expect(actions.filter((action) => action === "ListAccessKeys:throttled")).toHaveLength(THROTTLED_CALLS);
   expect(actions.filter((action) => action === "ListAccessKeys")).toHaveLength(4);
   // The summary counts requests the handler made, not the SDK's retries of them.
-  // 1 ListUsers + 4 ListAccessKeys + 4 GetAccessKeyLastUsed + 4 ListUserTags + 1 GetAccountSummary
-  expect(summary.apiCalls).toBe(1 + 4 + 4 + 4 + 1);
+  // 1 ListUsers + 4 ListAccessKeys + 4 GetAccessKeyLastUsed + 4 ListUserTags + 4 ListAttachedUserPolicies
+  // + 1 GetAccountSummary
+  expect(summary.apiCalls).toBe(1 + 4 + 4 + 4 + 4 + 1);
   // The throttles and the retries they caused are counted per attempt, for the log line and metrics.
   expect(summary).toMatchObject({ throttledRequests: THROTTLED_CALLS, retries: THROTTLED_CALLS });
   const line = run.logLines.find((entry) => entry.message === "key-age scan finished");

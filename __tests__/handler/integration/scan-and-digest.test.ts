@@ -48,7 +48,7 @@ it("posts nothing and reports the scan when every key is young", async () => {
   expect(summary).toMatchObject({
     outcome: "nothing-flagged",
     accountId: "123456789012",
-    counts: { critical: 0, warning: 0, unused: 0, ok: 160, inactive: 1 },
+    counts: { exposed: 0, critical: 0, warning: 0, unused: 0, ok: 160, inactive: 1 },
     usersScanned: 160,
     messagesPosted: 0,
   });
@@ -62,13 +62,13 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
   expect(summary).toMatchObject({
     outcome: "alerted",
     environment: "integration",
-    counts: { critical: 0, warning: 160, unused: 0, ok: 0, inactive: 1 },
+    counts: { exposed: 0, critical: 0, warning: 160, unused: 0, ok: 0, inactive: 1 },
     flaggedKeys: 160,
     usersScanned: 160,
     skippedUsers: [],
     // 1 ListUsers (moto answers in one page) + 160 ListAccessKeys + 160 GetAccessKeyLastUsed + 160 ListUserTags
-    // + 1 GetAccountSummary (the root user's access key)
-    apiCalls: 482,
+    // + 160 ListAttachedUserPolicies (AWS's quarantine policy) + 1 GetAccountSummary (the root user's access key)
+    apiCalls: 642,
     messagesPosted: 2,
   });
   expect(slack.posts).toHaveLength(2);
@@ -92,6 +92,7 @@ it("alerts on every aged key with a digest that fits Slack, reading the webhook 
 it("marks old keys critical and long-idle keys unused", async () => {
   const critical = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 90 * DAY });
   expect(expectSuccess(critical.outcomes[0]).counts).toEqual({
+    exposed: 0,
     critical: 160,
     warning: 0,
     unused: 0,
@@ -102,6 +103,7 @@ it("marks old keys critical and long-idle keys unused", async () => {
 
   const idle = await runContainer(bundle.bundlePath, env, { clockOffsetMs: 46 * DAY });
   expect(expectSuccess(idle.outcomes[0]).counts).toEqual({
+    exposed: 0,
     critical: 0,
     warning: 0,
     unused: 160,

@@ -23,3 +23,62 @@ describe("parseRunTrigger", () => {
     }
   });
 });
+
+describe("parseRunTrigger: AWS Health exposure events", () => {
+  const healthEvent = (detail: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    version: "0",
+    id: "7bf73129-1428-4cd3-a780-95db273d1602",
+    "detail-type": "AWS Health Event",
+    source: "aws.health",
+    account: "123456789012",
+    region: "us-east-1",
+    resources: [],
+    detail: { service: "RISK", eventTypeCategory: "issue", ...detail },
+    ...extra,
+  });
+
+  it.each([
+    "AWS_RISK_CREDENTIALS_EXPOSED",
+    "AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED",
+    "AWS_RISK_CREDENTIALS_COMPROMISED",
+  ])("names the keys of %s", (eventTypeCode) => {
+    const event = healthEvent({
+      eventTypeCode,
+      affectedEntities: [
+        { entityValue: "AKIAIOSFODNN7EXAMPLE" },
+        { entityValue: " AKIAIOSFODNN7EXAMPLE " },
+        { entityValue: "not-a-key" },
+        { entityValue: "ASIAIOSFODNN7EXAMPLE" },
+        null,
+      ],
+    });
+    expect(parseRunTrigger(event)).toEqual({
+      eventId: "7bf73129-1428-4cd3-a780-95db273d1602",
+      heartbeat: false,
+      exposure: {
+        eventTypeCode,
+        accessKeyIds: ["AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE"],
+        accountId: "123456789012",
+      },
+    });
+  });
+
+  it("still recognises an exposure event that names no key", () => {
+    expect(parseRunTrigger(healthEvent({ eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED" })).exposure).toEqual({
+      eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED",
+      accessKeyIds: [],
+      accountId: "123456789012",
+    });
+  });
+
+  it("ignores other Health events and look-alikes", () => {
+    const others = [
+      healthEvent({ service: "EC2", eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED" }),
+      healthEvent({ eventTypeCode: "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED" }),
+      healthEvent({ eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED" }, { source: "custom.health" }),
+      healthEvent({ eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED" }, { "detail-type": "Scheduled Event" }),
+      { ...healthEvent({}), detail: "RISK" },
+    ];
+    for (const event of others) expect(parseRunTrigger(event).exposure).toBeUndefined();
+  });
+});

@@ -245,9 +245,10 @@ describe("scanWithCredentialReport", () => {
         ListAccessKeys: 2,
         GetAccessKeyLastUsed: 2,
         ListUserTags: 2,
+        ListAttachedUserPolicies: 2,
         GetAccountSummary: 1,
       });
-      expect(hybrid.stats.apiCalls).toBe(9);
+      expect(hybrid.stats.apiCalls).toBe(11);
       expect(fullCalls).toBeGreaterThan(250);
 
       // With per-user thresholds every user's tags come from GetAccountAuthorizationDetails pages, and

@@ -83,17 +83,20 @@ describe("scanAccount", () => {
           { accessKeyId: "AKIAALICE00000000002", state: "Inactive", createDate: CREATED },
         ],
         tags: { "key-age:owner": "U012AB3CD", team: "platform" },
+        attachedPolicyArns: [],
       },
       {
         userName: "bob",
         accessKeys: [{ accessKeyId: "AKIABOB0000000000001", state: "Active", createDate: CREATED }],
         tags: {},
+        attachedPolicyArns: [],
       },
       { userName: "carol", accessKeys: [] },
     ]);
     // 2 ListUsers pages + 4 ListAccessKeys pages + 2 GetAccessKeyLastUsed (the inactive key is not looked up)
-    // + 3 ListUserTags pages (carol has no active key, so her tags cannot matter) + 1 GetAccountSummary.
-    expect(result.stats).toEqual({ apiCalls: 12, skippedUsers: [], missingWatchedUsers: [] });
+    // + 3 ListUserTags pages (carol has no active key, so her tags cannot matter) + 2 ListAttachedUserPolicies
+    // (the quarantine policy, for the same users) + 1 GetAccountSummary.
+    expect(result.stats).toEqual({ apiCalls: 14, skippedUsers: [], missingWatchedUsers: [] });
     expect(
       iamMock
         .commandCalls(ListUserTagsCommand)
@@ -197,8 +200,9 @@ describe("scanAccount", () => {
       "Demogorgon",
     ]);
     expect(result.inventory.users.map((user) => user.userName)).toEqual(["Demogorgon"]);
-    // 2 GetUser + 1 ListAccessKeys + 1 GetAccessKeyLastUsed + 1 ListUserTags
-    expect(result.stats).toEqual({ apiCalls: 6, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
+    // 2 GetUser + 1 ListAccessKeys + 1 GetAccessKeyLastUsed + 1 ListUserTags + 1 ListAttachedUserPolicies
+    // + 1 GetAccountSummary
+    expect(result.stats).toEqual({ apiCalls: 7, skippedUsers: [], missingWatchedUsers: ["Vecna"] });
   });
 
   it("keeps at most `concurrency` users in flight", async () => {

@@ -98,11 +98,11 @@ describe("buildFinding", () => {
 
   test("an exposed key is also typed as a data exposure, and names how the exposure became known", () => {
     const finding = buildFinding(
-      key({ status: "exposed", exposure: "AWSCompromisedKeyQuarantineV3 attached" }),
+      key({ status: "exposed", exposure: { quarantinePolicies: ["AWSCompromisedKeyQuarantineV3"] } }),
       CONTEXT,
     );
     expect(finding.Types).toEqual([BEST_PRACTICES_TYPE, EXPOSED_KEY_TYPE]);
-    expect(finding.ProductFields["key-age/Exposure"]).toBe("AWSCompromisedKeyQuarantineV3 attached");
+    expect(finding.ProductFields["key-age/Exposure"]).toBe("AWS attached AWSCompromisedKeyQuarantineV3");
     expect(finding.Remediation.Recommendation.Text).toMatch(/^Deactivate the key now/);
     expect(validateFinding(finding)).toEqual([]);
   });
@@ -135,7 +135,9 @@ describe("buildFinding", () => {
       key({
         userName: "u".repeat(64),
         ownerEmails: Array.from({ length: 30 }, (_, i) => `owner-${i}-${"x".repeat(20)}@example.com`),
-        exposure: "e".repeat(900),
+        exposure: {
+          quarantinePolicies: Array.from({ length: 30 }, (_, i) => `AWSCompromisedKeyQuarantineV${i}${"e".repeat(20)}`),
+        },
         deactivation: { kind: "never", reason: "r".repeat(300) },
       }),
       { ...CONTEXT, environment: "production-with-a-long-name" },
@@ -292,7 +294,7 @@ describe("helpers", () => {
     expect(ownerText({})).toBeUndefined();
   });
 
-  test("findingKeysOf merges schedules and exposures into the classified keys; only flagged keys get a finding", () => {
+  test("findingKeysOf merges schedules into the classified keys; only flagged keys get a finding", () => {
     const created = new Date(NOW.getTime() - 100 * DAY);
     const { findings } = classifyKeys(
       {

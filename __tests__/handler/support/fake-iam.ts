@@ -7,6 +7,7 @@ import {
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
   ListUsersCommand,
   ListUserTagsCommand,
   NoSuchEntityException,
@@ -26,6 +27,8 @@ export interface FakeUser {
   name: string;
   tags: Record<string, string>;
   keys: FakeKey[];
+  /** ARNs of the managed policies attached to the user. @default none */
+  policies?: string[];
 }
 
 /** An IAM account held in memory: what the IAM mock answers from. */
@@ -93,9 +96,11 @@ export function mockIamAccount(account: FakeAccount): {
   });
   mock.on(GetAccessKeyLastUsedCommand).callsFake((input: { AccessKeyId?: string }) => {
     count("GetAccessKeyLastUsed");
-    const key = account.users.flatMap((u) => u.keys).find((k) => k.id === input.AccessKeyId);
-    if (!key) throw noSuchEntity(`key ${input.AccessKeyId}`);
+    const owner = account.users.find((u) => u.keys.some((k) => k.id === input.AccessKeyId));
+    const key = owner?.keys.find((k) => k.id === input.AccessKeyId);
+    if (!owner || !key) throw noSuchEntity(`key ${input.AccessKeyId}`);
     return {
+      UserName: owner.name,
       AccessKeyLastUsed: key.lastUsed ? { LastUsedDate: key.lastUsed, ServiceName: "s3" } : { ServiceName: "N/A" },
     };
   });
@@ -106,6 +111,14 @@ export function mockIamAccount(account: FakeAccount): {
       IsTruncated: false,
     };
   });
+  mock.on(ListAttachedUserPoliciesCommand).callsFake((input: { UserName?: string }) => {
+    count("ListAttachedUserPolicies");
+    const attached = user(input.UserName).policies ?? [];
+    return {
+      AttachedPolicies: attached.map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split("/").pop() })),
+      IsTruncated: false,
+    };
+  });
   mock.on(GetAccountAuthorizationDetailsCommand).callsFake((input: { Marker?: string }) => {
     count("GetAccountAuthorizationDetails");
     const { items, next } = page(account.users, input.Marker);
@@ -113,6 +126,10 @@ export function mockIamAccount(account: FakeAccount): {
       UserDetailList: items.map((u) => ({
         UserName: u.name,
         Tags: Object.entries(u.tags).map(([Key, Value]) => ({ Key, Value })),
+        AttachedManagedPolicies: (u.policies ?? []).map((PolicyArn) => ({
+          PolicyArn,
+          PolicyName: PolicyArn.split("/").pop(),
+        })),
       })),
       IsTruncated: next !== undefined,
       ...(next ? { Marker: next } : {}),

@@ -89,6 +89,7 @@ describe("KeyAgeFunction", () => {
         "iam:GetCredentialReport",
         "iam:GetUser",
         "iam:ListAccessKeys",
+        "iam:ListAttachedUserPolicies",
         "iam:ListUserTags",
         "iam:ListUsers",
         "logs:CreateLogStream",
