@@ -11,19 +11,28 @@ import { exemptionBeyondHorizon, parseUserTags, userThresholds } from "./user-ta
 
 /**
  * A key's classification. `inactive` keys are listed, never alerted; `exempt` keys would be
- * critical, warning or unused but their user's `key-age:exempt-until` date has not come yet.
+ * critical, warning or unused but their user's `key-age:exempt-until` date has not come yet;
+ * `exposed` keys are known to have leaked (AWS's quarantine policy on the user, or a Health event).
  */
-export type KeyStatus = "critical" | "warning" | "unused" | "exempt" | "ok" | "inactive";
+export type KeyStatus = "exposed" | "critical" | "warning" | "unused" | "exempt" | "ok" | "inactive";
 
 /**
  * Statuses from most to least severe. Age beats disuse: a key past the rotation deadline
  * breaks policy whether or not it is used, while an unused key is a hygiene finding; a key that
  * is both old and unused is reported as old, so the count of keys to rotate is complete.
  */
-export const SEVERITY_ORDER: readonly KeyStatus[] = ["critical", "warning", "unused", "exempt", "ok", "inactive"];
+export const SEVERITY_ORDER: readonly KeyStatus[] = [
+  "exposed",
+  "critical",
+  "warning",
+  "unused",
+  "exempt",
+  "ok",
+  "inactive",
+];
 
 /** Statuses that put a key in the Slack digest. */
-export const FLAGGED_STATUSES: readonly KeyStatus[] = ["critical", "warning", "unused"];
+export const FLAGGED_STATUSES: readonly KeyStatus[] = ["exposed", "critical", "warning", "unused"];
 
 export type { Thresholds } from "./thresholds";
 
@@ -186,7 +195,7 @@ export function classifyKeys(
   }
   if (inventory.rootAccessKey) findings.push(rootFinding(inventory.rootAccessKey, now));
   findings.sort(compareFindings);
-  const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
+  const counts = { exposed: 0, critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
   for (const finding of findings) counts[finding.status] += 1;
   // A credential-report scan proves these keys cannot be flagged, so they belong in the totals; but
   // the report may be hours old, so the part it vouches for is kept apart and labelled with its time.

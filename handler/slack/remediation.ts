@@ -9,6 +9,7 @@ const ROTATE_STEPS = "create a second key, move the consumers to it, deactivate 
 
 /** What to do about a key in each status, in one sentence; undefined when nothing needs doing. */
 export const REMEDIATION: Readonly<Record<KeyStatus, string | undefined>> = {
+  exposed: `Leaked: deactivate it now, then rotate (${ROTATE_STEPS}).`,
   critical: `Rotate now without downtime: ${ROTATE_STEPS}.`,
   warning: `Plan the rotation: ${ROTATE_STEPS}.`,
   unused:

@@ -251,9 +251,9 @@ function remediationText(input: DigestInput): string | undefined {
 }
 
 function countsText(counts: StatusCounts): string {
-  // Exempt keys only exist where teams use the tag: the line stays as it was for everyone else.
+  // Exempt and exposed keys are rare: the line stays as it was for everyone else.
   return (Object.keys(STATUS_LABEL) as KeyStatus[])
-    .filter((status) => status !== "exempt" || counts.exempt > 0)
+    .filter((status) => (status !== "exempt" && status !== "exposed") || counts[status] > 0)
     .map((status) => `*${STATUS_LABEL[status]}:* ${counts[status]}`)
     .join("   ");
 }

@@ -21,6 +21,7 @@ export interface KeyLineInput {
 
 /** Each status's display name, in the digest and the CLI's table. */
 export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
+  exposed: "Exposed",
   critical: "Critical",
   warning: "Warning",
   unused: "Unused",
@@ -30,6 +31,7 @@ export const STATUS_LABEL: Readonly<Record<KeyStatus, string>> = {
 };
 
 const STATUS_EMOJI: Readonly<Record<KeyStatus, string>> = {
+  exposed: ":rotating_light:",
   critical: ":red_circle:",
   warning: ":large_orange_circle:",
   unused: ":zzz:",

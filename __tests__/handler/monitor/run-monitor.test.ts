@@ -56,7 +56,7 @@ describe("runMonitor", () => {
       outcome: "alerted",
       environment: "prod",
       accountId: "123456789012",
-      counts: { critical: 1, warning: 1, unused: 0, exempt: 0, ok: 1, inactive: 0 },
+      counts: { exposed: 0, critical: 1, warning: 1, unused: 0, exempt: 0, ok: 1, inactive: 0 },
       flaggedKeys: 2,
       listedKeys: 2,
       unlistedKeys: 0,

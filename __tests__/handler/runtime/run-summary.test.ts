@@ -32,7 +32,7 @@ describe("buildRunSummary", () => {
     expect(buildRunSummary(INPUT)).toEqual({
       outcome: "alerted",
       accountId: "123456789012",
-      counts: { critical: 1, warning: 0, unused: 0, exempt: 0, ok: 1, inactive: 0 },
+      counts: { exposed: 0, critical: 1, warning: 0, unused: 0, exempt: 0, ok: 1, inactive: 0 },
       flaggedKeys: 1,
       listedKeys: 1,
       unlistedKeys: 0,

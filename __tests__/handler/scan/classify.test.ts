@@ -52,7 +52,7 @@ describe("classifyKeys", () => {
       ],
     };
     const result = classifyKeys(inventory, THRESHOLDS, NOW);
-    expect(result.counts).toEqual({ critical: 2, warning: 1, unused: 1, exempt: 0, ok: 1, inactive: 1 });
+    expect(result.counts).toEqual({ exposed: 0, critical: 2, warning: 1, unused: 1, exempt: 0, ok: 1, inactive: 1 });
     expect(result.usersScanned).toBe(6);
     expect(result.findings.map((f) => f.accessKeyId)).toEqual([4, 3, 5, 2, 1, 6].map(keyId));
     expect(result.flagged.map((f) => f.status)).toEqual(["critical", "critical", "warning", "unused"]);
@@ -62,6 +62,6 @@ describe("classifyKeys", () => {
   it("returns empty results for an empty account", () => {
     const result = classifyKeys(inventoryOf([]), THRESHOLDS, NOW);
     expect(result.findings).toEqual([]);
-    expect(result.counts).toEqual({ critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 });
+    expect(result.counts).toEqual({ exposed: 0, critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 });
   });
 });
