@@ -31,6 +31,8 @@ export interface Container {
   readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
   readonly alertState?: AlertStateStore;
   readonly enforcement?: EnforcementDeps;
+  /** With alert state and `ENFORCEMENT=off`: records that enforcement is off, so no earlier notice survives it. */
+  readonly markEnforcementOff?: (now: Date) => Promise<void>;
   /** Without alert state, the users the last run in this container could not check. */
   uncheckedUsers: readonly string[];
 }
@@ -74,6 +76,9 @@ export function containerState(): Container {
     ...(documents && config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
       ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
       : {}),
+    ...(documents && config.alertStateTable && (config.enforcement?.mode ?? "off") === "off" && !config.dryRun
+      ? { markEnforcementOff: markOff(documents, config.alertStateTable) }
+      : {}),
   };
   return container;
 }
@@ -89,8 +94,14 @@ function enforcementDeps(
     settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
     load: () => store.load(),
     put: (records) => store.put(records),
+    putStretch: (stretch) => store.putStretch(stretch),
     deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
   };
+}
+
+function markOff(client: DynamoDBDocumentClient, tableName: string): (now: Date) => Promise<void> {
+  const store = createEnforcementStateStore({ client, tableName });
+  return (now) => store.markOff(now);
 }
 
 /**

@@ -20,12 +20,16 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, alertState, enforcement } = state;
+  const { config, iam, sts, alertState, enforcement, markEnforcementOff } = state;
   // The scan stops in time to deliver what it found (see scan-budget.ts).
   const budget = context?.getRemainingTimeInMillis
     ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
     : UNLIMITED_BUDGET;
   const scanner = scannerFor(config, { iam });
+  // ENFORCEMENT=off ends the stretch of enforcing runs: no notice given before survives it.
+  await markEnforcementOff?.(new Date()).catch((error: unknown) =>
+    logger.warn("could not record that enforcement is off", errorFields(error)),
+  );
   return runMonitor({
     ...slackDeps(state, context),
     logger,

@@ -10,6 +10,7 @@ import {
   UNCHECKED_USERS_METRIC,
 } from "../handler/runtime/run-metrics";
 import { chooseScanStrategy } from "../handler/scan/scan-strategy";
+import { parseEnforcementMode } from "../handler/enforcement/enforcement-mode";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
@@ -103,7 +104,8 @@ export class MonitorStack extends TerraformStack {
         : {}),
       alertStateTable: this.alertState?.table,
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
-      deactivateKeys: settings.enforcement === "armed",
+      // The function's own parser: a value it would not run armed with never grants the permission.
+      deactivateKeys: parseEnforcementMode(settings.enforcement) === "armed",
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       slackBotTokenParameterName: settings.slackBotTokenParameter,
@@ -202,7 +204,7 @@ export class MonitorStack extends TerraformStack {
           }
         : undefined,
       enforcementBrakeMetric:
-        (settings.enforcement ?? "off") !== "off"
+        (parseEnforcementMode(settings.enforcement ?? "off") ?? "off") !== "off"
           ? {
               namespace: METRIC_NAMESPACE,
               metricName: ENFORCEMENT_BRAKE_METRIC,

@@ -74,7 +74,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       classification: decided.classification,
       digest: decided.digest,
       sent: decided.sent,
-      messagesPosted: delivered.messagesPosted + (enforcement && enforcement.eventsAnnounced > 0 ? 1 : 0),
+      messagesPosted: delivered.messagesPosted + (enforcement?.messagesPosted ?? 0),
       ...(decided.plan ? { plan: decided.plan } : {}),
       ...(enforcement ? { enforcement } : {}),
       heartbeat: run.trigger.heartbeat,
@@ -169,7 +169,10 @@ async function decide(run: RunContext, destination: Destination, inputs: RunInpu
   const unchecked = scan.stats.uncheckedUsers ?? [];
   // An unchecked user's keys are unknown: their alerts are neither resolved nor reminded.
   const { records, pendingResolutions } = splitPendingResolutions(recordsOfCheckedUsers(loaded ?? [], unchecked));
-  const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, { maxExemption: config.maxExemption });
+  const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, {
+    maxExemption: config.maxExemption,
+    maxTagAge: config.maxTagAge,
+  });
   const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
   const { app } = destination;
   const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));

@@ -128,6 +128,8 @@ export interface ClassifyOptions {
    * @default undefined: no limit (the handler and the CLI always pass the configured one)
    */
   readonly maxExemption?: { readonly ms: number; readonly label: string };
+  /** The highest age a threshold tag may set (`MAX_TAG_AGE`). @default 400d */
+  readonly maxTagAge?: { readonly ms: number; readonly label: string };
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -155,7 +157,7 @@ export function classifyKeys(
   const findings: KeyFinding[] = [];
   const tagProblems: UserTagProblems[] = [];
   const problemsOf = (userName: string, rawTags: Readonly<Record<string, string>> | undefined) => {
-    const tags = parseUserTags(rawTags);
+    const tags = parseUserTags(rawTags, options.maxTagAge ? { maxTagAge: options.maxTagAge } : {});
     const limits = userThresholds(thresholds, tags);
     const beyondHorizon = exemptionBeyondHorizon(tags, now, options.maxExemption);
     const problems = [
