@@ -101,6 +101,13 @@ export function planEnforcement(input: EnforcementPlanInput): EnforcementPlan {
     }
   }
 
+  // Oldest date first, then by user: the order keys are started in, should a run stop part-way.
+  out.due.sort(
+    (a, b) =>
+      a.date.getTime() - b.date.getTime() ||
+      a.finding.userName.localeCompare(b.finding.userName) ||
+      a.finding.accessKeyId.localeCompare(b.finding.accessKeyId),
+  );
   const window = deactivationsInWindow(input.records, enforcement.mode, now);
   const decision = rollingBrake(out.due, window, enforcement.maxPerDay);
   const heldForIncompleteScan = input.scanIncomplete === true && out.due.length > 0;
