@@ -79,8 +79,10 @@ function reactivatedText(
     : event.change.reactivations >= MAX_REACTIVATIONS
       ? "the monitor will not deactivate it again (left to people)"
       : "no deactivation date: enforcement does not apply to it now";
+  // Without a confirmed deactivation nobody can say a person undid it: the key is simply active.
+  const title = event.by === "unconfirmed" ? "Active after an unconfirmed deactivation" : "Reactivated by a person";
   return (
-    `:arrows_counterclockwise: *Reactivated by a person* · ${who} · ${before}, active again at ` +
+    `:arrows_counterclockwise: *${title}* · ${who} · ${before}, active again at ` +
     `${formatDeactivationDate(now)} · ${after}${mentions}`
   );
 }

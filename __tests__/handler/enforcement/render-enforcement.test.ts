@@ -84,7 +84,7 @@ describe("renderEnforcement", () => {
     expect(text).toContain("could not record this deactivation (AccessDeniedException: no)");
   });
 
-  test("a person's reactivation names the new date", () => {
+  test("a person's reactivation names the new date; an unconfirmed deactivation is not blamed on a person", () => {
     const { text } = texts([
       {
         kind: "reactivated",
@@ -100,6 +100,14 @@ describe("renderEnforcement", () => {
       "*Reactivated by a person* · `user-1` · `AKIA…0001` · switched off by hand (seen 2025-06-01 12:00 UTC), active again " +
         "at 2025-06-01 12:00 UTC · new date 2025-06-08 12:00 UTC: not deactivated again before it (a fresh notice period)",
     );
+    const unconfirmed = texts([
+      { kind: "reactivated", finding: finding(1), by: "unconfirmed", offAt: NOW, change: record(1) },
+    ]).text;
+    expect(unconfirmed).toContain(
+      "*Active after an unconfirmed deactivation* · `user-1` · `AKIA…0001` · the monitor meant to deactivate it at " +
+        "2025-06-01 12:00 UTC but cannot confirm it did",
+    );
+    expect(unconfirmed).toContain("no deactivation date: enforcement does not apply to it now");
   });
 
   test("the brake names every held key, each line whole, across as many messages as Slack's limits need", () => {
