@@ -197,7 +197,8 @@ export function classifyKeys(
   }
   if (inventory.rootAccessKey) findings.push(rootFinding(inventory.rootAccessKey, now));
   findings.sort(compareFindings);
-  const counts = { exposed: 0, critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
+  // `exposed` last: what prints the counts as JSON keeps its familiar start.
+  const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0, exposed: 0 };
   for (const finding of findings) counts[finding.status] += 1;
   // A credential-report scan proves these keys cannot be flagged, so they belong in the totals; but
   // the report may be hours old, so the part it vouches for is kept apart and labelled with its time.
