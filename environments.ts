@@ -47,7 +47,9 @@ export const config: ProjectConfig = {
       // minute-level ages so a run of the demo sees notice, due date and deactivation.
       enforcement: "dry-run",
       deactivateAge: "30m",
+      // A 10-minute notice is refused when armed, except in a sandbox like this one.
       deactivationNotice: "10m",
+      sandbox: true,
       logRetentionDays: 7,
       deletionProtection: false,
       tags: { environment: "demo" },

@@ -35,6 +35,8 @@ export interface Container {
   readonly enforcement?: EnforcementDeps;
   /** `SECURITY_HUB=on`: the client importing into this account's Security Hub, made on first use. */
   readonly securityHub?: () => SecurityHubClient;
+  /** With alert state and `ENFORCEMENT=off`: records that enforcement is off, so no earlier notice survives it. */
+  readonly markEnforcementOff?: (now: Date) => Promise<void>;
   /** Without alert state, the users the last run in this container could not check. */
   uncheckedUsers: readonly string[];
 }
@@ -80,6 +82,9 @@ export function containerState(): Container {
       ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
       : {}),
     ...(config.securityHub ? { securityHub: () => (securityHub ??= createSecurityHubClient()) } : {}),
+    ...(documents && config.alertStateTable && (config.enforcement?.mode ?? "off") === "off" && !config.dryRun
+      ? { markEnforcementOff: markOff(documents, config.alertStateTable) }
+      : {}),
   };
   return container;
 }
@@ -95,8 +100,14 @@ function enforcementDeps(
     settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
     load: () => store.load(),
     put: (records) => store.put(records),
+    putStretch: (stretch) => store.putStretch(stretch),
     deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
   };
+}
+
+function markOff(client: DynamoDBDocumentClient, tableName: string): (now: Date) => Promise<void> {
+  const store = createEnforcementStateStore({ client, tableName });
+  return (now) => store.markOff(now);
 }
 
 /**

@@ -21,12 +21,16 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, sts, alertState, enforcement, securityHub } = state;
+  const { config, iam, sts, alertState, enforcement, securityHub, markEnforcementOff } = state;
   // The scan stops in time to deliver what it found (see scan-budget.ts).
   const budget = context?.getRemainingTimeInMillis
     ? scanBudget({ remainingTimeMs: context.getRemainingTimeInMillis(), now: Date.now })
     : UNLIMITED_BUDGET;
   const scanner = scannerFor(config, { iam });
+  // ENFORCEMENT=off ends the stretch of enforcing runs: no notice given before survives it.
+  await markEnforcementOff?.(new Date()).catch((error: unknown) =>
+    logger.warn("could not record that enforcement is off", errorFields(error)),
+  );
   // Read once: the digest names the account, and Security Hub findings are about it.
   let account: Promise<string> | undefined;
   const accountId = () => (account ??= resolveAccountId(context?.invokedFunctionArn, sts));

@@ -1,5 +1,5 @@
 import type { MessageStyle } from "../handler/runtime/config";
-import type { EnforcementMode } from "../handler/enforcement/enforcement-mode";
+import type { EnforcementMode, ExposedKeysAction } from "../handler/enforcement/enforcement-mode";
 import type { ScanStrategy } from "../handler/scan/scan-strategy";
 import type { OrganizationSettings } from "./organization-settings";
 
@@ -106,10 +106,30 @@ export interface EnvironmentSettings {
   readonly enforcement?: EnforcementMode;
   /** `DEACTIVATE_AGE`: key age at which an active key is deactivated; at least `criticalAge`. @default none */
   readonly deactivateAge?: string;
-  /** `DEACTIVATION_NOTICE`: minimum time between the notice naming the date and the deactivation. @default "7d" */
+  /**
+   * `DEACTIVATION_NOTICE`: minimum time between the notice naming the date and the deactivation;
+   * at least 24h when `enforcement` is `"armed"`, unless `sandbox` is true. @default "7d"
+   */
   readonly deactivationNotice?: string;
-  /** `MAX_DEACTIVATIONS_PER_RUN`: above this many keys due in one run, none is deactivated (the brake). @default 5 */
+  /**
+   * `MAX_DEACTIVATIONS_PER_DAY`: at most this many keys are deactivated in any 24 hours (the rolling
+   * brake, 1–1000). @default 5
+   */
+  readonly maxDeactivationsPerDay?: number;
+  /** The old name of `maxDeactivationsPerDay` (`MAX_DEACTIVATIONS_PER_RUN`), still read; set only one. @deprecated */
   readonly maxDeactivationsPerRun?: number;
+  /**
+   * `EXPOSED_KEYS`: `"deactivate"` switches a key AWS reports as exposed off without the notice
+   * period (armed; the brake still applies). @default "alert"
+   */
+  readonly exposedKeys?: ExposedKeysAction;
+  /**
+   * `MAX_TAG_AGE`: the highest age a `key-age:warning-age`, `critical-age` or `deactivate-age` tag
+   * may set; a higher one is a tag problem and the default applies. @default "400d"
+   */
+  readonly maxTagAge?: string;
+  /** `SANDBOX`: a throwaway environment (the demo), where an armed notice may be shorter than 24h. @default false */
+  readonly sandbox?: boolean;
   /**
    * `MAX_EXEMPTION`: a `key-age:exempt-until` date further ahead than this is not honoured, so
    * whoever can tag a user cannot silence it forever. @default "365d"

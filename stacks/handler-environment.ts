@@ -95,13 +95,22 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
   { field: "enforcement", variable: "ENFORCEMENT", toVariable: text('"off", "dry-run" or "armed"') },
   { field: "deactivateAge", variable: "DEACTIVATE_AGE", toVariable: text('a duration such as "120d"') },
   { field: "deactivationNotice", variable: "DEACTIVATION_NOTICE", toVariable: text('a duration such as "7d"') },
+  ...(["maxDeactivationsPerDay", "maxDeactivationsPerRun"] as const).map(
+    (field): HandlerSetting => ({
+      field,
+      variable: field === "maxDeactivationsPerDay" ? "MAX_DEACTIVATIONS_PER_DAY" : "MAX_DEACTIVATIONS_PER_RUN",
+      toVariable: (value) =>
+        typeof value === "number" && Number.isFinite(value)
+          ? { text: String(value) }
+          : { expected: "a whole number from 1 to 1000" },
+    }),
+  ),
+  { field: "exposedKeys", variable: "EXPOSED_KEYS", toVariable: text('"alert" or "deactivate"') },
+  { field: "maxTagAge", variable: "MAX_TAG_AGE", toVariable: text('a duration such as "400d"') },
   {
-    field: "maxDeactivationsPerRun",
-    variable: "MAX_DEACTIVATIONS_PER_RUN",
-    toVariable: (value) =>
-      typeof value === "number" && Number.isFinite(value)
-        ? { text: String(value) }
-        : { expected: "a whole number from 1 to 1000" },
+    field: "sandbox",
+    variable: "SANDBOX",
+    toVariable: (value) => (typeof value === "boolean" ? { text: String(value) } : { expected: "true or false" }),
   },
   {
     field: SECURITY_HUB_CONFIG_FIELD,

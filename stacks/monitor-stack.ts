@@ -10,6 +10,7 @@ import {
   UNCHECKED_USERS_METRIC,
 } from "../handler/runtime/run-metrics";
 import { chooseScanStrategy } from "../handler/scan/scan-strategy";
+import { parseEnforcementMode } from "../handler/enforcement/enforcement-mode";
 import { AlertStateTable } from "../modules/alert-state-table/alert-state-table";
 import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
@@ -110,7 +111,8 @@ export class MonitorStack extends TerraformStack {
         : {}),
       alertStateTable: this.alertState?.table,
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
-      deactivateKeys: settings.enforcement === "armed",
+      // The function's own parser: a value it would not run armed with never grants the permission.
+      deactivateKeys: parseEnforcementMode(settings.enforcement) === "armed",
       // In organization mode the worker imports through the member roles, and its own role gets nothing.
       importSecurityHubFindings: securityHub && !organization,
       slackWebhookParameterName: settings.slackWebhookParameter,
@@ -246,7 +248,7 @@ export class MonitorStack extends TerraformStack {
         dimensions: { [METRIC_DIMENSION]: props.environmentName },
       },
       enforcementBrakeMetric:
-        (settings.enforcement ?? "off") !== "off"
+        (parseEnforcementMode(settings.enforcement ?? "off") ?? "off") !== "off"
           ? {
               namespace: METRIC_NAMESPACE,
               metricName: ENFORCEMENT_BRAKE_METRIC,

@@ -1,5 +1,6 @@
 import { parseDuration } from "../handler/runtime/duration";
 import { quoteSetting } from "../handler/runtime/mask";
+import { parseEnforcementMode } from "../handler/enforcement/enforcement-mode";
 import { isAccountId, isOrganizationalUnitId, isRoleName } from "../handler/organization/organization-scope";
 import type { OrganizationSettings } from "./organization-settings";
 
@@ -32,7 +33,8 @@ export function organizationProblems(
 ): string[] {
   if (organization === undefined) return [];
   const problems: string[] = [];
-  if (enforcement !== undefined && enforcement !== "off") {
+  const mode = parseEnforcementMode(enforcement);
+  if (mode === "dry-run" || mode === "armed") {
     // The member role is read-only: deactivation in member accounts is not part of organization mode.
     problems.push(
       `${where}: field "enforcement" (${show(enforcement)}) is not available with "organization": the member role only reads`,

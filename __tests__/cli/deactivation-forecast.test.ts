@@ -12,7 +12,8 @@ const ENFORCEMENT: EnforcementConfig = {
   mode: "off",
   deactivateAge: { ms: 120 * DAY, label: "120d" },
   notice: { ms: 7 * DAY, label: "7d" },
-  maxPerRun: 5,
+  maxPerDay: 5,
+  exposedKeys: "alert",
 };
 
 const INVENTORY: AccessKeyInventory = {

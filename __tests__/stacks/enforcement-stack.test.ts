@@ -53,14 +53,16 @@ test("the enforcement settings reach the handler, and the brake alarm exists whe
       enforcement: "armed",
       deactivateAge: "120d",
       deactivationNotice: "14d",
-      maxDeactivationsPerRun: 3,
+      maxDeactivationsPerDay: 3,
+      exposedKeys: "deactivate",
     }),
   );
   expect(variables).toMatchObject({
     ENFORCEMENT: "armed",
     DEACTIVATE_AGE: "120d",
     DEACTIVATION_NOTICE: "14d",
-    MAX_DEACTIVATIONS_PER_RUN: "3",
+    MAX_DEACTIVATIONS_PER_DAY: "3",
+    EXPOSED_KEYS: "deactivate",
   });
   expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
     alarm_name: expect.stringMatching(/-enforcement-brake$/),

@@ -92,6 +92,7 @@ describe("MonitorStack", () => {
           ENFORCEMENT: "dry-run",
           DEACTIVATE_AGE: "30m",
           DEACTIVATION_NOTICE: "10m",
+          SANDBOX: "true",
           ALERT_STATE_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.[\w-]+\.name\}$/),
         },
       },

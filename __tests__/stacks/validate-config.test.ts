@@ -29,6 +29,10 @@ describe("validateConfig", () => {
     ["enforcement", "on"],
     ["deactivationNotice", "a week"],
     ["maxDeactivationsPerRun", 0],
+    ["maxDeactivationsPerDay", 1001],
+    ["exposedKeys", "quarantine"],
+    ["maxTagAge", "forever"],
+    ["sandbox", "yes"],
   ])("names the environment, the field %s and the bad value %j", (field, value) => {
     const found = configProblems(withEnvironment({ [field]: value }));
     expect(found).toHaveLength(1);
@@ -192,6 +196,28 @@ test("enforcement needs a deactivation age at or above the critical age, and the
     'environment "dev": "enforcement"="armed" needs "alertState": the advance notice is recorded in the alert state',
   ]);
   expect(configProblems(withEnvironment({ enforcement: "armed", deactivateAge: "120d" }))).toEqual([]);
+});
+
+test("synth reads enforcement with the function's own parser: a value with a space is refused, never trimmed", () => {
+  expect(configProblems(withEnvironment({ enforcement: "armed " as "armed", deactivateAge: "120d" }))).toEqual([
+    'environment "dev": field "enforcement" has invalid value "armed " (expected "off", "dry-run", "armed", without surrounding spaces)',
+  ]);
+});
+
+test("an armed notice under 24h needs a sandbox; a zero notice is refused; the brake's old name is an alias", () => {
+  const armed = { enforcement: "armed" as const, deactivateAge: "120d" };
+  expect(configProblems(withEnvironment({ ...armed, deactivationNotice: "10m" }))).toEqual([
+    'environment "dev": field "deactivationNotice" has invalid value "10m" (shorter than 24h while "enforcement" is "armed": ' +
+      'people need a day to react (allowed only where "sandbox" is true))',
+  ]);
+  expect(configProblems(withEnvironment({ ...armed, deactivationNotice: "10m", sandbox: true }))).toEqual([]);
+  expect(configProblems(withEnvironment({ ...armed, deactivationNotice: "0m", sandbox: true }))).toEqual([
+    'environment "dev": field "deactivationNotice" has invalid value "0m" (must be longer than zero: a notice has to come before the deactivation)',
+  ]);
+  expect(configProblems(withEnvironment({ ...armed, maxDeactivationsPerRun: 3 }))).toEqual([]);
+  expect(configProblems(withEnvironment({ ...armed, maxDeactivationsPerRun: 3, maxDeactivationsPerDay: 4 }))).toEqual([
+    'environment "dev": "maxDeactivationsPerDay" and "maxDeactivationsPerRun" are both set: set only "maxDeactivationsPerDay" (the other is its old name)',
+  ]);
 });
 
 describe("validateConfig: malformed input is named, never a stack trace or silently accepted", () => {

@@ -5,6 +5,7 @@ import { parseDuration } from "../runtime/duration";
 import type { EnforcementRecord } from "./enforcement-record";
 import { ROOT_ACCOUNT_ROW } from "../scan/credential-report";
 import { USER_TAG_KEYS } from "../scan/user-tags";
+import { noticeStanding } from "./notice-standing";
 
 /** When (and why) a key is to be deactivated, or why it never is. */
 export type DeactivationSchedule =
@@ -16,8 +17,14 @@ export type DeactivationSchedule =
       readonly ageDue: Date;
       /** The setting that makes the key due, as written (`DEACTIVATE_AGE=120d`). */
       readonly setting: string;
-      /** True when a notice naming the date reached Slack and counts for the current mode. */
+      /** The effective deactivation age (the notice records it: another age breaks the notice). */
+      readonly ageMs: number;
+      /** True when a notice naming the date reached Slack and still stands (see notice-standing.ts). */
       readonly noticed: boolean;
+      /** Why an earlier notice no longer stands, told with the fresh one. @default undefined */
+      readonly lapse?: string;
+      /** True for an exposed key switched off without a notice period (`EXPOSED_KEYS=deactivate`). @default undefined */
+      readonly exposed?: true;
       /** A per-user tag that was ignored, as a plain sentence. @default undefined */
       readonly problem?: string;
     }
@@ -30,26 +37,22 @@ export type DeactivationSchedule =
 /** Why enforcement stops after this many reactivations: the monitor never fights a person in a loop. */
 export const MAX_REACTIVATIONS = 2;
 
-/** True when a notice of `record` counts in `mode`: a dry-run notice said "would", so it does not arm anything. */
-export function noticeCounts(record: EnforcementRecord | undefined, mode: EnforcementConfig["mode"]): boolean {
-  if (record?.noticeAt === undefined || record.deactivateOn === undefined) return false;
-  return record.noticeMode === "armed" || mode !== "armed";
-}
-
 /**
  * The deactivation schedule of one key (pure), or undefined when enforcement does not apply to it:
  * inactive keys, exempt keys and the root user's keys are never deactivated.
- * The date is the latest of: creation + the effective age (the global `DEACTIVATE_AGE`, a later
+ * With a standing notice (see notice-standing.ts) the date is the one it named. Without, the date is
+ * the later of creation + the effective age (the global `DEACTIVATE_AGE`, a later
  * `key-age:deactivate-age`, or the user's own later critical age, so a key is always critical
- * first), the recorded notice + `DEACTIVATION_NOTICE`, and the date an earlier notice named (a
- * date once announced never moves earlier). Without a counting notice the date is a forecast: a
- * notice sent now would name it.
+ * first) and a full `DEACTIVATION_NOTICE` from now: a forecast, which a notice sent now would name.
+ * An exposed key with `EXPOSED_KEYS=deactivate` is due now, without a notice period.
+ * `since` is the start of the account's enforcement stretch (undefined for the CLI's forecast).
  */
 export function deactivationSchedule(
   finding: KeyFinding,
   enforcement: EnforcementConfig,
   record: EnforcementRecord | undefined,
   now: Date,
+  since?: Date,
 ): DeactivationSchedule | undefined {
   const created = finding.createDate;
   if (finding.state !== "Active" || finding.status === "exempt" || isRootUser(finding.userName) || !created) {
@@ -58,6 +61,18 @@ export function deactivationSchedule(
   if (finding.deactivateNever) return { kind: "never", reason: `tag ${USER_TAG_KEYS.deactivate}=never` };
   if ((record?.reactivations ?? 0) >= MAX_REACTIVATIONS) {
     return { kind: "never", reason: `reactivated by a person ${record?.reactivations} times: left to people` };
+  }
+  // A person who switched the key back on wins: then it gets a notice period like any other key.
+  if (finding.status === "exposed" && enforcement.exposedKeys === "deactivate" && record?.reactivatedAt === undefined) {
+    return {
+      kind: "date",
+      date: now,
+      ageDue: now,
+      setting: "EXPOSED_KEYS=deactivate (the key is exposed)",
+      ageMs: 0,
+      noticed: true,
+      exposed: true,
+    };
   }
 
   let ageMs = enforcement.deactivateAge.ms;
@@ -80,17 +95,20 @@ export function deactivationSchedule(
   }
 
   const ageDue = created.getTime() + ageMs;
-  const reactivated = record?.deactivatedAt !== undefined;
-  const noticed = !reactivated && noticeCounts(record, enforcement.mode);
-  const earliest = noticed
-    ? Math.max(record!.noticeAt!.getTime() + enforcement.notice.ms, record!.deactivateOn!.getTime())
-    : now.getTime() + enforcement.notice.ms;
+  const standing = noticeStanding(record, {
+    mode: enforcement.mode,
+    ...(since ? { since } : {}),
+    ageMs,
+    noticeMs: enforcement.notice.ms,
+  });
   return {
     kind: "date",
-    date: new Date(Math.max(ageDue, earliest)),
+    date: standing.stands ? standing.date : new Date(Math.max(ageDue, now.getTime() + enforcement.notice.ms)),
     ageDue: new Date(ageDue),
     setting,
-    noticed,
+    ageMs,
+    noticed: standing.stands,
+    ...(!standing.stands && standing.reason ? { lapse: standing.reason } : {}),
     ...(problem ? { problem } : {}),
   };
 }

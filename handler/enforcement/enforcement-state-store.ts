@@ -1,15 +1,29 @@
 import { PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
-import { ENFORCEMENT_ITEM_PREFIX, type EnforcementRecord } from "./enforcement-record";
+import {
+  ENFORCEMENT_ITEM_PREFIX,
+  ENFORCEMENT_STRETCH_ITEM_KEY,
+  type EnforcementRecord,
+  type EnforcementState,
+  type EnforcementStretch,
+} from "./enforcement-record";
 import { mapWithConcurrency } from "../runtime/map-with-concurrency";
 import { AlertStateError } from "../alerts/alert-state-store";
+import { parseEnforcementMode } from "./enforcement-mode";
 
 /** Reads and writes the enforcement records kept in the alert-state table. */
 export interface EnforcementStateStore {
-  /** Every enforcement record. */
-  load(): Promise<EnforcementRecord[]>;
+  /** Every enforcement record, and the account's stretch. */
+  load(): Promise<EnforcementState>;
   /** Writes the records (each replaces the key's previous one). */
   put(records: readonly EnforcementRecord[]): Promise<void>;
+  /** Writes the account's stretch. */
+  putStretch(stretch: EnforcementStretch): Promise<void>;
+  /**
+   * Records that enforcement is off (a run with `ENFORCEMENT=off`): only where a stretch exists and is
+   * not already off, so an account that never enforced gets no item.
+   */
+  markOff(now: Date): Promise<void>;
 }
 
 /** Options of {@link createEnforcementStateStore}. */
@@ -25,19 +39,38 @@ const DATE_FIELDS = [
   "deactivateOn",
   "dayBeforeAt",
   "wouldDeactivateAt",
+  "intentAt",
   "deactivatedAt",
+  "lastDeactivatedAt",
+  "inactiveSeenAt",
+  "reactivatedAt",
   "brakeAnnouncedAt",
 ] as const;
+const NUMBER_FIELDS = ["noticeAgeMs", "noticePeriodMs"] as const;
+// A stretch outlives any record: it only says since when enforcement has run unbroken.
+const STRETCH_RETENTION_MS = 400 * 86_400_000;
 
 /**
  * The enforcement records, one item per key beside the alert records of the same table, under the
- * item key `enforcement#<key id>` (the alert-state reader skips them: they have no alert status).
+ * item key `enforcement#<key id>` (the alert-state reader skips them: they have no alert status),
+ * and the account's stretch under `enforcement#~stretch`.
  */
 export function createEnforcementStateStore(options: EnforcementStateStoreOptions): EnforcementStateStore {
   const { client, tableName } = options;
+  const write = async (item: Record<string, unknown>, condition?: Omit<PutConditionInput, "TableName" | "Item">) => {
+    try {
+      await client.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
+    } catch (error) {
+      if (condition && (error as { name?: string }).name === "ConditionalCheckFailedException") return;
+      throw new AlertStateError(`Could not write the enforcement state to DynamoDB table ${tableName}`, {
+        cause: error,
+      });
+    }
+  };
   return {
     async load() {
       const records: EnforcementRecord[] = [];
+      let stretch: EnforcementStretch | undefined;
       try {
         const pages = paginateScan(
           { client },
@@ -51,6 +84,10 @@ export function createEnforcementStateStore(options: EnforcementStateStoreOption
         );
         for await (const page of pages) {
           for (const item of page.Items ?? []) {
+            if (item[ALERT_STATE_HASH_KEY] === ENFORCEMENT_STRETCH_ITEM_KEY) {
+              stretch = stretchFromItem(item);
+              continue;
+            }
             const record = enforcementFromItem(item);
             if (record) records.push(record);
           }
@@ -60,21 +97,23 @@ export function createEnforcementStateStore(options: EnforcementStateStoreOption
           cause: error,
         });
       }
-      return records;
+      return { records, ...(stretch ? { stretch } : {}) };
     },
     async put(records) {
-      await mapWithConcurrency(records, 8, async (record) => {
-        try {
-          await client.send(new PutCommand({ TableName: tableName, Item: enforcementToItem(record) }));
-        } catch (error) {
-          throw new AlertStateError(`Could not write the enforcement state to DynamoDB table ${tableName}`, {
-            cause: error,
-          });
-        }
-      });
+      // One at a time: the first failure stops the rest, so nothing is written past a failure unseen.
+      await mapWithConcurrency(records, records.length > 8 ? 8 : 1, (record) => write(enforcementToItem(record)));
     },
+    putStretch: (stretch) => write(stretchToItem(stretch)),
+    markOff: (now) =>
+      write(stretchToItem({ mode: "off", since: now, lastRunAt: now }), {
+        ConditionExpression: "attribute_exists(#key) AND #mode <> :off",
+        ExpressionAttributeNames: { "#key": ALERT_STATE_HASH_KEY, "#mode": "mode" },
+        ExpressionAttributeValues: { ":off": "off" },
+      }),
   };
 }
+
+type PutConditionInput = ConstructorParameters<typeof PutCommand>[0];
 
 /** The table item of an enforcement record. */
 export function enforcementToItem(record: EnforcementRecord): Record<string, string | number | boolean> {
@@ -88,7 +127,12 @@ export function enforcementToItem(record: EnforcementRecord): Record<string, str
     const value = record[field];
     if (value !== undefined) item[field] = value.toISOString();
   }
+  for (const field of NUMBER_FIELDS) {
+    const value = record[field];
+    if (value !== undefined) item[field] = value;
+  }
   if (record.noticeMode !== undefined) item.noticeMode = record.noticeMode;
+  if (record.lapseReason !== undefined) item.lapseReason = record.lapseReason;
   if (record.deactivationAnnounced !== undefined) item.deactivationAnnounced = record.deactivationAnnounced;
   return item;
 }
@@ -106,6 +150,11 @@ export function enforcementFromItem(item: Record<string, unknown>): EnforcementR
     if (Number.isNaN(date.getTime())) return undefined;
     dates[field] = date;
   }
+  const numbers: Partial<Record<(typeof NUMBER_FIELDS)[number], number>> = {};
+  for (const field of NUMBER_FIELDS) {
+    const value = item[field];
+    if (typeof value === "number" && Number.isFinite(value)) numbers[field] = value;
+  }
   const mode = item.noticeMode;
   return {
     accessKeyId: key.slice(ENFORCEMENT_ITEM_PREFIX.length),
@@ -113,7 +162,29 @@ export function enforcementFromItem(item: Record<string, unknown>): EnforcementR
     reactivations: typeof item.reactivations === "number" ? item.reactivations : 0,
     expiresAt: new Date(expiresAt * 1000),
     ...dates,
+    ...numbers,
     ...(mode === "armed" || mode === "dry-run" ? { noticeMode: mode } : {}),
+    ...(typeof item.lapseReason === "string" ? { lapseReason: item.lapseReason } : {}),
     ...(typeof item.deactivationAnnounced === "boolean" ? { deactivationAnnounced: item.deactivationAnnounced } : {}),
   };
+}
+
+/** The table item of the account's stretch. */
+export function stretchToItem(stretch: EnforcementStretch): Record<string, string | number> {
+  return {
+    [ALERT_STATE_HASH_KEY]: ENFORCEMENT_STRETCH_ITEM_KEY,
+    mode: stretch.mode,
+    since: stretch.since.toISOString(),
+    lastRunAt: stretch.lastRunAt.toISOString(),
+    [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor((stretch.lastRunAt.getTime() + STRETCH_RETENTION_MS) / 1000),
+  };
+}
+
+/** The stretch of its table item; undefined when it does not parse (then the next run starts a new one). */
+export function stretchFromItem(item: Record<string, unknown>): EnforcementStretch | undefined {
+  const mode = parseEnforcementMode(item.mode);
+  const since = new Date(String(item.since));
+  const lastRunAt = new Date(String(item.lastRunAt));
+  if (mode === undefined || Number.isNaN(since.getTime()) || Number.isNaN(lastRunAt.getTime())) return undefined;
+  return { mode, since, lastRunAt };
 }

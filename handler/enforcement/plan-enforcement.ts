@@ -1,65 +1,21 @@
 import type { KeyFinding } from "../scan/classify";
-import type { EnforcementConfig } from "../runtime/config";
 import { deactivationSchedule, MAX_REACTIVATIONS, type DeactivationSchedule } from "./deactivation-schedule";
-import type { EnforcementRecord } from "./enforcement-record";
-import type { EnforcementFigures } from "../runtime/run-metrics";
+import type { EnforcementRecord, EnforcementStretch } from "./enforcement-record";
+import type { ActiveEnforcement, DueKey, EnforcementEvent, EnforcementPlan } from "./enforcement-events";
+import { clearedOfNotice, recordOf, without, withNotice, withoutNotice } from "./enforcement-changes";
+import { continueStretch } from "./notice-standing";
+import { brakeEvents, deactivationsInWindow, rollingBrake } from "./rolling-brake";
+import { USER_TAG_KEYS } from "../scan/user-tags";
 
-/** Enforcement settings of a run that enforces (dry run or armed). */
-export type ActiveEnforcement = EnforcementConfig & { readonly mode: "dry-run" | "armed" };
-
-/** A key whose deactivation date has come. */
-export interface DueKey {
-  /** The key as classified now. */
-  readonly finding: KeyFinding;
-  /** The date the notice named (now or earlier). */
-  readonly date: Date;
-  /** The setting that made it due, as written. */
-  readonly setting: string;
-  /** What was remembered before this run. @default undefined */
-  readonly record?: EnforcementRecord;
-}
-
-/** One thing to tell Slack about enforcement, with the record to store once Slack accepted it. */
-export type EnforcementEvent =
-  | {
-      /** The first message naming the key's date (or a later date than the one named before). */
-      readonly kind: "notice" | "day-before" | "would-deactivate";
-      readonly finding: KeyFinding;
-      readonly date: Date;
-      readonly setting: string;
-      readonly change: EnforcementRecord;
-    }
-  | {
-      /** A person reactivated a key the monitor deactivated. `date` is the new date, absent when enforcement stops. */
-      readonly kind: "reactivated";
-      readonly finding: KeyFinding;
-      readonly deactivatedAt: Date;
-      readonly date?: Date;
-      readonly setting?: string;
-      readonly change: EnforcementRecord;
-    }
-  | {
-      /** The monitor deactivated the key (this run, or earlier without the announcement reaching Slack). */
-      readonly kind: "deactivated";
-      readonly finding: KeyFinding;
-      readonly setting: string;
-      readonly deactivatedAt: Date;
-      readonly change: EnforcementRecord;
-    }
-  | {
-      /** The re-check before acting found the key changed (rotated, deleted, deactivated): nothing was done. */
-      readonly kind: "left-alone";
-      readonly finding: KeyFinding;
-      readonly reason: string;
-    }
-  | {
-      /** More keys were due than `MAX_DEACTIVATIONS_PER_RUN`: none was deactivated. */
-      readonly kind: "brake";
-      /** Every due key, those to list first; `changes` stamps the first {@link MAX_BRAKE_KEYS_LISTED}. */
-      readonly due: readonly DueKey[];
-      readonly maxPerRun: number;
-      readonly changes: readonly EnforcementRecord[];
-    };
+export type {
+  ActiveEnforcement,
+  DeactivationOutcome,
+  DueKey,
+  EnforcementEvent,
+  EnforcementPlan,
+  EnforcementSummary,
+} from "./enforcement-events";
+export { deactivationEvents, deactivationRecord, enforcementChanges, intentRecord } from "./enforcement-changes";
 
 /** Inputs of {@link planEnforcement}. */
 export interface EnforcementPlanInput {
@@ -67,6 +23,8 @@ export interface EnforcementPlanInput {
   readonly findings: readonly KeyFinding[];
   /** The enforcement records of the alert state. */
   readonly records: readonly EnforcementRecord[];
+  /** The account's stretch as the last run left it. @default undefined: none yet */
+  readonly stretch?: EnforcementStretch;
   /** The settings. */
   readonly enforcement: ActiveEnforcement;
   /** The run's time. */
@@ -80,260 +38,219 @@ export interface EnforcementPlanInput {
   readonly scanIncomplete?: boolean;
 }
 
-/** What enforcement does this run, before any IAM call. */
-export interface EnforcementPlan {
-  /** Messages to post (notices, reminders, reactivations, unannounced deactivations, the brake). */
-  readonly events: readonly EnforcementEvent[];
-  /** Every key whose date has come, brake or not. */
-  readonly due: readonly DueKey[];
-  /** True when more keys are due than allowed: none is deactivated. */
-  readonly braked: boolean;
-  /** The keys to deactivate now: the due keys of an armed run without the brake and with a complete scan. */
-  readonly toDeactivate: readonly DueKey[];
-  /** True when keys were due but the scan left users unchecked: none is deactivated this run. */
-  readonly heldForIncompleteScan: boolean;
-  /** The schedule of every key enforcement applies to, by key id (for the digest and the CLI). */
-  readonly schedules: ReadonlyMap<string, DeactivationSchedule>;
-}
-
-/** What a run's enforcement did, for the summary and the metrics. */
-export interface EnforcementSummary extends EnforcementFigures {
-  /** `dry-run` or `armed`. */
-  readonly mode: ActiveEnforcement["mode"];
-  /** Keys whose date has come. */
-  readonly due: number;
-  /** Entries of the enforcement message Slack accepted this run (0 when the payload is only logged). */
-  readonly eventsAnnounced: number;
-  /** Due keys the re-check left alone. */
-  readonly leftAlone: number;
-}
-
-/** What the re-check and the IAM call did with one due key. */
-export type DeactivationOutcome =
-  | { readonly accessKeyId: string; readonly result: "deactivated" }
-  | { readonly accessKeyId: string; readonly result: "left-alone"; readonly reason: string };
-
-/** Due keys an engaged brake lists by name in one message; the rest are counted and listed by later runs. */
-export const MAX_BRAKE_KEYS_LISTED = 30;
-
 const DAY_MS = 86_400_000;
-// Long enough that a deactivated key reactivated months later is still recognised.
-const RECORD_RETENTION_MS = 400 * DAY_MS;
+
+/** What the per-key steps add to the plan. */
+interface Collected {
+  readonly events: EnforcementEvent[];
+  readonly silentChanges: EnforcementRecord[];
+  readonly due: DueKey[];
+  readonly schedules: Map<string, DeactivationSchedule>;
+}
+
+/** What every per-key step needs. */
+interface KeyContext {
+  readonly enforcement: ActiveEnforcement;
+  readonly now: Date;
+  readonly since: Date;
+  readonly out: Collected;
+}
 
 /**
  * Decides, per key and never per user, what enforcement does this run (pure: the clock and the
- * state are arguments):
+ * state are arguments). A notice stands only while enforcement applied to the key the whole time;
+ * any break starts over with a fresh notice and a full notice period:
  * - a key whose deactivation age is less than a notice period away gets a notice naming its date
- *   (the date is at least a notice period after the notice reaches Slack);
- * - one day before the date it gets a reminder; at the date it is due;
- * - when more keys are due than `maxPerRun` none is deactivated and the brake names them (up to
- *   {@link MAX_BRAKE_KEYS_LISTED} a message, those not named yet first);
- * - when the scan left users unchecked none is deactivated: the brake cannot count what it did not see;
+ *   (at least a notice period after the notice reaches Slack), and says why an earlier one lapsed;
+ * - a notice lapses when the key is exempt, opted out, switched off by hand or no longer enforced
+ *   (cleared at once, see `silentChanges`), when enforcement was off or in another mode since
+ *   (the stretch), or when the deactivation age or the notice period changed;
+ * - one day before the date a reminder; at the date the key is due;
+ * - the rolling brake: when the due keys and the keys deactivated in the last 24 hours are more
+ *   than `maxPerDay`, none is deactivated and every held key is named;
+ * - a scan that left users unchecked deactivates nothing: the brake cannot count what it did not see;
  * - armed, the due keys are handed to the edge; a dry run announces "would deactivate" once;
- * - a key the monitor deactivated that is active again was reactivated by a person: announced
- *   once, with a fresh notice period; after {@link MAX_REACTIVATIONS} the monitor stops enforcing it;
+ * - a key switched back on by a person (after the monitor or a person switched it off) is announced
+ *   with a fresh notice period; after {@link MAX_REACTIVATIONS} of the monitor's deactivations
+ *   undone the monitor stops enforcing it;
  * - a deactivation whose announcement never reached Slack is announced again.
  * Opted-out (`key-age:deactivate=never`), exempt, inactive and root keys get no notice.
  */
 export function planEnforcement(input: EnforcementPlanInput): EnforcementPlan {
   const { enforcement, now } = input;
   const records = new Map(input.records.map((record) => [record.accessKeyId, record]));
-  const expiresAt = new Date(now.getTime() + RECORD_RETENTION_MS);
-  const events: EnforcementEvent[] = [];
-  const due: DueKey[] = [];
-  const schedules = new Map<string, DeactivationSchedule>();
-  const base = (finding: KeyFinding, record: EnforcementRecord | undefined): EnforcementRecord => ({
-    ...(record ?? { reactivations: 0 }),
-    accessKeyId: finding.accessKeyId,
-    userName: finding.userName,
-    expiresAt,
-  });
-
+  const stretch = continueStretch(input.stretch, enforcement.mode, now);
+  const out: Collected = { events: [], silentChanges: [], due: [], schedules: new Map() };
+  const context: KeyContext = { enforcement, now, since: stretch.since, out };
   for (const finding of input.findings) {
     const record = records.get(finding.accessKeyId);
-    if (record?.deactivatedAt !== undefined && finding.state === "Inactive") {
-      if (record.deactivationAnnounced !== true) {
-        events.push({
-          kind: "deactivated",
-          finding,
-          setting: "an earlier run",
-          deactivatedAt: record.deactivatedAt,
-          change: { ...base(finding, record), deactivationAnnounced: true },
+    if (record && (record.deactivatedAt !== undefined || record.intentAt !== undefined)) {
+      afterMonitorDeactivation(finding, record, context);
+    } else if (finding.state !== "Active") {
+      // Switched off, not by the monitor: whatever notice there was lapses.
+      if (record?.noticeAt !== undefined) {
+        out.silentChanges.push({
+          ...withoutNotice(recordOf(finding, record, now), "the key was switched off by hand"),
+          inactiveSeenAt: now,
         });
       }
-      continue;
-    }
-    if (record?.deactivatedAt !== undefined && finding.state === "Active") {
-      const reactivations = record.reactivations + 1;
-      const cleared: EnforcementRecord = {
-        accessKeyId: finding.accessKeyId,
-        userName: finding.userName,
-        reactivations,
-        expiresAt,
-      };
-      const schedule = deactivationSchedule(finding, enforcement, cleared, now);
-      const stops = reactivations >= MAX_REACTIVATIONS || schedule?.kind !== "date";
-      events.push({
-        kind: "reactivated",
-        finding,
-        deactivatedAt: record.deactivatedAt,
-        ...(!stops && schedule?.kind === "date" ? { date: schedule.date, setting: schedule.setting } : {}),
-        change:
-          !stops && schedule?.kind === "date"
-            ? { ...cleared, noticeAt: now, noticeMode: enforcement.mode, deactivateOn: schedule.date }
-            : cleared,
-      });
-      const after = deactivationSchedule(finding, enforcement, cleared, now);
-      if (after) schedules.set(finding.accessKeyId, after);
-      continue;
-    }
-
-    const schedule = deactivationSchedule(finding, enforcement, record, now);
-    if (!schedule) continue;
-    schedules.set(finding.accessKeyId, schedule);
-    if (schedule.kind !== "date") continue;
-    const { date, setting } = schedule;
-    if (!schedule.noticed) {
-      // The notice goes out once the deactivation age is less than a notice period away.
-      if (schedule.ageDue.getTime() <= now.getTime() + enforcement.notice.ms) {
-        events.push({
-          kind: "notice",
-          finding,
-          date,
-          setting,
-          change: {
-            ...base(finding, record),
-            noticeAt: now,
-            noticeMode: enforcement.mode,
-            deactivateOn: date,
-            dayBeforeAt: undefined,
-            wouldDeactivateAt: undefined,
-          },
-        });
-      }
-      continue;
-    }
-    if (record?.deactivateOn !== undefined && date.getTime() > record.deactivateOn.getTime()) {
-      // A later age (setting or tag) moved the date: say so, keeping the original notice time.
-      events.push({
-        kind: "notice",
-        finding,
-        date,
-        setting,
-        change: { ...base(finding, record), deactivateOn: date, dayBeforeAt: undefined, wouldDeactivateAt: undefined },
-      });
-      continue;
-    }
-    if (now.getTime() >= date.getTime()) {
-      due.push({ finding, date, setting, ...(record ? { record } : {}) });
-      continue;
-    }
-    const dayBefore = date.getTime() - DAY_MS;
-    const noticedWithinTheDay = (record?.noticeAt?.getTime() ?? 0) >= dayBefore;
-    if (now.getTime() >= dayBefore && record?.dayBeforeAt === undefined && !noticedWithinTheDay) {
-      events.push({
-        kind: "day-before",
-        finding,
-        date,
-        setting,
-        change: { ...base(finding, record), dayBeforeAt: now },
-      });
+    } else if (record?.inactiveSeenAt !== undefined) {
+      afterHandDeactivation(finding, record, context);
+    } else {
+      activeKey(finding, record, context);
     }
   }
 
-  const braked = due.length > enforcement.maxPerRun;
-  const heldForIncompleteScan = input.scanIncomplete === true && due.length > 0;
-  if (braked) {
-    const stale = due.some(
-      (key) =>
-        key.record?.brakeAnnouncedAt === undefined ||
-        now.getTime() - key.record.brakeAnnouncedAt.getTime() >= input.remindEveryMs,
-    );
-    if (stale) {
-      // Only the keys the message lists are stamped; the ones named longest ago (or never) go first.
-      const order = [...due].sort(
-        (a, b) => (a.record?.brakeAnnouncedAt?.getTime() ?? 0) - (b.record?.brakeAnnouncedAt?.getTime() ?? 0),
-      );
-      events.push({
-        kind: "brake",
-        due: order,
-        maxPerRun: enforcement.maxPerRun,
-        changes: order
-          .slice(0, MAX_BRAKE_KEYS_LISTED)
-          .map((key) => ({ ...base(key.finding, key.record), brakeAnnouncedAt: now })),
-      });
-    }
-  } else if (enforcement.mode === "dry-run" && !heldForIncompleteScan) {
-    for (const key of due) {
+  // Oldest date first, then by user: the order keys are started in, should a run stop part-way.
+  out.due.sort(
+    (a, b) =>
+      a.date.getTime() - b.date.getTime() ||
+      a.finding.userName.localeCompare(b.finding.userName) ||
+      a.finding.accessKeyId.localeCompare(b.finding.accessKeyId),
+  );
+  const window = deactivationsInWindow(input.records, enforcement.mode, now);
+  const decision = rollingBrake(out.due, window, enforcement.maxPerDay);
+  const heldForIncompleteScan = input.scanIncomplete === true && out.due.length > 0;
+  const events = [...out.events, ...brakeEvents(out.due, decision, enforcement.maxPerDay, now, input.remindEveryMs)];
+  if (!decision.braked && enforcement.mode === "dry-run" && !heldForIncompleteScan) {
+    for (const key of out.due) {
       if (key.record?.wouldDeactivateAt !== undefined) continue;
       events.push({
         kind: "would-deactivate",
         finding: key.finding,
         date: key.date,
         setting: key.setting,
-        change: { ...base(key.finding, key.record), wouldDeactivateAt: now },
+        change: { ...recordOf(key.finding, key.record, now), wouldDeactivateAt: now },
       });
     }
   }
   return {
     events,
-    due,
-    braked,
-    toDeactivate: !braked && !heldForIncompleteScan && enforcement.mode === "armed" ? due : [],
+    silentChanges: out.silentChanges,
+    stretch,
+    due: out.due,
+    braked: decision.braked,
+    inWindow: decision.inWindow,
+    toDeactivate: !decision.braked && !heldForIncompleteScan && enforcement.mode === "armed" ? out.due : [],
     heldForIncompleteScan,
-    schedules,
+    schedules: out.schedules,
   };
 }
 
 /**
- * Turns the edge's outcomes for the keys of {@link EnforcementPlan.toDeactivate} into events. Each
- * deactivation was already stored (see {@link deactivationRecord}); its event carries the record to
- * store once Slack accepted the announcement.
+ * A key the monitor deactivated, or meant to (an intent without a confirmation). Inactive: it is
+ * announced if it never was. Active: a person switched it back on (or the call never went through),
+ * so it gets a fresh notice period, announced; the monitor never overrules a person without one.
  */
-export function deactivationEvents(
-  plan: EnforcementPlan,
-  outcomes: readonly DeactivationOutcome[],
-  now: Date,
-): { readonly events: readonly EnforcementEvent[] } {
-  const byKey = new Map(outcomes.map((outcome) => [outcome.accessKeyId, outcome]));
-  const events: EnforcementEvent[] = [];
-  for (const key of plan.toDeactivate) {
-    const outcome = byKey.get(key.finding.accessKeyId);
-    if (!outcome) continue;
-    if (outcome.result === "left-alone") {
-      events.push({ kind: "left-alone", finding: key.finding, reason: outcome.reason });
-      continue;
+function afterMonitorDeactivation(finding: KeyFinding, record: EnforcementRecord, context: KeyContext): void {
+  const { enforcement, now, out } = context;
+  const offAt = record.deactivatedAt ?? record.intentAt ?? now;
+  if (finding.state !== "Active") {
+    if (record.deactivatedAt === undefined || record.deactivationAnnounced !== true) {
+      out.events.push({
+        kind: "deactivated",
+        finding,
+        setting: "an earlier run",
+        deactivatedAt: offAt,
+        change: {
+          ...without(recordOf(finding, record, now), ["intentAt"]),
+          deactivatedAt: offAt,
+          lastDeactivatedAt: record.lastDeactivatedAt ?? offAt,
+          deactivationAnnounced: true,
+        },
+      });
     }
-    events.push({
-      kind: "deactivated",
-      finding: key.finding,
-      setting: key.setting,
-      deactivatedAt: now,
-      change: { ...deactivationRecord(key, now), deactivationAnnounced: true },
+    return;
+  }
+  const by = record.deactivatedAt !== undefined ? "monitor" : "unconfirmed";
+  const reactivations = record.reactivations + (by === "monitor" ? 1 : 0);
+  const fresh = { ...clearedOfNotice(recordOf(finding, record, now)), reactivations, reactivatedAt: now };
+  const schedule = deactivationSchedule(finding, enforcement, fresh, now, context.since);
+  if (schedule) out.schedules.set(finding.accessKeyId, schedule);
+  const goesOn = reactivations < MAX_REACTIVATIONS && schedule?.kind === "date";
+  out.events.push({
+    kind: "reactivated",
+    finding,
+    by,
+    offAt,
+    ...(goesOn ? { date: schedule.date, setting: schedule.setting } : {}),
+    change: goesOn ? withNotice(fresh, schedule, enforcement.mode, enforcement.notice.ms, now) : fresh,
+  });
+}
+
+/**
+ * A key a person switched off after its notice, and switched back on: a fresh notice period,
+ * announced with the new date (when enforcement still applies and the date is near).
+ */
+function afterHandDeactivation(finding: KeyFinding, record: EnforcementRecord, context: KeyContext): void {
+  const { enforcement, now, out } = context;
+  const fresh = { ...clearedOfNotice(recordOf(finding, record, now)), reactivatedAt: now };
+  const schedule = deactivationSchedule(finding, enforcement, fresh, now, context.since);
+  if (schedule) out.schedules.set(finding.accessKeyId, schedule);
+  if (schedule?.kind !== "date" || schedule.ageDue.getTime() > now.getTime() + enforcement.notice.ms) {
+    out.silentChanges.push(fresh);
+    return;
+  }
+  out.events.push({
+    kind: "reactivated",
+    finding,
+    by: "person",
+    offAt: record.inactiveSeenAt ?? now,
+    date: schedule.date,
+    setting: schedule.setting,
+    change: withNotice(fresh, schedule, enforcement.mode, enforcement.notice.ms, now),
+  });
+}
+
+/** An active key the monitor never switched off: notice, reminder, due, or a lapsed notice cleared. */
+function activeKey(finding: KeyFinding, record: EnforcementRecord | undefined, context: KeyContext): void {
+  const { enforcement, now, out } = context;
+  const schedule = deactivationSchedule(finding, enforcement, record, now, context.since);
+  if (schedule) out.schedules.set(finding.accessKeyId, schedule);
+  if (schedule?.kind !== "date") {
+    if (record?.noticeAt !== undefined) {
+      out.silentChanges.push(withoutNotice(recordOf(finding, record, now), notEnforcedReason(finding, schedule)));
+    }
+    return;
+  }
+  const { date, setting } = schedule;
+  if (!schedule.noticed) {
+    // The notice goes out once the deactivation age is less than a notice period away.
+    if (schedule.ageDue.getTime() <= now.getTime() + enforcement.notice.ms) {
+      out.events.push({
+        kind: "notice",
+        finding,
+        date,
+        setting,
+        ...(schedule.lapse ? { lapse: schedule.lapse } : {}),
+        change: withNotice(recordOf(finding, record, now), schedule, enforcement.mode, enforcement.notice.ms, now),
+      });
+    } else if (record?.noticeAt !== undefined) {
+      out.silentChanges.push(withoutNotice(recordOf(finding, record, now), schedule.lapse ?? "the date moved"));
+    }
+    return;
+  }
+  if (now.getTime() >= date.getTime()) {
+    out.due.push({ finding, date, setting, ...(record ? { record } : {}) });
+    return;
+  }
+  const dayBefore = date.getTime() - DAY_MS;
+  const noticedWithinTheDay = (record?.noticeAt?.getTime() ?? 0) >= dayBefore;
+  if (now.getTime() >= dayBefore && record?.dayBeforeAt === undefined && !noticedWithinTheDay) {
+    out.events.push({
+      kind: "day-before",
+      finding,
+      date,
+      setting,
+      change: { ...recordOf(finding, record, now), dayBeforeAt: now },
     });
   }
-  return { events };
 }
 
-/**
- * The record of a key the monitor just deactivated, not yet announced: stored right after its
- * `UpdateAccessKey` succeeded, so that a run ending before Slack is told still leaves the key known
- * as deactivated (the next run announces it and recognises a reactivation).
- */
-export function deactivationRecord(key: DueKey, now: Date): EnforcementRecord {
-  return {
-    ...(key.record ?? { reactivations: 0 }),
-    accessKeyId: key.finding.accessKeyId,
-    userName: key.finding.userName,
-    deactivatedAt: now,
-    deactivationAnnounced: false,
-    expiresAt: new Date(now.getTime() + RECORD_RETENTION_MS),
-  };
-}
-
-/** The records to store once Slack accepted the message carrying `events`. */
-export function enforcementChanges(events: readonly EnforcementEvent[]): EnforcementRecord[] {
-  return events.flatMap((event) =>
-    event.kind === "brake" ? [...event.changes] : event.kind === "left-alone" ? [] : [event.change],
-  );
+function notEnforcedReason(finding: KeyFinding, schedule: DeactivationSchedule | undefined): string {
+  if (schedule?.kind === "never") return schedule.reason;
+  if (finding.status === "exempt") {
+    return `the key was exempt (tag ${USER_TAG_KEYS.exemptUntil}${finding.exemptUntil ? `=${finding.exemptUntil}` : ""})`;
+  }
+  return "enforcement no longer applied to the key";
 }

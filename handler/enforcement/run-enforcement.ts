@@ -1,37 +1,46 @@
 import type { KeyFinding } from "../scan/classify";
-import type { EnforcementRecord } from "./enforcement-record";
+import type { EnforcementRecord, EnforcementState, EnforcementStretch } from "./enforcement-record";
 import { formatDuration } from "../runtime/duration";
+import { errorFields } from "../runtime/error-fields";
 import type { Logger } from "../runtime/logger";
 import { maskAccessKeyId } from "../runtime/mask";
+import { planEnforcement } from "./plan-enforcement";
+import type {
+  ActiveEnforcement,
+  DeactivationOutcome,
+  DueKey,
+  EnforcementEvent,
+  EnforcementPlan,
+  EnforcementSummary,
+} from "./enforcement-events";
 import {
   deactivationEvents,
   deactivationRecord,
   enforcementChanges,
-  planEnforcement,
-  type ActiveEnforcement,
-  type DeactivationOutcome,
-  type DueKey,
-  type EnforcementPlan,
-  type EnforcementSummary,
-} from "./plan-enforcement";
+  intentRecord,
+  recordOf,
+} from "./enforcement-changes";
 import { renderEnforcement, restoreCommand } from "./render-enforcement";
 import type { SlackMessage } from "../slack/slack-message";
+import type { DeactivationRecorder } from "./deactivate-keys";
 
 /** The I/O enforcement needs; given to the run only when `ENFORCEMENT` is `dry-run` or `armed`. */
 export interface EnforcementDeps {
   /** The settings. */
   readonly settings: ActiveEnforcement;
-  /** Reads the enforcement records of the alert state. */
-  readonly load: () => Promise<readonly EnforcementRecord[]>;
+  /** Reads the enforcement records and the stretch of the alert state. */
+  readonly load: () => Promise<EnforcementState>;
   /** Writes enforcement records. */
   readonly put: (records: readonly EnforcementRecord[]) => Promise<void>;
+  /** Writes the account's enforcement stretch. */
+  readonly putStretch: (stretch: EnforcementStretch) => Promise<void>;
   /**
-   * Re-checks and deactivates the keys (armed only), calling `run.onDeactivated` right after each
-   * key's deactivation succeeded, and starting none once `run.stopStarting()` is true.
+   * Re-checks and deactivates the keys (armed only), one at a time, with the state writes of
+   * `run` around each IAM call, starting none once `run.stopStarting()` is true.
    */
   readonly deactivate: (
     due: readonly DueKey[],
-    run: { readonly onDeactivated: (key: DueKey) => Promise<void>; readonly stopStarting: () => boolean },
+    run: DeactivationRecorder & { readonly stopStarting: () => boolean },
   ) => Promise<readonly DeactivationOutcome[]>;
   /**
    * True once too little of the invocation is left to start another deactivation (and still record
@@ -50,47 +59,130 @@ export interface EnforceInput {
   readonly accountId: string;
   /** The environment label. @default undefined */
   readonly environmentName?: string;
-  /** Posts the message, or undefined when the payload is only logged (`DRY_RUN=true`): nothing then counts as notice. */
+  /** Posts one message, or undefined when the payload is only logged (`DRY_RUN=true`): nothing then counts as notice. */
   readonly deliver?: (message: SlackMessage) => Promise<void>;
   /** The run's logger. */
   readonly logger: Logger;
 }
 
-/** This run's enforcement plan from the loaded records (pure; see ./plan-enforcement.ts). */
+/** This run's enforcement plan from the loaded state (pure; see ./plan-enforcement.ts). */
 export function planEnforcementFor(
   deps: EnforcementDeps,
   findings: readonly KeyFinding[],
-  records: readonly EnforcementRecord[],
+  state: EnforcementState,
   now: Date,
   remindEveryMs: number,
   scanIncomplete = false,
 ): EnforcementPlan {
-  return planEnforcement({ findings, records, enforcement: deps.settings, now, remindEveryMs, scanIncomplete });
+  return planEnforcement({
+    findings,
+    records: state.records,
+    ...(state.stretch ? { stretch: state.stretch } : {}),
+    enforcement: deps.settings,
+    now,
+    remindEveryMs,
+    scanIncomplete,
+  });
 }
 
 /**
- * Carries out a plan: deactivates the due keys (armed, brake not engaged) after the edge's re-check,
- * records each deactivation at once, logs one line per deactivated key, posts the enforcement
- * message and records the notices and announcements only once Slack accepted it.
+ * Carries out a plan. Write ahead: first the stretch and the lapsed notices, then per key the intent
+ * before `UpdateAccessKey` and the outcome after it (see deactivate-keys.ts). Every deactivation is
+ * logged as an audit line and announced with its restore command, even when its record could not be
+ * written. The messages go out one by one; the notices and announcements of those Slack accepted are
+ * recorded (also when a later message fails). Without a way to post (`DRY_RUN=true`) nothing is
+ * deactivated or written.
  */
 export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promise<EnforcementSummary> {
-  const { plan, now, logger } = input;
-  // A run that cannot announce (DRY_RUN=true only logs the payload) deactivates nothing.
-  // Each deactivation is recorded as soon as IAM confirmed it: a run cut short still leaves it known.
-  const run = {
-    onDeactivated: (key: DueKey) => deps.put([deactivationRecord(key, now)]),
-    stopStarting: deps.stopStarting ?? (() => false),
-  };
-  const outcomes = plan.toDeactivate.length > 0 && input.deliver ? await deps.deactivate(plan.toDeactivate, run) : [];
-  if (plan.toDeactivate.length > 0 && !input.deliver) {
+  const { plan, now, logger, deliver } = input;
+  if (deliver) {
+    await deps.putStretch(plan.stretch);
+    if (plan.silentChanges.length > 0) await deps.put(plan.silentChanges);
+  } else if (plan.toDeactivate.length > 0) {
     logger.warn("due access keys not deactivated: the Slack payload is only logged (DRY_RUN)", {
-      keys: plan.toDeactivate.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
+      keys: keyNames(plan.toDeactivate),
     });
   }
-  const done = deactivationEvents(plan, outcomes, now);
-  for (const event of done.events) {
+  const outcomes =
+    plan.toDeactivate.length > 0 && deliver
+      ? await deps.deactivate(plan.toDeactivate, {
+          recordIntent: (key) => deps.put([intentRecord(key, now)]),
+          recordDeactivation: (key) => deps.put([deactivationRecord(key, now)]),
+          withdrawIntent: (key) => deps.put([recordOf(key.finding, key.record, now)]),
+          stopStarting: deps.stopStarting ?? (() => false),
+        })
+      : [];
+  const done = deactivationEvents(plan.toDeactivate, outcomes, now);
+  logOutcomes(plan, done, deps.settings, now, logger);
+
+  const messages = renderEnforcement({
+    events: [...plan.events, ...done],
+    mode: deps.settings.mode,
+    accountId: input.accountId,
+    ...(input.environmentName ? { environmentName: input.environmentName } : {}),
+    now,
+  });
+  const accepted: EnforcementEvent[] = [];
+  let messagesPosted = 0;
+  if (deliver) {
+    try {
+      for (const { message, named } of messages) {
+        await deliver(message);
+        messagesPosted += 1;
+        accepted.push(...named);
+      }
+    } catch (error) {
+      await deps
+        .put(enforcementChanges(accepted))
+        .catch((recordError: unknown) =>
+          logger.warn(
+            "could not record the enforcement entries Slack accepted before the failure",
+            errorFields(recordError),
+          ),
+        );
+      throw error;
+    }
+    await deps.put(enforcementChanges(accepted));
+  } else {
+    for (const [index, { message }] of messages.entries()) {
+      logger.info("dry run: enforcement payload not posted", {
+        part: `${index + 1}/${messages.length}`,
+        payload: message,
+      });
+    }
+  }
+  const deactivated = done.filter((event) => event.kind === "deactivated");
+  return {
+    mode: deps.settings.mode,
+    due: plan.due.length,
+    deactivated: deactivated.length,
+    wouldDeactivate:
+      deps.settings.mode === "dry-run" && !plan.braked && !plan.heldForIncompleteScan ? plan.due.length : 0,
+    braked: plan.braked,
+    eventsAnnounced: accepted.length,
+    messagesPosted,
+    leftAlone: done.length - deactivated.length,
+    unrecorded: deactivated.filter((event) => event.kind === "deactivated" && event.recordFailed).length,
+  };
+}
+
+/** One audit line per deactivation (and per failed record of one), one line per key left alone, the brake. */
+function logOutcomes(
+  plan: EnforcementPlan,
+  done: readonly EnforcementEvent[],
+  settings: ActiveEnforcement,
+  now: Date,
+  logger: Logger,
+): void {
+  for (const event of done) {
     if (event.kind === "deactivated") {
       logger.warn("access key deactivated", auditFields(event.finding, event.setting, now));
+      if (event.recordFailed) {
+        logger.error("could not record an access key's deactivation; it is announced all the same", {
+          ...auditFields(event.finding, event.setting, now),
+          error: event.recordFailed,
+        });
+      }
     } else if (event.kind === "left-alone") {
       logger.info("due access key left alone", {
         userName: event.finding.userName,
@@ -106,44 +198,20 @@ export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promi
   }
   if (plan.heldForIncompleteScan && !plan.braked) {
     logger.warn("due access keys not deactivated: the scan left users unchecked, so the brake could not count", {
-      keys: plan.due.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
+      keys: keyNames(plan.due),
     });
   }
   if (plan.braked) {
     logger.warn(`enforcement brake engaged: ${plan.due.length} keys due`, {
-      maxDeactivationsPerRun: deps.settings.maxPerRun,
-      keys: plan.due.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`),
+      maxDeactivationsPerDay: settings.maxPerDay,
+      deactivatedInLast24Hours: plan.inWindow,
+      keys: keyNames(plan.due),
     });
   }
+}
 
-  const rendered = renderEnforcement({
-    events: [...plan.events, ...done.events],
-    mode: deps.settings.mode,
-    accountId: input.accountId,
-    ...(input.environmentName ? { environmentName: input.environmentName } : {}),
-    now,
-  });
-  let eventsAnnounced = 0;
-  if (rendered.message) {
-    if (input.deliver) {
-      await input.deliver(rendered.message);
-      await deps.put(enforcementChanges(rendered.named));
-      eventsAnnounced = rendered.named.length;
-    } else {
-      logger.info("dry run: enforcement payload not posted", { payload: rendered.message });
-    }
-  }
-  const deactivated = done.events.filter((event) => event.kind === "deactivated").length;
-  return {
-    mode: deps.settings.mode,
-    due: plan.due.length,
-    deactivated,
-    wouldDeactivate:
-      deps.settings.mode === "dry-run" && !plan.braked && !plan.heldForIncompleteScan ? plan.due.length : 0,
-    braked: plan.braked,
-    eventsAnnounced,
-    leftAlone: done.events.length - deactivated,
-  };
+function keyNames(keys: readonly DueKey[]): string[] {
+  return keys.map((key) => `${key.finding.userName}/${maskAccessKeyId(key.finding.accessKeyId)}`);
 }
 
 function auditFields(finding: KeyFinding, setting: string, now: Date): Record<string, unknown> {

@@ -83,7 +83,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       classification: decided.classification,
       digest: decided.digest,
       sent: decided.sent,
-      messagesPosted: delivered.messagesPosted + (enforcement && enforcement.eventsAnnounced > 0 ? 1 : 0),
+      messagesPosted: delivered.messagesPosted + (enforcement?.messagesPosted ?? 0),
       ...(decided.plan ? { plan: decided.plan } : {}),
       ...(enforcement ? { enforcement } : {}),
       heartbeat: run.trigger.heartbeat,
@@ -188,6 +188,7 @@ async function decide(run: RunContext, destination: Destination, inputs: RunInpu
   const scanned = classifyKeys(scan.inventory, config.thresholds, startedAt, {
     maxExemption: config.maxExemption,
     ...(inputs.exposedKeyIds.length > 0 ? { exposedKeyIds: inputs.exposedKeyIds } : {}),
+    maxTagAge: config.maxTagAge,
   });
   const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
   const { app } = destination;

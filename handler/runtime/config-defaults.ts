@@ -10,7 +10,10 @@ export const CONFIG_DEFAULTS = {
   REMIND_EVERY: "24h",
   ENFORCEMENT: "off",
   DEACTIVATION_NOTICE: "7d",
-  MAX_DEACTIVATIONS_PER_RUN: "5",
+  MAX_DEACTIVATIONS_PER_DAY: "5",
+  EXPOSED_KEYS: "alert",
+  SANDBOX: "false",
   SLACK_API_URL: "https://slack.com/api/",
   MAX_EXEMPTION: "365d",
+  MAX_TAG_AGE: "400d",
 } as const;

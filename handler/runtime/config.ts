@@ -14,12 +14,17 @@ import type { Thresholds } from "../scan/classify";
 import { parseDuration } from "./duration";
 import { quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "../scan/scan-strategy";
-import { ENFORCEMENT_MODES, type EnforcementMode } from "../enforcement/enforcement-mode";
 import {
   parseSecurityHubSetting,
   SECURITY_HUB_EXPECTED,
   SECURITY_HUB_VARIABLE,
 } from "../security-hub/security-hub-setting";
+import { enforcementConfig, type EnforcementConfig } from "./enforcement-config";
+export {
+  MAX_DEACTIVATIONS_PER_DAY,
+  MIN_DEACTIVATIONS_PER_DAY,
+  type EnforcementConfig,
+} from "./enforcement-config";
 
 /** How the digest words its lines. */
 export type MessageStyle = "digest" | "original";
@@ -59,8 +64,13 @@ export interface MonitorConfig {
    */
   readonly maxExemption: { readonly ms: number; readonly label: string };
   /**
+   * The highest age a `key-age:*-age` tag may set (`MAX_TAG_AGE`): a higher one is a tag problem and
+   * the default applies, so a tag cannot silence a key longer than an exemption could. @default 400d
+   */
+  readonly maxTagAge: { readonly ms: number; readonly label: string };
+  /**
    * Staged deactivation of stale keys (`ENFORCEMENT`, `DEACTIVATE_AGE`, `DEACTIVATION_NOTICE`,
-   * `MAX_DEACTIVATIONS_PER_RUN`). @default undefined: `ENFORCEMENT=off` and no `DEACTIVATE_AGE`
+   * `MAX_DEACTIVATIONS_PER_DAY`, `EXPOSED_KEYS`). @default undefined: `ENFORCEMENT=off` and no `DEACTIVATE_AGE`
    */
   readonly enforcement?: EnforcementConfig;
   /**
@@ -68,18 +78,6 @@ export interface MonitorConfig {
    * findings of resolved keys (`SECURITY_HUB=on`). @default undefined: off
    */
   readonly securityHub?: boolean;
-}
-
-/** The enforcement settings; present when `ENFORCEMENT` is not `off` or `DEACTIVATE_AGE` is set. */
-export interface EnforcementConfig {
-  /** `off`: only forecasts dates (CLI); `dry-run`: everything but the IAM call; `armed`: deactivates. */
-  readonly mode: EnforcementMode;
-  /** Key age at which an active key is deactivated (at least the critical age). */
-  readonly deactivateAge: { readonly ms: number; readonly label: string };
-  /** Minimum time between the first notice naming the date and the deactivation. @default 7d */
-  readonly notice: { readonly ms: number; readonly label: string };
-  /** Above this many keys due in one run, none is deactivated (the brake). @default 5 */
-  readonly maxPerRun: number;
 }
 
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -91,10 +89,6 @@ export const MAX_SCAN_CONCURRENCY = 64;
 
 /** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
 export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
-/** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
-export const MIN_DEACTIVATIONS_PER_RUN = 1;
-/** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
-export const MAX_DEACTIVATIONS_PER_RUN = 1000;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
@@ -185,6 +179,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const remindEvery = duration("REMIND_EVERY");
   if (remindEvery.ms === 0) invalid("REMIND_EVERY", "must be longer than zero");
   const maxExemption = duration("MAX_EXEMPTION");
+  const maxTagAge = duration("MAX_TAG_AGE");
+  if (maxTagAge.ms === 0) invalid("MAX_TAG_AGE", "must be longer than zero");
 
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
   const securityHub = parseSecurityHubSetting(env[SECURITY_HUB_VARIABLE]);
@@ -206,6 +202,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     ...(alertStateTable ? { alertStateTable } : {}),
     remindEvery,
     maxExemption,
+    maxTagAge,
     ...(enforcement ? { enforcement } : {}),
     ...(securityHub.enabled ? { securityHub: true } : {}),
   };
@@ -220,68 +217,4 @@ function uniqueIgnoringCase(names: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
-}
-
-function enforcementConfig(
-  read: (name: string) => string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  critical: { ms: number; label: string },
-  alertStateTable: string | undefined,
-  duration: (name: keyof typeof CONFIG_DEFAULTS) => { ms: number; label: string },
-  problems: (ConfigProblem | string)[],
-): EnforcementConfig | undefined {
-  const mode = read("ENFORCEMENT") ?? CONFIG_DEFAULTS.ENFORCEMENT;
-  if (!ENFORCEMENT_MODES.includes(mode as EnforcementMode)) {
-    problems.push({
-      variable: "ENFORCEMENT",
-      value: env.ENFORCEMENT ?? "",
-      reason: () => `expected ${ENFORCEMENT_MODES.map((m) => JSON.stringify(m)).join(", ")}`,
-    });
-    return undefined;
-  }
-  const notice = duration("DEACTIVATION_NOTICE");
-  const maxRaw = read("MAX_DEACTIVATIONS_PER_RUN") ?? CONFIG_DEFAULTS.MAX_DEACTIVATIONS_PER_RUN;
-  const maxPerRun = /^\d+$/.test(maxRaw) ? Number(maxRaw) : Number.NaN;
-  if (!(maxPerRun >= MIN_DEACTIVATIONS_PER_RUN && maxPerRun <= MAX_DEACTIVATIONS_PER_RUN)) {
-    problems.push({
-      variable: "MAX_DEACTIVATIONS_PER_RUN",
-      value: env.MAX_DEACTIVATIONS_PER_RUN ?? "",
-      reason: () => `expected a whole number from ${MIN_DEACTIVATIONS_PER_RUN} to ${MAX_DEACTIVATIONS_PER_RUN}`,
-    });
-  }
-  const ageRaw = read("DEACTIVATE_AGE");
-  if (ageRaw === undefined) {
-    if (mode !== "off") {
-      problems.push({
-        variable: "DEACTIVATE_AGE",
-        reason: (name) =>
-          `${name("DEACTIVATE_AGE")} is unset: it is required when ${name("ENFORCEMENT")} is ${JSON.stringify(mode)}`,
-      });
-    }
-    return undefined;
-  }
-  let ageMs = Number.NaN;
-  try {
-    ageMs = parseDuration(ageRaw);
-  } catch (error) {
-    const message = (error as Error).message;
-    problems.push({ variable: "DEACTIVATE_AGE", value: env.DEACTIVATE_AGE ?? "", reason: () => message });
-  }
-  if (ageMs < critical.ms) {
-    problems.push({
-      variable: "DEACTIVATE_AGE",
-      reason: (name) =>
-        `${name("DEACTIVATE_AGE")}=${JSON.stringify(ageRaw)} is below ${name("CRITICAL_AGE")}=${JSON.stringify(critical.label)}: ` +
-        "a key must be critical (and announced) before it can be deactivated",
-    });
-  }
-  // The notice is only proven by a record of the message that named the date.
-  if (mode !== "off" && alertStateTable === undefined) {
-    problems.push({
-      variable: "ENFORCEMENT",
-      reason: (name) =>
-        `${name("ENFORCEMENT")}=${JSON.stringify(mode)} needs ${name("ALERT_STATE_TABLE")}: the advance notice is recorded in the alert state`,
-    });
-  }
-  return { mode: mode as EnforcementMode, deactivateAge: { ms: ageMs, label: ageRaw }, notice, maxPerRun };
 }

@@ -147,6 +147,8 @@ export interface ClassifyOptions {
    * the quarantine policy. @default []: no event
    */
   readonly exposedKeyIds?: readonly string[];
+  /** The highest age a threshold tag may set (`MAX_TAG_AGE`). @default 400d */
+  readonly maxTagAge?: { readonly ms: number; readonly label: string };
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -177,7 +179,7 @@ export function classifyKeys(
   const tagProblems: UserTagProblems[] = [];
   const eventKeyIds = new Set(options.exposedKeyIds ?? []);
   const problemsOf = (userName: string, rawTags: Readonly<Record<string, string>> | undefined) => {
-    const tags = parseUserTags(rawTags);
+    const tags = parseUserTags(rawTags, options.maxTagAge ? { maxTagAge: options.maxTagAge } : {});
     const limits = userThresholds(thresholds, tags);
     const beyondHorizon = exemptionBeyondHorizon(tags, now, options.maxExemption);
     const problems = [
@@ -220,7 +222,8 @@ export function classifyKeys(
   }
   if (inventory.rootAccessKey) findings.push(rootFinding(inventory.rootAccessKey, now));
   findings.sort(compareFindings);
-  const counts = { exposed: 0, critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0 };
+  // `exposed` last: what prints the counts as JSON keeps its familiar start.
+  const counts = { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 0, inactive: 0, exposed: 0 };
   for (const finding of findings) counts[finding.status] += 1;
   // A credential-report scan proves these keys cannot be flagged, so they belong in the totals; but
   // the report may be hours old, so the part it vouches for is kept apart and labelled with its time.

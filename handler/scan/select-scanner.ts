@@ -78,7 +78,8 @@ export function scannerFor(config: MonitorConfig, clients: ScannerClients, optio
             concurrency: config.scanConcurrency,
             // `key-age:warning-age`/`critical-age` tags can lower a user's limits below the global ones.
             userThresholds: {
-              thresholdsFor: (tags, defaults) => userThresholds(defaults, parseUserTags(tags)).thresholds,
+              thresholdsFor: (tags, defaults) =>
+                userThresholds(defaults, parseUserTags(tags, { maxTagAge: config.maxTagAge })).thresholds,
             },
             ...(options.inactiveKeyLastUse ? { inactiveKeyLastUse: true } : {}),
             classifyWithinMs: Math.max(DEFAULT_CLASSIFY_WITHIN_MS, (options.classifyAt?.getTime() ?? 0) - Date.now()),

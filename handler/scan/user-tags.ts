@@ -1,5 +1,6 @@
 import type { Thresholds } from "./thresholds";
 import { DURATION_FORMAT_HINT, parseDuration } from "../runtime/duration";
+import { CONFIG_DEFAULTS } from "../runtime/config-defaults";
 
 /** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */
 export const USER_TAG_KEYS = {
@@ -51,9 +52,40 @@ const EMAIL = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 // Tag values can be 256 characters; a problem note quotes at most this much of one.
 const MAX_QUOTED_CHARS = 40;
 
-/** Reads the `key-age:*` tags of one user (pure; other tags are ignored). */
-export function parseUserTags(tags: Readonly<Record<string, string>> | undefined): UserTagSettings {
+/** The highest age a threshold tag may set, by default (`MAX_TAG_AGE`). */
+export const DEFAULT_MAX_TAG_AGE = {
+  ms: parseDuration(CONFIG_DEFAULTS.MAX_TAG_AGE),
+  label: CONFIG_DEFAULTS.MAX_TAG_AGE,
+};
+
+/** Options of {@link parseUserTags}. */
+export interface ParseUserTagsOptions {
+  /**
+   * The highest age a `key-age:warning-age`, `critical-age` or `deactivate-age` tag may set
+   * (`MAX_TAG_AGE`): whoever can tag a user must not silence its keys longer than an exemption could.
+   * @default 400d
+   */
+  readonly maxTagAge?: { readonly ms: number; readonly label: string };
+}
+
+/**
+ * Reads the `key-age:*` tags of one user (pure; other tags are ignored). An age tag above
+ * `maxTagAge` is a tag problem, and the default applies instead.
+ */
+export function parseUserTags(
+  tags: Readonly<Record<string, string>> | undefined,
+  options: ParseUserTagsOptions = {},
+): UserTagSettings {
   const problems: string[] = [];
+  const ceiling = options.maxTagAge ?? DEFAULT_MAX_TAG_AGE;
+  const capped = (key: string, value: string, ms: number): boolean => {
+    if (ms <= ceiling.ms) return false;
+    problems.push(
+      `${describeTag(key, value)} is ignored: it is above ${ceiling.label}, the highest age a tag may set ` +
+        "(MAX_TAG_AGE), so the default applies",
+    );
+    return true;
+  };
   const byKey = new Map<string, string>();
   for (const [key, value] of Object.entries(tags ?? {})) byKey.set(key.trim().toLowerCase(), value.trim());
   const settings: {
@@ -88,7 +120,9 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
     const value = byKey.get(key);
     if (value === undefined) continue;
     try {
-      settings[field] = parseDuration(value);
+      const ms = parseDuration(value);
+      if (capped(key, value, ms)) continue;
+      settings[field] = ms;
       const label = field === "warningAgeMs" ? "warningAge" : "criticalAge";
       settings.ageLabels = { ...settings.ageLabels, [label]: value };
     } catch (error) {
@@ -119,10 +153,14 @@ export function parseUserTags(tags: Readonly<Record<string, string>> | undefined
 
   const deactivateAge = byKey.get(USER_TAG_KEYS.deactivateAge);
   if (deactivateAge !== undefined) {
+    let ms: number | undefined;
     try {
-      settings.deactivateAge = { ms: parseDuration(deactivateAge), label: deactivateAge };
+      ms = parseDuration(deactivateAge);
     } catch {
       problems.push(`${describeTag(USER_TAG_KEYS.deactivateAge, deactivateAge)} is ignored: ${DURATION_FORMAT_HINT}`);
+    }
+    if (ms !== undefined && !capped(USER_TAG_KEYS.deactivateAge, deactivateAge, ms)) {
+      settings.deactivateAge = { ms, label: deactivateAge };
     }
   }
   const deactivate = byKey.get(USER_TAG_KEYS.deactivate);

@@ -177,7 +177,7 @@ export class FunctionAlarms extends Construct {
     if (props.enforcementBrakeMetric !== undefined) {
       alarms["enforcement-brake"] = alarm(
         "enforcement-brake",
-        "Enforcement brake engaged: more keys are due for deactivation than allowed in one run, none was deactivated",
+        "Enforcement brake engaged: deactivating the due keys would pass the limit of keys in 24 hours, none was deactivated",
         props.enforcementBrakeMetric,
         "Maximum",
       );

@@ -70,7 +70,7 @@ describe("--json", () => {
       accountId: "123456789012",
       forecast: false,
       usersScanned: 4,
-      counts: { critical: 0, warning: 0, unused: 0, exempt: 0, ok: 4, inactive: 1 },
+      counts: { exposed: 0, critical: 0, warning: 0, unused: 0, exempt: 0, ok: 4, inactive: 1 },
     });
     expect(report.keys).toHaveLength(5);
     const alice = report.keys.find((key) => key.user === "alice")!;

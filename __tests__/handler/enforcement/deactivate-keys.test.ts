@@ -66,27 +66,79 @@ describe("deactivateKeys", () => {
     ]);
   });
 
-  test("reports each deactivation as soon as IAM confirmed it, and starts no key once the time is up", async () => {
-    mock.on(ListAccessKeysCommand).callsFake((input: { UserName: string }) => ({
-      AccessKeyMetadata: [
-        { AccessKeyId: input.UserName === "alice" ? keyId(1) : keyId(2), Status: "Active", CreateDate: CREATED },
-      ],
-    }));
-    mock.on(UpdateAccessKeyCommand).resolves({});
-    const confirmed: string[] = [];
+  test("records the intent before the IAM call and the outcome after it, and starts no key once the time is up", async () => {
+    mockBothUsers();
+    const writes: string[] = [];
     let started = 0;
     const outcomes = await deactivateKeys([due("alice", 1), due("bob", 2)], {
       iam: new IAMClient({}),
-      concurrency: 1,
-      onDeactivated: async (key) => void confirmed.push(key.finding.accessKeyId),
+      recordIntent: async (key) => void writes.push(`intent ${key.finding.userName}`),
+      recordDeactivation: async (key) => void writes.push(`done ${key.finding.userName}`),
       // Time runs out after the first key was started.
       stopStarting: () => started++ > 0,
     });
-    expect(confirmed).toEqual([keyId(1)]);
+    expect(writes).toEqual(["intent alice", "done alice"]);
     expect(outcomes).toEqual([
       { accessKeyId: keyId(1), result: "deactivated" },
       { accessKeyId: keyId(2), result: "left-alone", reason: expect.stringContaining("ran out of time") },
     ]);
     expect(mock.commandCalls(UpdateAccessKeyCommand)).toHaveLength(1);
   });
+
+  test("a key whose intent cannot be recorded is not touched, and no further key is started", async () => {
+    mockBothUsers();
+    const outcomes = await deactivateKeys([due("alice", 1), due("bob", 2)], {
+      iam: new IAMClient({}),
+      recordIntent: async () => {
+        throw new Error("DynamoDB is down");
+      },
+    });
+    expect(outcomes).toEqual([
+      {
+        accessKeyId: keyId(1),
+        result: "left-alone",
+        reason: "the intent could not be recorded, so the key was not touched: Error: DynamoDB is down",
+      },
+      { accessKeyId: keyId(2), result: "left-alone", reason: expect.stringContaining("a state write failed") },
+    ]);
+    expect(mock.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
+  });
+
+  test("a deactivation whose record fails is still reported (to be announced), and no further key is started", async () => {
+    mockBothUsers();
+    const outcomes = await deactivateKeys([due("alice", 1), due("bob", 2)], {
+      iam: new IAMClient({}),
+      recordIntent: async () => undefined,
+      recordDeactivation: async () => {
+        throw new Error("DynamoDB is down");
+      },
+    });
+    expect(outcomes).toEqual([
+      { accessKeyId: keyId(1), result: "deactivated", recordFailed: "Error: DynamoDB is down" },
+      { accessKeyId: keyId(2), result: "left-alone", reason: expect.stringContaining("a state write failed") },
+    ]);
+    expect(mock.commandCalls(UpdateAccessKeyCommand)).toHaveLength(1);
+  });
+
+  test("withdraws the intent when IAM refuses the call", async () => {
+    mockBothUsers();
+    mock.on(UpdateAccessKeyCommand).rejects(Object.assign(new Error("not allowed"), { name: "AccessDenied" }));
+    const withdrawn: string[] = [];
+    const [outcome] = await deactivateKeys([due("alice", 1)], {
+      iam: new IAMClient({}),
+      recordIntent: async () => undefined,
+      withdrawIntent: async (key) => void withdrawn.push(key.finding.accessKeyId),
+    });
+    expect(outcome).toMatchObject({ result: "left-alone", reason: expect.stringContaining("IAM refused") });
+    expect(withdrawn).toEqual([keyId(1)]);
+  });
+
+  function mockBothUsers(): void {
+    mock.on(ListAccessKeysCommand).callsFake((input: { UserName: string }) => ({
+      AccessKeyMetadata: [
+        { AccessKeyId: input.UserName === "alice" ? keyId(1) : keyId(2), Status: "Active", CreateDate: CREATED },
+      ],
+    }));
+    mock.on(UpdateAccessKeyCommand).resolves({});
+  }
 });

@@ -1,7 +1,8 @@
 import type { KeyFinding } from "../../../handler/scan/classify";
-import type { DueKey, EnforcementEvent } from "../../../handler/enforcement/plan-enforcement";
+import type { EnforcementEvent } from "../../../handler/enforcement/plan-enforcement";
 import { renderEnforcement, restoreCommand } from "../../../handler/enforcement/render-enforcement";
 import { expectWithinSlackLimits } from "../support/slack-digest-assertions";
+import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { DAY, NOW, ago, keyId } from "../support/inventory-builders";
 
 const finding = (n: number, userName = `user-${n}`): KeyFinding => ({
@@ -14,18 +15,18 @@ const finding = (n: number, userName = `user-${n}`): KeyFinding => ({
   owners: ["<@U012AB3CD>"],
 });
 const record = (n: number) => ({ accessKeyId: keyId(n), userName: `user-${n}`, reactivations: 0, expiresAt: NOW });
+const render = (events: EnforcementEvent[], mode: "dry-run" | "armed" = "armed") => {
+  const messages = renderEnforcement({ events, mode, accountId: "123456789012", environmentName: "prod", now: NOW });
+  for (const { message } of messages) expectWithinSlackLimits(message);
+  return messages;
+};
+const sectionsOf = (message: SlackMessage) =>
+  message.blocks.flatMap((block) => (block.type === "section" ? [block.text.text] : []));
 const texts = (events: EnforcementEvent[], mode: "dry-run" | "armed" = "armed") => {
-  const { message, named } = renderEnforcement({
-    events,
-    mode,
-    accountId: "123456789012",
-    environmentName: "prod",
-    now: NOW,
-  });
-  if (message) expectWithinSlackLimits(message);
+  const messages = render(events, mode);
   return {
-    named,
-    text: message?.blocks.flatMap((block) => (block.type === "section" ? [block.text.text] : [])).join("\n") ?? "",
+    named: messages.flatMap((part) => part.named),
+    text: messages.flatMap((part) => sectionsOf(part.message)).join("\n"),
   };
 };
 
@@ -59,40 +60,104 @@ describe("renderEnforcement", () => {
     expect(restoreCommand("o'brien", keyId(1))).toContain("--user-name 'o'\\''brien'");
   });
 
-  test("the brake leads and lists every due key up to a bound, then counts the rest", () => {
-    const due: DueKey[] = Array.from({ length: 45 }, (_, i) => ({
-      finding: finding(i + 1),
-      date: NOW,
-      setting: "DEACTIVATE_AGE=120d",
+  test("a fresh notice says why the earlier one lapsed; a failed record is said beside the deactivation", () => {
+    const { text } = texts([
+      {
+        kind: "notice",
+        finding: finding(1),
+        date: NOW,
+        setting: "DEACTIVATE_AGE=120d",
+        lapse: "the key was exempt (tag key-age:exempt-until=2025-06-21)",
+        change: record(1),
+      },
+      {
+        kind: "deactivated",
+        finding: finding(2),
+        setting: "DEACTIVATE_AGE=120d",
+        deactivatedAt: NOW,
+        recordFailed: "AccessDeniedException: no",
+        change: record(2),
+      },
+    ]);
+    expect(text).toContain("· a new notice: the key was exempt (tag key-age:exempt-until=2025-06-21)");
+    expect(text).toContain(restoreCommand("user-2", keyId(2)));
+    expect(text).toContain("could not record this deactivation (AccessDeniedException: no)");
+  });
+
+  test("a person's reactivation names the new date; an unconfirmed deactivation is not blamed on a person", () => {
+    const { text } = texts([
+      {
+        kind: "reactivated",
+        finding: finding(1),
+        by: "person",
+        offAt: NOW,
+        date: new Date(NOW.getTime() + 7 * DAY),
+        setting: "DEACTIVATE_AGE=120d",
+        change: record(1),
+      },
+    ]);
+    expect(text).toContain(
+      "*Reactivated by a person* · `user-1` · `AKIA…0001` · switched off by hand (seen 2025-06-01 12:00 UTC), active again " +
+        "at 2025-06-01 12:00 UTC · new date 2025-06-08 12:00 UTC: not deactivated again before it (a fresh notice period)",
+    );
+    const unconfirmed = texts([
+      { kind: "reactivated", finding: finding(1), by: "unconfirmed", offAt: NOW, change: record(1) },
+    ]).text;
+    expect(unconfirmed).toContain(
+      "*Active after an unconfirmed deactivation* · `user-1` · `AKIA…0001` · the monitor meant to deactivate it at " +
+        "2025-06-01 12:00 UTC but cannot confirm it did",
+    );
+    expect(unconfirmed).toContain("no deactivation date: enforcement does not apply to it now");
+  });
+
+  test("the brake names every held key, each line whole, across as many messages as Slack's limits need", () => {
+    // 35 keys of 64-character user names: one section cannot hold them all.
+    const held: EnforcementEvent[] = Array.from({ length: 35 }, (_, i) => ({
+      kind: "held",
+      key: {
+        finding: finding(i + 1, `${"u".repeat(60)}${String(i + 1).padStart(4, "0")}`),
+        date: NOW,
+        setting: "DEACTIVATE_AGE=120d",
+      },
+      change: record(i + 1),
     }));
-    const brake: EnforcementEvent = { kind: "brake", due, maxPerRun: 5, changes: [] };
+    const brake: EnforcementEvent = { kind: "brake", held: 35, inWindow: 2, limit: 5, allowsAt: NOW };
     const { text, named } = texts([
       { kind: "left-alone", finding: finding(99), reason: "the key was deleted or rotated since the scan" },
+      ...held,
       brake,
     ]);
     expect(
-      text.startsWith(
-        ":octagonal_sign: *Enforcement brake engaged: 45 keys due*, more than MAX_DEACTIVATIONS_PER_RUN=5",
-      ),
+      text.startsWith(":octagonal_sign: *Enforcement brake engaged: 35 keys due*, 2 deactivated in the last 24 hours"),
     ).toBe(true);
-    expect(text).toContain("• … and 15 more");
-    expect(named.map((event) => event.kind)).toEqual(["brake", "left-alone"]);
+    expect(text).toContain("MAX_DEACTIVATIONS_PER_DAY=5 in any 24 hours, so none was deactivated");
+    expect(text).toContain("held until the 24-hour window allows them, at 2025-06-01 12:00 UTC at the earliest");
+    const lines = text.split("\n").filter((line) => line.startsWith("• "));
+    expect(lines).toHaveLength(35);
+    for (const line of lines)
+      expect(line).toMatch(/^• `u{60}\d{4}` · `AKIA…\d{4}` · age 130d · due .* · DEACTIVATE_AGE=120d$/);
+    expect(named).toHaveLength(37);
   });
 
-  test("more entries than one message holds: the rest are counted and not reported as named", () => {
-    const events: EnforcementEvent[] = Array.from({ length: 45 }, (_, i) => ({
-      kind: "notice",
-      finding: finding(i + 1),
+  test("more entries than one message holds: every one is named, in numbered messages", () => {
+    const events: EnforcementEvent[] = Array.from({ length: 1500 }, (_, i) => ({
+      kind: i % 2 === 0 ? "notice" : "left-alone",
+      finding: finding(i + 1, `${"n".repeat(60)}${String(i + 1).padStart(4, "0")}`),
       date: NOW,
       setting: "DEACTIVATE_AGE=120d",
+      reason: "the key was deleted or rotated since the scan",
       change: record(i + 1),
-    }));
-    const { text, named } = texts(events);
-    expect(named).toHaveLength(40);
-    expect(text).toContain("… and 5 more enforcement entries, named in the next run.");
+    })) as EnforcementEvent[];
+    const messages = render(events);
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.flatMap((part) => part.named)).toHaveLength(1500);
+    const header = (message: SlackMessage) => (message.blocks[0].type === "header" ? message.blocks[0].text.text : "");
+    expect(header(messages[0].message)).toBe(`IAM key enforcement (1/${messages.length}) · prod · 123456789012`);
+    const named = new Set(messages.flatMap((part) => part.named));
+    expect(events.every((event) => named.has(event))).toBe(true);
   });
 
   test("nothing to say renders nothing", () => {
-    expect(renderEnforcement({ events: [], mode: "armed", accountId: "1", now: NOW })).toEqual({ named: [] });
+    expect(renderEnforcement({ events: [], mode: "armed", accountId: "1", now: NOW })).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe("exportFindingsStage", () => {
     const { securityHub, requests, logger } = harness();
     const date = new Date(NOW.getTime() + 7 * DAY);
     const schedules = new Map<string, DeactivationSchedule>([
-      [keyId(1), { kind: "date", date, ageDue: date, setting: "DEACTIVATE_AGE=100d", noticed: true }],
+      [keyId(1), { kind: "date", date, ageDue: date, setting: "DEACTIVATE_AGE=100d", ageMs: 100 * DAY, noticed: true }],
     ]);
     await exportFindingsStage(securityHub, {
       classification: CLASSIFICATION,

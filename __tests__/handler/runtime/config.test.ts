@@ -25,6 +25,7 @@ describe("loadConfig", () => {
       messageStyle: "digest",
       remindEvery: { ms: DAY, label: "24h" },
       maxExemption: { ms: 365 * DAY, label: "365d" },
+      maxTagAge: { ms: 400 * DAY, label: "400d" },
       scanStrategy: "auto",
       scanConcurrency: 12,
     });

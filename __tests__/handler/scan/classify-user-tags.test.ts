@@ -116,4 +116,32 @@ describe("classifyKeys with user tags", () => {
       ["<@U012AB3CD>", "<!subteam^S0PLATFORM>"],
     ]);
   });
+
+  it("refuses threshold tags above MAX_TAG_AGE as tag problems: the defaults apply", () => {
+    const tags = {
+      "key-age:warning-age": "3650d",
+      "key-age:critical-age": "3650d",
+      "key-age:deactivate-age": "3650d",
+    };
+    const [finding] = classifyUser(tags, activeKey(1, 400 * DAY, DAY)).findings;
+    expect(finding.status).toBe("critical");
+    expect(finding.customLimits).toBeUndefined();
+    expect(finding.deactivateAge).toBeUndefined();
+    expect(finding.tagProblems).toEqual([
+      'tag key-age:warning-age="3650d" is ignored: it is above 400d, the highest age a tag may set (MAX_TAG_AGE), so the default applies',
+      'tag key-age:critical-age="3650d" is ignored: it is above 400d, the highest age a tag may set (MAX_TAG_AGE), so the default applies',
+      'tag key-age:deactivate-age="3650d" is ignored: it is above 400d, the highest age a tag may set (MAX_TAG_AGE), so the default applies',
+    ]);
+    // At the ceiling a tag is honoured; a lower configured ceiling refuses it.
+    const yearly = { "key-age:warning-age": "365d", "key-age:critical-age": "400d" };
+    expect(classifyUser(yearly, activeKey(1, 200 * DAY, DAY)).findings[0].status).toBe("ok");
+    const strict = classifyKeys(
+      { users: [{ userName: "svc", accessKeys: [activeKey(1, 200 * DAY, DAY)], tags: yearly }] },
+      THRESHOLDS,
+      NOW,
+      { maxTagAge: { ms: 180 * DAY, label: "180d" } },
+    );
+    expect(strict.findings[0].status).toBe("critical");
+    expect(strict.tagProblems[0].problems).toHaveLength(2);
+  });
 });

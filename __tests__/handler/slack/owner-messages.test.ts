@@ -166,6 +166,7 @@ describe("renderOwnerMessages", () => {
       date: new Date("2025-06-08T12:00:00Z"),
       ageDue: new Date("2025-06-01T12:00:00Z"),
       setting: "DEACTIVATE_AGE=95d",
+      ageMs: 95 * DAY,
       noticed: true,
     };
     const [message] = renderOwnerMessages(deliveries, lookups([{ email: ALICE, userId: "U1ALICE" }]), {

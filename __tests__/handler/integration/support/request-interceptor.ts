@@ -7,12 +7,38 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A hook that runs once, before the first request whose form body matches is forwarded. */
+/** A request as the proxy sees it: the JSON protocols (DynamoDB) name the operation in `x-amz-target`. */
+export interface InterceptedRequest {
+  /** The `x-amz-target` header (`DynamoDB_20120810.PutItem`), or "" for the query protocol. */
+  readonly target: string;
+  /** The raw body. */
+  readonly body: string;
+}
+
+/** The answer a rule gives instead of forwarding the request. */
+export interface InterceptReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A hook that runs once, on the first request that matches. */
 export interface InterceptRule {
-  /** True for the request to hook (the AWS query protocol sends `Action=…&UserName=…`). */
-  readonly matches: (form: URLSearchParams) => boolean;
-  /** Runs before the request is forwarded: the change it makes is what the request then sees. */
-  readonly before: () => Promise<void>;
+  /** True for the request to hook (the AWS query protocol sends `Action=…&UserName=…` as the form). */
+  readonly matches: (form: URLSearchParams, request: InterceptedRequest) => boolean;
+  /** Runs before the request is forwarded: the change it makes is what the request then sees. @default nothing */
+  readonly before?: () => Promise<void>;
+  /** Answers the request instead of forwarding it (an AWS error, say). @default undefined: forwarded */
+  readonly reply?: InterceptReply;
+}
+
+/** DynamoDB's JSON-protocol error reply, e.g. `AccessDeniedException` (400, which the SDK does not retry). */
+export function dynamoDbError(code: string, message: string): InterceptReply {
+  return {
+    status: 400,
+    headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": code },
+    body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }),
+  };
 }
 
 /** A loopback proxy in front of moto that can act between two AWS calls of the code under test. */
@@ -39,11 +65,21 @@ export async function startRequestInterceptor(target: string): Promise<RequestIn
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
       const body = Buffer.concat(chunks);
-      const form = new URLSearchParams(body.toString());
-      const index = rules.findIndex((rule) => rule.matches(form));
+      const text = body.toString();
+      const form = new URLSearchParams(text);
+      const target = String(request.headers["x-amz-target"] ?? "");
+      const index = rules.findIndex((rule) => rule.matches(form, { target, body: text }));
       if (index >= 0) {
         const [rule] = rules.splice(index, 1);
-        await rule.before();
+        await rule.before?.();
+        if (rule.reply) {
+          // Without a Date header: a container whose clock runs days ahead would otherwise see the
+          // skew on this error, correct its clock and retry the request past the rule.
+          response.sendDate = false;
+          response.writeHead(rule.reply.status, rule.reply.headers);
+          response.end(rule.reply.body);
+          return;
+        }
       }
       const forward = httpRequest(
         {
