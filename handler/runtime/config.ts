@@ -1,6 +1,7 @@
 export { CONFIG_DEFAULTS } from "./config-defaults";
 export { ConfigError, describeConfigProblem, type ConfigProblem } from "./config-problem";
 export {
+  isSecureSlackUrl,
   isSlackChannel,
   isSlackToken,
   type SlackAppConfig,

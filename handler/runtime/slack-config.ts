@@ -215,9 +215,10 @@ export function isSlackToken(value: string): boolean {
 
 /**
  * An https URL, or plain http to a loopback address (a local fake Slack): the webhook URL and the
- * bot token are secrets and the digest names keys, so none may cross a network in clear text.
+ * bot token are secrets and the digest names keys, so none may cross a network in clear text. The one
+ * rule for a webhook URL set directly, read from SSM, and for `SLACK_API_URL`.
  */
-function isSecureSlackUrl(text: string): boolean {
+export function isSecureSlackUrl(text: string): boolean {
   try {
     const { protocol, hostname } = new URL(text);
     if (protocol === "https:") return true;
