@@ -129,7 +129,7 @@ function renderEvent(event: EnforcementEvent, input: EnforcementMessageInput): s
     );
   }
   const { finding } = event;
-  const who = `${codeText(finding.userName)} · \`${maskAccessKeyId(finding.accessKeyId)}\``;
+  const who = `${codeText(finding.userName)} · ${codeText(maskAccessKeyId(finding.accessKeyId))}`;
   const age = `age ${formatDuration(finding.ageMs ?? 0)}`;
   const mentions = finding.owners && finding.owners.length > 0 ? ` · ${finding.owners.join(" ")}` : "";
   switch (event.kind) {
@@ -166,7 +166,7 @@ function renderEvent(event: EnforcementEvent, input: EnforcementMessageInput): s
 function dueLine(key: DueKey, now: Date): string {
   const { finding } = key;
   return (
-    `${codeText(finding.userName)} · \`${maskAccessKeyId(finding.accessKeyId)}\` · ` +
+    `${codeText(finding.userName)} · ${codeText(maskAccessKeyId(finding.accessKeyId))} · ` +
     `age ${formatDuration(now.getTime() - (finding.createDate ?? now).getTime())} · due ${formatDeactivationDate(key.date)} · ` +
     inertText(key.setting)
   );
