@@ -77,6 +77,7 @@ export interface ScanReportContext {
 export function buildScanReport(scan: ScanResult, config: MonitorConfig, context: ScanReportContext): ScanReport {
   const classification = classifyKeys(scan.inventory, config.thresholds, context.evaluatedAt, {
     maxExemption: config.maxExemption,
+    maxOwners: config.maxOwnersPerKey,
   });
   const enforcement = config.enforcement;
   const deactivations = new Map<string, DeactivationSchedule>();

@@ -62,6 +62,13 @@ export interface EnvironmentSettings {
   readonly slackChannelFromAccountTag?: boolean;
   /** `SLACK_API_URL`: the Web API's base URL, for a corporate proxy. @default "https://slack.com/api/" */
   readonly slackApiUrl?: string;
+  /**
+   * `SLACK_RATE_LIMITS`: the Slack app's pace per Web API method, calls per minute, over Slack's
+   * tiers, e.g. `{ "users.lookupByEmail": 100 }`. @default users.lookupByEmail 50, chat.postMessage 300
+   */
+  readonly slackRateLimits?: Readonly<Record<string, number>>;
+  /** `SLACK_OWNER_CACHE_TTL`: how long an owner's Slack member id, found by email, is remembered. @default "7d" */
+  readonly slackOwnerCacheTtl?: string;
   /** `WARNING_AGE`. @default "80d" */
   readonly warningAge?: string;
   /** `CRITICAL_AGE`. @default "90d" */
@@ -103,6 +110,8 @@ export interface EnvironmentSettings {
   readonly deactivationNotice?: string;
   /** `MAX_DEACTIVATIONS_PER_RUN`: above this many keys due in one run, none is deactivated (the brake). @default 5 */
   readonly maxDeactivationsPerRun?: number;
+  /** `MAX_OWNERS_PER_KEY`: owners one `key-age:owner` tag may name (1–20); more is a tag problem. @default 5 */
+  readonly maxOwnersPerKey?: number;
   /**
    * `MAX_EXEMPTION`: a `key-age:exempt-until` date further ahead than this is not honoured, so
    * whoever can tag a user cannot silence it forever. @default "365d"

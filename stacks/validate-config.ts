@@ -48,6 +48,8 @@ const ENVIRONMENT_FIELDS = {
   slackChannelsByAccount: true,
   slackChannelFromAccountTag: true,
   slackApiUrl: true,
+  slackRateLimits: true,
+  slackOwnerCacheTtl: true,
   warningAge: true,
   criticalAge: true,
   unusedAge: true,
@@ -65,6 +67,7 @@ const ENVIRONMENT_FIELDS = {
   deactivateAge: true,
   deactivationNotice: true,
   maxDeactivationsPerRun: true,
+  maxOwnersPerKey: true,
   maxExemption: true,
   heartbeatSchedule: true,
   s3NativeLocking: true,
@@ -295,6 +298,8 @@ function slackDestinationProblems(where: string, env: EnvironmentSettings): stri
     "slackChannelsByAccount",
     "slackChannelFromAccountTag",
     "slackApiUrl",
+    "slackRateLimits",
+    "slackOwnerCacheTtl",
     "slackBotTokenKmsKeyArn",
   ] as const) {
     if (env[field] !== undefined && !app) {

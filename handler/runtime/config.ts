@@ -59,6 +59,11 @@ export interface MonitorConfig {
    * `MAX_DEACTIVATIONS_PER_RUN`). @default undefined: `ENFORCEMENT=off` and no `DEACTIVATE_AGE`
    */
   readonly enforcement?: EnforcementConfig;
+  /**
+   * Owners one `key-age:owner` tag may name (`MAX_OWNERS_PER_KEY`); more is a tag problem, and only the
+   * first are mentioned or messaged, so a hostile tag cannot starve a run of Slack's rate limits. @default 5
+   */
+  readonly maxOwnersPerKey: number;
 }
 
 /** The enforcement settings; present when `ENFORCEMENT` is not `off` or `DEACTIVATE_AGE` is set. */
@@ -82,6 +87,8 @@ export const MAX_SCAN_CONCURRENCY = 64;
 
 /** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
 export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
+/** Bounds of `MAX_OWNERS_PER_KEY`. */
+export const MAX_OWNERS_PER_KEY_LIMIT = 20;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
 export const MIN_DEACTIVATIONS_PER_RUN = 1;
 /** Bounds of `MAX_DEACTIVATIONS_PER_RUN`. */
@@ -178,6 +185,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const maxExemption = duration("MAX_EXEMPTION");
 
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
+  const maxOwnersRaw = read("MAX_OWNERS_PER_KEY") ?? CONFIG_DEFAULTS.MAX_OWNERS_PER_KEY;
+  const maxOwnersPerKey = /^\d+$/.test(maxOwnersRaw) ? Number(maxOwnersRaw) : Number.NaN;
+  if (!(maxOwnersPerKey >= 1 && maxOwnersPerKey <= MAX_OWNERS_PER_KEY_LIMIT)) {
+    invalid("MAX_OWNERS_PER_KEY", `expected a whole number from 1 to ${MAX_OWNERS_PER_KEY_LIMIT}`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   const environmentName = read("ENVIRONMENT_NAME");
@@ -196,6 +208,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     remindEvery,
     maxExemption,
     ...(enforcement ? { enforcement } : {}),
+    maxOwnersPerKey,
   };
 }
 

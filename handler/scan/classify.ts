@@ -119,6 +119,11 @@ export interface ClassifyOptions {
    * @default undefined: no limit (the handler and the CLI always pass the configured one)
    */
   readonly maxExemption?: { readonly ms: number; readonly label: string };
+  /**
+   * Owners one `key-age:owner` tag may name (`MAX_OWNERS_PER_KEY`); the rest are a tag problem and are
+   * neither mentioned nor messaged. @default DEFAULT_MAX_OWNERS
+   */
+  readonly maxOwners?: number;
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -146,7 +151,7 @@ export function classifyKeys(
   const findings: KeyFinding[] = [];
   const tagProblems: UserTagProblems[] = [];
   const problemsOf = (userName: string, rawTags: Readonly<Record<string, string>> | undefined) => {
-    const tags = parseUserTags(rawTags);
+    const tags = parseUserTags(rawTags, options.maxOwners === undefined ? {} : { maxOwners: options.maxOwners });
     const limits = userThresholds(thresholds, tags);
     const beyondHorizon = exemptionBeyondHorizon(tags, now, options.maxExemption);
     const problems = [

@@ -6,7 +6,7 @@ import { renderAccountStatus } from "../../../handler/organization/render-accoun
 import { renderOrganizationSummary } from "../../../handler/organization/render-organization-summary";
 import type { Classification, KeyFinding } from "../../../handler/scan/classify";
 import { codeText, inertText } from "../../../handler/slack/inert-text";
-import { renderOwnerMessages } from "../../../handler/slack/owner-messages";
+import { renderOwnerMessages } from "../../../handler/slack/owners/render-owner-messages";
 import { renderDigest, renderHeartbeat } from "../../../handler/slack/render-digest";
 import { renderUncheckedUsers } from "../../../handler/slack/render-unchecked";
 import { SLACK_LIMITS, type SlackMessage } from "../../../handler/slack/slack-message";
@@ -290,7 +290,6 @@ const RENDERERS: readonly [string, (text: string) => readonly SlackMessage[]][] 
             retry: false,
           },
         ],
-        new Map([["alice@example.com", { email: "alice@example.com", userId: "U0ALICE" }]]),
         { accountId: text, environmentName: text, channel: text, now: NOW },
       ).map((owner) => owner.message);
     },
