@@ -16,8 +16,13 @@ export const SLACK_TIER_LIMITS: Readonly<Record<string, number>> = {
 
 /** Options of {@link createRateLimits}. */
 export interface RateLimitOptions {
-  /** Calls per minute per method; a method not listed is not limited. @default SLACK_TIER_LIMITS */
+  /** Calls per window per method; a method not listed is not limited. @default SLACK_TIER_LIMITS */
   readonly perMinute?: Readonly<Record<string, number>>;
+  /**
+   * The methods' window: Slack's is a minute; a test may shrink it to play minutes in seconds (with
+   * 6_000, "50 a minute" is 50 every 6 s). @default 60_000
+   */
+  readonly windowMs?: number;
   /** Messages to one channel (or member) within `channelWindowMs`. @default 3 */
   readonly perChannel?: number;
   /** @default 3000: about one a second, bursts of three allowed */
@@ -52,6 +57,7 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
   const perChannel = options.perChannel ?? 3;
   const channelWindowMs = options.channelWindowMs ?? 3_000;
   const earlyGraceMs = options.earlyGraceMs ?? 250;
+  const windowMs = options.windowMs ?? MINUTE_MS;
   const windows = new Map<string, number[]>();
   const waits = new Map<string, { issuedAt: number; until: number }>();
   const limited = new Map<string, number>();
@@ -70,7 +76,7 @@ export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
       const wait = waits.get(method);
       if (wait && at >= wait.issuedAt + earlyGraceMs && at < wait.until) bump(early, method);
       const limit = perMinute[method];
-      const methodWait = limit === undefined ? undefined : admit(method, limit, MINUTE_MS, at);
+      const methodWait = limit === undefined ? undefined : admit(method, limit, windowMs, at);
       const channelKey = method === "chat.postMessage" && channel ? `${method} ${channel}` : undefined;
       const channelWait = channelKey ? admit(channelKey, perChannel, channelWindowMs, at) : undefined;
       const retryAfterS = Math.max(methodWait ?? 0, channelWait ?? 0);
