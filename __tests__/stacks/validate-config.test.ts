@@ -118,7 +118,7 @@ describe("validateConfig", () => {
     ]);
     expect(configProblems(withEnvironment({ maxOwnersPerKey: 50 }))).toEqual([
       expect.stringMatching(
-        /^environment "dev": field "maxOwnersPerKey" has invalid value "50" \(expected a whole number from 1 to 20\)/,
+        /^environment "dev": field "maxOwnersPerKey" has invalid value 50 \(expected a whole number from 1 to 20\)/,
       ),
     ]);
     expect(configProblems(withEnvironment({ slackOwnerCacheTtl: "7d" }))).toEqual([
