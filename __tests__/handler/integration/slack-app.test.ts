@@ -185,6 +185,29 @@ it("retries a failed direct message on the next run, to the owner only, and then
   expect(quiet.direct).toHaveLength(0);
 });
 
+// Issue case 7: the digest's tag-problems part posted a tag value bare; `@here` is a valid IAM user name.
+it("keeps hostile user names and tag values inert in the channel digest", async () => {
+  await seedUsers(moto, ["@here"]);
+  const iam = new IAMClient(motoClientConfig(moto));
+  await iam.send(
+    new TagUserCommand({
+      UserName: "@here",
+      Tags: [{ Key: "key-age:exempt-until", Value: "@channel https://evil.example/x" }],
+    }),
+  );
+  iam.destroy();
+  const { run, channel } = await invoke();
+  expectSuccess(run.outcomes[0]);
+  const texts = channel.flatMap((message) => [
+    message.payload.text,
+    ...message.payload.blocks.flatMap((block) => ("text" in block ? [block.text.text] : [])),
+  ]);
+  const all = texts.join("\n");
+  expect(all).toContain("`@\u2060here`");
+  expect(all).toContain('exempt-until="@\u2060channel https:\u2060//evil.\u2060example/x"');
+  expect(all).not.toMatch(/(^|[^\u2060])@(here|channel)\b|https:\/\/evil|<!/);
+});
+
 it("fails the run when the app is not in the channel, saying to invite it, with a plain token too", async () => {
   const { run } = await invoke({
     SLACK_BOT_TOKEN_PARAMETER: "",
