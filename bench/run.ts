@@ -2,6 +2,7 @@
 // plus the build's size, start-up and synth figures. Prints figures; asserts nothing (CI is noisy).
 // Usage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000]
 //        [--accounts 10] [--account-users 50] [--dispatch-accounts 5000] [--memory-users 5000]
+//        [--slack-owners 500] [--slack-timeout 300]
 import { IAMClient } from "@aws-sdk/client-iam";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -17,6 +18,7 @@ import { IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
 import { organizationBench, type OrganizationBenchOptions } from "./organization-bench";
 import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function";
 import { measureWorkerMemory, workerMemoryRows } from "./worker-memory";
+import { slackOwnersBench, type SlackOwnersBenchOptions } from "./slack-owners-bench";
 
 const ROUND_TRIP_MS = 50;
 
@@ -30,6 +32,8 @@ interface BenchOptions {
   readonly memoryUsers: number;
   /** The organization section's sizes. */
   readonly organization: OrganizationBenchOptions;
+  /** The Slack app section: owners (0 skips it) and the function's timeout. */
+  readonly slack: SlackOwnersBenchOptions;
 }
 
 /** Parses the bench's flags; throws naming the flag and the value on a mistake. */
@@ -44,6 +48,8 @@ function benchOptions(argv: readonly string[]): BenchOptions {
       "account-users": { type: "string", default: "50" },
       "dispatch-accounts": { type: "string", default: "5000" },
       "memory-users": { type: "string", default: "5000" },
+      "slack-owners": { type: "string", default: "500" },
+      "slack-timeout": { type: "string", default: "300" },
     },
     strict: true,
   });
@@ -64,6 +70,11 @@ function benchOptions(argv: readonly string[]): BenchOptions {
       usersPerAccount: count("account-users", values["account-users"]),
       dispatchAccounts: count("dispatch-accounts", values["dispatch-accounts"]),
       roundTripMs: ROUND_TRIP_MS,
+    },
+    slack: {
+      owners: values["slack-owners"] === "0" ? 0 : count("slack-owners", values["slack-owners"]),
+      timeoutSeconds: count("slack-timeout", values["slack-timeout"]),
+      steadyOwners: 100,
     },
   };
 }
@@ -128,7 +139,8 @@ function table(headers: string[], rows: (string | number)[][]): string {
   ].join("\n");
 }
 
-async function main({ sizes, latencyUsers, throttleUsers, memoryUsers, organization }: BenchOptions): Promise<void> {
+async function main(options: BenchOptions): Promise<void> {
+  const { sizes, latencyUsers, throttleUsers, memoryUsers, organization } = options;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const started = performance.now();
   console.log(
@@ -143,6 +155,7 @@ async function main({ sizes, latencyUsers, throttleUsers, memoryUsers, organizat
   let throttlingRows: (string | number)[][] = [];
   let memoryRows: (string | number)[][] = [];
   let organizationText = "";
+  let slackText = "";
   try {
     for (const users of [...new Set([...sizes, latencyUsers, throttleUsers, memoryUsers])]
       .filter((n) => n > 0)
@@ -203,6 +216,9 @@ async function main({ sizes, latencyUsers, throttleUsers, memoryUsers, organizat
       if (users === memoryUsers) memoryRows = workerMemoryRows(await measureWorkerMemory(moto));
     }
     organizationText = await organizationBench(moto, proxy, organization, table);
+    if (options.slack.owners > 0) {
+      slackText = await slackOwnersBench(moto, options.slack, table, (line) => process.stderr.write(`${line}\n`));
+    }
   } finally {
     await proxy.close();
     await moto.stop();
@@ -244,6 +260,7 @@ async function main({ sizes, latencyUsers, throttleUsers, memoryUsers, organizat
   }
 
   console.log(organizationText);
+  if (slackText) console.log(slackText);
 
   const build = measureBuild();
   console.log("\nBuild:");
@@ -268,7 +285,7 @@ try {
   options = benchOptions(process.argv.slice(2));
 } catch (error) {
   console.error(
-    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000] [--accounts 10] [--account-users 50] [--dispatch-accounts 5000] [--memory-users 5000]`,
+    `${(error as Error).message}\nusage: npm run bench [-- --users 100,1000,5000] [--latency-users 100] [--throttle-users 1000] [--accounts 10] [--account-users 50] [--dispatch-accounts 5000] [--memory-users 5000] [--slack-owners 500] [--slack-timeout 300]`,
   );
   process.exitCode = 2;
 }

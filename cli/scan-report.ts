@@ -78,6 +78,7 @@ export function buildScanReport(scan: ScanResult, config: MonitorConfig, context
   const classification = classifyKeys(scan.inventory, config.thresholds, context.evaluatedAt, {
     maxExemption: config.maxExemption,
     maxTagAge: config.maxTagAge,
+    maxOwners: config.maxOwnersPerKey,
   });
   const enforcement = config.enforcement;
   const deactivations = new Map<string, DeactivationSchedule>();

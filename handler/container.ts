@@ -9,6 +9,7 @@ import { loadConfig, type MonitorConfig } from "./runtime/config";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
 import { deliverToSlack } from "./slack/deliver-to-slack";
 import { createSlackAppConnector, type SlackAppSession } from "./slack/slack-app";
+import { createDynamoOwnerCacheStore } from "./slack/owners/owner-cache-store";
 import { createSlackTokenProvider, createWebhookUrlProvider, type WebhookUrlProvider } from "./slack/webhook-secret";
 import { type RunMonitorDeps } from "./monitor/run-monitor";
 import type { EnforcementDeps } from "./enforcement/run-enforcement";
@@ -72,6 +73,10 @@ export function containerState(): Container {
           slackApp: createSlackAppConnector(
             config.slackApp,
             createSlackTokenProvider(config.slackApp.token, ssmClient),
+            // Owners' member ids are remembered in the alert state; without it, in the warm container.
+            documents && config.alertStateTable
+              ? { ownerCache: createDynamoOwnerCacheStore({ client: documents, tableName: config.alertStateTable }) }
+              : {},
           ),
         }
       : {}),

@@ -62,6 +62,13 @@ export interface EnvironmentSettings {
   readonly slackChannelFromAccountTag?: boolean;
   /** `SLACK_API_URL`: the Web API's base URL, for a corporate proxy. @default "https://slack.com/api/" */
   readonly slackApiUrl?: string;
+  /**
+   * `SLACK_RATE_LIMITS`: the Slack app's pace per Web API method, calls per minute, over Slack's
+   * tiers, e.g. `{ "users.lookupByEmail": 100 }`. @default users.lookupByEmail 50, chat.postMessage 300
+   */
+  readonly slackRateLimits?: Readonly<Record<string, number>>;
+  /** `SLACK_OWNER_CACHE_TTL`: how long an owner's Slack member id, found by email, is remembered. @default "7d" */
+  readonly slackOwnerCacheTtl?: string;
   /** `WARNING_AGE`. @default "80d" */
   readonly warningAge?: string;
   /** `CRITICAL_AGE`. @default "90d" */
@@ -118,6 +125,8 @@ export interface EnvironmentSettings {
   readonly maxDeactivationsPerDay?: number;
   /** The old name of `maxDeactivationsPerDay` (`MAX_DEACTIVATIONS_PER_RUN`), still read; set only one. @deprecated */
   readonly maxDeactivationsPerRun?: number;
+  /** `MAX_OWNERS_PER_KEY`: owners one `key-age:owner` tag may name (1–20); more is a tag problem. @default 5 */
+  readonly maxOwnersPerKey?: number;
   /**
    * `EXPOSED_KEYS`: `"deactivate"` switches a key AWS reports as exposed off without the notice
    * period (armed; the brake still applies). @default "alert"

@@ -58,6 +58,23 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
     toVariable: (value) => (typeof value === "boolean" ? { text: String(value) } : { expected: "true or false" }),
   },
   { field: "slackApiUrl", variable: "SLACK_API_URL", toVariable: text('a URL such as "https://slack.com/api/"') },
+  {
+    field: "slackRateLimits",
+    variable: "SLACK_RATE_LIMITS",
+    // The handler's parser judges methods and numbers; here only the shape.
+    toVariable: (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((count) => typeof count === "number")
+        ? {
+            text: Object.entries(value as Record<string, number>)
+              .map(([method, count]) => `${method}=${count}`)
+              .join(","),
+          }
+        : { expected: 'an object of Web API methods to calls per minute, such as { "users.lookupByEmail": 100 }' },
+  },
+  { field: "slackOwnerCacheTtl", variable: "SLACK_OWNER_CACHE_TTL", toVariable: text('a duration such as "7d"') },
   { field: "warningAge", variable: "WARNING_AGE", toVariable: text('a duration such as "80d"') },
   { field: "criticalAge", variable: "CRITICAL_AGE", toVariable: text('a duration such as "90d"') },
   { field: "unusedAge", variable: "UNUSED_AGE", toVariable: text('a duration such as "45d"') },
@@ -121,6 +138,14 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
       const text = Object.values(securityHubEnvironment(value))[0];
       return text === undefined ? { omit: true } : { text };
     },
+  },
+  {
+    field: "maxOwnersPerKey",
+    variable: "MAX_OWNERS_PER_KEY",
+    toVariable: (value) =>
+      typeof value === "number" && Number.isFinite(value)
+        ? { text: String(value) }
+        : { expected: "a whole number from 1 to 20" },
   },
 ];
 

@@ -48,6 +48,8 @@ const ENVIRONMENT_FIELDS = {
   slackChannelsByAccount: true,
   slackChannelFromAccountTag: true,
   slackApiUrl: true,
+  slackRateLimits: true,
+  slackOwnerCacheTtl: true,
   warningAge: true,
   criticalAge: true,
   unusedAge: true,
@@ -70,6 +72,7 @@ const ENVIRONMENT_FIELDS = {
   exposedKeys: true,
   maxTagAge: true,
   sandbox: true,
+  maxOwnersPerKey: true,
   maxExemption: true,
   securityHub: true,
   heartbeatSchedule: true,
@@ -302,6 +305,8 @@ function slackDestinationProblems(where: string, env: EnvironmentSettings): stri
     "slackChannelsByAccount",
     "slackChannelFromAccountTag",
     "slackApiUrl",
+    "slackRateLimits",
+    "slackOwnerCacheTtl",
     "slackBotTokenKmsKeyArn",
   ] as const) {
     if (env[field] !== undefined && !app) {

@@ -96,6 +96,40 @@ describe("validateConfig", () => {
     ]);
   });
 
+  test("judges the Slack app's rate limits, owner cache TTL and owner cap by field, with the handler's own rules", () => {
+    const app = {
+      slackWebhookParameter: undefined,
+      slackBotTokenParameter: "/key-age/token",
+      slackChannel: "#key-age",
+    };
+    expect(
+      configProblems(
+        withEnvironment({
+          ...app,
+          slackRateLimits: { "users.lookupByEmail": 100 },
+          slackOwnerCacheTtl: "30d",
+          maxOwnersPerKey: 3,
+        }),
+      ),
+    ).toEqual([]);
+    expect(configProblems(withEnvironment({ ...app, slackRateLimits: { "users.lookupByEmail": 0 } }))).toEqual([
+      expect.stringMatching(
+        /^environment "dev": field "slackRateLimits" has invalid value .*calls per minute must be a whole number from 1 to 10000/,
+      ),
+    ]);
+    expect(configProblems(withEnvironment({ ...app, slackOwnerCacheTtl: "forever" }))).toEqual([
+      expect.stringMatching(/^environment "dev": field "slackOwnerCacheTtl" has invalid value "forever"/),
+    ]);
+    expect(configProblems(withEnvironment({ maxOwnersPerKey: 50 }))).toEqual([
+      expect.stringMatching(
+        /^environment "dev": field "maxOwnersPerKey" has invalid value 50 \(expected a whole number from 1 to 20\)/,
+      ),
+    ]);
+    expect(configProblems(withEnvironment({ slackOwnerCacheTtl: "7d" }))).toEqual([
+      'environment "dev": field "slackOwnerCacheTtl" ("7d") has no effect without "slackBotTokenParameter"',
+    ]);
+  });
+
   test("masks a bot token pasted where the parameter name belongs", () => {
     const token = ["xoxb", "1111", "2222", "s3cr3t"].join("-");
     const found = configProblems(

@@ -6,16 +6,15 @@ import { createLogger, type Logger } from "../runtime/logger";
 import type { ScanResult } from "../scan/inventory";
 import { redactWebhookUrl } from "../runtime/mask";
 import { messagesToSend, type MessagesToSend } from "../alerts/messages-to-send";
-import { announcementsWithOwnerProblems, splitPendingResolutions, withOwnerProblems } from "../slack/owner-messages";
-import { changesNotIn, changesToRecord, messagesPostedBefore } from "../alerts/record-after-delivery";
+import { announcementsWithOwnerProblems, withOwnerProblems } from "../slack/owners/owner-problems";
+import { splitPendingResolutions } from "../slack/owners/plan-owner-deliveries";
 import { renderDigest, type RenderedDigest } from "../slack/render-digest";
-import { buildRunSummary, type OwnerMessagesSummary, type RunSummary } from "../runtime/run-summary";
+import { buildRunSummary, type RunSummary } from "../runtime/run-summary";
 import { withUncheckedUsers } from "../slack/render-unchecked";
 import type { RunTrigger } from "../runtime/run-trigger";
 import { embeddedMetrics } from "../runtime/run-metrics";
 import { recordsOfCheckedUsers, ScanIncompleteError } from "../scan/scan-budget";
 import { planTagProblemNotes, type TagProblemNote } from "../alerts/tag-problem-notes";
-import type { SlackMessage } from "../slack/slack-message";
 import type { SlackAppSession } from "../slack/slack-app";
 import { enforce, planEnforcementFor, type EnforcementDeps } from "../enforcement/run-enforcement";
 
@@ -25,6 +24,7 @@ import type { RunMonitorDeps } from "./run-monitor-deps";
 import { namedKeys, ownerStep, prepareOwners, type OwnerStep } from "./owner-step";
 import { exportFindingsStage } from "./export-findings-stage";
 import { eventExposedKeyIds } from "./exposed-keys";
+import { deliverAndRecord, deliverOne, webhookChannel, type DigestChannel } from "./deliver-and-record";
 
 /**
  * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
@@ -54,9 +54,10 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     const decided = await decide(run, destination, inputs);
     const channel = digestChannel(deps, destination);
     const delivered = config.dryRun
-      ? { messagesPosted: logDryRun(decided.sent, run.logger) }
+      ? { messagesPosted: logDryRun(decided.sent, run.logger), complete: [] }
       : await deliverAndRemember(run, channel, decided, inputs);
-    // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing.
+    // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing. The
+    // enforcement message goes out before any owner work, which takes whatever time is left.
     const enforcement =
       deps.enforcement && decided.enforcementPlan
         ? await enforce(deps.enforcement, {
@@ -75,6 +76,10 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       const stage = { classification, uncheckedUsers, now: run.startedAt, dryRun: config.dryRun, ...environment };
       await exportFindingsStage(deps.securityHub, { ...stage, ...schedules, logger: run.logger });
     }
+    const ownerMessages =
+      decided.tellOwners && !config.dryRun
+        ? await decided.tellOwners.tell(delivered.complete, decided.plan && deps.alertState?.apply)
+        : undefined;
     const summary = buildRunSummary({
       ...environment,
       dryRun: config.dryRun,
@@ -88,7 +93,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
       ...(enforcement ? { enforcement } : {}),
       heartbeat: run.trigger.heartbeat,
       durationMs: now().getTime() - run.startedAt.getTime(),
-      ...(delivered.ownerMessages ? { ownerMessages: delivered.ownerMessages } : {}),
+      ...(ownerMessages ? { ownerMessages } : {}),
     });
     return finishRun(run, summary, decided.unchecked);
   } catch (error) {
@@ -176,8 +181,8 @@ interface RunDecisions {
 
 /**
  * Classifies, compares with the alert state, plans enforcement and tag-problem notes, and renders
- * the messages. Pure but for the owners' lookup in Slack, which comes before rendering so that the
- * channel names the owners Slack does not know.
+ * the messages. Pure but for a read of the owner cache, so that the channel names the owners an
+ * earlier run found unknown to Slack; no Slack call happens before the digest.
  */
 async function decide(run: RunContext, destination: Destination, inputs: RunInputs): Promise<RunDecisions> {
   const { config, startedAt, environment, trigger, deps } = run;
@@ -189,10 +194,11 @@ async function decide(run: RunContext, destination: Destination, inputs: RunInpu
     maxExemption: config.maxExemption,
     ...(inputs.exposedKeyIds.length > 0 ? { exposedKeyIds: inputs.exposedKeyIds } : {}),
     maxTagAge: config.maxTagAge,
+    maxOwners: config.maxOwnersPerKey,
   });
   const planned = loaded && compareWithAlertState(records, scan, scanned, config, trigger, startedAt);
   const { app } = destination;
-  const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions));
+  const owners = app && (await prepareOwners(app, scanned, planned, records, pendingResolutions, run.logger));
   const classification = owners ? withOwnerProblems(scanned, owners.problems) : scanned;
   const plan =
     planned && owners
@@ -271,7 +277,7 @@ async function deliverAndRemember(
   channel: DigestChannel | undefined,
   decided: RunDecisions,
   inputs: RunInputs,
-): Promise<{ messagesPosted: number; ownerMessages?: OwnerMessagesSummary }> {
+): Promise<Awaited<ReturnType<typeof deliverAndRecord>>> {
   const { deps } = run;
   const { sent, plan, tagPlan, unchecked } = decided;
   const delivered = await deliverAndRecord(deps, sent, plan, channel, decided.tellOwners, run.logger);
@@ -300,13 +306,6 @@ function finishRun(run: RunContext, summary: RunSummary, unchecked: readonly str
   }
   run.logger.warn("key-age scan stopped on its time budget", fields);
   throw new ScanIncompleteError(unchecked);
-}
-
-/** Posts one message (the enforcement message) where the digest went. */
-function deliverOne(channel: DigestChannel): (message: SlackMessage) => Promise<void> {
-  return async (message) => {
-    await channel.deliver([message]);
-  };
 }
 
 /** The webhook URL, or undefined for a dry run (which needs none). */
@@ -343,62 +342,4 @@ function logDryRun(sent: MessagesToSend, logger: Logger): number {
     logger.info("dry run: Slack payload not posted", { part: `${index + 1}/${sent.messages.length}`, payload }),
   );
   return 0;
-}
-
-/** Where the digest goes: the webhook, or the Slack app's channel. */
-interface DigestChannel {
-  deliver(messages: readonly SlackMessage[]): Promise<{ messagesPosted: number }>;
-}
-
-function webhookChannel(deps: RunMonitorDeps, webhookUrl: string): DigestChannel {
-  return { deliver: (messages) => deps.deliver(messages, webhookUrl) };
-}
-
-/**
- * Posts the messages, then records in the alert state what Slack accepted: everything after a
- * complete delivery, the announcements of the accepted messages after a failure part-way. A failure
- * to record those is logged, not thrown: the delivery error is the one the run fails with. With the
- * Slack app, the owners are told after the channel, and recorded per recipient.
- */
-async function deliverAndRecord(
-  deps: RunMonitorDeps,
-  sent: MessagesToSend,
-  plan: AlertPlan | undefined,
-  channel: DigestChannel | undefined,
-  tellOwners: OwnerStep | undefined,
-  logger: Logger,
-): Promise<{ messagesPosted: number; ownerMessages?: OwnerMessagesSummary }> {
-  const record = plan && deps.alertState ? deps.alertState.apply : undefined;
-  let messagesPosted = 0;
-  if (sent.messages.length > 0 && channel) {
-    try {
-      messagesPosted = (await channel.deliver(sent.messages)).messagesPosted;
-    } catch (error) {
-      const partial =
-        plan && record
-          ? changesToRecord(plan, sent.namedPerMessage, {
-              complete: false,
-              messagesPosted: messagesPostedBefore(error),
-            })
-          : [];
-      const changes = tellOwners ? (await tellOwners(partial, false)).changes : partial;
-      if (record && changes.length > 0) {
-        await record(changes).catch((recordError: unknown) =>
-          logger.warn(
-            "could not record the announcements Slack accepted before the failure; they will be sent again",
-            errorFields(recordError),
-          ),
-        );
-      }
-      throw error;
-    }
-  }
-  const complete = plan ? changesToRecord(plan, sent.namedPerMessage, { complete: true }) : [];
-  // Recorded only now that Slack accepted every message: a failed run announces it all again. The
-  // channel's changes go first, so that slow or failing owner messages cannot lose them.
-  if (plan && record) await record(complete);
-  const owners = tellOwners ? await tellOwners(complete, true) : undefined;
-  const ownerChanges = owners ? changesNotIn(owners.changes, complete) : [];
-  if (record && ownerChanges.length > 0) await record(ownerChanges);
-  return { messagesPosted, ...(owners ? { ownerMessages: owners.summary } : {}) };
 }

@@ -24,16 +24,19 @@ export function renderAccountStatus(input: AccountStatusInput): SlackMessage {
   let text: string;
   let body: string;
   if (input.kind === "resolved") {
-    text = `account ${account} is scanned again${where}`;
+    text = `account ${inertText(account)} is scanned again${inertText(where)}`;
     body = `:white_check_mark: *Account ${inertText(account)} is scanned again*${inertText(where)}: its keys are checked and alerted as usual.`;
   } else {
     const again = input.kind === "reminder" ? " (still)" : "";
     const since = record.failingSince ? `, failing since ${record.failingSince.toISOString()}` : "";
-    text = `account ${account} could not be scanned${again}: ${cause}`;
+    text = `account ${inertText(account)} could not be scanned${again}${inertText(where)}: ${inertText(cause)}`;
     body =
       `:warning: *Account ${inertText(account)} could not be scanned${again}*${inertText(where)}${since}: ${inertText(cause)}\n` +
       `Its keys go unchecked until the monitor can assume ${codeText(input.roleName)} in it. ` +
       "Check that the member role exists there (the StackSet reaches every account under its OUs, never the management account) and trusts the worker's role.";
   }
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: truncateText(body, 3_000) } }] };
+  return {
+    text: truncateText(text, 3_000),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: truncateText(body, 3_000) } }],
+  };
 }

@@ -43,6 +43,16 @@ export const ENFORCEMENT_IAM_ACTIONS = ["iam:UpdateAccessKey"] as const;
 /** DynamoDB actions of the alert-state store, on its one table. */
 export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
 
+/**
+ * DynamoDB actions of the Slack app's owner cache (owner-cache-store.ts), on the alert-state table:
+ * the addresses a run needs, read by key, and the answers it learnt. Granted with the Slack app only.
+ */
+export const OWNER_CACHE_DYNAMODB_ACTIONS = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:PutItem",
+  "dynamodb:DeleteItem",
+] as const;
+
 /** The alert-state table's string hash key: one item per access key. */
 export const ALERT_STATE_HASH_KEY = "accessKeyId";
 

@@ -16,4 +16,7 @@ export const CONFIG_DEFAULTS = {
   SLACK_API_URL: "https://slack.com/api/",
   MAX_EXEMPTION: "365d",
   MAX_TAG_AGE: "400d",
+  SLACK_RATE_LIMITS: "users.lookupByEmail=50,conversations.open=50,chat.postMessage=300",
+  SLACK_OWNER_CACHE_TTL: "7d",
+  MAX_OWNERS_PER_KEY: "5",
 } as const;

@@ -1,6 +1,7 @@
 export { CONFIG_DEFAULTS } from "./config-defaults";
 export { ConfigError, describeConfigProblem, type ConfigProblem } from "./config-problem";
 export {
+  isSecureSlackUrl,
   isSlackChannel,
   isSlackToken,
   type SlackAppConfig,
@@ -78,6 +79,11 @@ export interface MonitorConfig {
    * findings of resolved keys (`SECURITY_HUB=on`). @default undefined: off
    */
   readonly securityHub?: boolean;
+  /**
+   * Owners one `key-age:owner` tag may name (`MAX_OWNERS_PER_KEY`); more is a tag problem, and only the
+   * first are mentioned or messaged, so a hostile tag cannot starve a run of Slack's rate limits. @default 5
+   */
+  readonly maxOwnersPerKey: number;
 }
 
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -89,6 +95,8 @@ export const MAX_SCAN_CONCURRENCY = 64;
 
 /** `SCAN_CONCURRENCY`'s default as a number, for scanners called without a config. */
 export const DEFAULT_SCAN_CONCURRENCY = Number(CONFIG_DEFAULTS.SCAN_CONCURRENCY);
+/** Bounds of `MAX_OWNERS_PER_KEY`. */
+export const MAX_OWNERS_PER_KEY_LIMIT = 20;
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
@@ -185,6 +193,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
   const securityHub = parseSecurityHubSetting(env[SECURITY_HUB_VARIABLE]);
   if (securityHub.problem !== undefined) invalid(SECURITY_HUB_VARIABLE, SECURITY_HUB_EXPECTED);
+  const maxOwnersRaw = read("MAX_OWNERS_PER_KEY") ?? CONFIG_DEFAULTS.MAX_OWNERS_PER_KEY;
+  const maxOwnersPerKey = /^\d+$/.test(maxOwnersRaw) ? Number(maxOwnersRaw) : Number.NaN;
+  if (!(maxOwnersPerKey >= 1 && maxOwnersPerKey <= MAX_OWNERS_PER_KEY_LIMIT)) {
+    invalid("MAX_OWNERS_PER_KEY", `expected a whole number from 1 to ${MAX_OWNERS_PER_KEY_LIMIT}`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   const environmentName = read("ENVIRONMENT_NAME");
@@ -205,6 +218,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     maxTagAge,
     ...(enforcement ? { enforcement } : {}),
     ...(securityHub.enabled ? { securityHub: true } : {}),
+    maxOwnersPerKey,
   };
 }
 

@@ -32,17 +32,41 @@ export function quoteSetting(value: string | undefined): string {
   return JSON.stringify(value) ?? "undefined";
 }
 
-/** Replaces every occurrence of the webhook URL (or its secret path) in `text` with its masked form. */
+/**
+ * Replaces every occurrence of the webhook URL, or of any part of its secret path, in `text`: the whole
+ * URL becomes its masked form, and the path, the path without its leading `/`, and each tail of it
+ * (`T…/B…/secret`, `B…/secret`, the secret alone) become `…`, so a bare path echo is caught too. Run it
+ * before cutting text to a length: a cut URL no longer matches.
+ */
 export function redactWebhookUrl(text: string, url: string | undefined): string {
   if (!url) return text;
   let redacted = text.split(url).join(maskWebhookUrl(url));
-  try {
-    const { pathname } = new URL(url);
-    if (pathname.length > 1) redacted = redacted.split(pathname).join("/…");
-  } catch {
-    // not a URL: the whole-string replacement above is all we can do
-  }
+  for (const part of secretParts(url)) redacted = redacted.split(part).join("…");
   return redacted;
+}
+
+// Path parts shorter than this are too common to hide (`/`, `services`) and carry no secret alone.
+const MIN_SECRET_PART_CHARS = 8;
+
+/** The secret parts of a webhook URL, longest first: its path and every tail of the path. */
+function secretParts(url: string): string[] {
+  let pathname: string;
+  try {
+    ({ pathname } = new URL(url));
+  } catch {
+    return []; // not a URL: the whole-string replacement is all we can do
+  }
+  const segments = pathname.split("/").filter((segment) => segment !== "");
+  const parts = new Set<string>([pathname, pathname.replace(/^\//, "")]);
+  for (let start = 0; start < segments.length; start += 1) {
+    const tail = segments.slice(start).join("/");
+    // The leading segment alone (`services`) names no secret; its tails do.
+    if (start > 0 || segments.length === 1) parts.add(tail);
+    parts.add(`/${tail}`);
+  }
+  return [...parts]
+    .filter((part) => part.replace(/^\//, "").length >= MIN_SECRET_PART_CHARS && part !== "/services")
+    .sort((a, b) => b.length - a.length);
 }
 
 /** Shows a Slack token as its type prefix only (`xoxb-…`): everything after it is the secret. */

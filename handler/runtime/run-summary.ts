@@ -59,7 +59,7 @@ export interface RunSummary {
   readonly heartbeat?: true;
   /** What enforcement did. @default undefined: enforcement off */
   readonly enforcement?: EnforcementSummary;
-  /** With the Slack app: owners messaged directly, whose message failed (retried next run), and not found. @default undefined */
+  /** With the Slack app: owners messaged directly, failed, not found, still pending, and lookups made. @default undefined */
   readonly ownerMessages?: OwnerMessagesSummary;
 }
 
@@ -69,8 +69,15 @@ export interface OwnerMessagesSummary {
   readonly sent: number;
   /** Owners whose message failed; they are told on the next run. */
   readonly failed: number;
-  /** Owner addresses Slack could not resolve; the channel digest names them. */
+  /** Owner addresses Slack does not know; the channel digest names them. */
   readonly notFound: number;
+  /**
+   * Owners not told in this run (their message failed, or the time or Slack's rate limits ran out
+   * first); with alert state they stay pending and the next run tells them.
+   */
+  readonly pending: number;
+  /** `users.lookupByEmail` calls made: 0 in a steady state, where the owner cache knows everyone. */
+  readonly lookups: number;
 }
 
 /** What a finished run knows, for {@link buildRunSummary}. */

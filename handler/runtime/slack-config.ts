@@ -1,7 +1,9 @@
 import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE, parseChannelRoutes } from "../organization/channel-routing";
 import { CONFIG_DEFAULTS } from "./config-defaults";
 import type { ConfigProblem } from "./config-problem";
+import { parseDuration } from "./duration";
 import { maskSlackToken, maskWebhookUrl, quoteSetting } from "./mask";
+import { parseSlackRateLimits, SLACK_RATE_LIMITS_VARIABLE } from "./slack-rate-limits";
 
 /** Where the Slack webhook URL comes from. */
 export type WebhookSource =
@@ -31,6 +33,13 @@ export interface SlackAppConfig {
    * channel when `channelsByAccount` does not list it (`SLACK_CHANNEL_FROM_ACCOUNT_TAG`). @default false
    */
   readonly channelFromAccountTag: boolean;
+  /**
+   * The client's own pace per Web API method, calls per minute (`SLACK_RATE_LIMITS` over Slack's
+   * tiers). @default users.lookupByEmail 50, conversations.open 50, chat.postMessage 300
+   */
+  readonly rateLimits: Readonly<Record<string, number>>;
+  /** How long an owner's Slack member id, found by email, is remembered (`SLACK_OWNER_CACHE_TTL`). @default 7d */
+  readonly ownerCacheTtl: { readonly ms: number; readonly label: string };
 }
 
 // SSM's API takes names of up to 2048 characters, but a parameter's full ARN may be at most 1011
@@ -112,6 +121,8 @@ export function slackAppConfig(
   const apiUrlRaw = read("SLACK_API_URL");
   const routesText = read(CHANNEL_ROUTES_VARIABLE);
   const tagText = read(CHANNEL_TAG_VARIABLE);
+  const ratesText = read(SLACK_RATE_LIMITS_VARIABLE);
+  const cacheTtlText = read("SLACK_OWNER_CACHE_TTL");
   const count = problems.length;
   // The token travels with every call: the same rule as the webhook URL, https or loopback only.
   if (apiUrlRaw !== undefined && !isSecureSlackUrl(apiUrlRaw)) {
@@ -140,6 +151,17 @@ export function slackAppConfig(
         `${CHANNEL_TAG_VARIABLE}=${quoteSetting(tagText)} is set without SLACK_BOT_TOKEN_PARAMETER or ` +
           "SLACK_BOT_TOKEN: channels by account are only used by the Slack app",
       );
+    }
+    for (const [variable, value] of [
+      [SLACK_RATE_LIMITS_VARIABLE, ratesText],
+      ["SLACK_OWNER_CACHE_TTL", cacheTtlText],
+    ] as const) {
+      if (value !== undefined) {
+        problems.push(
+          `${variable}=${quoteSetting(value)} is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN: ` +
+            "it is only used by the Slack app",
+        );
+      }
     }
     return undefined;
   }
@@ -192,6 +214,11 @@ export function slackAppConfig(
   if (tagFlag !== "true" && tagFlag !== "false") {
     problems.push({ variable: CHANNEL_TAG_VARIABLE, value: tagText ?? "", reason: () => 'expected "true" or "false"' });
   }
+  const rates = parseSlackRateLimits(ratesText);
+  for (const reason of rates.problems) {
+    problems.push({ variable: SLACK_RATE_LIMITS_VARIABLE, value: ratesText ?? "", reason: () => reason });
+  }
+  const ownerCacheTtl = ownerCacheDuration(cacheTtlText ?? CONFIG_DEFAULTS.SLACK_OWNER_CACHE_TTL, problems);
   if (problems.length > count || source === undefined || channel === undefined) return undefined;
   const apiUrl = apiUrlRaw ?? CONFIG_DEFAULTS.SLACK_API_URL;
   return {
@@ -200,7 +227,25 @@ export function slackAppConfig(
     apiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
     channelsByAccount: parsed?.routes ?? {},
     channelFromAccountTag: tagFlag === "true",
+    rateLimits: rates.limits,
+    ownerCacheTtl,
   };
+}
+
+/** `SLACK_OWNER_CACHE_TTL`: a duration longer than zero. */
+function ownerCacheDuration(
+  label: string,
+  problems: (ConfigProblem | string)[],
+): { readonly ms: number; readonly label: string } {
+  try {
+    const ms = parseDuration(label);
+    if (ms > 0) return { ms, label };
+    problems.push({ variable: "SLACK_OWNER_CACHE_TTL", value: label, reason: () => "must be longer than zero" });
+  } catch (error) {
+    const message = (error as Error).message;
+    problems.push({ variable: "SLACK_OWNER_CACHE_TTL", value: label, reason: () => message });
+  }
+  return { ms: Number.NaN, label };
 }
 
 /** True for a conversation id (`C…`, `G…`) or a channel name as Slack allows it (lowercase, digits, `-_.`). */
@@ -215,9 +260,10 @@ export function isSlackToken(value: string): boolean {
 
 /**
  * An https URL, or plain http to a loopback address (a local fake Slack): the webhook URL and the
- * bot token are secrets and the digest names keys, so none may cross a network in clear text.
+ * bot token are secrets and the digest names keys, so none may cross a network in clear text. The one
+ * rule for a webhook URL set directly, read from SSM, and for `SLACK_API_URL`.
  */
-function isSecureSlackUrl(text: string): boolean {
+export function isSecureSlackUrl(text: string): boolean {
   try {
     const { protocol, hostname } = new URL(text);
     if (protocol === "https:") return true;

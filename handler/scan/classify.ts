@@ -149,6 +149,11 @@ export interface ClassifyOptions {
   readonly exposedKeyIds?: readonly string[];
   /** The highest age a threshold tag may set (`MAX_TAG_AGE`). @default 400d */
   readonly maxTagAge?: { readonly ms: number; readonly label: string };
+  /**
+   * Owners one `key-age:owner` tag may name (`MAX_OWNERS_PER_KEY`); the rest are a tag problem and are
+   * neither mentioned nor messaged. @default DEFAULT_MAX_OWNERS
+   */
+  readonly maxOwners?: number;
 }
 
 /** Classifies one key at `now`; see {@link SEVERITY_ORDER} for why age wins over disuse. */
@@ -179,7 +184,10 @@ export function classifyKeys(
   const tagProblems: UserTagProblems[] = [];
   const eventKeyIds = new Set(options.exposedKeyIds ?? []);
   const problemsOf = (userName: string, rawTags: Readonly<Record<string, string>> | undefined) => {
-    const tags = parseUserTags(rawTags, options.maxTagAge ? { maxTagAge: options.maxTagAge } : {});
+    const tags = parseUserTags(rawTags, {
+      ...(options.maxTagAge ? { maxTagAge: options.maxTagAge } : {}),
+      ...(options.maxOwners === undefined ? {} : { maxOwners: options.maxOwners }),
+    });
     const limits = userThresholds(thresholds, tags);
     const beyondHorizon = exemptionBeyondHorizon(tags, now, options.maxExemption);
     const problems = [

@@ -1,6 +1,6 @@
 import type { Thresholds } from "./thresholds";
-import { DURATION_FORMAT_HINT, parseDuration } from "../runtime/duration";
 import { CONFIG_DEFAULTS } from "../runtime/config-defaults";
+import { DURATION_FORMAT_HINT, parseDuration } from "../runtime/duration";
 
 /** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */
 export const USER_TAG_KEYS = {
@@ -58,6 +58,12 @@ export const DEFAULT_MAX_TAG_AGE = {
   label: CONFIG_DEFAULTS.MAX_TAG_AGE,
 };
 
+/**
+ * Owners a `key-age:owner` tag may name by default (`MAX_OWNERS_PER_KEY`): each email address costs a
+ * lookup and a direct message against Slack's rate limits, so a tag listing dozens cannot starve a run.
+ */
+export const DEFAULT_MAX_OWNERS = Number(CONFIG_DEFAULTS.MAX_OWNERS_PER_KEY);
+
 /** Options of {@link parseUserTags}. */
 export interface ParseUserTagsOptions {
   /**
@@ -66,6 +72,8 @@ export interface ParseUserTagsOptions {
    * @default 400d
    */
   readonly maxTagAge?: { readonly ms: number; readonly label: string };
+  /** Owners the owner tag may name; those beyond are a tag problem and ignored. @default DEFAULT_MAX_OWNERS */
+  readonly maxOwners?: number;
 }
 
 /**
@@ -132,23 +140,32 @@ export function parseUserTags(
 
   const owner = byKey.get(USER_TAG_KEYS.owner);
   if (owner !== undefined) {
-    const owners: string[] = [];
-    const emails: string[] = [];
+    // Mentions and addresses, each once, in the tag's order.
+    const named: string[] = [];
     const bad: string[] = [];
     for (const id of owner.split(/[\s,]+/).filter((token) => token !== "")) {
-      const mention = slackMention(id);
-      if (mention) owners.push(mention);
-      else if (EMAIL.test(id)) emails.push(id.toLowerCase());
-      else bad.push(id);
+      const value = slackMention(id) ?? (EMAIL.test(id) ? id.toLowerCase() : undefined);
+      if (value === undefined) bad.push(id);
+      else if (!named.includes(value)) named.push(value);
     }
-    if (bad.length > 0 || owners.length + emails.length === 0) {
+    if (bad.length > 0 || named.length === 0) {
       problems.push(
         `${describeTag(USER_TAG_KEYS.owner, owner)}: ${bad.length > 0 ? bad.map((id) => quote(id)).join(", ") : "nothing"} ` +
           "is not a Slack member ID (U…, W…), user-group ID (S…) or email address",
       );
     }
-    if (owners.length > 0) settings.owners = [...new Set(owners)];
-    if (emails.length > 0) settings.ownerEmails = [...new Set(emails)];
+    const maxOwners = Math.max(1, options.maxOwners ?? DEFAULT_MAX_OWNERS);
+    if (named.length > maxOwners) {
+      problems.push(
+        `${describeTag(USER_TAG_KEYS.owner, owner)} names ${named.length} owners, more than ${maxOwners} ` +
+          `(MAX_OWNERS_PER_KEY): only the first ${maxOwners} are told`,
+      );
+    }
+    const kept = named.slice(0, maxOwners);
+    const owners = kept.filter((value) => value.startsWith("<"));
+    const emails = kept.filter((value) => !value.startsWith("<"));
+    if (owners.length > 0) settings.owners = owners;
+    if (emails.length > 0) settings.ownerEmails = emails;
   }
 
   const deactivateAge = byKey.get(USER_TAG_KEYS.deactivateAge);

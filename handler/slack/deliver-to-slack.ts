@@ -1,6 +1,6 @@
 import { errorChain } from "../runtime/error-fields";
 import { redactWebhookUrl } from "../runtime/mask";
-import type { SlackMessage } from "./slack-message";
+import { truncateText, type SlackMessage } from "./slack-message";
 
 /** Options of {@link deliverToSlack}. */
 export interface DeliverToSlackOptions {
@@ -99,7 +99,8 @@ export async function deliverToSlack(
           body: JSON.stringify(message),
           signal: AbortSignal.timeout(timeoutMs),
         });
-        const reason = slackReason(await response.text(), response);
+        // Redacted before slackReason cuts it: a URL cut in half would no longer match.
+        const reason = slackReason(redact(await response.text()), response);
         lastStatus = response.status;
         if (response.ok) {
           posted = true;
@@ -162,8 +163,9 @@ export function parseRetryAfter(value: string | null, now: Date = new Date()): n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }
 
+/** Slack's reason from a response body (already redacted), cut to 200 characters. */
 function slackReason(body: string, response: Response): string {
-  const text = body.trim().slice(0, 200);
+  const text = truncateText(body.trim(), 200);
   return text || response.statusText || "no reason given";
 }
 

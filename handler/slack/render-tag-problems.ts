@@ -1,5 +1,5 @@
 import type { UserTagProblems } from "../scan/classify";
-import { SLACK_LIMITS, escapeMrkdwn, truncateText, type SectionBlock } from "./slack-message";
+import { SLACK_LIMITS, codeText, inertText, truncateText, type SectionBlock } from "./slack-message";
 
 /** The digest's "tag problems" part, and which users it named. */
 export interface RenderedTagProblems {
@@ -25,10 +25,7 @@ export function renderTagProblems(tagProblems: readonly UserTagProblems[]): Rend
   const named: string[] = [];
   let length = 0;
   for (const { userName, problems } of tagProblems) {
-    const line = truncateText(
-      `• \`${escapeMrkdwn(userName)}\`: ${problems.map((p) => escapeMrkdwn(p)).join("; ")}`,
-      600,
-    );
+    const line = truncateText(`• ${codeText(userName)}: ${problems.map((p) => inertText(p)).join("; ")}`, 600);
     if (length + line.length + 1 > room) break;
     lines.push(line);
     named.push(userName);

@@ -1,6 +1,6 @@
 import type { MessagesToSend } from "../alerts/messages-to-send";
 import { firstNames } from "../scan/scan-budget";
-import { escapeMrkdwn, SLACK_LIMITS, titledHeader, truncateText, type SlackMessage } from "./slack-message";
+import { codeText, inertText, SLACK_LIMITS, titledHeader, truncateText, type SlackMessage } from "./slack-message";
 
 /** Inputs of {@link renderUncheckedUsers}. */
 export interface UncheckedUsersInput {
@@ -27,10 +27,10 @@ export function renderUncheckedUsers(input: UncheckedUsersInput): SlackMessage {
   const { named, more } = firstNames(input.uncheckedUsers);
   const where = input.environmentName ? `${input.environmentName} · ${input.accountId}` : input.accountId;
   const title = "IAM access keys · scan incomplete · ";
-  const names = `${named.map((name) => `\`${escapeMrkdwn(name)}\``).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+  const names = `${named.map((name) => codeText(name)).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
   return {
     text: truncateText(
-      escapeMrkdwn(`IAM access keys in ${where}: the scan ran out of time, ${users} not checked`),
+      `IAM access keys in ${inertText(where)}: the scan ran out of time, ${users} not checked`,
       SLACK_LIMITS.maxSectionTextChars,
     ),
     blocks: [

@@ -47,49 +47,21 @@ export interface SlackMessage {
   readonly blocks: readonly SlackBlock[];
 }
 
-/** Escapes `&`, `<` and `>` as Slack's mrkdwn requires for text that is not markup. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-// U+2060 WORD JOINER: invisible, yet it stops Slack (and its `link_names` parsing) from reading what
-// follows as markup. A zero-width space would do too, but could wrap a line in the middle of a name.
-const JOINER = "\u2060";
-// `@here`, `@channel`, `@everyone`, `@name` and `#channel` only count at the start of a word.
-const WORD_START_SIGIL = /(^|[^\p{L}\p{N}_])([@#])(?=[\p{L}\p{N}_])/gu;
-
-/**
- * Makes free text (a user name, a tag value, an environment name) inert in mrkdwn and in plain text:
- * escapes Slack's control characters, so `<!channel>` or `<https://x|y>` stays text, and breaks
- * what Slack would otherwise turn into a mention, a broadcast, a channel link or a link
- * (`@channel`, `@here`, `#general`, `https://…`, `evil.example`, `a@b.example`) with an invisible
- * word joiner. A backtick becomes a look-alike `ˋ`, so free text never opens a code span. The only mentions a message may carry are the validated `key-age:owner` ones, which
- * are added as markup, never passed through here.
- */
-export function inertText(text: string): string {
-  return escapeMrkdwn(text)
-    .replace(/`/g, "ˋ")
-    .replace(WORD_START_SIGIL, `$1$2${JOINER}`)
-    .replace(/:\/\//g, `:${JOINER}//`)
-    .replace(/([\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, `$1.${JOINER}`);
-}
-
-/**
- * Shows free text as inline code: Slack neither links nor formats inside it, so dots stay as they are
- * (a copied user name must work in a shell), while `<`, `&`, `>`, `@here`-style words and `://` are
- * still defused, and a backtick, which would end the code span, becomes a look-alike `ˋ`.
- */
-export function codeText(text: string): string {
-  const inner = escapeMrkdwn(text)
-    .replace(/`/g, "ˋ")
-    .replace(WORD_START_SIGIL, `$1$2${JOINER}`)
-    .replace(/:\/\//g, `:${JOINER}//`);
-  return `\`${inner}\``;
-}
+// Free text is made inert in one place (inert-text.ts); renderers import it from here or there.
+export { codeText, escapeMrkdwn, inertText } from "./inert-text";
+import { inertText } from "./inert-text";
 
 /** Cuts `text` to at most `max` characters, ending with `…` when it had to cut. */
 export function truncateText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (text.length <= max) return text;
+  // Never end on half a mention or link (`<@U0…`), half an entity (`&am…`) or half a surrogate pair.
+  const cutAt = (length: number) =>
+    text.slice(0, Math.max(0, length)).replace(/<[^>]*$|&[a-z]{0,3}$|[\uD800-\uDBFF]$/, "");
+  const cut = cutAt(max - 1);
+  // A code span cut open would swallow the text after it: close it.
+  if ((cut.match(/`/g) ?? []).length % 2 === 0) return `${cut}…`;
+  const shorter = cutAt(max - 2);
+  return (shorter.match(/`/g) ?? []).length % 2 === 0 ? `${shorter}…` : `${shorter}\`…`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { redactSlackToken } from "../runtime/mask";
 import { describeNetworkError, isTimeout, parseRetryAfter } from "./deliver-to-slack";
+import { createMethodRateLimiter, RateLimitDeadlineError, type MethodRateLimiter } from "./method-rate-limiter";
 
 // A small fetch client instead of the official @slack/web-api (7.19), measured with the function's
 // esbuild settings (minified, node22): a WebClient that only calls chat.postMessage and
@@ -31,7 +32,24 @@ export interface SlackWebApiOptions {
   readonly channelIntervalMs?: number;
   /** Time left in the invocation; a retry that could not finish in time fails instead. @default no deadline */
   readonly remainingTimeMs?: () => number;
+  /**
+   * Calls per minute per method (`SLACK_RATE_LIMITS`): the client's own pace, within Slack's tiers.
+   * @default {}: no pace of its own, only Slack's 429s hold a method
+   */
+  readonly rateLimits?: Readonly<Record<string, number>>;
 }
+
+/** Per-call options of {@link SlackWebApi.call}. */
+export interface SlackCallOptions {
+  /**
+   * The call must have started by then (epoch ms): a call whose turn under the rate limits, or whose
+   * retry, would come later fails with reason {@link NOT_REACHED} instead. @default the invocation's end
+   */
+  readonly deadline?: number;
+}
+
+/** The reason of a call that was never made, or given up, because its turn came after its deadline. */
+export const NOT_REACHED = "not_reached";
 
 /** A Web API answer with `ok: true`. */
 export type SlackApiResponse = Readonly<Record<string, unknown>> & { readonly ok: true };
@@ -39,9 +57,17 @@ export type SlackApiResponse = Readonly<Record<string, unknown>> & { readonly ok
 /** The few Web API methods the monitor calls. */
 export interface SlackWebApi {
   /** Calls a method; resolves with Slack's answer, or throws {@link SlackApiError}. */
-  call(method: string, params: Readonly<Record<string, unknown>>): Promise<SlackApiResponse>;
+  call(
+    method: string,
+    params: Readonly<Record<string, unknown>>,
+    options?: SlackCallOptions,
+  ): Promise<SlackApiResponse>;
   /** `chat.postMessage`, paced to about one message per second per channel. */
-  postMessage(channel: string, message: Readonly<Record<string, unknown>>): Promise<SlackApiResponse>;
+  postMessage(
+    channel: string,
+    message: Readonly<Record<string, unknown>>,
+    options?: SlackCallOptions,
+  ): Promise<SlackApiResponse>;
   /** HTTP attempts made so far, retries included. */
   attempts(): number;
 }
@@ -108,9 +134,11 @@ export function explainSlackError(error: string, context: { channel?: string; ne
 const sleepWithTimer = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A Slack Web API client over fetch. `ratelimited` (HTTP 429) waits for `Retry-After`; 5xx, network
- * errors, timeouts and Slack's transient errors back off and retry, bounded by `maxAttempts`. Any
- * other `ok: false` answer is permanent and fails at once with {@link explainSlackError}'s advice.
+ * A Slack Web API client over fetch. Each method keeps its own pace (`rateLimits`), and a 429's
+ * `Retry-After` holds every call of that method, not only the refused one (see method-rate-limiter.ts).
+ * `ratelimited` waits and retries; 5xx, network errors, timeouts and Slack's transient errors back off
+ * and retry, bounded by `maxAttempts` and the deadline. Any other `ok: false` answer is permanent and
+ * fails at once with {@link explainSlackError}'s advice.
  */
 export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -122,10 +150,15 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   const channelIntervalMs = options.channelIntervalMs ?? 1_000;
   const redact = (text: string): string => redactSlackToken(text, options.token);
+  const limiter: MethodRateLimiter = createMethodRateLimiter({ perMinute: options.rateLimits ?? {}, clock, sleep });
   const lastPostAt = new Map<string, number>();
   let attempts = 0;
 
-  async function call(method: string, params: Readonly<Record<string, unknown>>): Promise<SlackApiResponse> {
+  async function call(
+    method: string,
+    params: Readonly<Record<string, unknown>>,
+    callOptions: SlackCallOptions = {},
+  ): Promise<SlackApiResponse> {
     const url = new URL(method, options.apiUrl).toString();
     const channel = typeof params.channel === "string" ? params.channel : undefined;
     const fail = (message: string, reason: string, permanent: boolean, status?: number): SlackApiError =>
@@ -135,11 +168,26 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
         permanent,
         status,
       });
+    // A first attempt always goes out (bar its own deadline): the digest is worth the try. Retries and
+    // waits must leave time for a whole request before the invocation ends.
+    const remainingAtStart = options.remainingTimeMs?.();
+    const invocationEnd = remainingAtStart === undefined ? Number.POSITIVE_INFINITY : clock() + remainingAtStart;
+    const ownDeadline = callOptions.deadline ?? Number.POSITIVE_INFINITY;
+    const retryDeadline = Math.min(ownDeadline, invocationEnd - timeoutMs);
+    const bounded = Number.isFinite(retryDeadline);
     let lastProblem = "";
     let lastStatus: number | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      try {
+        const deadline = attempt === 1 ? ownDeadline : retryDeadline;
+        await limiter.acquire(method, Number.isFinite(deadline) ? deadline : undefined);
+      } catch (error) {
+        if (!(error instanceof RateLimitDeadlineError)) throw error;
+        const last = lastProblem ? `; last: ${lastProblem}` : "";
+        throw fail(`not called: ${error.message}${last}`, NOT_REACHED, false, lastStatus);
+      }
       attempts += 1;
-      let delayMs = baseDelayMs * 2 ** (attempt - 1);
+      const delayMs = baseDelayMs * 2 ** (attempt - 1);
       try {
         const response = await doFetch(url, {
           method: "POST",
@@ -154,7 +202,8 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
         lastProblem = reason === `HTTP ${response.status}` ? reason : `HTTP ${response.status} ${reason}`;
         if (response.status === 429 || reason === "ratelimited") {
           const retryAfterMs = parseRetryAfter(response.headers.get("retry-after")) ?? delayMs;
-          if (retryAfterMs > maxRetryAfterMs) {
+          // Without a deadline, a wait longer than maxRetryAfterMs fails now rather than stall the run.
+          if (!bounded && retryAfterMs > maxRetryAfterMs) {
             throw fail(
               `rate-limited, asked to retry after ${Math.ceil(retryAfterMs / 1000)} s, longer than the ` +
                 `${Math.ceil(maxRetryAfterMs / 1000)} s we wait`,
@@ -163,8 +212,11 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
               response.status,
             );
           }
-          delayMs = retryAfterMs;
-        } else if (!(response.status >= 500 || TRANSIENT_ERRORS.has(reason))) {
+          // Every call of the method waits, not only this one; the next attempt's turn comes after it.
+          limiter.holdUntil(method, clock() + retryAfterMs);
+          continue;
+        }
+        if (!(response.status >= 500 || TRANSIENT_ERRORS.has(reason))) {
           const needed = typeof body?.needed === "string" ? body.needed : undefined;
           throw fail(
             `${reason}: ${explainSlackError(reason, { ...(channel ? { channel } : {}), ...(needed ? { needed } : {}) })}`,
@@ -181,11 +233,11 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
           : `network error: ${describeNetworkError(error)}`;
       }
       if (attempt < maxAttempts) {
-        const remainingMs = options.remainingTimeMs?.();
-        if (remainingMs !== undefined && delayMs + timeoutMs > remainingMs) {
+        if (clock() + delayMs > retryDeadline) {
+          const left = Number.isFinite(invocationEnd) ? `the invocation has ${invocationEnd - clock()} ms left` : "";
           throw fail(
-            `the invocation has ${remainingMs} ms left, too little to retry; last: ${lastProblem}`,
-            lastProblem,
+            `${left || "the call's deadline is near"}, too little to retry; last: ${lastProblem}`,
+            clock() + delayMs > ownDeadline ? NOT_REACHED : lastProblem,
             false,
             lastStatus,
           );
@@ -198,14 +250,18 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
 
   return {
     call,
-    async postMessage(channel, message) {
+    async postMessage(channel, message, callOptions) {
       const last = lastPostAt.get(channel);
       if (last !== undefined) {
         const waitMs = last + channelIntervalMs - clock();
         if (waitMs > 0) await sleep(waitMs);
       }
       try {
-        return await call("chat.postMessage", { ...message, channel, unfurl_links: false, unfurl_media: false });
+        return await call(
+          "chat.postMessage",
+          { ...message, channel, unfurl_links: false, unfurl_media: false },
+          callOptions,
+        );
       } finally {
         lastPostAt.set(channel, clock());
       }

@@ -1,5 +1,5 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { isSlackToken, type SlackTokenSource, type WebhookSource } from "../runtime/config";
+import { isSecureSlackUrl, isSlackToken, type SlackTokenSource, type WebhookSource } from "../runtime/config";
 import { describeError } from "../runtime/error-fields";
 
 /** Resolves the webhook URL; an SSM lookup is reused from memory for a while. */
@@ -56,8 +56,9 @@ interface SecretKind {
 
 const WEBHOOK_SECRET: SecretKind = {
   what: "the Slack webhook",
-  valid: (value) => /^https?:\/\//.test(value),
-  expected: "an http(s) webhook URL",
+  // The same rule as SLACK_WEBHOOK_URL set directly: a parameter is no licence to post elsewhere.
+  valid: isSecureSlackUrl,
+  expected: "an https webhook URL (http only to a loopback address)",
 };
 
 const SLACK_TOKEN_SECRET: SecretKind = {

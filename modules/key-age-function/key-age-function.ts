@@ -15,6 +15,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import {
   ACCOUNT_WIDE_IAM_ACTIONS,
   ALERT_STATE_DYNAMODB_ACTIONS,
+  OWNER_CACHE_DYNAMODB_ACTIONS,
   ENFORCEMENT_IAM_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../handler/runtime/aws-contract";
@@ -223,6 +224,14 @@ export class KeyAgeFunction extends Construct {
         actions: [...ALERT_STATE_DYNAMODB_ACTIONS],
         resources: [props.alertStateTable.arn],
       });
+      // The Slack app remembers owners' member ids in the same table (BatchGetItem by address).
+      if (props.slackBotTokenParameterName !== undefined) {
+        statements.push({
+          sid: "ReadWriteSlackOwnerCache",
+          actions: [...OWNER_CACHE_DYNAMODB_ACTIONS],
+          resources: [props.alertStateTable.arn],
+        });
+      }
     }
 
     new IamRolePolicy(this, "policy", {

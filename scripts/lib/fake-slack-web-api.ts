@@ -1,14 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SlackMessage } from "../../handler/slack/slack-message";
+import { createRateLimits, type RateLimitOptions } from "./fake-slack-rate-limits";
 
 /** A scripted answer to one Web API call; without a script the server answers as Slack would. */
 export interface FakeSlackApiReply {
   /** HTTP status. @default 200 */
   readonly status?: number;
-  /** The JSON body, such as `{ ok: false, error: "not_in_channel" }`. */
-  readonly body: Readonly<Record<string, unknown>>;
+  /** The JSON body, such as `{ ok: false, error: "not_in_channel" }`. @default undefined: Slack's own answer */
+  readonly body?: Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Holds the request this long before handling it: a slow or hanging Slack. A client that gives up
+   * (closes the connection) before then is never answered, and its call has no effect. @default 0
+   */
+  readonly delayMs?: number;
 }
 
 /** One Web API call the fake received. */
@@ -39,6 +45,11 @@ export interface FakeSlackWebApiOptions {
   readonly channels?: readonly string[];
   /** Channels that exist but the app was not invited to. @default [] */
   readonly channelsWithoutApp?: readonly string[];
+  /**
+   * Slack's rate limits, answered with 429 and `Retry-After` (see fake-slack-rate-limits.ts); `false`
+   * turns them off. @default Slack's tiers: users.lookupByEmail 50 a minute, about 1 message a second per channel
+   */
+  readonly rateLimits?: RateLimitOptions | false;
 }
 
 /** A loopback HTTP server that plays the Slack Web API for one workspace and one bot token. */
@@ -51,12 +62,22 @@ export interface FakeSlackWebApi {
   readonly calls: ReceivedCall[];
   /** Messages accepted since the last reset, channel and direct ones. */
   readonly messages: ReceivedMessage[];
+  /** 429s answered because of the rate limits, per method, since the last reset. */
+  readonly rateLimited: ReadonlyMap<string, number>;
   /**
-   * Queues answers for the next calls of `method`; `"chat.postMessage U0ALICE"` scripts only the calls
-   * for that channel or member, so the others are answered as usual.
+   * Requests that arrived while an earlier 429 on the same method still said to wait (after a short
+   * grace for requests already on the wire), per method, since the last reset.
+   */
+  readonly earlyRequests: ReadonlyMap<string, number>;
+  /** Called with each message Slack accepts, as it is accepted. @default none */
+  onMessage?: (message: ReceivedMessage) => void;
+  /**
+   * Queues answers for the next calls of `method`; `"chat.postMessage U0ALICE"` (or
+   * `"users.lookupByEmail alice@example.com"`) scripts only the calls for that channel, member or
+   * address, so the others are answered as usual. A reply without a body is Slack's own answer.
    */
   script(method: string, ...replies: FakeSlackApiReply[]): void;
-  /** Clears calls, messages and scripts. */
+  /** Clears calls, messages, scripts and the rate limits' windows. */
   reset(): void;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
@@ -66,8 +87,9 @@ export interface FakeSlackWebApi {
  * Starts the fake on 127.0.0.1 and a free port. It implements what the monitor uses, with Slack's
  * answers: `chat.postMessage` (to a channel, a member id or an opened `D…` conversation;
  * `channel_not_found`, `not_in_channel`), `users.lookupByEmail` (`users_not_found`) and
- * `conversations.open`; a wrong token is `invalid_auth` everywhere. Scripted replies play the rest
- * (`ratelimited` with `Retry-After`, `account_inactive`, `missing_scope`, 5xx).
+ * `conversations.open`; a wrong token is `invalid_auth` everywhere; Slack's rate limits per method
+ * (429 `ratelimited` with `Retry-After`). Scripted replies play the rest (`account_inactive`,
+ * `missing_scope`, 5xx, a slow or hanging answer).
  */
 export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {}): Promise<FakeSlackWebApi> {
   const token = "xoxb-0000000000-fake-s3cr3tb0tt0k3n";
@@ -81,11 +103,28 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
   const calls: ReceivedCall[] = [];
   const messages: ReceivedMessage[] = [];
   let scripts = new Map<string, FakeSlackApiReply[]>();
+  let fake: FakeSlackWebApi | undefined;
+  const limits = options.rateLimits === false ? undefined : createRateLimits(options.rateLimits ?? {});
+  const timers = new Set<NodeJS.Timeout>();
 
-  const answer = (method: string, params: Readonly<Record<string, unknown>>, authorized: boolean, at: number) => {
-    const scripted = scripts.get(`${method} ${String(params.channel ?? "")}`)?.shift() ?? scripts.get(method)?.shift();
-    if (scripted) return scripted;
+  const scriptFor = (method: string, params: Readonly<Record<string, unknown>>): FakeSlackApiReply | undefined =>
+    scripts.get(`${method} ${String(params.channel ?? params.email ?? "")}`)?.shift() ?? scripts.get(method)?.shift();
+
+  const answer = (
+    method: string,
+    params: Readonly<Record<string, unknown>>,
+    authorized: boolean,
+    at: number,
+  ): { status?: number; body: Readonly<Record<string, unknown>>; headers?: Readonly<Record<string, string>> } => {
     if (!authorized) return { body: { ok: false, error: "invalid_auth" } };
+    const verdict = limits?.check(method, typeof params.channel === "string" ? params.channel : undefined, at);
+    if (verdict && !verdict.allowed) {
+      return {
+        status: 429,
+        body: { ok: false, error: "ratelimited" },
+        headers: { "retry-after": String(verdict.retryAfterS) },
+      };
+    }
     switch (method) {
       case "users.lookupByEmail": {
         const id = users.get(String(params.email ?? "").toLowerCase());
@@ -108,7 +147,9 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
           return { body: { ok: false, error: "channel_not_found" } };
         }
         const payload = { text: String(params.text ?? ""), blocks: (params.blocks ?? []) as SlackMessage["blocks"] };
-        messages.push({ at, channel, ...(directTo ? { directTo } : {}), payload });
+        const message = { at, channel, ...(directTo ? { directTo } : {}), payload };
+        messages.push(message);
+        fake?.onMessage?.(message);
         return {
           body: { ok: true, channel, ts: `${Math.floor(at / 1000)}.${String(messages.length).padStart(6, "0")}` },
         };
@@ -122,37 +163,52 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
-      const at = Date.now();
       const method = (request.url ?? "").replace(/^\/api\//, "").replace(/\?.*$/, "");
       const params = parseParams(body, request.headers["content-type"] ?? "");
-      calls.push({ at, method, params });
+      calls.push({ at: Date.now(), method, params });
       const authorized = request.headers.authorization === `Bearer ${token}`;
-      const reply = answer(method, params, authorized, at);
-      if (response.destroyed) return;
-      response.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
-      response.end(JSON.stringify(reply.body));
+      const scripted = scriptFor(method, params);
+      const handle = (): void => {
+        // A client that gave up while the request was held never reached Slack's handling.
+        if (response.destroyed || request.socket.destroyed) return;
+        const at = Date.now();
+        const reply = scripted?.body ? scripted : { ...answer(method, params, authorized, at), ...scripted };
+        response.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
+        response.end(JSON.stringify(reply.body));
+      };
+      if (!scripted?.delayMs) return handle();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        handle();
+      }, scripted.delayMs);
+      timers.add(timer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  fake = {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     token,
     calls,
     messages,
+    rateLimited: limits?.limited ?? new Map(),
+    earlyRequests: limits?.early ?? new Map(),
     script: (method, ...replies) => void scripts.set(method, [...(scripts.get(method) ?? []), ...replies]),
     reset: () => {
       calls.length = 0;
       messages.length = 0;
       scripts = new Map();
+      limits?.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return fake;
 }
 
 function parseParams(body: string, contentType: string): Record<string, unknown> {

@@ -46,6 +46,11 @@ export async function runContainer(
     readonly remainingTimeMs?: number;
     /** The bundle's export to invoke (`dispatcher`, `worker`). @default "handler" */
     readonly handlerName?: string;
+    /**
+     * Aborting it kills the container mid-invocation (SIGKILL), as Lambda does at its timeout: the
+     * outcome is then a `Killed` error and nothing after the kill runs. @default never
+     */
+    readonly signal?: AbortSignal;
   } = {},
 ): Promise<ContainerRun> {
   const dir = mkdtempSync(path.join(tmpdir(), "key-age-run-"));
@@ -65,21 +70,32 @@ export async function runContainer(
     const { code, stdout, stderr } = await runProcess(
       process.execPath,
       [path.join(__dirname, "lambda-runtime.cjs"), bundlePath, planPath, resultPath],
-      { env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env } },
+      {
+        env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1", ...env },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
+    if (options.signal?.aborted) {
+      const killed: InvocationOutcome = { ok: false, errorName: "Killed", errorMessage: "the container was killed" };
+      return { outcomes: [killed], stdout, stderr, logLines: jsonLines(stdout), maxRssBytes: 0 };
+    }
     if (code !== 0) throw new Error(`container exited with ${code}: ${stderr}`);
     const { outcomes, maxRssBytes } = JSON.parse(readFileSync(resultPath, "utf8")) as {
       outcomes: InvocationOutcome[];
       maxRssBytes: number;
     };
-    const logLines = stdout
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    return { outcomes, stdout, stderr, logLines, maxRssBytes };
+    return { outcomes, stdout, stderr, logLines: jsonLines(stdout), maxRssBytes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The stdout lines that parse as JSON objects (a killed container may leave a half line: skipped). */
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{") && line.endsWith("}"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The summary of a successful invocation, or a test failure naming the error. */

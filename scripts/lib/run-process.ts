@@ -16,6 +16,8 @@ export interface RunProcessOptions {
   readonly cwd?: string;
   /** The child's whole environment. @default this process's */
   readonly env?: NodeJS.ProcessEnv;
+  /** Aborting it kills the child with SIGKILL, as Lambda ends a container. @default never */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -32,12 +34,16 @@ export function runProcess(
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],
+      ...(options.signal ? { signal: options.signal, killSignal: "SIGKILL" as const } : {}),
     });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
+    child.once("error", (error) => {
+      // A kill on purpose is an outcome, not an error: "close" reports it.
+      if (!options.signal?.aborted) reject(error);
+    });
     child.once("close", (code) => resolve({ code, stdout, stderr }));
   });
 }

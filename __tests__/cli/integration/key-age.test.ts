@@ -312,6 +312,19 @@ describe("--notify", () => {
     expect(run.stdout + run.stderr).not.toContain(slack.secret);
   });
 
+  // Issue case 9: the body was cut before redaction, so half the URL reached stderr.
+  it("keeps every part of the webhook's secret out of stderr when Slack echoes the URL in a long error", async () => {
+    slack.script({ status: 400, body: `invalid_payload ${"x".repeat(150)} ${slack.webhookUrl} (${slack.secret})` });
+    const run = await runCli(["scan", "--notify", "--warning-age", "0m"], {
+      ...env,
+      SLACK_WEBHOOK_URL: slack.webhookUrl,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/Slack delivery failed: .*invalid_payload/);
+    for (const part of slack.secret.split("/")) expect(run.stdout + run.stderr).not.toContain(part);
+    expect(run.stdout + run.stderr).not.toContain(slack.secret.slice(-12, -4));
+  });
+
   it("prints the payload instead of posting it with DRY_RUN=true", async () => {
     const run = await runCli(["scan", "--notify", "--warning-age", "0m"], { ...env, DRY_RUN: "true" });
     expect(run.code).toBe(0);

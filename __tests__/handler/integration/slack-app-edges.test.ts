@@ -1,8 +1,8 @@
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { SlackDeliveryError } from "../../../handler/slack/deliver-to-slack";
 import { deliverToSlackApp } from "../../../handler/slack/deliver-to-slack-app";
-import { sendOwnerMessages } from "../../../handler/slack/send-owner-messages";
-import { createSlackUserDirectory } from "../../../handler/slack/slack-user-directory";
+import { lookupOwner } from "../../../handler/slack/owners/lookup-owner";
+import { tellOwners } from "../../../handler/slack/owners/tell-owners";
 import { createSlackWebApi } from "../../../handler/slack/slack-web-api";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "../../../scripts/lib/fake-slack-web-api";
 
@@ -122,42 +122,52 @@ describe("channel delivery through chat.postMessage", () => {
 });
 
 describe("owners", () => {
-  it("finds owners by email, remembers the ones found and asks again about the others", async () => {
-    const directory = createSlackUserDirectory(api());
-    const first = await directory.lookupAll(["alice@example.com", "Carol@example.com", "alice@example.com"]);
-    expect([...first.values()]).toEqual(
-      expect.arrayContaining([
-        { email: "alice@example.com", userId: "U0ALICE" },
-        { email: "carol@example.com", problem: "no Slack user has that email address" },
-      ]),
-    );
-    expect(slack.calls.map((call) => call.params.email).sort()).toEqual(["alice@example.com", "carol@example.com"]);
-    slack.reset();
-    const second = await directory.lookupAll(["alice@example.com", "carol@example.com"]);
-    expect(second.get("alice@example.com")).toEqual({ email: "alice@example.com", userId: "U0ALICE" });
-    expect(slack.calls.map((call) => call.params.email)).toEqual(["carol@example.com"]);
-  });
+  const FAR = Date.now() + 60_000;
 
-  it("turns a failed lookup into a problem, not a failed run", async () => {
-    slack.script("users.lookupByEmail", { body: { ok: false, error: "missing_scope", needed: "users:read.email" } });
-    const result = await createSlackUserDirectory(api()).lookupAll(["bob@example.com"]);
-    expect(result.get("bob@example.com")).toEqual({
-      email: "bob@example.com",
-      problem: expect.stringContaining("the app lacks the scope users:read.email"),
+  it("finds an owner by email, and says which address Slack does not know", async () => {
+    const client = api();
+    expect(await lookupOwner(client, "alice@example.com", FAR)).toEqual({ kind: "found", userId: "U0ALICE" });
+    expect(await lookupOwner(client, "carol@example.com", FAR)).toEqual({
+      kind: "not-found",
+      reason: "no Slack user has that email address",
     });
   });
 
+  it("turns a refused lookup into a problem, not a failed run", async () => {
+    slack.script("users.lookupByEmail", { body: { ok: false, error: "missing_scope", needed: "users:read.email" } });
+    expect(await lookupOwner(api(), "bob@example.com", FAR)).toEqual({
+      kind: "failed",
+      reason: expect.stringContaining("the app lacks the scope users:read.email"),
+    });
+  });
+
+  // Issue case 6: rate-limited lookups were counted as "not found".
+  it("calls a lookup Slack rate-limited past the deadline 'not reached', never 'not found'", async () => {
+    slack.script("users.lookupByEmail", {
+      status: 429,
+      body: { ok: false, error: "ratelimited" },
+      headers: { "retry-after": "30" },
+    });
+    const outcome = await lookupOwner(api(), "alice@example.com", Date.now() + 2_000);
+    expect(outcome).toEqual({ kind: "not-reached", reason: "not reached in time" });
+  });
+
   it("sends each owner a direct message and reports the ones that failed", async () => {
-    slack.script("chat.postMessage", { body: { ok: true } }, { body: { ok: false, error: "cannot_dm_bot" } });
-    const report = await sendOwnerMessages(
+    slack.script("chat.postMessage U0BOB", { body: { ok: false, error: "cannot_dm_bot" } });
+    const report = await tellOwners(
       [
-        { email: "alice@example.com", userId: "U0ALICE", message: message(1), accessKeyIds: [] },
-        { email: "bob@example.com", userId: "U0BOB", message: message(2), accessKeyIds: [] },
+        { email: "alice@example.com", message: message(1), accessKeyIds: [] },
+        { email: "bob@example.com", message: message(2), accessKeyIds: [] },
       ],
-      api(),
+      { api: api(), cached: new Map(), deadline: FAR },
     );
-    expect(report.sent).toEqual(["alice@example.com"]);
-    expect(report.failed).toEqual([{ email: "bob@example.com", reason: expect.stringContaining("cannot_dm_bot") }]);
-    expect(slack.calls.map((call) => call.params.channel)).toEqual(["U0ALICE", "U0BOB"]);
+    expect(report.lookups).toBe(2);
+    expect(report.outcomes).toEqual(
+      expect.arrayContaining([
+        { email: "alice@example.com", kind: "sent", userId: "U0ALICE", looked: true },
+        expect.objectContaining({ email: "bob@example.com", kind: "message-failed", staleId: false }),
+      ]),
+    );
+    expect(slack.messages.map((m) => m.directTo)).toEqual(["U0ALICE"]);
   });
 });

@@ -110,14 +110,17 @@ it("posts the digest to the channel with the token from SSM, and messages the ow
   expect(expectSuccess(run.outcomes[0])).toMatchObject({
     outcome: "alerted",
     messagesPosted: 1,
-    ownerMessages: { sent: 1, failed: 0, notFound: 1 },
+    ownerMessages: { sent: 1, failed: 0, notFound: 1, pending: 0, lookups: 2 },
   });
   expect(channel).toHaveLength(1);
   expect(channel[0].channel).toBe("#key-age");
   const digest = visible(JSON.stringify(channel[0].payload.blocks));
   for (const user of ["svc-alice", "svc-nobody", "svc-plain"]) expect(digest).toContain(`\`${user}\``);
-  expect(digest).toContain("owner ghost@example.com not found in Slack, so only this channel is told");
+  // The digest goes out before any owner is looked up: it names the addresses; an owner Slack does
+  // not know is noted on the key's line from the next announcement on (the owner cache remembers).
+  expect(digest).toContain("owner ghost@example.com");
   expect(digest).toContain("owner alice@example.com");
+  expect(slack.messages[0].channel).toBe("#key-age");
 
   expect(direct).toHaveLength(1);
   expect(direct[0].directTo).toBe("U0ALICE");
@@ -180,6 +183,29 @@ it("retries a failed direct message on the next run, to the owner only, and then
   const quiet = await invoke();
   expect(quiet.channel).toHaveLength(0);
   expect(quiet.direct).toHaveLength(0);
+});
+
+// Issue case 7: the digest's tag-problems part posted a tag value bare; `@here` is a valid IAM user name.
+it("keeps hostile user names and tag values inert in the channel digest", async () => {
+  await seedUsers(moto, ["@here"]);
+  const iam = new IAMClient(motoClientConfig(moto));
+  await iam.send(
+    new TagUserCommand({
+      UserName: "@here",
+      Tags: [{ Key: "key-age:exempt-until", Value: "@channel https://evil.example/x" }],
+    }),
+  );
+  iam.destroy();
+  const { run, channel } = await invoke();
+  expectSuccess(run.outcomes[0]);
+  const texts = channel.flatMap((message) => [
+    message.payload.text,
+    ...message.payload.blocks.flatMap((block) => ("text" in block ? [block.text.text] : [])),
+  ]);
+  const all = texts.join("\n");
+  expect(all).toContain("`@\u2060here`");
+  expect(all).toContain('exempt-until="@\u2060channel https:\u2060//evil.\u2060example/x"');
+  expect(all).not.toMatch(/(^|[^\u2060])@(here|channel)\b|https:\/\/evil|<!/);
 });
 
 it("fails the run when the app is not in the channel, saying to invite it, with a plain token too", async () => {

@@ -1,9 +1,10 @@
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
-import { seedUsers } from "./support/seed-iam";
+import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // How the bundled handler behaves when Slack (a loopback fake) or IAM misbehaves. WARNING_AGE=0m
 // flags every key at once, so each run has something to post.
@@ -59,6 +60,47 @@ it("fails the invocation on 404 no_service, naming the cause and hiding the URL"
   expect(slack.posts).toHaveLength(1);
   expect(run.logLines).toEqual([expect.objectContaining({ level: "error", message: "key-age scan failed" })]);
   expectNoSecretIn(run.stdout + run.stderr + JSON.stringify(run.outcomes));
+});
+
+// Issue case 9: Slack's body was cut to 200 characters before redaction, so half a URL survived into
+// the log line and the Lambda error (and so the failed-run queue).
+it("keeps every part of the secret path out of the log and the error when Slack echoes the URL", async () => {
+  for (const padding of [150, 175, 190]) {
+    slack.reset();
+    slack.script({ status: 400, body: `invalid_payload ${"x".repeat(padding)} ${slack.webhookUrl}` });
+    const run = await runContainer(bundle.bundlePath, env);
+    const failure = expectFailure(run.outcomes[0]);
+    expect(failure.errorMessage).toMatch(/^Slack rejected the message: HTTP 400 invalid_payload x+/);
+    const everything = run.stdout + run.stderr + JSON.stringify(run.outcomes);
+    for (const part of slack.secret.split("/")) expect(everything).not.toContain(part);
+    expect(everything).not.toContain(slack.secret.slice(-12, -4));
+  }
+});
+
+// Issue case 8: an SSM value was only checked against ^https?://, so any http URL was POSTed to.
+it("refuses a webhook URL from SSM that is plain http to a non-loopback address, posting nothing", async () => {
+  const ssm = new SSMClient(motoClientConfig(moto));
+  await ssm.send(
+    new PutParameterCommand({
+      Name: "/key-age/integration/metadata-webhook",
+      Type: "SecureString",
+      Value: "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+      Overwrite: true,
+    }),
+  );
+  ssm.destroy();
+  const run = await runContainer(bundle.bundlePath, {
+    ...moto.awsEnv,
+    SLACK_WEBHOOK_PARAMETER: "/key-age/integration/metadata-webhook",
+    WARNING_AGE: "0m",
+  });
+  const failure = expectFailure(run.outcomes[0]);
+  expect(failure).toMatchObject({
+    errorName: "WebhookSecretError",
+    errorMessage:
+      "SSM parameter /key-age/integration/metadata-webhook does not hold an https webhook URL (http only to a loopback address)",
+  });
+  expect(run.stdout + run.stderr + JSON.stringify(run.outcomes)).not.toContain("169.254.169.254");
 });
 
 it("times out a slow Slack and retries", async () => {

@@ -2,7 +2,10 @@ import type { AlertRecord, StateChange } from "../../../handler/alerts/alert-tra
 import { loadConfig } from "../../../handler/runtime/config";
 import { createLogger, type LogEntry } from "../../../handler/runtime/logger";
 import type { AccessKeyInventory, ScanResult } from "../../../handler/scan/inventory";
-import type { OwnerLookup, OwnerMessage } from "../../../handler/slack/owner-messages";
+import { freshOwners } from "../../../handler/slack/owners/owner-cache";
+import { createMemoryOwnerCacheStore } from "../../../handler/slack/owners/owner-cache-store";
+import type { OwnerMessage } from "../../../handler/slack/owners/render-owner-messages";
+import type { OwnerOutcome } from "../../../handler/slack/owners/tell-owners";
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { SlackDeliveryError } from "../../../handler/slack/deliver-to-slack";
 import type { SlackAppSession } from "../../../handler/slack/slack-app";
@@ -14,11 +17,17 @@ const visible = (text: string) => text.replaceAll("\u2060", "");
 
 const TOKEN = "xoxb-1111-2222-s3cr3t";
 
-/** A Slack app that keeps what it was asked, in memory; `failChannel` makes the next digest fail. */
+/**
+ * A Slack app that keeps what it was asked, in memory: members by address, an owner cache in memory.
+ * `failOnce` makes the next digest fail; `killOwners` makes the owners' step die like a killed
+ * invocation, before any owner is told.
+ */
 function fakeApp(members: Record<string, string>) {
   const channel: SlackMessage[] = [];
-  const direct: OwnerMessage[] = [];
+  const direct: (OwnerMessage & { userId: string })[] = [];
+  const cache = createMemoryOwnerCacheStore();
   let failChannel: Error | undefined;
+  let killOwners: Error | undefined;
   const session: SlackAppSession = {
     channel: "#key-age",
     deliver: async (messages) => {
@@ -30,18 +39,32 @@ function fakeApp(members: Record<string, string>) {
       channel.push(...messages);
       return { messagesPosted: messages.length, attempts: messages.length };
     },
-    lookupOwners: async (emails) =>
-      new Map<string, OwnerLookup>(
-        emails.map((email) => [
-          email,
-          members[email]
-            ? { email, userId: members[email] }
-            : { email, problem: "no Slack user has that email address" },
-        ]),
-      ),
-    sendOwnerMessages: async (messages) => {
-      direct.push(...messages);
-      return { sent: messages.map((m) => m.email), failed: [] };
+    owners: {
+      cache,
+      cacheTtlMs: 7 * DAY,
+      cached: async (emails) => freshOwners(await cache.get(emails), NOW),
+      tell: async (messages, cached, onOutcome) => {
+        if (killOwners) throw killOwners;
+        const outcomes: OwnerOutcome[] = [];
+        let lookups = 0;
+        for (const message of messages) {
+          const entry = cached.get(message.email);
+          if (!entry) lookups += 1;
+          const userId = entry?.userId ?? (entry?.notFound ? undefined : members[message.email]);
+          const outcome: OwnerOutcome = userId
+            ? { email: message.email, kind: "sent", userId, looked: !entry }
+            : {
+                email: message.email,
+                kind: "not-found",
+                reason: "no Slack user has that email address",
+                looked: !entry,
+              };
+          if (userId) direct.push({ ...message, userId });
+          outcomes.push(outcome);
+          onOutcome?.(outcome);
+        }
+        return { outcomes, lookups };
+      },
     },
     redact: (text) => text.split(TOKEN).join("xoxb-…"),
     // Only the organization worker picks another channel, before runMonitor sees the session.
@@ -49,7 +72,13 @@ function fakeApp(members: Record<string, string>) {
       throw new Error("runMonitor posts to the session's channel and never switches");
     },
   };
-  return { session, channel, direct, failOnce: (error: Error) => (failChannel = error) };
+  return {
+    session,
+    channel,
+    direct,
+    failOnce: (error: Error) => (failChannel = error),
+    killOwners: (error: Error | undefined) => (killOwners = error),
+  };
 }
 
 function memoryTable() {
@@ -106,10 +135,22 @@ describe("runMonitor with the Slack app", () => {
     expect(summary).toMatchObject({
       outcome: "alerted",
       messagesPosted: 1,
-      ownerMessages: { sent: 1, failed: 0, notFound: 0 },
+      ownerMessages: { sent: 1, failed: 0, notFound: 0, pending: 0, lookups: 1 },
     });
     expect(app.channel).toHaveLength(1);
     expect(app.direct.map((m) => m.userId)).toEqual(["U0ALICE"]);
+  });
+
+  it("remembers the member it found, so a later run looks nobody up", async () => {
+    const app = fakeApp({ "alice@example.com": "U0ALICE" });
+    const table = memoryTable();
+    await run(app, table);
+    const second: AccessKeyInventory = {
+      users: [{ ...inventory.users[0], accessKeys: [activeKey(1, 95 * DAY, DAY), activeKey(2, 95 * DAY, DAY)] }],
+    };
+    const summary = await run(app, table, [], { inventory: second });
+    expect(summary.ownerMessages).toMatchObject({ sent: 1, lookups: 0 });
+    expect(app.direct[1].accessKeyIds).toEqual([keyId(2)]);
   });
 
   it("sends no direct message when the channel failed, and keeps it pending for the retry", async () => {
@@ -130,26 +171,43 @@ describe("runMonitor with the Slack app", () => {
     expect([...table.items.values()][0].owners).toEqual({ emails: ["alice@example.com"] });
   });
 
-  it("records what the channel accepted before the owners are told, so a failure there cannot lose it", async () => {
+  // Issue case 5: the run was killed mid-DM after the alert records were written without pending
+  // owners, and the next runs sent nothing.
+  it("records every owner pending with the channel's changes, so a run killed before the owners loses none", async () => {
     const app = fakeApp({ "alice@example.com": "U0ALICE" });
     const table = memoryTable();
-    const failing: SlackAppSession = {
-      ...app.session,
-      sendOwnerMessages: async () => {
-        throw new Error("the invocation timed out");
-      },
-    };
-    await expect(run(app, table, [], { slackApp: async () => failing })).rejects.toThrow("timed out");
+    app.killOwners(new Error("Task timed out"));
+    await expect(run(app, table)).rejects.toThrow("Task timed out");
     expect(app.channel).toHaveLength(1);
-    expect([...table.items.keys()]).toEqual([keyId(1)]);
+    expect([...table.items.values()][0]).toMatchObject({
+      accessKeyId: keyId(1),
+      owners: { emails: ["alice@example.com"], pending: ["alice@example.com"], pendingKind: "new" },
+    });
+
+    app.killOwners(undefined);
+    const next = await run(app, table);
+    expect(next).toMatchObject({ messagesPosted: 0, ownerMessages: { sent: 1, pending: 0 } });
+    expect(app.channel).toHaveLength(1);
+    expect(app.direct.map((m) => m.accessKeyIds)).toEqual([[keyId(1)]]);
+    expect([...table.items.values()][0].owners).toEqual({ emails: ["alice@example.com"] });
+    await run(app, table);
+    expect(app.direct).toHaveLength(1);
   });
 
-  it("names an owner Slack does not know in the channel, and messages nobody", async () => {
+  it("names an owner Slack does not know: no message, and the channel says so once the cache knows", async () => {
     const app = fakeApp({});
-    const summary = await run(app, memoryTable());
-    expect(summary.ownerMessages).toEqual({ sent: 0, failed: 0, notFound: 1 });
-    expect(visible(JSON.stringify(app.channel))).toContain("owner alice@example.com not found in Slack");
+    const table = memoryTable();
+    const summary = await run(app, table);
+    expect(summary.ownerMessages).toEqual({ sent: 0, failed: 0, notFound: 1, pending: 0, lookups: 1 });
     expect(app.direct).toEqual([]);
+    // Not pending: the channel is the fallback for an owner Slack does not know.
+    expect([...table.items.values()][0].owners).toEqual({ emails: ["alice@example.com"] });
+    const second: AccessKeyInventory = {
+      users: [{ ...inventory.users[0], accessKeys: [activeKey(1, 95 * DAY, DAY), activeKey(2, 95 * DAY, DAY)] }],
+    };
+    const again = await run(app, table, [], { inventory: second });
+    expect(again.ownerMessages).toMatchObject({ notFound: 1, lookups: 0 });
+    expect(visible(JSON.stringify(app.channel[1]))).toContain("owner alice@example.com not found in Slack");
   });
 
   it("tells the owner only about keys the channel named; the rest wait for the run that names them", async () => {

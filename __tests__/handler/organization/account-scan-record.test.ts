@@ -61,7 +61,10 @@ describe("renderAccountStatus", () => {
       roleName: "key-age-member-reader",
       environmentName: "org",
     });
-    expect(message.text).toBe("account 111122223333 (sandbox) could not be scanned: AccessDenied <!channel> @here");
+    // The plain-text fallback too (issue case 7: it carried AWS's text raw).
+    expect(message.text).toBe(
+      "account 111122223333 (sandbox) could not be scanned · org: AccessDenied &lt;!channel&gt; @\u2060here",
+    );
     const body = JSON.stringify(message.blocks);
     expect(body).toContain("could not be scanned");
     expect(body).not.toContain("<!channel>");
@@ -69,6 +72,23 @@ describe("renderAccountStatus", () => {
     expect(renderAccountStatus({ kind: "resolved", record, roleName: "r" }).text).toBe(
       "account 111122223333 (sandbox) is scanned again",
     );
+  });
+
+  // Issue case 7: the Organizations account name (`<!channel>`) was posted raw in the fallback text.
+  it("makes the account name inert in the blocks and the fallback text", () => {
+    const { record } = planAccountScan(
+      undefined,
+      { id: "111122223333", name: "<!channel> *ops*" },
+      { ok: false, error: "AccessDenied" },
+      at(0),
+      HOUR,
+    );
+    const message = renderAccountStatus({ kind: "failure", record, roleName: "key-age-member-reader" });
+    for (const text of [message.text, JSON.stringify(message.blocks)]) {
+      expect(text).not.toContain("<!channel>");
+      expect(text).not.toContain("*ops*");
+    }
+    expect(message.text).toBe("account 111122223333 (&lt;!channel&gt; ∗ops∗) could not be scanned: AccessDenied");
   });
 });
 

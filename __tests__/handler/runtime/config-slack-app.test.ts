@@ -16,7 +16,41 @@ function problems(env: Record<string, string | undefined>): string {
   throw new Error("expected loadConfig to throw");
 }
 
+const SLACK_TIERS = { "users.lookupByEmail": 50, "conversations.open": 50, "chat.postMessage": 300 };
+
 describe("loadConfig: the Slack app", () => {
+  it("reads SLACK_RATE_LIMITS over Slack's tiers, and SLACK_OWNER_CACHE_TTL", () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_CHANNEL: "#key-age",
+      SLACK_RATE_LIMITS: "users.lookupByEmail=100, users.info=20",
+      SLACK_OWNER_CACHE_TTL: "30d",
+    });
+    expect(config.slackApp?.rateLimits).toEqual({ ...SLACK_TIERS, "users.lookupByEmail": 100, "users.info": 20 });
+    expect(config.slackApp?.ownerCacheTtl).toEqual({ ms: 30 * 86_400_000, label: "30d" });
+  });
+
+  it.each([
+    ["SLACK_RATE_LIMITS", "users.lookupByEmail=0", "calls per minute must be a whole number from 1 to 10000"],
+    ["SLACK_RATE_LIMITS", "lookup:50", "is not method=calls-per-minute"],
+    ["SLACK_OWNER_CACHE_TTL", "0m", "must be longer than zero"],
+    ["SLACK_OWNER_CACHE_TTL", "a week", "SLACK_OWNER_CACHE_TTL"],
+  ])("refuses %s=%j, naming it", (variable, value, reason) => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "#key-age", [variable]: value })).toThrow(reason);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: "#key-age", [variable]: value })).toThrow(
+      variable,
+    );
+  });
+
+  it("refuses the Slack app's rate limits and cache TTL without a token", () => {
+    expect(() =>
+      loadConfig({
+        SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x",
+        SLACK_RATE_LIMITS: "users.lookupByEmail=9",
+      }),
+    ).toThrow('SLACK_RATE_LIMITS="users.lookupByEmail=9" is set without SLACK_BOT_TOKEN_PARAMETER or SLACK_BOT_TOKEN');
+  });
+
   it("reads a token parameter and a channel, with the default API URL", () => {
     const config = loadConfig({ SLACK_BOT_TOKEN_PARAMETER: "/key-age/slack-bot-token", SLACK_CHANNEL: "C0123ABCD" });
     expect(config.slackApp).toEqual({
@@ -25,6 +59,8 @@ describe("loadConfig: the Slack app", () => {
       apiUrl: "https://slack.com/api/",
       channelsByAccount: {},
       channelFromAccountTag: false,
+      rateLimits: SLACK_TIERS,
+      ownerCacheTtl: { ms: 7 * 86_400_000, label: "7d" },
     });
     expect(config.webhook).toBeUndefined();
   });
@@ -41,6 +77,8 @@ describe("loadConfig: the Slack app", () => {
       apiUrl: "http://127.0.0.1:9999/api/",
       channelsByAccount: {},
       channelFromAccountTag: false,
+      rateLimits: SLACK_TIERS,
+      ownerCacheTtl: { ms: 7 * 86_400_000, label: "7d" },
     });
   });
 

@@ -28,7 +28,18 @@ describe("loadConfig", () => {
       maxTagAge: { ms: 400 * DAY, label: "400d" },
       scanStrategy: "auto",
       scanConcurrency: 12,
+      maxOwnersPerKey: 5,
     });
+  });
+
+  it("reads MAX_OWNERS_PER_KEY from 1 to 20, and names a bad value", () => {
+    const base = { SLACK_WEBHOOK_PARAMETER: "/p" };
+    expect(loadConfig({ ...base, MAX_OWNERS_PER_KEY: "2" }).maxOwnersPerKey).toBe(2);
+    for (const bad of ["0", "21", "five"]) {
+      expect(() => loadConfig({ ...base, MAX_OWNERS_PER_KEY: bad })).toThrow(
+        `MAX_OWNERS_PER_KEY=${JSON.stringify(bad)}`,
+      );
+    }
   });
 
   it("reads the original's scenario", () => {

@@ -36,6 +36,23 @@ describe("redactWebhookUrl", () => {
     expect(redacted).toContain("https://hooks.slack.com/…");
   });
 
+  it("catches a bare path echo: the path without its slash, and each tail of it down to the secret", () => {
+    for (const echo of [
+      "services/T0000/B0000/XXXXsecretXXXX",
+      "T0000/B0000/XXXXsecretXXXX",
+      "B0000/XXXXsecretXXXX",
+      "token XXXXsecretXXXX is unknown",
+    ]) {
+      const redacted = redactWebhookUrl(`no_service: ${echo}`, WEBHOOK);
+      expect(redacted).not.toContain("XXXXsecretXXXX");
+      expect(redacted).toContain("no_service: ");
+    }
+  });
+
+  it("leaves common path words alone", () => {
+    expect(redactWebhookUrl("see /services for help", WEBHOOK)).toBe("see /services for help");
+  });
+
   it("leaves text alone when no URL is known", () => {
     expect(redactWebhookUrl("plain", undefined)).toBe("plain");
   });

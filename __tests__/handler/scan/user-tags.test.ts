@@ -52,6 +52,18 @@ describe("parseUserTags", () => {
     ]);
   });
 
+  // A hostile tag listing dozens of addresses must not starve a run of Slack's rate limits.
+  it("keeps the first MAX_OWNERS_PER_KEY owners, mentions and addresses alike, and names the rest a tag problem", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `o${i}@example.com`);
+    const settings = parseUserTags({ "key-age:owner": ["U0AAA", ...many].join(" ") });
+    expect(settings.owners).toEqual(["<@U0AAA>"]);
+    expect(settings.ownerEmails).toEqual(many.slice(0, 4));
+    expect(settings.problems).toEqual([expect.stringContaining("names 31 owners, more than 5 (MAX_OWNERS_PER_KEY)")]);
+    const two = parseUserTags({ "key-age:owner": "a@example.com b@example.com c@example.com" }, { maxOwners: 2 });
+    expect(two.ownerEmails).toEqual(["a@example.com", "b@example.com"]);
+    expect(parseUserTags({ "key-age:owner": "a@example.com A@example.com" }).problems).toEqual([]);
+  });
+
   it("renders members and user groups as Slack mentions", () => {
     expect(parseUserTags({ "key-age:owner": "U012AB3CD" }).owners).toEqual(["<@U012AB3CD>"]);
     expect(parseUserTags({ "key-age:owner": "W0ENTERPRISE" }).owners).toEqual(["<@W0ENTERPRISE>"]);

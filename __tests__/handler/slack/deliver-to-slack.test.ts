@@ -48,6 +48,19 @@ async function failure(promise: Promise<unknown>): Promise<SlackDeliveryError> {
 }
 
 describe("deliverToSlack", () => {
+  // Issue case 9: the body was cut to 200 characters before redaction, so half a URL survived.
+  it("redacts Slack's error body before cutting it, so no part of the secret path survives", async () => {
+    for (const offset of [150, 170, 185, 195]) {
+      const body = `${"x".repeat(offset)} ${WEBHOOK} and again /services/T0000/B0000/XXXXsecretXXXX`;
+      const { fetch } = scriptedFetch([reply(400, body)]);
+      const error = await failure(deliverToSlack([MESSAGE], { webhookUrl: WEBHOOK, fetch }));
+      for (const text of [error.message, error.reason]) {
+        expect(text).not.toMatch(/XXXX|secret|B0000/);
+      }
+      expect(error.reason.length).toBeLessThanOrEqual(200);
+    }
+  });
+
   it("posts each message as JSON, in order", async () => {
     const { fetch, requests } = scriptedFetch([reply(200, "ok"), reply(200, "ok")]);
     const second: SlackMessage = { text: "second", blocks: [] };

@@ -11,6 +11,21 @@ describe("renderTagProblems", () => {
     );
   });
 
+  // Issue case 7: the tag-problems part posted `@channel` and a link bare.
+  it("defuses a broadcast and a link quoted from a tag value", () => {
+    const rendered = renderTagProblems([
+      {
+        userName: "@here",
+        problems: ['tag key-age:exempt-until="@channel https://evil.example/x" is not a date (YYYY-MM-DD)'],
+      },
+    ]);
+    const text = rendered?.block.text.text ?? "";
+    expect(text).toContain(
+      '• `@\u2060here`: tag key-age:exempt-until="@\u2060channel https:\u2060//evil.\u2060example/x"',
+    );
+    expect(text).not.toMatch(/(^|[^\u2060])@(here|channel)|https:\/\/|evil\.example/);
+  });
+
   it("stays within a section's limit, counts the rest and names only what it listed", () => {
     const many = Array.from({ length: 200 }, (_, i) => ({ userName: `user-${i}`, problems: ["x".repeat(60)] }));
     const rendered = renderTagProblems(many);

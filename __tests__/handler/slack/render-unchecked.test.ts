@@ -26,6 +26,21 @@ describe("renderUncheckedUsers", () => {
     });
   });
 
+  // Issue case 7: `@here` is a valid IAM user name, and was posted live in "Not checked: @here".
+  test("defuses a user named like a broadcast, and the environment in the fallback", () => {
+    const message = renderUncheckedUsers({
+      uncheckedUsers: ["@here"],
+      usersChecked: 1,
+      accountId: "1",
+      environmentName: "<!channel>",
+      now,
+    });
+    const text = JSON.stringify(message);
+    expect(text).toContain("Not checked: `@\u2060here`");
+    expect(message.text).toBe("IAM access keys in &lt;!channel&gt; · 1: the scan ran out of time, 1 user not checked");
+    expect(text).not.toMatch(/<!channel>|[^\u2060]@here/);
+  });
+
   test("escapes names for mrkdwn", () => {
     const message = renderUncheckedUsers({ uncheckedUsers: ["a<b>"], usersChecked: 1, accountId: "1", now });
     expect(JSON.stringify(message)).toContain("a&lt;b&gt;");

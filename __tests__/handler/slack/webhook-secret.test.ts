@@ -68,8 +68,34 @@ describe("createWebhookUrlProvider", () => {
     ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: "xoxb-not-a-webhook" } });
     const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/p" }, () => new SSMClient({}));
     const error = (await provider().catch((e: unknown) => e)) as Error;
-    expect(error.message).toBe("SSM parameter /p does not hold an http(s) webhook URL");
+    expect(error.message).toBe("SSM parameter /p does not hold an https webhook URL (http only to a loopback address)");
   });
+
+  // Issue case 8: SSM's value is judged by the same rule as SLACK_WEBHOOK_URL set directly.
+  it.each([
+    ["the instance metadata service", "http://169.254.169.254/latest/meta-data/iam/security-credentials/"],
+    ["plain http to another host", "http://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX"],
+    ["another scheme", "file:///etc/passwd"],
+  ])("refuses a stored URL to %s, without quoting it", async (_what, value) => {
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: value } });
+    const provider = createWebhookUrlProvider({ kind: "ssm-parameter", parameterName: "/p" }, () => new SSMClient({}));
+    const error = (await provider().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(WebhookSecretError);
+    expect(error.message).toBe("SSM parameter /p does not hold an https webhook URL (http only to a loopback address)");
+    expect(error.message).not.toContain(value);
+  });
+
+  it.each(["http://127.0.0.1:8080/services/T/B/secret", "http://localhost:9/services/T/B/secret", WEBHOOK])(
+    "accepts a stored https URL, or http to loopback: %s",
+    async (value) => {
+      ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: value } });
+      const provider = createWebhookUrlProvider(
+        { kind: "ssm-parameter", parameterName: "/p" },
+        () => new SSMClient({}),
+      );
+      await expect(provider()).resolves.toBe(value);
+    },
+  );
 
   it("returns a plain URL without calling SSM", async () => {
     const provider = createWebhookUrlProvider({ kind: "url", url: WEBHOOK }, () => {

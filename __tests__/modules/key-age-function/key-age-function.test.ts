@@ -131,6 +131,14 @@ describe("KeyAgeFunction", () => {
     expect(dynamodb[0].resources).toEqual([tableArn]);
   });
 
+  test("with the Slack app and alert state it may also read owners' member ids by key from that table", () => {
+    const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/key-age-alert-state";
+    const { statements } = synth({ alertStateTable: { arn: tableArn }, slackBotTokenParameterName: "/t" });
+    const cache = statements.find((s) => s.sid === "ReadWriteSlackOwnerCache");
+    expect(cache?.actions.sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"]);
+    expect(cache?.resources).toEqual([tableArn]);
+  });
+
   test("without a webhook parameter there is no SSM or KMS access", () => {
     const { statements } = synth();
     expect(statements.flatMap((s) => s.actions).filter((a) => /^(ssm|kms):/.test(a))).toEqual([]);

@@ -1,8 +1,9 @@
-import { planAlerts } from "../../../handler/alerts/alert-transitions";
-import { classifyKeys, type Thresholds } from "../../../handler/scan/classify";
-import { planOwnerDeliveries, renderOwnerMessages } from "../../../handler/slack/owner-messages";
-import { expectWithinSlackLimits } from "../support/slack-digest-assertions";
-import { DAY, NOW, activeKey } from "../support/inventory-builders";
+import { planAlerts } from "../../../../handler/alerts/alert-transitions";
+import { classifyKeys, type Thresholds } from "../../../../handler/scan/classify";
+import { planOwnerDeliveries } from "../../../../handler/slack/owners/plan-owner-deliveries";
+import { renderOwnerMessages } from "../../../../handler/slack/owners/render-owner-messages";
+import { expectWithinSlackLimits } from "../../support/slack-digest-assertions";
+import { DAY, NOW, activeKey } from "../../support/inventory-builders";
 
 const visible = (text: string) => text.replaceAll("\u2060", "");
 const THRESHOLDS: Thresholds = { warningAgeMs: 80 * DAY, criticalAgeMs: 90 * DAY, unusedAgeMs: 45 * DAY };
@@ -26,7 +27,7 @@ describe("the owner's direct message about an exposed key", () => {
     );
     const plan = planAlerts({ records: [], classification, now: NOW, remindEveryMs: DAY });
     const deliveries = planOwnerDeliveries({ classification, announcements: plan.announcements });
-    const [message] = renderOwnerMessages(deliveries, new Map([[ALICE, { email: ALICE, userId: "U1ALICE" }]]), {
+    const [message] = renderOwnerMessages(deliveries, {
       accountId: "123456789012",
       environmentName: "prod",
       channel: "#key-age",
