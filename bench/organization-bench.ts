@@ -19,7 +19,7 @@ import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function"
 import { ORGANIZATION_DEFAULTS } from "../stacks/organization-settings";
 import type { MotoServer } from "../scripts/lib/moto-server";
 import { seedOrganization } from "../scripts/lib/seed-organization";
-import type { CountingProxy } from "./counting-proxy";
+import type { MotoProxy } from "../scripts/lib/moto-proxy";
 import { seedPopulation } from "./seed-population";
 
 /** Sizes of the organization section. */
@@ -49,7 +49,7 @@ const MEMORY_GB = DEFAULT_MEMORY_MB / 1024;
 /** Runs the section against `moto` (reset first) and returns its printed lines. */
 export async function organizationBench(
   moto: MotoServer,
-  proxy: CountingProxy,
+  proxy: MotoProxy,
   options: OrganizationBenchOptions,
   table: (headers: string[], rows: (string | number)[][]) => string,
 ): Promise<string> {

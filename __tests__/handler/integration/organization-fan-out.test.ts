@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
-import { startDenyAssumeRoleProxy, type DenyAssumeRoleProxy } from "../../../scripts/lib/deny-assume-role-proxy";
+import { denyAssumeRoleInto, startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
@@ -16,7 +16,7 @@ jest.setTimeout(120_000);
 const TABLE = "key-age-org-alert-state";
 
 let moto: MotoServer;
-let proxy: DenyAssumeRoleProxy;
+let proxy: MotoProxy;
 let slack: FakeSlack;
 let bundle: ReturnType<typeof buildBundle>;
 let sqs: SQSClient;
@@ -39,7 +39,8 @@ beforeAll(async () => {
   await seedMemberUsers(moto, analytics.id, ["stale-etl"]);
   await seedMemberUsers(moto, sandbox.id, ["stale-hidden"]);
   await closeAccount(moto, closed.id);
-  proxy = await startDenyAssumeRoleProxy(moto.endpoint, [sandbox.id]);
+  proxy = await startMotoProxy(moto.endpoint);
+  proxy.add(denyAssumeRoleInto([sandbox.id]));
   sqs = new SQSClient(motoClientConfig(moto));
   ({ QueueUrl: queueUrl = "" } = await sqs.send(new CreateQueueCommand({ QueueName: "key-age-accounts" })));
   const dynamodb = new DynamoDBClient(motoClientConfig(moto));

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DELIVERY_MARGIN_MS, IN_FLIGHT_ALLOWANCE_MS } from "../../../handler/scan/scan-budget";
 import { UNCHECKED_USERS_ITEM_KEY } from "../../../handler/alerts/alert-state-store";
-import { startCountingProxy, type CountingProxy } from "../../../bench/counting-proxy";
+import { startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
@@ -20,7 +20,7 @@ const SHORT_INVOCATION_MS = DELIVERY_MARGIN_MS + IN_FLIGHT_ALLOWANCE_MS + 5_000;
 
 let moto: MotoServer;
 let slack: FakeSlack;
-let proxy: CountingProxy;
+let proxy: MotoProxy;
 let bundle: ReturnType<typeof buildBundle>;
 let dynamodb: DynamoDBClient;
 let env: Record<string, string>;
@@ -30,7 +30,7 @@ const usersIn = (text: string) => USERS.filter((user) => text.includes(`\`${user
 beforeAll(async () => {
   bundle = buildBundle();
   [moto, slack] = await Promise.all([startMotoServer(), startFakeSlack()]);
-  proxy = await startCountingProxy(moto.endpoint);
+  proxy = await startMotoProxy(moto.endpoint);
   dynamodb = new DynamoDBClient(motoClientConfig(moto));
   await dynamodb.send(
     new CreateTableCommand({
