@@ -4,7 +4,12 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createAlertStateStore, type AlertStateStore } from "./alerts/alert-state-store";
+import {
+  createAccountStateStore,
+  type AccountPartition,
+  type AccountStateStore,
+  type StateTable,
+} from "./alerts/account-state-store";
 import { loadConfig, type MonitorConfig } from "./runtime/config";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
 import { deliverToSlack } from "./slack/deliver-to-slack";
@@ -29,8 +34,10 @@ export interface Container {
   readonly sts: () => STSClient;
   readonly webhookUrl?: WebhookUrlProvider;
   readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
-  readonly alertState?: AlertStateStore;
-  readonly enforcement?: EnforcementDeps;
+  /** The state table (`ALERT_STATE_TABLE`), by account partition. @default undefined: stateless */
+  readonly state?: StateTable;
+  /** Enforcement of one account, on its partition. @default undefined: `ENFORCEMENT=off` */
+  readonly enforcement?: (partition: AccountPartition) => EnforcementDeps;
   /** Without alert state, the users the last run in this container could not check. */
   uncheckedUsers: readonly string[];
 }
@@ -68,28 +75,48 @@ export function containerState(): Container {
           ),
         }
       : {}),
-    ...(documents && config.alertStateTable
-      ? { alertState: createAlertStateStore({ client: documents, tableName: config.alertStateTable }) }
-      : {}),
-    ...(documents && config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
-      ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
+    ...(documents && config.alertStateTable ? { state: stateTable(documents, config) } : {}),
+    ...(config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
+      ? { enforcement: enforcementDeps(config.enforcement, iam) }
       : {}),
   };
   return container;
 }
 
+function stateTable(client: DynamoDBDocumentClient, config: MonitorConfig): StateTable {
+  const tableName = config.alertStateTable as string;
+  const stores = new Map<boolean, AccountStateStore>();
+  return {
+    client,
+    tableName,
+    store: (singleAccount) => {
+      const store =
+        stores.get(singleAccount) ??
+        createAccountStateStore({
+          client,
+          tableName,
+          ...(config.legacyAlertStateTable
+            ? { legacy: { tableName: config.legacyAlertStateTable, singleAccount } }
+            : {}),
+        });
+      stores.set(singleAccount, store);
+      return store;
+    },
+  };
+}
+
 function enforcementDeps(
   settings: NonNullable<MonitorConfig["enforcement"]>,
-  client: DynamoDBDocumentClient,
-  tableName: string,
   iam: IAMClient,
-): EnforcementDeps {
-  const store = createEnforcementStateStore({ client, tableName });
-  return {
-    settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
-    load: () => store.load(),
-    put: (records) => store.put(records),
-    deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
+): (partition: AccountPartition) => EnforcementDeps {
+  return (partition) => {
+    const store = createEnforcementStateStore({ partition });
+    return {
+      settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
+      load: () => store.load(),
+      put: (records) => store.put(records),
+      deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
+    };
   };
 }
 

@@ -17,7 +17,13 @@ import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
 import { MonitorDashboard } from "../modules/monitor-dashboard/monitor-dashboard";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
-import { alertStateTableName, handlerEnvironment, keyAgeFunctionName } from "./handler-environment";
+import {
+  alertStateTableName,
+  handlerEnvironment,
+  keyAgeFunctionName,
+  legacyAlertStateTableName,
+} from "./handler-environment";
+import { forgetPreviousAlertStateTable } from "./previous-alert-state";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/runtime/run-trigger";
@@ -82,10 +88,13 @@ export class MonitorStack extends TerraformStack {
 
     const functionName = keyAgeFunctionName(props.environmentName);
     if (settings.alertState ?? true) {
-      this.alertState = new AlertStateTable(this, "alert-state", {
+      this.alertState = new AlertStateTable(this, "account-state", {
         tableName: alertStateTableName(functionName),
         deletionProtection: settings.deletionProtection,
       });
+      // The previous layout's table (a key-schema change is a replacement): left standing for the
+      // function to carry its items over, and no longer managed here. See the README's upgrade note.
+      forgetPreviousAlertStateTable(this, "alert-state");
     }
     const organization = settings.organization;
     const workerConcurrency = organization?.workerMaxConcurrency ?? ORGANIZATION_DEFAULTS.workerMaxConcurrency;
@@ -102,6 +111,7 @@ export class MonitorStack extends TerraformStack {
         ? { handler: "index.worker", scanOwnAccount: false, reservedConcurrency: workerConcurrency }
         : {}),
       alertStateTable: this.alertState?.table,
+      ...(this.alertState ? { legacyAlertStateTableName: legacyAlertStateTableName(functionName) } : {}),
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
       deactivateKeys: settings.enforcement === "armed",
       slackWebhookParameterName: settings.slackWebhookParameter,

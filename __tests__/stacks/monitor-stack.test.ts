@@ -93,6 +93,7 @@ describe("MonitorStack", () => {
           DEACTIVATE_AGE: "30m",
           DEACTIVATION_NOTICE: "10m",
           ALERT_STATE_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.[\w-]+\.name\}$/),
+          LEGACY_ALERT_STATE_TABLE: "iam-key-age-monitor-demo-alert-state",
         },
       },
     });

@@ -1,3 +1,5 @@
+import { ITEM_KINDS } from "../alerts/state-keys";
+
 /**
  * What the monitor remembers about enforcing one key: the notice that named its deactivation date,
  * the reminders sent, and whether it deactivated the key. Kept in the alert-state table beside the
@@ -30,5 +32,5 @@ export interface EnforcementRecord {
   readonly expiresAt: Date;
 }
 
-/** The alert-state table's item key of a key's enforcement record (alert records use the bare key id). */
-export const ENFORCEMENT_ITEM_PREFIX = "enforcement#";
+/** The sort-key prefix of a key's enforcement record in its account's partition (see state-keys.ts). */
+export const ENFORCEMENT_ITEM_PREFIX = ITEM_KINDS.enforcement;

@@ -8,9 +8,9 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import {
-  ACCOUNT_SCAN_DYNAMODB_ACTIONS,
   ACCOUNT_TAG_ORGANIZATIONS_ACTIONS,
-  STALE_ACCOUNTS_DYNAMODB_ACTIONS,
+  DISPATCH_DYNAMODB_ACTIONS,
+  ORGANIZATION_PARTITION,
 } from "../../handler/runtime/aws-contract";
 import { ORGANIZATION_VARIABLES } from "../../handler/organization/organization-config";
 import { KeyAgeFunction, type KeyAgeFunctionProps } from "../key-age-function/key-age-function";
@@ -50,8 +50,9 @@ export interface OrganizationFanOutProps {
   /** Account messages per worker invocation. @default 5 */
   readonly batchSize?: number;
   /**
-   * The alert-state table: the worker keeps a scan record per account in it, which the dispatcher
-   * reads to find stale accounts. @default none (stateless)
+   * The alert-state table: the worker keeps a scan record in each account's partition (its own
+   * function policy covers it), which the dispatcher reads to find stale accounts and messages still
+   * in flight; the dispatcher keeps its own items in the organization's partition. @default none (stateless)
    */
   readonly alertStateTable?: Pick<DynamodbTable, "arn" | "name">;
   /**
@@ -139,8 +140,21 @@ export class OrganizationFanOut extends Construct {
             ? [
                 {
                   sid: "ReadAccountScans",
-                  actions: [...STALE_ACCOUNTS_DYNAMODB_ACTIONS],
+                  actions: [...DISPATCH_DYNAMODB_ACTIONS.scanRecords],
                   resources: [props.alertStateTable.arn],
+                },
+                {
+                  // Which accounts it queued when: only the organization's partition, never an account's.
+                  sid: "ReadWriteDispatchRecord",
+                  actions: [...DISPATCH_DYNAMODB_ACTIONS.ownItems],
+                  resources: [props.alertStateTable.arn],
+                  condition: [
+                    {
+                      test: "ForAllValues:StringEquals",
+                      variable: "dynamodb:LeadingKeys",
+                      values: [ORGANIZATION_PARTITION],
+                    },
+                  ],
                 },
               ]
             : []),
@@ -191,15 +205,6 @@ export class OrganizationFanOut extends Construct {
                   sid: "ReadAccountTags",
                   actions: [...ACCOUNT_TAG_ORGANIZATIONS_ACTIONS],
                   resources: [`arn:${partition}:organizations::*:account/o-*/*`],
-                },
-              ]
-            : []),
-          ...(props.alertStateTable
-            ? [
-                {
-                  sid: "ReadWriteAccountScans",
-                  actions: [...ACCOUNT_SCAN_DYNAMODB_ACTIONS],
-                  resources: [props.alertStateTable.arn],
                 },
               ]
             : []),

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DeleteAccessKeyCommand,
   IAMClient,
@@ -12,6 +12,7 @@ import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack"
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { expectWithinSlackLimits } from "../support/slack-digest-assertions";
+import { createStateTable } from "./support/state-table";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 import { startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 
@@ -100,14 +101,7 @@ beforeAll(async () => {
   proxy = await startMotoProxy(moto.endpoint);
   iam = new IAMClient(motoClientConfig(moto));
   dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
+  await createStateTable(moto, TABLE);
   keys = new Map([
     ...(await seedUsers(moto, ["old-bob", "old-never", "old-exempt", "old-rotated"])),
     // old-alice's first key is old, her second one young.
