@@ -5,9 +5,13 @@ import { bundleHandler } from "../../modules/key-age-function/bundle-handler";
 import { runProcess } from "./run-process";
 
 /** One invocation's outcome, as the Lambda runtime would report it. */
-export type InvocationOutcome =
+export type InvocationOutcome = (
   | { readonly ok: true; readonly result: Record<string, unknown> & { readonly counts: Record<string, number> } }
-  | { readonly ok: false; readonly errorName: string; readonly errorMessage: string };
+  | { readonly ok: false; readonly errorName: string; readonly errorMessage: string }
+) & {
+  /** The invocation's wall time, as Lambda would bill it and hold it against the timeout. */
+  readonly durationMs: number;
+};
 
 /** What one container did. */
 export interface ContainerRun {
