@@ -24,6 +24,12 @@ export const LIST_UNDER_PARENT_ACTIONS = [
   "organizations:ListOrganizationalUnitsForParent",
 ] as const;
 
+/**
+ * Account messages per worker invocation: the worker runs a batch's accounts side by side, each with
+ * the invocation's whole time, so a batch costs the time of its slowest account (see the bench).
+ */
+export const DEFAULT_BATCH_SIZE = 5;
+
 /** Props of {@link OrganizationFanOut}. */
 export interface OrganizationFanOutProps {
   /** The worker: the key-age function running `index.worker`. */
@@ -47,7 +53,7 @@ export interface OrganizationFanOutProps {
   readonly maxConcurrency?: number;
   /** Receives of a message before it is dead-lettered. @default 3 */
   readonly maxReceiveCount?: number;
-  /** Account messages per worker invocation. @default 5 */
+  /** Account messages per worker invocation. @default DEFAULT_BATCH_SIZE */
   readonly batchSize?: number;
   /**
    * The alert-state table: the worker keeps a scan record in each account's partition (its own
@@ -215,7 +221,7 @@ export class OrganizationFanOut extends Construct {
     this.mapping = new LambdaEventSourceMapping(this, "mapping", {
       eventSourceArn: this.queue.arn,
       functionName: props.worker.function.arn,
-      batchSize: props.batchSize ?? 5,
+      batchSize: props.batchSize ?? DEFAULT_BATCH_SIZE,
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: props.maxConcurrency ?? 5 },
       // Lambda checks the role may read the queue when the mapping is created.
