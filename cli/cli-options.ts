@@ -86,6 +86,8 @@ const OPTIONS = {
 
 /** The `--help` text. */
 export const USAGE = `Usage: key-age scan [options]
+       key-age usage <access-key-id> [--days 90] [--regions r1,r2] [--json]
+                             where a key is used, from CloudTrail (key-age usage --help)
 
 Lists every IAM access key of the account with its age, last use and status, using the
 same configuration and classification as the deployed function. Credentials come from the
@@ -205,7 +207,7 @@ export function parseCliOptions(argv: readonly string[], now: Date): CliCommand 
   if (values.version) return { kind: "version" };
   if (positionals.length === 0) throw new UsageError("missing command: key-age scan [options]");
   if (positionals[0] !== "scan")
-    throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}: the command is scan`);
+    throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}: the commands are scan and usage`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
 
   const envOverrides: Partial<Record<(typeof ENV_FLAGS)[EnvFlag], string>> = {};

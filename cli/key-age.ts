@@ -31,9 +31,14 @@ import { EXIT_CODES, type CliIo, type ScanCommand } from "./cli-io";
 
 export { EXIT_CODES, type CliIo, type ScanCommand } from "./cli-io";
 import { ANSI_STYLE, PLAIN_STYLE, shouldColour } from "./terminal-style";
+import { isUsageCommand } from "./usage-options";
+import type * as UsageCommandModule from "./usage-command";
 
 /** Runs `key-age` and resolves with its exit code; it never throws and never calls `process.exit`. */
 export async function runKeyAge(io: CliIo): Promise<number> {
+  // `key-age usage` has its own flags; its module (and the EC2 client) loads only when asked for. A
+  // require, not import(): bin/key-age.js runs through tsx's CommonJS hook, which import() bypasses.
+  if (isUsageCommand(io.argv)) return (require("./usage-command") as typeof UsageCommandModule).runUsageCommand(io);
   const now = io.now ?? (() => new Date());
   let command: CliCommand;
   let config: MonitorConfig;

@@ -19,6 +19,8 @@ import { type RunMonitorDeps } from "./monitor/run-monitor";
 import type { EnforcementDeps } from "./enforcement/run-enforcement";
 import { deactivateKeys } from "./enforcement/deactivate-keys";
 import { createEnforcementStateStore } from "./enforcement/enforcement-state-store";
+import { createSecurityHubClient } from "./security-hub/import-findings";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 
 /**
  * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
@@ -38,6 +40,8 @@ export interface Container {
   readonly state?: StateTable;
   /** Enforcement of one account, on its partition. @default undefined: `ENFORCEMENT=off` */
   readonly enforcement?: (partition: AccountPartition) => EnforcementDeps;
+  /** `SECURITY_HUB=on`: the client importing into this account's Security Hub, made on first use. */
+  readonly securityHub?: () => SecurityHubClient;
   /** Without alert state, the users the last run in this container could not check. */
   uncheckedUsers: readonly string[];
 }
@@ -53,6 +57,7 @@ export function containerState(): Container {
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let ssm: SSMClient | undefined;
   let sts: STSClient | undefined;
+  let securityHub: SecurityHubClient | undefined;
   const ssmClient = () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG));
   const documents = config.alertStateTable
     ? DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG))
@@ -79,6 +84,7 @@ export function containerState(): Container {
     ...(config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
       ? { enforcement: enforcementDeps(config.enforcement, iam) }
       : {}),
+    ...(config.securityHub ? { securityHub: () => (securityHub ??= createSecurityHubClient()) } : {}),
   };
   return container;
 }

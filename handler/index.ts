@@ -8,6 +8,7 @@ import { runMonitor, type RunSummary } from "./monitor/run-monitor";
 import { accountPartition } from "./alerts/account-state-store";
 import { accountStateDeps } from "./monitor/account-state-deps";
 import { withAccountLease, type SkippedRun } from "./monitor/leased-run";
+import { securityHubDeps } from "./monitor/security-hub-deps";
 
 import { containerState, slackDeps, type Container, type HandlerContext } from "./container";
 
@@ -29,7 +30,7 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
     logger.error("key-age scan failed", errorFields(error));
     throw error;
   }
-  const { config, iam, state: table, enforcement } = state;
+  const { config, iam, state: table, enforcement, securityHub } = state;
   // The event id guards against Lambda delivering the same scheduled event twice; the heartbeat
   // rule's input says when to post the all-clear.
   const trigger = parseRunTrigger(event);
@@ -82,6 +83,16 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
               },
             }),
         accountId: async () => accountId,
+        // SECURITY_HUB=on: the findings go to this account's own Security Hub, in the function's region.
+        ...(securityHub
+          ? {
+              securityHub: securityHubDeps({
+                client: securityHub,
+                accountId: async () => accountId,
+                ...(remaining ? { remainingTimeMs: () => remaining.call(context) } : {}),
+              }),
+            }
+          : {}),
       });
     },
   );

@@ -36,10 +36,8 @@ import { monitorStackName } from "../stacks/monitor-stack";
 import { STATE_BACKEND_STACK } from "../stacks/state-backend-stack";
 import { motoServerAvailable, startMotoServer, type MotoServer } from "./lib/moto-server";
 import { renderSlackForTerminal } from "./lib/render-slack-terminal";
+import { waitForStateBackend } from "./lib/state-backend-ready";
 import { terraformAvailable, terraformEnvironment, terraformOk } from "./lib/terraform";
-
-// These machines run Node 20 for the tools; the function itself runs on nodejs22.x.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const ENVIRONMENT = "demo";
 const USER = "Demogorgon";
@@ -84,6 +82,7 @@ async function main(): Promise<void> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-demo-"));
   let moto: MotoServer | undefined;
   let slack: FakeSlackWebApi | undefined;
+  let bootstrap: Promise<unknown> | undefined;
   try {
     [moto, slack] = await step("Starting the AWS emulator (moto) and a loopback Slack Web API", () =>
       Promise.all([
@@ -101,11 +100,23 @@ async function main(): Promise<void> {
     const stackDir = (name: string) => path.join(outdir, "stacks", name);
 
     await step("Synthesizing the cdktf app", () => buildApp(config, new App({ outdir })).synth());
-    await step(
-      `Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket)`,
-      () => bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env }),
+    // The bootstrap creates the bucket and the lock table within seconds, then sits for most of a
+    // minute in the AWS provider's fixed wait after the bucket's lifecycle configuration, and moves
+    // its own state. The monitor needs only the bucket and the table: it is applied, and the demo goes
+    // on, while the bootstrap finishes in the background; the demo waits for it before the destroy.
+    console.log(
+      `• Bootstrapping ${STATE_BACKEND_STACK} as npm run bootstrap does (bucket + lock table, its state moved into the bucket), ` +
+        `in the background: ${stack} needs only the bucket and the lock table`,
     );
+    bootstrap = bootstrapStateBackend({ stackDir: stackDir(STATE_BACKEND_STACK), env });
+    // Awaited before the destroy (and in `finally`): not an unhandled rejection meanwhile.
+    bootstrap.catch(() => undefined);
+    const stateBackend = config.stateBackend;
     await step(`terraform apply ${stack} (state in the emulated S3 bucket, DynamoDB lock)`, async () => {
+      await waitForStateBackend(
+        { ...aws, region: stateBackend.region },
+        { bucket: stateBackend.bucket, lockTable: stateBackend.lockTable, bootstrap: bootstrap! },
+      );
       await terraformOk(["init", "-input=false"], stackDir(stack), env);
       await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(stack), env);
     });
@@ -176,10 +187,16 @@ async function main(): Promise<void> {
     await enforcementSequence(bundle, slack, aws);
     await organizationSequence({ moto, aws, slack, bundle, step, printReceived });
 
+    await step(
+      `Waiting for the ${STATE_BACKEND_STACK} bootstrap: its state in s3://${stateBackend.bucket}`,
+      () => bootstrap!,
+    );
     await step(`terraform destroy ${stack}`, () =>
       terraformOk(["destroy", "-auto-approve", "-input=false"], stackDir(stack), env),
     );
   } finally {
+    // Never stop moto under a running bootstrap.
+    await bootstrap?.catch(() => undefined);
     await Promise.all([moto?.stop(), slack?.close()]);
     rmSync(outdir, { recursive: true, force: true });
   }

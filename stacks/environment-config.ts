@@ -109,6 +109,13 @@ export interface EnvironmentSettings {
    */
   readonly maxExemption?: string;
   /**
+   * `SECURITY_HUB=on`: every run imports one Security Hub finding per flagged key into the account
+   * that owns it (in organization mode through the member role) and archives the findings of resolved
+   * keys. Grants `securityhub:BatchImportFindings` and `securityhub:GetFindings` on the account's own
+   * product and hub only when true, and adds an alarm on failed exports. @default false
+   */
+  readonly securityHub?: boolean;
+  /**
    * EventBridge schedule of the daily heartbeat, which posts "N keys checked, none need attention"
    * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). In organization mode the
    * dispatcher posts one organization summary instead. @default none

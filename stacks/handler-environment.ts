@@ -1,4 +1,9 @@
 import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE } from "../handler/organization/channel-routing";
+import {
+  SECURITY_HUB_CONFIG_FIELD,
+  SECURITY_HUB_VARIABLE,
+  securityHubEnvironment,
+} from "../handler/security-hub/security-hub-setting";
 import type { EnvironmentSettings } from "./environment-config";
 
 /**
@@ -11,8 +16,13 @@ interface HandlerSetting {
   readonly field: keyof EnvironmentSettings;
   /** The handler's variable it sets. */
   readonly variable: string;
-  /** The variable's text, or a problem ("expected …") when the field's value has the wrong shape. */
-  readonly toVariable: (value: unknown) => { readonly text: string } | { readonly expected: string };
+  /**
+   * The variable's text, or a problem ("expected …") when the field's value has the wrong shape, or
+   * `omit` when the value is the handler's default and the variable stays unset.
+   */
+  readonly toVariable: (
+    value: unknown,
+  ) => { readonly text: string } | { readonly expected: string } | { readonly omit: true };
 }
 
 const text = (expected: string) => (value: unknown) => (typeof value === "string" ? { text: value } : { expected });
@@ -93,6 +103,16 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
         ? { text: String(value) }
         : { expected: "a whole number from 1 to 1000" },
   },
+  {
+    field: SECURITY_HUB_CONFIG_FIELD,
+    variable: SECURITY_HUB_VARIABLE,
+    // Deployed only when on (securityHubEnvironment), so the default stays implicit.
+    toVariable: (value) => {
+      if (typeof value !== "boolean") return { expected: "true or false" };
+      const text = Object.values(securityHubEnvironment(value))[0];
+      return text === undefined ? { omit: true } : { text };
+    },
+  },
 ];
 
 /**
@@ -140,7 +160,7 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
     if (setting.variable === "REMIND_EVERY" && !alertState) continue;
     const result = setting.toVariable(value);
     if ("text" in result) variables[setting.variable] = result.text;
-    else shapeProblems.push({ field: setting.field, expected: result.expected });
+    else if ("expected" in result) shapeProblems.push({ field: setting.field, expected: result.expected });
   }
   if (alertState) {
     variables.ALERT_STATE_TABLE = alertStateTableName(keyAgeFunctionName(environmentName));

@@ -15,6 +15,8 @@ import { FailedRunQueue } from "../modules/failed-run-queue/failed-run-queue";
 import { FunctionAlarms } from "../modules/function-alarms/function-alarms";
 import { KeyAgeFunction } from "../modules/key-age-function/key-age-function";
 import { MonitorDashboard } from "../modules/monitor-dashboard/monitor-dashboard";
+import { securityHubWidget } from "../modules/monitor-dashboard/dashboard-widgets";
+import { SECURITY_HUB_EXPORT_FAILED_METRIC } from "../handler/security-hub/security-hub-metrics";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
 import {
@@ -97,6 +99,8 @@ export class MonitorStack extends TerraformStack {
       forgetPreviousAlertStateTable(this, "alert-state");
     }
     const organization = settings.organization;
+    // SECURITY_HUB=on: findings go to the account that owns the keys, in the monitor's region.
+    const securityHub = settings.securityHub === true;
     const workerConcurrency = organization?.workerMaxConcurrency ?? ORGANIZATION_DEFAULTS.workerMaxConcurrency;
     this.keyAgeFunction = new KeyAgeFunction(this, "key-age-function", {
       functionName,
@@ -114,6 +118,8 @@ export class MonitorStack extends TerraformStack {
       ...(this.alertState ? { legacyAlertStateTableName: legacyAlertStateTableName(functionName) } : {}),
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
       deactivateKeys: settings.enforcement === "armed",
+      // In organization mode the worker imports through the member roles, and its own role gets nothing.
+      importSecurityHubFindings: securityHub && !organization,
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       slackBotTokenParameterName: settings.slackBotTokenParameter,
@@ -157,6 +163,7 @@ export class MonitorStack extends TerraformStack {
           roleName: organization.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
           organizationId: organization.organizationId,
           readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
+          ...(securityHub ? { securityHubRegion: settings.region } : {}),
         });
       }
       if (organization.memberRoleStackSet) {
@@ -168,16 +175,22 @@ export class MonitorStack extends TerraformStack {
           readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
           callAs: organization.memberRoleStackSet.callAs,
           region: settings.region,
+          ...(securityHub ? { securityHubRegion: settings.region } : {}),
         });
       }
     }
     // The schedule starts a scan: the function itself, or in organization mode the dispatcher.
     const scheduled = this.fanOut?.dispatcher ?? this.keyAgeFunction;
 
+    // Names and descriptions below are built from plain text (functionName, KeyAgeFunction.name), never
+    // from `function.functionName`: that reference would hold every queue, alarm and rule back until the
+    // function exists, so Terraform would wait out each resource's create one after another. Only what
+    // needs the function (the invoke config, permissions, targets, the mapping) references it.
     const scheduleExpression = settings.schedule ?? DEFAULT_SCHEDULE;
     this.schedule = new ScheduleRule(this, "schedule", {
       ruleName: functionName,
       function: scheduled.function,
+      functionName: scheduled.name,
       scheduleExpression,
     });
 
@@ -185,22 +198,24 @@ export class MonitorStack extends TerraformStack {
       this.heartbeat = new ScheduleRule(this, "heartbeat", {
         ruleName: `${functionName}-heartbeat`,
         function: scheduled.function,
+        functionName: scheduled.name,
         scheduleExpression: settings.heartbeatSchedule,
         description: this.fanOut
-          ? `Daily organization summary of ${this.keyAgeFunction.function.functionName}: accounts scanned, failing and flagged`
-          : `Daily all-clear of ${this.keyAgeFunction.function.functionName}: posts when nothing else was posted`,
+          ? `Daily organization summary of ${functionName}: accounts scanned, failing and flagged`
+          : `Daily all-clear of ${functionName}: posts when nothing else was posted`,
         input: { kind: HEARTBEAT_EVENT_KIND },
       });
     }
 
     this.failedRuns = new FailedRunQueue(this, "failed-runs", {
       function: scheduled.function,
+      functionName: scheduled.name,
       role: scheduled.role,
       maximumEventAgeSeconds: maximumEventAgeSeconds(scheduleExpression),
     });
 
     this.alarms = new FunctionAlarms(this, "alarms", {
-      function: this.keyAgeFunction.function,
+      functionName,
       // Organization mode: the worker's failures end in the accounts' dead-letter queue.
       failedRunQueue: this.fanOut?.deadLetterQueue ?? this.failedRuns.queue,
       email: settings.alarmEmail,
@@ -224,12 +239,19 @@ export class MonitorStack extends TerraformStack {
         metricName: UNCHECKED_USERS_METRIC,
         dimensions: { [METRIC_DIMENSION]: props.environmentName },
       },
+      securityHubExportFailedMetric: securityHub
+        ? {
+            namespace: METRIC_NAMESPACE,
+            metricName: SECURITY_HUB_EXPORT_FAILED_METRIC,
+            dimensions: { [METRIC_DIMENSION]: props.environmentName },
+          }
+        : undefined,
     });
 
     let dispatcherAlarms: DispatcherAlarms | undefined;
     if (this.fanOut) {
       dispatcherAlarms = new DispatcherAlarms(this, "dispatcher-alarms", {
-        function: this.fanOut.dispatcher.function,
+        functionName: this.fanOut.dispatcher.name,
         failedRunQueue: this.failedRuns.queue,
         topic: this.alarms.topic,
         ...(this.alertState
@@ -250,10 +272,18 @@ export class MonitorStack extends TerraformStack {
     this.dashboard = new MonitorDashboard(this, "dashboard", {
       dashboardName: functionName,
       region: settings.region,
-      function: this.keyAgeFunction.function,
+      functionName,
       failedRunQueue: this.failedRuns.queue,
       runMetricDimensions: { [METRIC_DIMENSION]: props.environmentName },
       alarms: [...Object.values(this.alarms.alarms), ...Object.values(dispatcherAlarms?.alarms ?? {})],
+      additionalWidgets: securityHub
+        ? [
+            securityHubWidget(
+              { region: settings.region, periodSeconds: 600 },
+              { [METRIC_DIMENSION]: props.environmentName },
+            ),
+          ]
+        : [],
     });
 
     new TerraformOutput(this, "function_name", { value: this.keyAgeFunction.function.functionName });

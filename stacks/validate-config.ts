@@ -66,6 +66,7 @@ const ENVIRONMENT_FIELDS = {
   deactivationNotice: true,
   maxDeactivationsPerRun: true,
   maxExemption: true,
+  securityHub: true,
   heartbeatSchedule: true,
   s3NativeLocking: true,
   deletionProtection: true,

@@ -17,6 +17,7 @@ import { buildApp } from "../../main";
 import { bootstrapStateBackend } from "../../scripts/lib/bootstrap-state-backend";
 import { type MotoServer, startMotoServer } from "../../scripts/lib/moto-server";
 import { seedOrganization, type SeededAccount } from "../../scripts/lib/seed-organization";
+import { waitForStateBackend } from "../../scripts/lib/state-backend-ready";
 import { terraform, terraformEnvironment, terraformOk } from "../../scripts/lib/terraform";
 import type { ProjectConfig } from "../../stacks/environment-config";
 
@@ -33,6 +34,7 @@ describe("terraform apply of monitor-org on a local AWS emulator", () => {
   let outdir: string;
   let env: Record<string, string>;
   let members: SeededAccount[];
+  let bootstrapped: Promise<unknown> | undefined;
   const region = config.environments.org?.region ?? "eu-west-1";
   const stackDir = (name: string) => path.join(outdir, "stacks", name);
   const clientConfig = () => ({
@@ -79,10 +81,18 @@ describe("terraform apply of monitor-org on a local AWS emulator", () => {
     outdir = mkdtempSync(path.join(os.tmpdir(), "key-age-e2e-org-"));
     buildApp(project, new App({ outdir })).synth();
     env = { ...moto.awsEnv, ...terraformEnvironment(outdir) };
-    await bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    // The apply needs only the bucket and the lock table, not the bootstrap's end (its lifecycle wait and
+    // state move): the first test applies alongside and then waits for the bootstrap too.
+    bootstrapped = bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    await waitForStateBackend(
+      { ...clientConfig(), region: config.stateBackend.region },
+      { bucket: config.stateBackend.bucket, lockTable: config.stateBackend.lockTable, bootstrap: bootstrapped },
+    );
   });
 
   afterAll(async () => {
+    // Never stop moto under a running bootstrap.
+    await bootstrapped?.catch(() => undefined);
     await moto?.stop();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
@@ -141,6 +151,7 @@ describe("terraform apply of monitor-org on a local AWS emulator", () => {
       sqs.destroy();
       cloudwatch.destroy();
     }
+    await bootstrapped;
   });
 
   /** A CloudFormation query-API call to moto (the project has no CloudFormation client); the XML reply. */

@@ -18,7 +18,8 @@ import { buildApp } from "../../main";
 import { bootstrapStateBackend } from "../../scripts/lib/bootstrap-state-backend";
 import { MotoServer, startMotoServer } from "../../scripts/lib/moto-server";
 import { runProcess } from "../../scripts/lib/run-process";
-import { terraform, terraformEnvironment, terraformOk } from "../../scripts/lib/terraform";
+import { waitForStateBackend } from "../../scripts/lib/state-backend-ready";
+import { type TerraformResult, terraform, terraformEnvironment, terraformOk } from "../../scripts/lib/terraform";
 
 jest.setTimeout(300_000);
 
@@ -45,6 +46,9 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
   let s3: S3Client;
   let dynamodb: DynamoDBClient;
   let lambda: LambdaClient;
+  // monitor-dev's init and apply, started by the first test as soon as the bucket and the lock table
+  // exist (the bootstrap then waits out the provider's lifecycle wait); the second test checks it.
+  let monitorApplied: Promise<TerraformResult> | undefined;
   const stackDir = (name: string) => path.join(outdir, "stacks", name);
   const awsClientConfig = (clientRegion: string) => ({
     endpoint: moto.endpoint,
@@ -63,6 +67,8 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
   });
 
   afterAll(async () => {
+    // Never stop moto under a running apply.
+    await monitorApplied?.catch(() => undefined);
     s3?.destroy();
     dynamodb?.destroy();
     lambda?.destroy();
@@ -71,7 +77,17 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
   });
 
   test("the bootstrap creates the backend and moves its own state into the bucket; a second run changes nothing", async () => {
-    const first = await bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    const bootstrap = bootstrapStateBackend({ stackDir: stackDir("state-backend"), env });
+    monitorApplied = waitForStateBackend({ ...awsClientConfig(region), region }, { bucket, lockTable, bootstrap }).then(
+      async () => {
+        const init = await terraformOk(["init", "-input=false"], stackDir("monitor-dev"), env);
+        await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir("monitor-dev"), env);
+        return init;
+      },
+    );
+    // Checked by the next test; a failure must not count as an unhandled rejection before that.
+    monitorApplied.catch(() => undefined);
+    const first = await bootstrap;
     expect(first).toMatchObject({ step: "apply-locally-then-migrate", changed: true });
     expect(first.stateLocation).toBe(`s3://${bucket}/state-backend/terraform.tfstate`);
     const state = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "state-backend/terraform.tfstate" }));
@@ -85,9 +101,8 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
   });
 
   test("monitor-dev applies with its state in the emulated S3 bucket under the DynamoDB lock", async () => {
-    const init = await terraformOk(["init", "-input=false"], stackDir("monitor-dev"), env);
-    expect(init.stdout).toContain('Successfully configured the backend "s3"');
-    await terraformOk(["apply", "-auto-approve", "-input=false"], stackDir("monitor-dev"), env);
+    const init = await monitorApplied;
+    expect(init?.stdout).toContain('Successfully configured the backend "s3"');
 
     const state = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: STATE_KEY }));
     expect(state.ContentLength).toBeGreaterThan(0);
@@ -101,10 +116,15 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     });
     expect(fn.Configuration?.Environment?.Variables).toMatchObject({
       ENVIRONMENT_NAME: "dev",
-      ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
+      ALERT_STATE_TABLE: "iam-key-age-monitor-dev-account-state",
+      LEGACY_ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
     });
-    const table = await dynamodb.send(new DescribeTableCommand({ TableName: "iam-key-age-monitor-dev-alert-state" }));
-    expect(table.Table?.KeySchema).toEqual([{ AttributeName: "accessKeyId", KeyType: "HASH" }]);
+    // Partitioned by account, items sorted by kind; the previous layout's `removed` block changed nothing.
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: "iam-key-age-monitor-dev-account-state" }));
+    expect(table.Table?.KeySchema).toEqual([
+      { AttributeName: "accountId", KeyType: "HASH" },
+      { AttributeName: "itemKey", KeyType: "RANGE" },
+    ]);
   });
 
   test("failed runs are kept in an encrypted queue, runs never overlap, and alarms notify an encrypted topic", async () => {

@@ -100,21 +100,49 @@ describe("MonitorStack", () => {
     expect(json).toHaveResourceWithProperties(CloudwatchEventRule, { schedule_expression: "rate(10 minutes)" });
   });
 
-  test("the schedule, the failure queue and the alarms all refer to the function resource itself", () => {
+  test("what needs the function refers to the function resource; what is only named after it uses the plain name", () => {
     const { parsed } = synthStack("monitor-dev");
     const functionId = Object.keys(parsed.resource.aws_lambda_function)[0];
-    const name = `\${aws_lambda_function.${functionId}.function_name}`;
+    const reference = `\${aws_lambda_function.${functionId}.function_name}`;
+    const plain = "iam-key-age-monitor-dev";
     const values = (type: string) => Object.values(parsed.resource[type] as Record<string, Record<string, unknown>>);
-    for (const permission of values("aws_lambda_permission")) expect(permission.function_name).toBe(name);
+    for (const permission of values("aws_lambda_permission")) expect(permission.function_name).toBe(reference);
     for (const target of values("aws_cloudwatch_event_target")) {
       expect(target.arn).toBe(`\${aws_lambda_function.${functionId}.arn}`);
     }
-    expect(values("aws_lambda_function_event_invoke_config")[0].function_name).toBe(name);
+    expect(values("aws_lambda_function_event_invoke_config")[0].function_name).toBe(reference);
     const lambdaAlarms = values("aws_cloudwatch_metric_alarm").filter((alarm) => alarm.namespace === "AWS/Lambda");
     expect(lambdaAlarms).toHaveLength(3);
-    for (const alarm of lambdaAlarms) expect(alarm.dimensions).toEqual({ FunctionName: name });
-    expect(values("aws_sns_topic")[0].name).toBe(`${name}-alarms`);
+    for (const alarm of lambdaAlarms) expect(alarm.dimensions).toEqual({ FunctionName: plain });
+    expect(values("aws_sns_topic")[0].name).toBe(`${plain}-alarms`);
+    expect(values("aws_sqs_queue")[0].name).toBe(`${plain}-failed-runs`);
   });
+
+  // Terraform creates a resource only after everything it references. A queue, alarm or rule named from
+  // the function's attribute would wait for the function to be created (and the provider's create
+  // waits would then add up one after another), though none of them needs the function to exist.
+  test.each(Object.keys(config.environments).map((environment) => `monitor-${environment}`))(
+    "%s: only the invoke config, permissions, targets, the mapping and outputs refer to a function",
+    (stackName) => {
+      const { parsed } = synthStack(stackName);
+      const referring = new Set<string>();
+      for (const [type, resources] of Object.entries(parsed.resource as Record<string, Record<string, unknown>>)) {
+        for (const body of Object.values(resources)) {
+          if (/\$\{aws_lambda_function\./.test(JSON.stringify(body))) referring.add(type);
+        }
+      }
+      for (const body of Object.values((parsed.data ?? {}) as Record<string, Record<string, unknown>>)) {
+        expect(JSON.stringify(body)).not.toMatch(/\$\{aws_lambda_function\./);
+      }
+      const allowed = [
+        "aws_cloudwatch_event_target",
+        "aws_lambda_event_source_mapping",
+        "aws_lambda_function_event_invoke_config",
+        "aws_lambda_permission",
+      ];
+      expect([...referring].filter((type) => !allowed.includes(type))).toEqual([]);
+    },
+  );
 });
 
 test("the scan strategy and concurrency are set from the environment config, not left to defaults", () => {

@@ -125,14 +125,15 @@ describe("monitor-org (organization mode)", () => {
 
   it("alarms on the dead-letter queue, worker errors and throttles, and the dispatcher", () => {
     const alarms = Object.values(org.parsed.resource.aws_cloudwatch_metric_alarm as Record<string, Json>);
-    const alarm = (of: string, suffix: string) =>
-      alarms.find((found) => found.alarm_name.includes(of) && found.alarm_name.endsWith(suffix));
-    expect(alarm("key-age-function", "-failed-runs")?.dimensions).toEqual({
+    const alarm = (name: string) => alarms.find((found) => found.alarm_name === name);
+    const worker = "iam-key-age-monitor-org";
+    expect(alarm(`${worker}-failed-runs`)?.dimensions).toEqual({
       QueueName: expect.stringContaining("dead-letter-queue"),
     });
-    expect(alarm("key-age-function", "-throttles")?.metric_name).toBe("Throttles");
-    expect(alarm("key-age-function", "-errors")?.metric_name).toBe("Errors");
-    expect(alarm("organization_dispatcher", "-errors")?.metric_name).toBe("Errors");
+    expect(alarm(`${worker}-throttles`)?.metric_name).toBe("Throttles");
+    expect(alarm(`${worker}-errors`)?.metric_name).toBe("Errors");
+    expect(alarm(`${worker}-dispatcher-errors`)?.metric_name).toBe("Errors");
+    expect(alarm(`${worker}-dispatcher-errors`)?.dimensions).toEqual({ FunctionName: `${worker}-dispatcher` });
     expect(org.json).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: "Errors" });
   });
 

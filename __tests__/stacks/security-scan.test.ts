@@ -26,6 +26,7 @@ const everything: ProjectConfig = {
         ...env,
         alarmEmail: "platform@example.com",
         alarmOnCriticalKeys: true,
+        securityHub: true,
         // The customer-managed key of whichever Slack secret the environment uses.
         [env.slackBotTokenParameter ? "slackBotTokenKmsKeyArn" : "slackWebhookKmsKeyArn"]:
           "arn:aws:kms:eu-west-1:123456789012:key/abc",

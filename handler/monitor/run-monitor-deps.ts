@@ -8,6 +8,7 @@ import { type TagNoteChange, type TagProblemNote } from "../alerts/tag-problem-n
 import type { SlackMessage } from "../slack/slack-message";
 import type { SlackAppSession } from "../slack/slack-app";
 import { type EnforcementDeps } from "../enforcement/run-enforcement";
+import type { SecurityHubDeps } from "./export-findings-stage";
 
 /** The stages {@link runMonitor} wires together; its functions do all the I/O, runMonitor only decides. */
 export interface RunMonitorDeps {
@@ -61,4 +62,9 @@ export interface RunMonitorDeps {
    * email address in `key-age:owner` are told directly. @default undefined: the webhook
    */
   readonly slackApp?: () => Promise<SlackAppSession>;
+  /**
+   * The Security Hub export (`SECURITY_HUB=on`): after the digest and enforcement, one finding per
+   * flagged key in the account that owns it; skipped in a dry run. @default undefined: off
+   */
+  readonly securityHub?: SecurityHubDeps;
 }

@@ -23,6 +23,7 @@ export type { RunSummary } from "../runtime/run-summary";
 export type { RunMonitorDeps } from "./run-monitor-deps";
 import type { RunMonitorDeps } from "./run-monitor-deps";
 import { namedKeys, ownerStep, prepareOwners, type OwnerStep } from "./owner-step";
+import { exportFindingsStage } from "./export-findings-stage";
 
 /**
  * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
@@ -66,6 +67,13 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
             logger: run.logger,
           })
         : undefined;
+    // [export findings]: a copy of what Slack got, for Security Hub; it never fails the run.
+    if (deps.securityHub) {
+      const schedules = decided.enforcementPlan ? { schedules: decided.enforcementPlan.schedules } : {};
+      const { classification, unchecked: uncheckedUsers } = decided;
+      const stage = { classification, uncheckedUsers, now: run.startedAt, dryRun: config.dryRun, ...environment };
+      await exportFindingsStage(deps.securityHub, { ...stage, ...schedules, logger: run.logger });
+    }
     const summary = buildRunSummary({
       ...environment,
       dryRun: config.dryRun,

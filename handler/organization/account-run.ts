@@ -11,6 +11,9 @@ import { containerState, type HandlerContext } from "../container";
 import { runMonitor, type RunSummary } from "../monitor/run-monitor";
 import { accountStateDeps } from "../monitor/account-state-deps";
 import { withAccountLease, type SkippedRun } from "../monitor/leased-run";
+import { securityHubDeps } from "../monitor/security-hub-deps";
+import { createSecurityHubClient } from "../security-hub/import-findings";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { AccountMessage } from "./account-message";
 import { planAccountScan, type AccountScanOutcome } from "./account-scan-record";
 import { accountScanStore } from "./account-scan-store";
@@ -120,6 +123,7 @@ export async function scanMemberAccount(
   });
   const iam = memberIamClient(credentials);
   const scanner = scannerFor(config, { iam });
+  let securityHub: SecurityHubClient | undefined;
   try {
     return await runMonitor({
       ...accountSlackDeps(state, account, logger, context, stop),
@@ -134,8 +138,22 @@ export async function scanMemberAccount(
       scan: ({ checkFirst }) => scanner({ checkFirst, budget }),
       // The digest names the account by id and name, so one channel can serve many accounts.
       accountId: async () => accountLabel(account),
+      // SECURITY_HUB=on: Security Hub takes findings only from the account they are about, so they
+      // are imported through the member role, into the member account's hub in the worker's region.
+      ...(config.securityHub
+        ? {
+            securityHub: securityHubDeps({
+              client: () => (securityHub ??= createSecurityHubClient(credentials)),
+              accountId: async () => message.accountId,
+              ...(context?.getRemainingTimeInMillis
+                ? { remainingTimeMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY }
+                : {}),
+            }),
+          }
+        : {}),
     });
   } finally {
     iam.destroy();
+    securityHub?.destroy();
   }
 }

@@ -82,3 +82,11 @@ export const ACCOUNT_TAG_ORGANIZATIONS_ACTIONS = ["organizations:ListTagsForReso
 
 /** The account tag that names the Slack channel of that account's messages. */
 export const ACCOUNT_CHANNEL_TAG = "key-age:slack-channel";
+
+/**
+ * What `key-age usage` calls to say where a key is used, besides `iam:GetAccessKeyLastUsed` (one of
+ * USER_SCOPED_IAM_ACTIONS, which names the key's user): CloudTrail's event history in each region,
+ * and the account's regions. Neither has resource-level permissions (`Resource: "*"`). The function
+ * needs the same grant once `KEY_USAGE=on` summarises usage in owner messages.
+ */
+export const KEY_USAGE_ACTIONS = ["cloudtrail:LookupEvents", "ec2:DescribeRegions"] as const;

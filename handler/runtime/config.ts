@@ -15,6 +15,11 @@ import { parseDuration } from "./duration";
 import { quoteSetting } from "./mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "../scan/scan-strategy";
 import { ENFORCEMENT_MODES, type EnforcementMode } from "../enforcement/enforcement-mode";
+import {
+  parseSecurityHubSetting,
+  SECURITY_HUB_EXPECTED,
+  SECURITY_HUB_VARIABLE,
+} from "../security-hub/security-hub-setting";
 
 /** How the digest words its lines. */
 export type MessageStyle = "digest" | "original";
@@ -63,6 +68,11 @@ export interface MonitorConfig {
    * `MAX_DEACTIVATIONS_PER_RUN`). @default undefined: `ENFORCEMENT=off` and no `DEACTIVATE_AGE`
    */
   readonly enforcement?: EnforcementConfig;
+  /**
+   * Import one Security Hub finding per flagged key after the digest went out, and archive the
+   * findings of resolved keys (`SECURITY_HUB=on`). @default undefined: off
+   */
+  readonly securityHub?: boolean;
 }
 
 /** The enforcement settings; present when `ENFORCEMENT` is not `off` or `DEACTIVATE_AGE` is set. */
@@ -186,6 +196,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const maxExemption = duration("MAX_EXEMPTION");
 
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
+  const securityHub = parseSecurityHubSetting(env[SECURITY_HUB_VARIABLE]);
+  if (securityHub.problem !== undefined) invalid(SECURITY_HUB_VARIABLE, SECURITY_HUB_EXPECTED);
 
   if (problems.length > 0) throw new ConfigError(problems);
   const environmentName = read("ENVIRONMENT_NAME");
@@ -205,6 +217,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     remindEvery,
     maxExemption,
     ...(enforcement ? { enforcement } : {}),
+    ...(securityHub.enabled ? { securityHub: true } : {}),
   };
 }
 

@@ -10,6 +10,12 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 export interface FailedRunQueueProps {
   /** Function whose asynchronous (scheduled) invocations this configures. */
   readonly function: Pick<LambdaFunction, "functionName">;
+  /**
+   * The function's name as plain text; the queue is `<functionName>-failed-runs`. Not taken from
+   * `function.functionName`: that reference would make Terraform wait for the function before it
+   * starts creating the queue (SQS's own create wait), where the two can be created side by side.
+   */
+  readonly functionName: string;
   /** The function's execution role, which must be allowed to send to the queue. */
   readonly role: Pick<IamRole, "name">;
   /** How long a scheduled event may wait for a run; keep it shorter than the schedule period. @default 300 */
@@ -31,7 +37,7 @@ export class FailedRunQueue extends Construct {
   constructor(scope: Construct, id: string, props: FailedRunQueueProps) {
     super(scope, id);
     this.queue = new SqsQueue(this, "queue", {
-      name: `${props.function.functionName}-failed-runs`,
+      name: `${props.functionName}-failed-runs`,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: props.messageRetentionSeconds ?? 1_209_600,
     });
@@ -45,6 +51,7 @@ export class FailedRunQueue extends Construct {
     });
 
     new LambdaFunctionEventInvokeConfig(this, "invoke-config", {
+      // The reference: the invoke config needs the function to exist.
       functionName: props.function.functionName,
       maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 300,
       maximumRetryAttempts: props.maximumRetryAttempts ?? 2,

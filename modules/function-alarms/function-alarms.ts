@@ -5,7 +5,6 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -22,8 +21,12 @@ export interface CustomMetric {
 
 /** Props of {@link FunctionAlarms}. */
 export interface FunctionAlarmsProps {
-  /** Function to watch; its name also names the topic and the alarms. */
-  readonly function: Pick<LambdaFunction, "functionName">;
+  /**
+   * Name of the function to watch, as plain text; it also names the topic, its key and the alarms.
+   * Alarms need no function to exist: a reference to the function's name would only make Terraform
+   * create all of them after it.
+   */
+  readonly functionName: string;
   /** The queue that keeps the function's failed runs. */
   readonly failedRunQueue: Pick<SqsQueue, "name">;
   /** Email address subscribed to the alarm topic (confirmed by the recipient). @default none */
@@ -37,6 +40,11 @@ export interface FunctionAlarmsProps {
    * out) stays above zero for `uncheckedUsersPeriods` periods in a row. @default no such alarm
    */
   readonly uncheckedUsersMetric?: CustomMetric;
+  /**
+   * Also alarm when this metric (1 in a run whose Security Hub export failed in any part) reaches 1:
+   * the digest still went out, but Security Hub is missing findings or archives. @default no such alarm
+   */
+  readonly securityHubExportFailedMetric?: CustomMetric;
   /** Periods in a row with unchecked users before that alarm fires. @default 3 */
   readonly uncheckedUsersPeriods?: number;
   /** Alarm period in seconds. @default 600 */
@@ -56,7 +64,7 @@ export class FunctionAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
-    const functionName = props.function.functionName;
+    const functionName = props.functionName;
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
     const region = new DataAwsRegion(this, "region").name;
@@ -173,6 +181,14 @@ export class FunctionAlarms extends Construct {
         props.uncheckedUsersMetric,
         "Minimum",
         props.uncheckedUsersPeriods ?? 3,
+      );
+    }
+    if (props.securityHubExportFailedMetric !== undefined) {
+      alarms["security-hub-export"] = alarm(
+        "security-hub-export",
+        "The Security Hub export failed (not enabled, a missing permission, throttling): see the run's log; Slack was told",
+        props.securityHubExportFailedMetric,
+        "Maximum",
       );
     }
     this.alarms = alarms;

@@ -19,6 +19,7 @@ import {
   LEGACY_ALERT_STATE_DYNAMODB_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../handler/runtime/aws-contract";
+import { securityHubStatements } from "../../handler/security-hub/security-hub-contract";
 import { bundledHandlerDir } from "./bundled-handler-dir";
 
 /**
@@ -77,6 +78,12 @@ export interface KeyAgeFunctionProps {
    * @default true
    */
   readonly scanOwnAccount?: boolean;
+  /**
+   * Whether the function imports Security Hub findings into its own account (`SECURITY_HUB=on` in
+   * single-account mode): `securityhub:BatchImportFindings` on the account's default product and
+   * `securityhub:GetFindings` on its hub, in the function's region. @default false
+   */
+  readonly importSecurityHubFindings?: boolean;
   /** The bundle's export to run: `index.handler`, `index.dispatcher` or `index.worker`. @default "index.handler" */
   readonly handler?: string;
   /** The function's description. @default "Alerts Slack about IAM access keys that are too old or unused" */
@@ -97,6 +104,12 @@ export interface KeyAgeFunctionProps {
  * scan makes.
  */
 export class KeyAgeFunction extends Construct {
+  /**
+   * The function's name as plain text (`functionName` as given). Name other resources after the
+   * function with this: `function.functionName` is a reference, and Terraform would create anything
+   * named from it only once the function exists (Lambda's create wait), one resource after another.
+   */
+  public readonly name: string;
   /** The Lambda function resource. */
   public readonly function: LambdaFunction;
   /** The function's execution role. */
@@ -106,6 +119,7 @@ export class KeyAgeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyAgeFunctionProps) {
     super(scope, id);
+    this.name = props.functionName;
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = new DataAwsCallerIdentity(this, "account").accountId;
     const region = new DataAwsRegion(this, "region").name;
@@ -200,6 +214,14 @@ export class KeyAgeFunction extends Construct {
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
         });
       }
+    }
+    // The Security Hub export: the account's own product and hub only, never "*".
+    for (const statement of securityHubStatements(props.importSecurityHubFindings === true, {
+      partition,
+      region,
+      account,
+    })) {
+      statements.push({ sid: statement.sid, actions: [...statement.actions], resources: [...statement.resources] });
     }
     if (props.alertStateTable !== undefined) {
       statements.push({

@@ -24,6 +24,11 @@ export interface MemberRoleStackSetProps {
   readonly callAs?: "SELF" | "DELEGATED_ADMIN";
   /** The one region the stacks are created in (IAM is global). */
   readonly region: string;
+  /**
+   * `SECURITY_HUB=on`: the monitor's region, where the worker imports each account's findings through
+   * the member role. @default no Security Hub access
+   */
+  readonly securityHubRegion?: string;
 }
 
 /**
@@ -59,6 +64,7 @@ export class MemberRoleStackSet extends Construct {
           trustedRoleArn: props.trustedRole.arn,
           ...(props.organizationId ? { organizationId: props.organizationId } : {}),
           ...(props.readCredentialReport !== undefined ? { readCredentialReport: props.readCredentialReport } : {}),
+          ...(props.securityHubRegion !== undefined ? { securityHubRegion: props.securityHubRegion } : {}),
         }),
       ),
       // AWS sets this for service-managed StackSets; leaving it out of the plan avoids a diff on every run.

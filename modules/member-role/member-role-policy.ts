@@ -1,4 +1,5 @@
 import { ACCOUNT_WIDE_IAM_ACTIONS, USER_SCOPED_IAM_ACTIONS } from "../../handler/runtime/aws-contract";
+import { type SecurityHubArnParts, securityHubStatements } from "../../handler/security-hub/security-hub-contract";
 
 /** An IAM policy statement in IAM's own JSON shape (what CloudFormation and `aws_iam_role` take). */
 export interface IamStatement {
@@ -17,12 +18,19 @@ export interface MemberRolePolicyOptions {
   readonly userArns: unknown;
   /** Grant the credential-report actions (`SCAN_STRATEGY` `credential-report` or `auto`). @default true */
   readonly readCredentialReport?: boolean;
+  /**
+   * `SECURITY_HUB=on`: the worker imports the account's findings through this role, so it may
+   * import into and read the account's own Security Hub in the monitor's region. `parts` are the
+   * ARN parts as the policy writes them; `wrap` turns each ARN into the policy's value (a
+   * CloudFormation `Fn::Sub` in the StackSet template). @default no Security Hub access
+   */
+  readonly securityHub?: { readonly parts: SecurityHubArnParts; readonly wrap?: (arn: string) => unknown };
 }
 
 /**
  * The member role's permissions: exactly the IAM reads of the scan, from the same declared contract
- * as the function's own policy (handler/runtime/aws-contract.ts). Read-only: the organization mode does
- * not deactivate keys in member accounts.
+ * as the function's own policy (handler/runtime/aws-contract.ts), and with `securityHub` the
+ * findings export. Read-only in IAM: the organization mode does not deactivate keys in member accounts.
  */
 export function memberRolePolicy(options: MemberRolePolicyOptions): {
   Version: "2012-10-17";
@@ -48,8 +56,20 @@ export function memberRolePolicy(options: MemberRolePolicyOptions): {
       Resource: "*",
     });
   }
+  const securityHub = options.securityHub;
+  for (const statement of securityHubStatements(securityHub !== undefined, securityHub?.parts ?? NO_PARTS)) {
+    const wrap = securityHub?.wrap ?? ((arn: string) => arn);
+    statements.push({
+      Sid: statement.sid,
+      Effect: "Allow",
+      Action: [...statement.actions],
+      Resource: statement.resources.map(wrap),
+    });
+  }
   return { Version: "2012-10-17", Statement: statements };
 }
+
+const NO_PARTS: SecurityHubArnParts = { partition: "", region: "", account: "" };
 
 /** Options of {@link memberRoleTrustPolicy}. */
 export interface MemberRoleTrustOptions {
@@ -89,6 +109,11 @@ export interface MemberRoleTemplateOptions extends Omit<MemberRoleTrustOptions, 
   /** The worker's role ARN (a Terraform reference is fine: the template is rendered at apply). */
   readonly trustedRoleArn: string;
   readonly readCredentialReport?: boolean;
+  /**
+   * `SECURITY_HUB=on`: the monitor's region, whose Security Hub receives each member account's
+   * findings (not the StackSet instance's region). @default no Security Hub access
+   */
+  readonly securityHubRegion?: string;
 }
 
 /**
@@ -116,6 +141,18 @@ export function memberRoleTemplate(options: MemberRoleTemplateOptions): Record<s
                 userArns: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*" },
                 ...(options.readCredentialReport !== undefined
                   ? { readCredentialReport: options.readCredentialReport }
+                  : {}),
+                ...(options.securityHubRegion !== undefined
+                  ? {
+                      securityHub: {
+                        parts: {
+                          partition: "${AWS::Partition}",
+                          region: options.securityHubRegion,
+                          account: "${AWS::AccountId}",
+                        },
+                        wrap: (arn: string) => ({ "Fn::Sub": arn }),
+                      },
+                    }
                   : {}),
               }),
             },

@@ -16,6 +16,11 @@ export interface MemberRoleProps {
   readonly organizationId?: string;
   /** Grant the credential-report reads. @default true */
   readonly readCredentialReport?: boolean;
+  /**
+   * `SECURITY_HUB=on`: the monitor's region, where the worker imports this account's findings through
+   * the role. @default no Security Hub access
+   */
+  readonly securityHubRegion?: string;
 }
 
 /**
@@ -48,6 +53,9 @@ export class MemberRole extends Construct {
         memberRolePolicy({
           userArns: `arn:${partition}:iam::${account}:user/*`,
           ...(props.readCredentialReport !== undefined ? { readCredentialReport: props.readCredentialReport } : {}),
+          ...(props.securityHubRegion !== undefined
+            ? { securityHub: { parts: { partition, region: props.securityHubRegion, account } } }
+            : {}),
         }),
       ),
     });

@@ -10,6 +10,12 @@ import {
   THROTTLED_REQUESTS_METRIC,
   UNCHECKED_USERS_METRIC,
 } from "../../handler/runtime/run-metrics";
+import {
+  SECURITY_HUB_ARCHIVED_METRIC,
+  SECURITY_HUB_EXPORT_FAILED_METRIC,
+  SECURITY_HUB_FAILED_METRIC,
+  SECURITY_HUB_IMPORTED_METRIC,
+} from "../../handler/security-hub/security-hub-metrics";
 
 /** One metric in a widget: `[namespace, name, dimension, value, …, options]`, CloudWatch's own shape. */
 export type MetricLine = readonly (string | Readonly<Record<string, unknown>>)[];
@@ -220,4 +226,22 @@ export function layOutWidgets(widgets: readonly DashboardWidget[]): Record<strin
     rowHeight = Math.max(rowHeight, height);
     return placed;
   });
+}
+
+/** The Security Hub export (`SECURITY_HUB=on`): findings imported, archived and not taken, and failed runs. */
+export function securityHubWidget(
+  context: WidgetContext,
+  dimensions: Readonly<Record<string, string>>,
+): DashboardWidget {
+  return graph(
+    context,
+    "Security Hub: findings imported, archived, not taken",
+    [
+      runMetric(SECURITY_HUB_IMPORTED_METRIC, dimensions, { label: "imported (active)" }),
+      runMetric(SECURITY_HUB_ARCHIVED_METRIC, dimensions, { label: "archived" }),
+      runMetric(SECURITY_HUB_FAILED_METRIC, dimensions, { label: "not taken" }),
+      runMetric(SECURITY_HUB_EXPORT_FAILED_METRIC, dimensions, { label: "failed export", yAxis: "right" }),
+    ],
+    { stat: "Maximum", yLabel: "findings" },
+  );
 }

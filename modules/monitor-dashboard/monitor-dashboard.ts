@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { FLAGGED_STATUSES, SEVERITY_ORDER } from "../../handler/scan/classify";
 import {
@@ -23,8 +22,11 @@ export interface MonitorDashboardProps {
   readonly dashboardName: string;
   /** Region of the function and its metrics. */
   readonly region: string;
-  /** The key-age function whose runs the dashboard shows. */
-  readonly function: Pick<LambdaFunction, "functionName">;
+  /**
+   * Name of the key-age function whose runs the dashboard shows, as plain text: the dashboard needs no
+   * function to exist, and a reference would make Terraform create it only after the function.
+   */
+  readonly functionName: string;
   /** The queue that keeps the function's failed runs. */
   readonly failedRunQueue: Pick<SqsQueue, "name">;
   /** Dimensions of the run's own metrics, as the function emits them, e.g. `{ Environment: "prod" }`. */
@@ -64,7 +66,7 @@ export class MonitorDashboard extends Construct {
       apiCallsWidget(context, dimensions),
       throttlingWidget(context, dimensions),
       credentialReportWidget(context, dimensions),
-      functionHealthWidget(context, props.function.functionName),
+      functionHealthWidget(context, props.functionName),
       failedRunQueueWidget(context, props.failedRunQueue.name),
       ...(props.additionalWidgets ?? []),
     ];

@@ -1,13 +1,12 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 
 /** Props of {@link DispatcherAlarms}. */
 export interface DispatcherAlarmsProps {
-  /** The dispatcher function. */
-  readonly function: Pick<LambdaFunction, "functionName">;
+  /** The dispatcher function's name, as plain text (see FunctionAlarmsProps.functionName). */
+  readonly functionName: string;
   /** Where its failed scheduled runs wait. */
   readonly failedRunQueue: Pick<SqsQueue, "name">;
   /** The monitor's alarm topic. */
@@ -29,7 +28,7 @@ export class DispatcherAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: DispatcherAlarmsProps) {
     super(scope, id);
-    const name = props.function.functionName;
+    const name = props.functionName;
     const alarm = (
       suffix: string,
       description: string,

@@ -34,7 +34,12 @@ export const DEFAULT_BATCH_SIZE = 5;
 export interface OrganizationFanOutProps {
   /** The worker: the key-age function running `index.worker`. */
   readonly worker: {
-    readonly function: Pick<LambdaFunction, "functionName" | "arn" | "timeout">;
+    /**
+     * Its name as plain text (KeyAgeFunction.name): it names the queues and the dispatcher, which are
+     * then created side by side with the worker instead of after it.
+     */
+    readonly name: string;
+    readonly function: Pick<LambdaFunction, "arn">;
     readonly role: Pick<IamRole, "name">;
   };
   /** The worker's timeout in seconds (sets the queue's visibility timeout). */
@@ -100,7 +105,7 @@ export class OrganizationFanOut extends Construct {
   constructor(scope: Construct, id: string, props: OrganizationFanOutProps) {
     super(scope, id);
     const partition = new DataAwsPartition(this, "partition").partition;
-    const workerName = props.worker.function.functionName;
+    const workerName = props.worker.name;
 
     this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
       name: `${workerName}-accounts-dlq`,

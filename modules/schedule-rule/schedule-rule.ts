@@ -13,6 +13,12 @@ export interface ScheduleRuleProps {
   readonly ruleName: string;
   /** The function to invoke. */
   readonly function: Pick<LambdaFunction, "functionName" | "arn">;
+  /**
+   * The function's name as plain text, for the description. The rule itself needs no function, so
+   * it is not described with the `function.functionName` reference, which would make Terraform create
+   * the rule only after the function; the target and the permission do need it and reference it.
+   */
+  readonly functionName: string;
   /** EventBridge schedule expression. @default "rate(10 minutes)" */
   readonly scheduleExpression?: string;
   /** What the rule is for. @default "Runs <functionName> on a schedule" */
@@ -38,7 +44,7 @@ export class ScheduleRule extends Construct {
     super(scope, id);
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: props.ruleName,
-      description: props.description ?? `Runs ${props.function.functionName} on a schedule`,
+      description: props.description ?? `Runs ${props.functionName} on a schedule`,
       scheduleExpression: props.scheduleExpression ?? DEFAULT_SCHEDULE,
     });
 

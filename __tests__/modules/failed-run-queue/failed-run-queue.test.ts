@@ -3,9 +3,13 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { FailedRunQueue } from "../../../modules/failed-run-queue/failed-run-queue";
 
+// What a stack passes: the function's name attribute (a reference) and its plain name.
+const FUNCTION_NAME_REFERENCE = "${aws_lambda_function.fn.function_name}";
+
 const json = Testing.synthScope((scope) => {
   new FailedRunQueue(scope, "failed", {
-    function: { functionName: "key-age" },
+    function: { functionName: FUNCTION_NAME_REFERENCE },
+    functionName: "key-age",
     role: { name: "key-age" },
     maximumEventAgeSeconds: 300,
   });
@@ -14,7 +18,7 @@ const parsed = JSON.parse(json);
 const queueId = Object.keys(parsed.resource.aws_sqs_queue)[0];
 
 describe("FailedRunQueue", () => {
-  test("keeps failed runs in an encrypted queue for 14 days", () => {
+  test("keeps failed runs in an encrypted queue for 14 days, named from the plain name (no wait for the function)", () => {
     expect(json).toHaveResourceWithProperties(SqsQueue, {
       name: "key-age-failed-runs",
       sqs_managed_sse_enabled: true,
@@ -24,7 +28,7 @@ describe("FailedRunQueue", () => {
 
   test("bounds event age and retries, then sends the event to the queue", () => {
     expect(json).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
-      function_name: "key-age",
+      function_name: FUNCTION_NAME_REFERENCE,
       maximum_event_age_in_seconds: 300,
       maximum_retry_attempts: 2,
       destination_config: { on_failure: { destination: `\${aws_sqs_queue.${queueId}.arn}` } },

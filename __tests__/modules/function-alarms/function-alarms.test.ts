@@ -7,7 +7,7 @@ import { FunctionAlarms, FunctionAlarmsProps } from "../../../modules/function-a
 function synth(props: Partial<FunctionAlarmsProps> = {}) {
   const json = Testing.synthScope((scope) => {
     new FunctionAlarms(scope, "alarms", {
-      function: { functionName: "key-age" },
+      functionName: "key-age",
       failedRunQueue: { name: "key-age-failed-runs" },
       ...props,
     });
@@ -130,6 +130,26 @@ describe("FunctionAlarms", () => {
       comparison_operator: "GreaterThanOrEqualToThreshold",
       evaluation_periods: 3,
       datapoints_to_alarm: 3,
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test("the Security Hub alarm fires on the first failed export, only when a metric is given", () => {
+    expect(JSON.stringify(synth().parsed)).not.toContain("security-hub-export");
+    const { json } = synth({
+      securityHubExportFailedMetric: {
+        namespace: "IamKeyAgeMonitor",
+        metricName: "SecurityHubExportFailed",
+        dimensions: { Environment: "dev" },
+      },
+    });
+    expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: "key-age-security-hub-export",
+      metric_name: "SecurityHubExportFailed",
+      statistic: "Maximum",
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      evaluation_periods: 1,
       treat_missing_data: "notBreaching",
     });
   });

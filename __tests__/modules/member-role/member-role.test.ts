@@ -64,4 +64,62 @@ describe("MemberRole", () => {
       "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*",
     });
   });
+
+  it("imports Security Hub findings only with a region given: the account's own product and hub there", () => {
+    expect(JSON.stringify(synth().policy)).not.toContain("securityhub");
+    const { policy } = synth({ securityHubRegion: "eu-west-1" });
+    const statements = policy.Statement.filter((statement: { Sid: string }) => statement.Sid.includes("SecurityHub"));
+    expect(statements).toEqual([
+      {
+        Sid: "ImportOwnSecurityHubFindings",
+        Effect: "Allow",
+        Action: ["securityhub:BatchImportFindings"],
+        Resource: [
+          expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\.\S+\}:securityhub:eu-west-1:\$\{(data\.aws_caller_identity\.\S+)\}:product\/\$\{\1\}\/default$/,
+          ),
+        ],
+      },
+      {
+        Sid: "ReadOwnSecurityHubFindings",
+        Effect: "Allow",
+        Action: ["securityhub:GetFindings"],
+        Resource: [expect.stringMatching(/:securityhub:eu-west-1:\$\{data\.aws_caller_identity\.\S+\}:hub\/default$/)],
+      },
+    ]);
+  });
+
+  it("the StackSet template imports into the monitor's region with the member account's own ids", () => {
+    const statementsOf = (template: Record<string, unknown>) =>
+      (
+        template as {
+          Resources: {
+            MemberRole: { Properties: { Policies: { PolicyDocument: { Statement: { Sid: string }[] } }[] } };
+          };
+        }
+      ).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement;
+    expect(JSON.stringify(memberRoleTemplate({ roleName: "r", trustedRoleArn: WORKER }))).not.toContain("securityhub");
+    const statements = statementsOf(
+      memberRoleTemplate({ roleName: "r", trustedRoleArn: WORKER, securityHubRegion: "ap-southeast-2" }),
+    );
+    expect(statements.filter((statement) => statement.Sid.includes("SecurityHub"))).toEqual([
+      {
+        Sid: "ImportOwnSecurityHubFindings",
+        Effect: "Allow",
+        Action: ["securityhub:BatchImportFindings"],
+        Resource: [
+          {
+            "Fn::Sub":
+              "arn:${AWS::Partition}:securityhub:ap-southeast-2:${AWS::AccountId}:product/${AWS::AccountId}/default",
+          },
+        ],
+      },
+      {
+        Sid: "ReadOwnSecurityHubFindings",
+        Effect: "Allow",
+        Action: ["securityhub:GetFindings"],
+        Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:securityhub:ap-southeast-2:${AWS::AccountId}:hub/default" }],
+      },
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ function synth(props: Partial<ScheduleRuleProps> = {}): string {
     new ScheduleRule(scope, "schedule", {
       ruleName: "key-age",
       function: { functionName: "key-age", arn: FUNCTION_ARN },
+      functionName: "key-age",
       ...props,
     });
   });
