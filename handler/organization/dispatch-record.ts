@@ -82,18 +82,20 @@ export function unrecordedStale(entries: readonly DispatchEntry[], now: Date, af
     .map((entry) => entry.accountId);
 }
 
-/** Entries per `dispatch#<n>` item: about 70 KB of the 400 KB an item may hold. */
+/** Entries per `dispatch#<n>` item: about 80 KB of the 400 KB an item may hold. */
 export const DISPATCH_ENTRIES_PER_ITEM = 2_000;
 
-/** The entries as item contents, in chunks: `{ accounts: { "<id>": { q, u? } } }`, epoch seconds. */
+/**
+ * The entries as item contents, in chunks: `{ accounts: { "<id>": { q, u? } } }`, epoch milliseconds
+ * (a worker's attempt and the next dispatch can fall in the same second).
+ */
 export function dispatchChunks(entries: readonly DispatchEntry[]): Record<string, { q: number; u?: number }>[] {
   const chunks: Record<string, { q: number; u?: number }>[] = [];
-  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
   entries.forEach((entry, index) => {
     if (index % DISPATCH_ENTRIES_PER_ITEM === 0) chunks.push({});
     (chunks[chunks.length - 1] as Record<string, { q: number; u?: number }>)[entry.accountId] = {
-      q: seconds(entry.queuedAt),
-      ...(entry.unrecordedSince ? { u: seconds(entry.unrecordedSince) } : {}),
+      q: entry.queuedAt.getTime(),
+      ...(entry.unrecordedSince ? { u: entry.unrecordedSince.getTime() } : {}),
     };
   });
   return chunks;
@@ -108,8 +110,8 @@ export function entriesOfChunk(accounts: unknown): DispatchEntry[] {
     return [
       {
         accountId,
-        queuedAt: new Date(q * 1000),
-        ...(typeof u === "number" ? { unrecordedSince: new Date(u * 1000) } : {}),
+        queuedAt: new Date(q),
+        ...(typeof u === "number" ? { unrecordedSince: new Date(u) } : {}),
       },
     ];
   });

@@ -69,6 +69,14 @@ describe("planDispatch", () => {
     expect(lost.entries[0]?.unrecordedSince).toEqual(at(-5));
   });
 
+  it("tells an attempt from before the message apart even within the same second", () => {
+    const queued = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 700));
+    const chunk = dispatchChunks([{ accountId: A.id, queuedAt: queued }])[0];
+    const previous = entriesOfChunk(chunk);
+    const records = [{ accountId: A.id, lastAttemptAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 300)) }];
+    expect(planDispatch({ accounts: [A], records, previous, now: at(0.1) }).inFlight).toEqual([A.id]);
+  });
+
   it("forgets accounts that left the scope", () => {
     const plan = planDispatch({
       accounts: [C],
@@ -92,7 +100,7 @@ describe("unrecordedStale", () => {
 });
 
 describe("dispatch items", () => {
-  it("round-trip in chunks, to the second", () => {
+  it("round-trip in chunks, to the millisecond", () => {
     const entries = Array.from({ length: DISPATCH_ENTRIES_PER_ITEM + 1 }, (_, i) => ({
       accountId: String(100_000_000_000 + i),
       queuedAt: at(1),
@@ -105,7 +113,7 @@ describe("dispatch items", () => {
 
   it("drop entries that do not parse, so that their accounts are queued", () => {
     expect(entriesOfChunk({ "111111111111": { q: "soon" }, "222222222222": { q: 1 } })).toEqual([
-      { accountId: "222222222222", queuedAt: new Date(1000) },
+      { accountId: "222222222222", queuedAt: new Date(1) },
     ]);
     expect(entriesOfChunk("garbage")).toEqual([]);
   });
