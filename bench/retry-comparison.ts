@@ -6,7 +6,7 @@ import { BackoffRetryStrategy } from "../handler/runtime/backoff-retry-strategy"
 import { IAM_BACKOFF, IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
 import { scanAccount } from "../handler/scan/scan-account";
 import type { MotoServer } from "../scripts/lib/moto-server";
-import type { CountingProxy, ThrottlingMode } from "./counting-proxy";
+import type { MotoProxy, ThrottlingMode } from "../scripts/lib/moto-proxy";
 
 /** One retry policy under test: the IAM client's retry settings and the scan's concurrency. */
 export interface RetryPolicy {
@@ -104,7 +104,7 @@ export function findingsKey(c: Classification): string {
  */
 export async function compareRetryPolicies(
   moto: MotoServer,
-  proxy: CountingProxy,
+  proxy: MotoProxy,
   scenarios: readonly ThrottlingScenario[] = THROTTLING_SCENARIOS,
   policies: readonly RetryPolicy[] = RETRY_POLICIES,
   progress: (line: string) => void = () => undefined,

@@ -11,7 +11,7 @@ import { loadConfig } from "../handler/runtime/config";
 import { scannerFor } from "../handler/scan/select-scanner";
 import { startMotoServer, type MotoServer } from "../scripts/lib/moto-server";
 import { measureBuild } from "./build-figures";
-import { startCountingProxy, type CountingProxy } from "./counting-proxy";
+import { startMotoProxy, type MotoProxy } from "../scripts/lib/moto-proxy";
 import { COMPARISON_HEADERS, compareRetryPolicies, comparisonRows } from "./retry-comparison";
 import { KEY_AGE_MINUTES_BY_PREFIX, seedPopulation, type Population } from "./seed-population";
 import { IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
@@ -98,7 +98,7 @@ interface StrategyRun {
   readonly classification: Classification;
 }
 
-async function runStrategy(moto: MotoServer, proxy: CountingProxy, env: Record<string, string>): Promise<StrategyRun> {
+async function runStrategy(moto: MotoServer, proxy: MotoProxy, env: Record<string, string>): Promise<StrategyRun> {
   const config = loadConfig({ DRY_RUN: "true", ...env });
   const iam = client(moto, proxy.endpoint);
   proxy.reset();
@@ -149,7 +149,7 @@ async function main(options: BenchOptions): Promise<void> {
   );
 
   const moto = await startMotoServer({ accessKeyAgeMinutesByUserPrefix: KEY_AGE_MINUTES_BY_PREFIX });
-  const proxy = await startCountingProxy(moto.endpoint);
+  const proxy = await startMotoProxy(moto.endpoint);
   const strategyRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
   let throttlingRows: (string | number)[][] = [];

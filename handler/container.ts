@@ -4,7 +4,12 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createAlertStateStore, type AlertStateStore } from "./alerts/alert-state-store";
+import {
+  createAccountStateStore,
+  type AccountPartition,
+  type AccountStateStore,
+  type StateTable,
+} from "./alerts/account-state-store";
 import { loadConfig, type MonitorConfig } from "./runtime/config";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
 import { deliverToSlack } from "./slack/deliver-to-slack";
@@ -32,12 +37,17 @@ export interface Container {
   readonly sts: () => STSClient;
   readonly webhookUrl?: WebhookUrlProvider;
   readonly slackApp?: (remainingTimeMs?: () => number) => Promise<SlackAppSession>;
-  readonly alertState?: AlertStateStore;
-  readonly enforcement?: EnforcementDeps;
+  /** The state table (`ALERT_STATE_TABLE`), by account partition. @default undefined: stateless */
+  readonly state?: StateTable;
+  /** Enforcement of one account, on its partition. @default undefined: `ENFORCEMENT=off` */
+  readonly enforcement?: (partition: AccountPartition) => EnforcementDeps;
   /** `SECURITY_HUB=on`: the client importing into this account's Security Hub, made on first use. */
   readonly securityHub?: () => SecurityHubClient;
-  /** With alert state and `ENFORCEMENT=off`: records that enforcement is off, so no earlier notice survives it. */
-  readonly markEnforcementOff?: (now: Date) => Promise<void>;
+  /**
+   * With alert state and `ENFORCEMENT=off`: records on the account's partition that enforcement is
+   * off, so no earlier notice survives it.
+   */
+  readonly markEnforcementOff?: (partition: AccountPartition, now: Date) => Promise<void>;
   /** Without alert state, the users the last run in this container could not check. */
   uncheckedUsers: readonly string[];
 }
@@ -80,39 +90,58 @@ export function containerState(): Container {
           ),
         }
       : {}),
-    ...(documents && config.alertStateTable
-      ? { alertState: createAlertStateStore({ client: documents, tableName: config.alertStateTable }) }
-      : {}),
-    ...(documents && config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
-      ? { enforcement: enforcementDeps(config.enforcement, documents, config.alertStateTable, iam) }
+    ...(documents && config.alertStateTable ? { state: stateTable(documents, config) } : {}),
+    ...(config.alertStateTable && config.enforcement && config.enforcement.mode !== "off"
+      ? { enforcement: enforcementDeps(config.enforcement, iam) }
       : {}),
     ...(config.securityHub ? { securityHub: () => (securityHub ??= createSecurityHubClient()) } : {}),
     ...(documents && config.alertStateTable && (config.enforcement?.mode ?? "off") === "off" && !config.dryRun
-      ? { markEnforcementOff: markOff(documents, config.alertStateTable) }
+      ? { markEnforcementOff: markOff }
       : {}),
   };
   return container;
 }
 
-function enforcementDeps(
-  settings: NonNullable<MonitorConfig["enforcement"]>,
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  iam: IAMClient,
-): EnforcementDeps {
-  const store = createEnforcementStateStore({ client, tableName });
+function stateTable(client: DynamoDBDocumentClient, config: MonitorConfig): StateTable {
+  const tableName = config.alertStateTable as string;
+  const stores = new Map<boolean, AccountStateStore>();
   return {
-    settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
-    load: () => store.load(),
-    put: (records) => store.put(records),
-    putStretch: (stretch) => store.putStretch(stretch),
-    deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
+    client,
+    tableName,
+    store: (singleAccount) => {
+      const store =
+        stores.get(singleAccount) ??
+        createAccountStateStore({
+          client,
+          tableName,
+          ...(config.legacyAlertStateTable
+            ? { legacy: { tableName: config.legacyAlertStateTable, singleAccount } }
+            : {}),
+        });
+      stores.set(singleAccount, store);
+      return store;
+    },
   };
 }
 
-function markOff(client: DynamoDBDocumentClient, tableName: string): (now: Date) => Promise<void> {
-  const store = createEnforcementStateStore({ client, tableName });
-  return (now) => store.markOff(now);
+function enforcementDeps(
+  settings: NonNullable<MonitorConfig["enforcement"]>,
+  iam: IAMClient,
+): (partition: AccountPartition) => EnforcementDeps {
+  return (partition) => {
+    const store = createEnforcementStateStore({ partition });
+    return {
+      settings: { ...settings, mode: settings.mode === "armed" ? "armed" : "dry-run" },
+      load: () => store.load(),
+      put: (records) => store.put(records),
+      putStretch: (stretch) => store.putStretch(stretch),
+      deactivate: (due, run) => deactivateKeys(due, { iam, ...run }),
+    };
+  };
+}
+
+function markOff(partition: AccountPartition, now: Date): Promise<void> {
+  return createEnforcementStateStore({ partition }).markOff(now);
 }
 
 /**

@@ -149,8 +149,20 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
   },
 ];
 
-/** The alert-state table of an environment's function (`ALERT_STATE_TABLE`). */
+/**
+ * The state table of an environment's function (`ALERT_STATE_TABLE`): partitioned by account. Its name
+ * differs from the previous layout's, so that an upgrade creates it beside the old one instead of
+ * replacing (and emptying) the old one.
+ */
 export function alertStateTableName(functionName: string): string {
+  return `${functionName}-account-state`;
+}
+
+/**
+ * The previous layout's table of an environment's function (`LEGACY_ALERT_STATE_TABLE`: one hash key,
+ * every account in one key space), read once per account to carry its items over.
+ */
+export function legacyAlertStateTableName(functionName: string): string {
   return `${functionName}-alert-state`;
 }
 
@@ -169,8 +181,8 @@ export interface HandlerEnvironment {
 
 /**
  * The environment variables the stack deploys for an environment: its handler settings (only those
- * set; the handler's own defaults cover the rest), `ENVIRONMENT_NAME`, and `ALERT_STATE_TABLE` when
- * the environment keeps alert state (then also `REMIND_EVERY`).
+ * set; the handler's own defaults cover the rest), `ENVIRONMENT_NAME`, and `ALERT_STATE_TABLE` and
+ * `LEGACY_ALERT_STATE_TABLE` when the environment keeps alert state (then also `REMIND_EVERY`).
  */
 export function handlerEnvironment(environmentName: string, settings: EnvironmentSettings): HandlerEnvironment {
   const alertState = settings.alertState ?? true;
@@ -184,12 +196,15 @@ export function handlerEnvironment(environmentName: string, settings: Environmen
     if ("text" in result) variables[setting.variable] = result.text;
     else if ("expected" in result) shapeProblems.push({ field: setting.field, expected: result.expected });
   }
-  if (alertState) variables.ALERT_STATE_TABLE = alertStateTableName(keyAgeFunctionName(environmentName));
+  if (alertState) {
+    variables.ALERT_STATE_TABLE = alertStateTableName(keyAgeFunctionName(environmentName));
+    variables.LEGACY_ALERT_STATE_TABLE = legacyAlertStateTableName(keyAgeFunctionName(environmentName));
+  }
   return { variables, shapeProblems };
 }
 
 /** The config field that sets a handler variable, if any. */
 export function fieldOfVariable(variable: string): keyof EnvironmentSettings | undefined {
-  if (variable === "ALERT_STATE_TABLE") return "alertState";
+  if (variable === "ALERT_STATE_TABLE" || variable === "LEGACY_ALERT_STATE_TABLE") return "alertState";
   return HANDLER_SETTINGS.find((setting) => setting.variable === variable)?.field;
 }

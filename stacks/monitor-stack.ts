@@ -20,7 +20,13 @@ import { securityHubWidget } from "../modules/monitor-dashboard/dashboard-widget
 import { SECURITY_HUB_EXPORT_FAILED_METRIC } from "../handler/security-hub/security-hub-metrics";
 import { DEFAULT_SCHEDULE, ScheduleRule } from "../modules/schedule-rule/schedule-rule";
 import { EnvironmentSettings, StateBackendSettings } from "./environment-config";
-import { alertStateTableName, handlerEnvironment, keyAgeFunctionName } from "./handler-environment";
+import {
+  alertStateTableName,
+  handlerEnvironment,
+  keyAgeFunctionName,
+  legacyAlertStateTableName,
+} from "./handler-environment";
+import { forgetPreviousAlertStateTable } from "./previous-alert-state";
 import { maximumEventAgeSeconds } from "./maximum-event-age";
 import { remoteStateBackend } from "./remote-state";
 import { HEARTBEAT_EVENT_KIND } from "../handler/runtime/run-trigger";
@@ -88,10 +94,13 @@ export class MonitorStack extends TerraformStack {
 
     const functionName = keyAgeFunctionName(props.environmentName);
     if (settings.alertState ?? true) {
-      this.alertState = new AlertStateTable(this, "alert-state", {
+      this.alertState = new AlertStateTable(this, "account-state", {
         tableName: alertStateTableName(functionName),
         deletionProtection: settings.deletionProtection,
       });
+      // The previous layout's table (a key-schema change is a replacement): left standing for the
+      // function to carry its items over, and no longer managed here. See the README's upgrade note.
+      forgetPreviousAlertStateTable(this, "alert-state");
     }
     const organization = settings.organization;
     // SECURITY_HUB=on: findings go to the account that owns the keys, in the monitor's region.
@@ -110,6 +119,7 @@ export class MonitorStack extends TerraformStack {
         ? { handler: "index.worker", scanOwnAccount: false, reservedConcurrency: workerConcurrency }
         : {}),
       alertStateTable: this.alertState?.table,
+      ...(this.alertState ? { legacyAlertStateTableName: legacyAlertStateTableName(functionName) } : {}),
       readCredentialReport: mayUseCredentialReport(props.environmentName, settings),
       // The function's own parser: a value it would not run armed with never grants the permission.
       deactivateKeys: parseEnforcementMode(settings.enforcement) === "armed",

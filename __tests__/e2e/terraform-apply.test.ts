@@ -116,10 +116,15 @@ describe("terraform apply of the synthesized stacks on a local AWS emulator", ()
     });
     expect(fn.Configuration?.Environment?.Variables).toMatchObject({
       ENVIRONMENT_NAME: "dev",
-      ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
+      ALERT_STATE_TABLE: "iam-key-age-monitor-dev-account-state",
+      LEGACY_ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
     });
-    const table = await dynamodb.send(new DescribeTableCommand({ TableName: "iam-key-age-monitor-dev-alert-state" }));
-    expect(table.Table?.KeySchema).toEqual([{ AttributeName: "accessKeyId", KeyType: "HASH" }]);
+    // Partitioned by account, items sorted by kind; the previous layout's `removed` block changed nothing.
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: "iam-key-age-monitor-dev-account-state" }));
+    expect(table.Table?.KeySchema).toEqual([
+      { AttributeName: "accountId", KeyType: "HASH" },
+      { AttributeName: "itemKey", KeyType: "RANGE" },
+    ]);
   });
 
   test("failed runs are kept in an encrypted queue, runs never overlap, and alarms notify an encrypted topic", async () => {

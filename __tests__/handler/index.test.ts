@@ -73,7 +73,7 @@ it("reads config and the SSM webhook once per container, and the account from th
     environment: "prod",
     counts: { critical: 1 },
   });
-  expect(second.environment).toBe("prod");
+  expect(second).toMatchObject({ environment: "prod" });
   expect(ssm.calls()).toHaveLength(1);
   expect(ssm.call(0).args[0].input).toEqual({ Name: "/hook", WithDecryption: true });
   expect(sts.calls()).toHaveLength(0);

@@ -11,7 +11,9 @@ describe("MonitorStack alert state and heartbeat", () => {
   test("creates the alert-state table by default and hands it to the function, which may use only that table", () => {
     const { json, parsed } = synthDev({ remindEvery: "12h" });
     expect(json).toHaveResourceWithProperties(DynamodbTable, {
-      name: "iam-key-age-monitor-dev-alert-state",
+      name: "iam-key-age-monitor-dev-account-state",
+      hash_key: "accountId",
+      range_key: "itemKey",
       billing_mode: "PAY_PER_REQUEST",
       server_side_encryption: { enabled: true },
       point_in_time_recovery: { enabled: true },
@@ -22,8 +24,13 @@ describe("MonitorStack alert state and heartbeat", () => {
     };
     expect(fn.environment.variables).toMatchObject({
       ALERT_STATE_TABLE: `\${aws_dynamodb_table.${tableId}.name}`,
+      LEGACY_ALERT_STATE_TABLE: "iam-key-age-monitor-dev-alert-state",
       REMIND_EVERY: "12h",
     });
+    // The previous layout's table is forgotten by Terraform, never destroyed: its items are carried over.
+    expect(parsed.removed).toEqual([
+      { from: "aws_dynamodb_table.alert-state_table_D7024D25", lifecycle: { destroy: false } },
+    ]);
     const statements = Object.values(
       parsed.data.aws_iam_policy_document as Record<
         string,
@@ -34,6 +41,11 @@ describe("MonitorStack alert state and heartbeat", () => {
       .filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
     expect(statements).toEqual([
       expect.objectContaining({ sid: "ReadWriteAlertState", resources: [`\${aws_dynamodb_table.${tableId}.arn}`] }),
+      expect.objectContaining({
+        sid: "ReadPreviousAlertState",
+        actions: ["dynamodb:Scan"],
+        resources: [expect.stringMatching(/:table\/iam-key-age-monitor-dev-alert-state$/)],
+      }),
     ]);
   });
 

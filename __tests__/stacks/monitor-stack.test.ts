@@ -94,6 +94,7 @@ describe("MonitorStack", () => {
           DEACTIVATION_NOTICE: "10m",
           SANDBOX: "true",
           ALERT_STATE_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.[\w-]+\.name\}$/),
+          LEGACY_ALERT_STATE_TABLE: "iam-key-age-monitor-demo-alert-state",
         },
       },
     });

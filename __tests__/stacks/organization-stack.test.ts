@@ -65,16 +65,30 @@ describe("monitor-org (organization mode)", () => {
         resources: [expect.stringMatching(/:iam::\*:role\/key-age-member-reader$/)],
       }),
     );
+    // Its scan records are items of each account's partition: the state table's grant covers them.
     expect(worker).toContainEqual(
-      expect.objectContaining({ sid: "ReadWriteAccountScans", actions: ["dynamodb:GetItem", "dynamodb:PutItem"] }),
+      expect.objectContaining({
+        sid: "ReadWriteAlertState",
+        actions: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+      }),
     );
   });
 
-  it("lets the dispatcher list the organization, send to the queue and read the account records only", () => {
+  it("lets the dispatcher list the organization, send to the queue, read the account records and write only its own partition", () => {
     const dispatcher = statementsOf("organization_dispatcher-policy");
     expect(dispatcher.flatMap((statement) => statement.actions).sort()).toEqual(
-      ["dynamodb:BatchGetItem", "organizations:ListAccounts", "sqs:SendMessage"].sort(),
+      [
+        "dynamodb:BatchGetItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "organizations:ListAccounts",
+        "sqs:SendMessage",
+      ].sort(),
     );
+    expect(dispatcher.find((statement) => statement.sid === "ReadWriteDispatchRecord")).toMatchObject({
+      condition: [{ test: "ForAllValues:StringEquals", variable: "dynamodb:LeadingKeys", values: ["#organization"] }],
+    });
     const alarms = Object.values(org.parsed.resource.aws_cloudwatch_metric_alarm as Record<string, Json>);
     expect(alarms.find((alarm) => String(alarm.alarm_name).endsWith("-stale-accounts"))).toMatchObject({
       metric_name: "StaleAccounts",

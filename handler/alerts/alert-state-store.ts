@@ -1,14 +1,15 @@
-import { DeleteCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AlertRecord, AlertStatus, AnnouncementKind, OwnerDeliveryState, StateChange } from "./alert-transitions";
-import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
-import { describeError } from "../runtime/error-fields";
-import { mapWithConcurrency } from "../runtime/map-with-concurrency";
+import { ALERT_STATE_SORT_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
 import { UNCHECKED_REMEMBERED_LIMIT } from "../scan/scan-budget";
-import { TAG_NOTE_KEY_PREFIX, type TagNoteChange, type TagProblemNote } from "./tag-problem-notes";
+import type { TagNoteChange, TagProblemNote } from "./tag-problem-notes";
+import type { AccountPartition, StateWrite } from "./account-state-store";
+import { idOf, itemKey } from "./state-keys";
 
-/** Reads and writes the alert state; the only I/O of the stateful path besides scan and Slack. */
+export { AlertStateError } from "./alert-state-error";
+
+/** One account's alert state for one run: the only I/O of the stateful path besides scan and Slack. */
 export interface AlertStateStore {
-  /** Every record in the table. */
+  /** The account's key records. */
   load(): Promise<AlertRecord[]>;
   /** Writes the changes (after Slack accepted the announcements they belong to). */
   apply(changes: readonly StateChange[]): Promise<void>;
@@ -16,167 +17,67 @@ export interface AlertStateStore {
   loadUncheckedUsers(): Promise<string[]>;
   /** Remembers the users this run could not check (at most UNCHECKED_REMEMBERED_LIMIT); none clears the item. */
   saveUncheckedUsers(users: readonly string[], now: Date): Promise<void>;
-  /** The announced tag problems (items keyed `tag-problems#<user>` in the same table). */
+  /** The announced tag problems (`tag-problems#<user>` items of the account). */
   loadTagNotes(): Promise<TagProblemNote[]>;
   /** Writes tag-problem notes (after Slack accepted the message that named them). */
   applyTagNotes(changes: readonly TagNoteChange[]): Promise<void>;
 }
 
-/**
- * The hash key of the one item that is not an alert: the users the last run left unchecked. Access key
- * ids are upper-case letters and digits, so it cannot collide; {@link fromItem} ignores it.
- */
-export const UNCHECKED_USERS_ITEM_KEY = "#unchecked-users";
-
 /** The unchecked-users item expires after a week without runs, like any stale resume point. */
 const UNCHECKED_USERS_TTL_MS = 7 * 86_400_000;
-
-/** Thrown when the alert state cannot be read or written; the run fails rather than guess. */
-export class AlertStateError extends Error {
-  constructor(message: string, options: { cause: unknown }) {
-    super(`${message}: ${describeError(options.cause)}`, options);
-    this.name = "AlertStateError";
-  }
-}
-
-/** Options of {@link createAlertStateStore}. */
-export interface AlertStateStoreOptions {
-  /** The document client (endpoint and region from the SDK's own resolution). */
-  readonly client: DynamoDBDocumentClient;
-  /** The table name (`ALERT_STATE_TABLE`). */
-  readonly tableName: string;
-  /** Writes in flight at once. @default 8 */
-  readonly concurrency?: number;
-}
 
 const STATUSES: readonly AlertStatus[] = ["exposed", "critical", "warning", "unused"];
 
 /**
- * The alert state in one DynamoDB table per environment: one item per announced key. The table is
- * small (only keys that are or were bad), so a consistent Scan reads it; items that do not parse
- * (hand-edited, or from a future version) are ignored, which at worst re-announces their key.
+ * The alert state of one account, on its partition of the state table (see state-keys.ts): key
+ * records, tag notes and the unchecked users all come from the partition's one read. Items that do
+ * not parse (hand-edited, or from a future version) are ignored, which at worst re-announces a key.
  */
-export function createAlertStateStore(options: AlertStateStoreOptions): AlertStateStore {
-  const { client, tableName } = options;
+export function accountAlertState(partition: AccountPartition): AlertStateStore {
+  const parsed =
+    <T>(parse: (item: Readonly<Record<string, unknown>>) => T | undefined) =>
+    async () =>
+      (await partition.items()).flatMap((item) => {
+        const value = parse(item);
+        return value === undefined ? [] : [value];
+      });
   return {
-    async load() {
-      const records: AlertRecord[] = [];
-      try {
-        for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
-          for (const item of page.Items ?? []) {
-            const record = fromItem(item);
-            if (record) records.push(record);
-          }
-        }
-      } catch (error) {
-        throw new AlertStateError(`Could not read the alert state from DynamoDB table ${tableName}`, { cause: error });
-      }
-      return records;
-    },
-    async loadTagNotes() {
-      const notes: TagProblemNote[] = [];
-      try {
-        for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
-          for (const item of page.Items ?? []) {
-            const note = tagNoteFromItem(item);
-            if (note) notes.push(note);
-          }
-        }
-      } catch (error) {
-        throw new AlertStateError(`Could not read the alert state from DynamoDB table ${tableName}`, { cause: error });
-      }
-      return notes;
-    },
-    async applyTagNotes(changes) {
-      await mapWithConcurrency(changes, options.concurrency ?? 8, async (change) => {
-        try {
-          if (change.type === "put") {
-            await client.send(new PutCommand({ TableName: tableName, Item: tagNoteToItem(change.note) }));
-          } else {
-            await client.send(
-              new DeleteCommand({
-                TableName: tableName,
-                Key: { [ALERT_STATE_HASH_KEY]: `${TAG_NOTE_KEY_PREFIX}${change.userName}` },
-              }),
-            );
-          }
-        } catch (error) {
-          throw new AlertStateError(`Could not write the alert state to DynamoDB table ${tableName}`, { cause: error });
-        }
-      });
-    },
-    async apply(changes) {
-      await mapWithConcurrency(changes, options.concurrency ?? 8, async (change) => {
-        try {
-          if (change.type === "put") {
-            await client.send(new PutCommand({ TableName: tableName, Item: toItem(change.record) }));
-          } else {
-            await client.send(
-              new DeleteCommand({ TableName: tableName, Key: { [ALERT_STATE_HASH_KEY]: change.accessKeyId } }),
-            );
-          }
-        } catch (error) {
-          throw new AlertStateError(`Could not write the alert state to DynamoDB table ${tableName}`, { cause: error });
-        }
-      });
-    },
+    load: parsed(fromItem),
+    loadTagNotes: parsed(tagNoteFromItem),
     async loadUncheckedUsers() {
-      try {
-        // A filtered Scan rather than GetItem: the table is small and the role needs no further action.
-        for await (const page of paginateScan(
-          { client },
-          {
-            TableName: tableName,
-            ConsistentRead: true,
-            FilterExpression: "#key = :key",
-            ExpressionAttributeNames: { "#key": ALERT_STATE_HASH_KEY },
-            ExpressionAttributeValues: { ":key": UNCHECKED_USERS_ITEM_KEY },
-          },
-        )) {
-          for (const item of page.Items ?? []) {
-            const users = item.users;
-            if (Array.isArray(users)) return users.filter((user): user is string => typeof user === "string");
-          }
-        }
-      } catch (error) {
-        throw new AlertStateError(`Could not read the unchecked users from DynamoDB table ${tableName}`, {
-          cause: error,
-        });
-      }
-      return [];
+      return (await parsed(uncheckedUsersFromItem)())[0] ?? [];
     },
-    async saveUncheckedUsers(users, now) {
-      try {
-        if (users.length === 0) {
-          await client.send(
-            new DeleteCommand({ TableName: tableName, Key: { [ALERT_STATE_HASH_KEY]: UNCHECKED_USERS_ITEM_KEY } }),
-          );
-          return;
-        }
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              [ALERT_STATE_HASH_KEY]: UNCHECKED_USERS_ITEM_KEY,
-              users: users.slice(0, UNCHECKED_REMEMBERED_LIMIT),
-              recordedAt: now.toISOString(),
-              [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor((now.getTime() + UNCHECKED_USERS_TTL_MS) / 1000),
-            },
-          }),
-        );
-      } catch (error) {
-        throw new AlertStateError(`Could not write the unchecked users to DynamoDB table ${tableName}`, {
-          cause: error,
-        });
-      }
-    },
+    apply: (changes) =>
+      partition.write(
+        changes.map(
+          (change): StateWrite =>
+            change.type === "put"
+              ? { type: "put", item: toItem(change.record) }
+              : { type: "delete", itemKey: itemKey("alert", change.accessKeyId) },
+        ),
+      ),
+    applyTagNotes: (changes) =>
+      partition.write(
+        changes.map(
+          (change): StateWrite =>
+            change.type === "put"
+              ? { type: "put", item: tagNoteToItem(change.note) }
+              : { type: "delete", itemKey: itemKey("tagNote", change.userName) },
+        ),
+      ),
+    saveUncheckedUsers: (users, now) =>
+      partition.write([
+        users.length === 0
+          ? { type: "delete", itemKey: itemKey("uncheckedUsers") }
+          : { type: "put", item: uncheckedUsersToItem(users, now) },
+      ]),
   };
 }
 
-/** The table item of a record. */
+/** The item of a key record (without the partition key, which is the account's). */
 export function toItem(record: AlertRecord): Record<string, string | number | OwnerDeliveryState> {
   return {
-    [ALERT_STATE_HASH_KEY]: record.accessKeyId,
+    [ALERT_STATE_SORT_KEY]: itemKey("alert", record.accessKeyId),
     userName: record.userName,
     status: record.status,
     announcedAt: record.announcedAt.toISOString(),
@@ -189,14 +90,14 @@ export function toItem(record: AlertRecord): Record<string, string | number | Ow
   };
 }
 
-/** The record of a table item; undefined when the item does not parse. */
-export function fromItem(item: Record<string, unknown>): AlertRecord | undefined {
+/** The record of a key-record item; undefined for items of other kinds and items that do not parse. */
+export function fromItem(item: Readonly<Record<string, unknown>>): AlertRecord | undefined {
   const { userName, status, eventId, accountId } = item;
-  const accessKeyId = item[ALERT_STATE_HASH_KEY];
+  const accessKeyId = idOf(item, "alert");
   const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
   const announcedAt = new Date(String(item.announcedAt));
   const since = new Date(String(item.since));
-  if (typeof accessKeyId !== "string" || typeof userName !== "string") return undefined;
+  if (accessKeyId === undefined || typeof userName !== "string") return undefined;
   if (typeof status !== "string" || !STATUSES.includes(status as AlertStatus)) return undefined;
   if (Number.isNaN(announcedAt.getTime()) || Number.isNaN(since.getTime())) return undefined;
   if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) return undefined;
@@ -232,11 +133,10 @@ function ownerState(value: unknown): { owners: OwnerDeliveryState } | undefined 
   };
 }
 
-/** The table item of a tag-problem note: no `status`, so key-record readers (older versions too) skip it. */
+/** The item of a tag-problem note. */
 export function tagNoteToItem(note: TagProblemNote): Record<string, string | number> {
   return {
-    [ALERT_STATE_HASH_KEY]: `${TAG_NOTE_KEY_PREFIX}${note.userName}`,
-    kind: "tag-problems",
+    [ALERT_STATE_SORT_KEY]: itemKey("tagNote", note.userName),
     userName: note.userName,
     problems: note.problems,
     announcedAt: note.announcedAt.toISOString(),
@@ -244,16 +144,32 @@ export function tagNoteToItem(note: TagProblemNote): Record<string, string | num
   };
 }
 
-/** The tag-problem note of a table item; undefined for key records and items that do not parse. */
-export function tagNoteFromItem(item: Record<string, unknown>): TagProblemNote | undefined {
-  const key = item[ALERT_STATE_HASH_KEY];
-  const { userName, problems, kind } = item;
+/** The tag-problem note of an item; undefined for items of other kinds and items that do not parse. */
+export function tagNoteFromItem(item: Readonly<Record<string, unknown>>): TagProblemNote | undefined {
+  const { userName, problems } = item;
   const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
   const announcedAt = new Date(String(item.announcedAt));
-  if (kind !== "tag-problems" || typeof key !== "string" || !key.startsWith(TAG_NOTE_KEY_PREFIX)) return undefined;
+  if (idOf(item, "tagNote") === undefined) return undefined;
   if (typeof userName !== "string" || typeof problems !== "string" || Number.isNaN(announcedAt.getTime())) {
     return undefined;
   }
   if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) return undefined;
   return { userName, problems, announcedAt, expiresAt: new Date(expiresAt * 1000) };
+}
+
+/** The item of the users a run left unchecked: the first UNCHECKED_REMEMBERED_LIMIT, for a week. */
+export function uncheckedUsersToItem(users: readonly string[], now: Date): Record<string, unknown> {
+  return {
+    [ALERT_STATE_SORT_KEY]: itemKey("uncheckedUsers"),
+    users: users.slice(0, UNCHECKED_REMEMBERED_LIMIT),
+    recordedAt: now.toISOString(),
+    [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor((now.getTime() + UNCHECKED_USERS_TTL_MS) / 1000),
+  };
+}
+
+/** The unchecked users of their item; undefined for items of other kinds. */
+export function uncheckedUsersFromItem(item: Readonly<Record<string, unknown>>): string[] | undefined {
+  if (idOf(item, "uncheckedUsers") === undefined) return undefined;
+  const users = item.users;
+  return Array.isArray(users) ? users.filter((user): user is string => typeof user === "string") : [];
 }

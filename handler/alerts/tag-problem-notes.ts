@@ -1,10 +1,10 @@
 import type { UserTagProblems } from "../scan/classify";
 import { userNameSet } from "../scan/user-names";
+import { ITEM_KINDS } from "./state-keys";
 
 /**
- * What the alert state remembers about a user's announced tag problems: one item in the same table
- * as the key records, under the hash key `tag-problems#<user>` (an access key id never starts so),
- * without a `status`, so readers of key records skip it.
+ * What the alert state remembers about a user's announced tag problems: one item in the account's
+ * partition, beside its key records, under the sort key `tag-problems#<user>` (see state-keys.ts).
  */
 export interface TagProblemNote {
   /** The IAM user. */
@@ -17,8 +17,8 @@ export interface TagProblemNote {
   readonly expiresAt: Date;
 }
 
-/** The hash-key prefix of tag-problem notes in the alert-state table. */
-export const TAG_NOTE_KEY_PREFIX = "tag-problems#";
+/** The sort-key prefix of tag-problem notes in the state table. */
+export const TAG_NOTE_KEY_PREFIX = ITEM_KINDS.tagNote;
 
 /** A change to the tag-problem notes, applied after Slack accepted the message that named them. */
 export type TagNoteChange =

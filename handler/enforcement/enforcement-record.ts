@@ -1,3 +1,4 @@
+import { ITEM_KINDS } from "../alerts/state-keys";
 import type { EnforcementMode } from "./enforcement-mode";
 
 /**
@@ -75,8 +76,8 @@ export interface EnforcementState {
   readonly stretch?: EnforcementStretch;
 }
 
-/** The alert-state table's item key of a key's enforcement record (alert records use the bare key id). */
-export const ENFORCEMENT_ITEM_PREFIX = "enforcement#";
+/** The sort-key prefix of a key's enforcement record in its account's partition (see state-keys.ts). */
+export const ENFORCEMENT_ITEM_PREFIX = ITEM_KINDS.enforcement;
 
-/** The item key of the account's {@link EnforcementStretch}; `~` never occurs in a key id. */
+/** The sort key of the account's {@link EnforcementStretch}; `~` never occurs in a key id. */
 export const ENFORCEMENT_STRETCH_ITEM_KEY = `${ENFORCEMENT_ITEM_PREFIX}~stretch`;

@@ -1,19 +1,17 @@
-import { PutCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
+import { ALERT_STATE_SORT_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
 import {
-  ENFORCEMENT_ITEM_PREFIX,
   ENFORCEMENT_STRETCH_ITEM_KEY,
   type EnforcementRecord,
   type EnforcementState,
   type EnforcementStretch,
 } from "./enforcement-record";
-import { mapWithConcurrency } from "../runtime/map-with-concurrency";
-import { AlertStateError } from "../alerts/alert-state-store";
+import type { AccountPartition } from "../alerts/account-state-store";
+import { idOf, itemKey, itemKeyOf } from "../alerts/state-keys";
 import { parseEnforcementMode } from "./enforcement-mode";
 
-/** Reads and writes the enforcement records kept in the alert-state table. */
+/** Reads and writes the enforcement records kept in the account's partition of the state table. */
 export interface EnforcementStateStore {
-  /** Every enforcement record, and the account's stretch. */
+  /** The account's enforcement records, and its stretch. */
   load(): Promise<EnforcementState>;
   /** Writes the records (each replaces the key's previous one). */
   put(records: readonly EnforcementRecord[]): Promise<void>;
@@ -28,10 +26,8 @@ export interface EnforcementStateStore {
 
 /** Options of {@link createEnforcementStateStore}. */
 export interface EnforcementStateStoreOptions {
-  /** The document client. */
-  readonly client: DynamoDBDocumentClient;
-  /** The alert-state table (`ALERT_STATE_TABLE`). */
-  readonly tableName: string;
+  /** The account's partition of the state table, read once per run for every kind of item. */
+  readonly partition: AccountPartition;
 }
 
 const DATE_FIELDS = [
@@ -51,74 +47,46 @@ const NUMBER_FIELDS = ["noticeAgeMs", "noticePeriodMs"] as const;
 const STRETCH_RETENTION_MS = 400 * 86_400_000;
 
 /**
- * The enforcement records, one item per key beside the alert records of the same table, under the
- * item key `enforcement#<key id>` (the alert-state reader skips them: they have no alert status),
- * and the account's stretch under `enforcement#~stretch`.
+ * The enforcement records, one item per key beside the key records of the account's partition, under
+ * the sort key `enforcement#<key id>`, and the account's stretch under `enforcement#~stretch` (see
+ * state-keys.ts); they come from the run's one read.
  */
 export function createEnforcementStateStore(options: EnforcementStateStoreOptions): EnforcementStateStore {
-  const { client, tableName } = options;
-  const write = async (item: Record<string, unknown>, condition?: Omit<PutConditionInput, "TableName" | "Item">) => {
-    try {
-      await client.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
-    } catch (error) {
-      if (condition && (error as { name?: string }).name === "ConditionalCheckFailedException") return;
-      throw new AlertStateError(`Could not write the enforcement state to DynamoDB table ${tableName}`, {
-        cause: error,
-      });
-    }
+  const { partition } = options;
+  const loadStretch = async (): Promise<EnforcementStretch | undefined> => {
+    const item = (await partition.items()).find((candidate) => itemKeyOf(candidate) === ENFORCEMENT_STRETCH_ITEM_KEY);
+    return item ? stretchFromItem(item) : undefined;
   };
   return {
     async load() {
-      const records: EnforcementRecord[] = [];
-      let stretch: EnforcementStretch | undefined;
-      try {
-        const pages = paginateScan(
-          { client },
-          {
-            TableName: tableName,
-            ConsistentRead: true,
-            FilterExpression: "begins_with(#key, :prefix)",
-            ExpressionAttributeNames: { "#key": ALERT_STATE_HASH_KEY },
-            ExpressionAttributeValues: { ":prefix": ENFORCEMENT_ITEM_PREFIX },
-          },
-        );
-        for await (const page of pages) {
-          for (const item of page.Items ?? []) {
-            if (item[ALERT_STATE_HASH_KEY] === ENFORCEMENT_STRETCH_ITEM_KEY) {
-              stretch = stretchFromItem(item);
-              continue;
-            }
-            const record = enforcementFromItem(item);
-            if (record) records.push(record);
-          }
-        }
-      } catch (error) {
-        throw new AlertStateError(`Could not read the enforcement state from DynamoDB table ${tableName}`, {
-          cause: error,
-        });
-      }
+      const records = (await partition.items()).flatMap((item) => {
+        const record = enforcementFromItem(item);
+        return record ? [record] : [];
+      });
+      const stretch = await loadStretch();
       return { records, ...(stretch ? { stretch } : {}) };
     },
     async put(records) {
+      const writes = records.map((record) => ({ type: "put" as const, item: enforcementToItem(record) }));
+      if (writes.length > 8) return partition.write(writes);
       // One at a time: the first failure stops the rest, so nothing is written past a failure unseen.
-      await mapWithConcurrency(records, records.length > 8 ? 8 : 1, (record) => write(enforcementToItem(record)));
+      for (const write of writes) await partition.write([write]);
     },
-    putStretch: (stretch) => write(stretchToItem(stretch)),
-    markOff: (now) =>
-      write(stretchToItem({ mode: "off", since: now, lastRunAt: now }), {
-        ConditionExpression: "attribute_exists(#key) AND #mode <> :off",
-        ExpressionAttributeNames: { "#key": ALERT_STATE_HASH_KEY, "#mode": "mode" },
-        ExpressionAttributeValues: { ":off": "off" },
-      }),
+    putStretch: (stretch) => partition.write([{ type: "put", item: stretchToItem(stretch) }]),
+    async markOff(now) {
+      // The condition on the run's one read of the partition (the account's lease keeps other runs
+      // out): only a stretch that exists and is not off yet is marked.
+      const stretch = await loadStretch();
+      if (!stretch || stretch.mode === "off") return;
+      await partition.write([{ type: "put", item: stretchToItem({ mode: "off", since: now, lastRunAt: now }) }]);
+    },
   };
 }
-
-type PutConditionInput = ConstructorParameters<typeof PutCommand>[0];
 
 /** The table item of an enforcement record. */
 export function enforcementToItem(record: EnforcementRecord): Record<string, string | number | boolean> {
   const item: Record<string, string | number | boolean> = {
-    [ALERT_STATE_HASH_KEY]: `${ENFORCEMENT_ITEM_PREFIX}${record.accessKeyId}`,
+    [ALERT_STATE_SORT_KEY]: itemKey("enforcement", record.accessKeyId),
     userName: record.userName,
     reactivations: record.reactivations,
     [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(record.expiresAt.getTime() / 1000),
@@ -139,9 +107,10 @@ export function enforcementToItem(record: EnforcementRecord): Record<string, str
 
 /** The record of a table item; undefined when it is not an enforcement item or does not parse. */
 export function enforcementFromItem(item: Record<string, unknown>): EnforcementRecord | undefined {
-  const key = item[ALERT_STATE_HASH_KEY];
+  const accessKeyId = idOf(item, "enforcement");
   const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
-  if (typeof key !== "string" || !key.startsWith(ENFORCEMENT_ITEM_PREFIX)) return undefined;
+  // The stretch shares the prefix; `~` never occurs in a key id.
+  if (accessKeyId === undefined || itemKeyOf(item) === ENFORCEMENT_STRETCH_ITEM_KEY) return undefined;
   if (typeof item.userName !== "string" || typeof expiresAt !== "number") return undefined;
   const dates: Partial<Record<(typeof DATE_FIELDS)[number], Date>> = {};
   for (const field of DATE_FIELDS) {
@@ -157,7 +126,7 @@ export function enforcementFromItem(item: Record<string, unknown>): EnforcementR
   }
   const mode = item.noticeMode;
   return {
-    accessKeyId: key.slice(ENFORCEMENT_ITEM_PREFIX.length),
+    accessKeyId,
     userName: item.userName,
     reactivations: typeof item.reactivations === "number" ? item.reactivations : 0,
     expiresAt: new Date(expiresAt * 1000),
@@ -172,7 +141,7 @@ export function enforcementFromItem(item: Record<string, unknown>): EnforcementR
 /** The table item of the account's stretch. */
 export function stretchToItem(stretch: EnforcementStretch): Record<string, string | number> {
   return {
-    [ALERT_STATE_HASH_KEY]: ENFORCEMENT_STRETCH_ITEM_KEY,
+    [ALERT_STATE_SORT_KEY]: ENFORCEMENT_STRETCH_ITEM_KEY,
     mode: stretch.mode,
     since: stretch.since.toISOString(),
     lastRunAt: stretch.lastRunAt.toISOString(),

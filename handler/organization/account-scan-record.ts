@@ -19,10 +19,14 @@ export interface AccountScanRecord {
   readonly failureAnnouncedAt?: Date;
 }
 
-/** What one attempt at an account gave. */
+/**
+ * What one attempt at an account gave. A failure the run already told Slack about (`told`: a scan
+ * that ran out of time posted what it found and named the users it could not check) is recorded like
+ * any failure, so the account counts as failing and goes stale, but is not announced a second time.
+ */
 export type AccountScanOutcome =
   | { readonly ok: true; readonly counts: Partial<StatusCounts> }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly told?: true };
 
 /** Why an account's status is announced. */
 export type AccountAnnouncementKind = "failure" | "reminder" | "resolved";
@@ -61,6 +65,7 @@ export function planAccountScan(
     failingSince: previous?.failingSince ?? now,
   };
   const announcedAt = previous?.failureAnnouncedAt;
+  if (outcome.told) return { record: { ...failing, ...(announcedAt ? { failureAnnouncedAt: announcedAt } : {}) } };
   if (!announcedAt) return { record: { ...failing, failureAnnouncedAt: now }, announce: "failure" };
   if (now.getTime() - announcedAt.getTime() >= remindEveryMs) {
     return { record: { ...failing, failureAnnouncedAt: now }, announce: "reminder" };

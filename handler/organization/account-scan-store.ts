@@ -1,59 +1,62 @@
-import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AccountScanRecord } from "./account-scan-record";
-import { ACCOUNT_SCAN_KEY_PREFIX, ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
+import { ALERT_STATE_PARTITION_KEY, ALERT_STATE_SORT_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
+import type { AccountPartition } from "../alerts/account-state-store";
+import { idOf, itemKey, stateKey } from "../alerts/state-keys";
 
 // An account that leaves the organization stops being scanned: its record goes after 90 days.
 const RETENTION_MS = 90 * 86_400_000;
 
-/** The per-account scan records, kept in the alert-state table under `account#<id>` keys. */
+/** One account's scan record: the `scan` item of its partition, read with the run's one Query. */
 export interface AccountScanStore {
-  load(accountId: string): Promise<AccountScanRecord | undefined>;
+  load(): Promise<AccountScanRecord | undefined>;
   put(record: AccountScanRecord): Promise<void>;
-  /** The records of these accounts that exist (BatchGetItem, 100 keys per call, unprocessed keys retried). */
-  loadMany(accountIds: readonly string[]): Promise<AccountScanRecord[]>;
 }
 
-/** The store over the alert-state table (GetItem and PutItem, see aws-contract.ts). */
-export function createAccountScanStore(options: {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-}): AccountScanStore {
-  const { client, tableName } = options;
-  const key = (accountId: string) => ({ [ALERT_STATE_HASH_KEY]: `${ACCOUNT_SCAN_KEY_PREFIX}${accountId}` });
+/** The scan record of the account whose partition this is. */
+export function accountScanStore(partition: AccountPartition): AccountScanStore {
   return {
-    async load(accountId) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: key(accountId), ConsistentRead: true }),
-      );
-      return Item ? fromAccountItem(Item) : undefined;
-    },
-    async put(record) {
-      await client.send(new PutCommand({ TableName: tableName, Item: toAccountItem(record) }));
-    },
-    async loadMany(accountIds) {
-      const records: AccountScanRecord[] = [];
-      for (let start = 0; start < accountIds.length; start += 100) {
-        let keys: Record<string, unknown>[] | undefined = accountIds.slice(start, start + 100).map(key);
-        for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
-          const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-          for (const item of result.Responses?.[tableName] ?? []) {
-            const record = fromAccountItem(item);
-            if (record) records.push(record);
-          }
-          keys = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-        }
+    async load() {
+      for (const item of await partition.items()) {
+        if (idOf(item, "accountScan") !== undefined) return fromAccountItem(item);
       }
-      return records;
+      return undefined;
     },
+    put: (record) => partition.write([{ type: "put", item: toAccountItem(record) }]),
   };
 }
 
-/** The table item of an account's record. */
+/**
+ * The scan records of these accounts that exist, for the dispatcher (BatchGetItem, 100 keys per call,
+ * unprocessed keys retried): one item per account, whatever else the partitions hold.
+ */
+export async function loadAccountScans(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  accountIds: readonly string[],
+): Promise<AccountScanRecord[]> {
+  const records: AccountScanRecord[] = [];
+  for (let start = 0; start < accountIds.length; start += 100) {
+    let keys: Record<string, unknown>[] | undefined = accountIds
+      .slice(start, start + 100)
+      .map((id) => stateKey(id, itemKey("accountScan")));
+    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
+      const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+      for (const item of result.Responses?.[tableName] ?? []) {
+        const record = fromAccountItem(item);
+        if (record) records.push(record);
+      }
+      keys = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return records;
+}
+
+/** The item of an account's scan record (without the partition key, which is the account's). */
 export function toAccountItem(record: AccountScanRecord): Record<string, unknown> {
   const date = (value: Date | undefined) => (value ? value.toISOString() : undefined);
   const item: Record<string, unknown> = {
-    [ALERT_STATE_HASH_KEY]: `${ACCOUNT_SCAN_KEY_PREFIX}${record.accountId}`,
-    accountId: record.accountId,
+    [ALERT_STATE_SORT_KEY]: itemKey("accountScan"),
     accountName: record.accountName,
     lastAttemptAt: date(record.lastAttemptAt),
     lastSuccessAt: date(record.lastSuccessAt),
@@ -66,21 +69,22 @@ export function toAccountItem(record: AccountScanRecord): Record<string, unknown
   return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
 }
 
-/** The record of an account item; undefined when it does not parse (then the account starts afresh). */
-export function fromAccountItem(item: Record<string, unknown>): AccountScanRecord | undefined {
+/** The record of an account's scan item; undefined when it does not parse (then the account starts afresh). */
+export function fromAccountItem(item: Readonly<Record<string, unknown>>): AccountScanRecord | undefined {
   const date = (value: unknown) => {
     if (typeof value !== "string") return undefined;
     const parsed = new Date(value);
     return Number.isNaN(parsed.getTime()) ? undefined : parsed;
   };
   const lastAttemptAt = date(item.lastAttemptAt);
-  if (typeof item.accountId !== "string" || !lastAttemptAt) return undefined;
+  const accountId = item[ALERT_STATE_PARTITION_KEY];
+  if (typeof accountId !== "string" || !lastAttemptAt) return undefined;
   const optionalDate = (name: string) => {
     const value = date(item[name]);
     return value ? { [name]: value } : {};
   };
   return {
-    accountId: item.accountId,
+    accountId,
     ...(typeof item.accountName === "string" ? { accountName: item.accountName } : {}),
     lastAttemptAt,
     ...optionalDate("lastSuccessAt"),

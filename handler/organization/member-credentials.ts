@@ -35,6 +35,8 @@ export interface AssumeMemberRoleOptions {
   readonly roleName: string;
   /** Shown in the member account's CloudTrail. @default "key-age-monitor" */
   readonly sessionName?: string;
+  /** Stops the call (and its retries) when the account's time is up. @default undefined: no deadline */
+  readonly abortSignal?: AbortSignal;
 }
 
 /** Assumes the member role in the account; a refusal becomes a {@link MemberRoleError} naming the role. */
@@ -47,6 +49,7 @@ export async function assumeMemberRole(options: AssumeMemberRoleOptions): Promis
         RoleSessionName: options.sessionName ?? "key-age-monitor",
         DurationSeconds: MEMBER_SESSION_SECONDS,
       }),
+      options.abortSignal ? { abortSignal: options.abortSignal } : {},
     );
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) {
       throw new Error("STS AssumeRole returned no credentials");

@@ -96,6 +96,30 @@ export function accountsInScope(all: readonly OrganizationAccount[], scope: Orga
   return { accounts, inactive, filteredOut };
 }
 
+/** Ids of the include and exclude lists that are not among the accounts listed. */
+export interface UnknownAccounts {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+/**
+ * The include and exclude ids that name no account of `all` (pure): a typo in an include list would
+ * scan nothing of what was meant, one in an exclude list would scan what was meant to be left out.
+ * `checkExcludes` is false when `all` is not the whole organization (accounts under included OUs): an
+ * excluded account outside them is simply out of scope.
+ */
+export function unknownAccounts(
+  all: readonly OrganizationAccount[],
+  scope: OrganizationScope,
+  checkExcludes = true,
+): UnknownAccounts {
+  const known = new Set(all.map((account) => account.id));
+  return {
+    include: (scope.includeAccounts ?? []).filter((id) => !known.has(id)),
+    exclude: checkExcludes ? (scope.excludeAccounts ?? []).filter((id) => !known.has(id)) : [],
+  };
+}
+
 /** How an account is named in messages: `111122223333 (prod-payments)`, or the id alone. */
 export function accountLabel(account: OrganizationAccount): string {
   return account.name ? `${account.id} (${account.name})` : account.id;

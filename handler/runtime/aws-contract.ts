@@ -40,12 +40,17 @@ export const USER_SCOPED_IAM_ACTIONS = [
  */
 export const ENFORCEMENT_IAM_ACTIONS = ["iam:UpdateAccessKey"] as const;
 
-/** DynamoDB actions of the alert-state store, on its one table. */
-export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+/**
+ * DynamoDB actions of a run on the state table: one account's items (every kind) in one `Query` of
+ * its partition, then item by item `PutItem` and `DeleteItem`; the account's lease is a `PutItem` and
+ * a `DeleteItem` with a condition, which needs no further action.
+ */
+export const ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
 
 /**
- * DynamoDB actions of the Slack app's owner cache (owner-cache-store.ts), on the alert-state table:
- * the addresses a run needs, read by key, and the answers it learnt. Granted with the Slack app only.
+ * DynamoDB actions of the Slack app's owner cache (owner-cache-store.ts), on the state table (its own
+ * partition, OWNER_CACHE_PARTITION): the addresses a run needs, read by key, and the answers it
+ * learnt. Granted with the Slack app only.
  */
 export const OWNER_CACHE_DYNAMODB_ACTIONS = [
   "dynamodb:BatchGetItem",
@@ -53,23 +58,43 @@ export const OWNER_CACHE_DYNAMODB_ACTIONS = [
   "dynamodb:DeleteItem",
 ] as const;
 
-/** The alert-state table's string hash key: one item per access key. */
-export const ALERT_STATE_HASH_KEY = "accessKeyId";
+/** The state table's partition key (string): the account whose items these are (see handler/alerts/state-keys.ts). */
+export const ALERT_STATE_PARTITION_KEY = "accountId";
 
-/** The alert-state table's TTL attribute: epoch seconds, refreshed on every write. */
+/** The state table's sort key (string): the item's kind as a prefix, then its id (`key#AKIA…`). */
+export const ALERT_STATE_SORT_KEY = "itemKey";
+
+/** The state table's TTL attribute: epoch seconds, refreshed on every write. */
 export const ALERT_STATE_TTL_ATTRIBUTE = "expiresAt";
 
 /**
- * DynamoDB actions of the per-account scan records (organization mode's worker), on the alert-state
- * table: one item per account, read and written by key.
+ * DynamoDB actions on the table of the previous layout (one hash key, `accessKeyId`, every account
+ * in one key space): each account's first run reads its items once with a `Scan` and carries them
+ * into its partition of the state table.
  */
-export const ACCOUNT_SCAN_DYNAMODB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem"] as const;
+export const LEGACY_ALERT_STATE_DYNAMODB_ACTIONS = ["dynamodb:Scan"] as const;
 
-/** DynamoDB actions of the dispatcher: it reads the accounts' scan records to find stale accounts. */
-export const STALE_ACCOUNTS_DYNAMODB_ACTIONS = ["dynamodb:BatchGetItem"] as const;
+/** The hash key of the previous layout's table. */
+export const LEGACY_ALERT_STATE_HASH_KEY = "accessKeyId";
 
-/** The hash-key prefix of a per-account scan record in the alert-state table; key ids never start with it. */
-export const ACCOUNT_SCAN_KEY_PREFIX = "account#";
+/**
+ * DynamoDB actions of the dispatcher on the state table: the accounts' scan records by key (stale
+ * accounts, messages still in flight), and its own items in the organization's partition (which
+ * accounts it queued when), which the policy confines to that partition.
+ */
+export const DISPATCH_DYNAMODB_ACTIONS = {
+  scanRecords: ["dynamodb:BatchGetItem"],
+  ownItems: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+} as const;
+
+/** The partition of the state table that holds the dispatcher's items; no account id looks like it. */
+export const ORGANIZATION_PARTITION = "#organization";
+
+/**
+ * The state table's partition of the Slack app's owner cache (owner-cache-store.ts): one item per
+ * address, sort key `slack-owner#<email>`; no account's run reads it.
+ */
+export const OWNER_CACHE_PARTITION = "#slack-owners";
 
 /**
  * Organizations actions of the worker when an account's tag may name its Slack channel

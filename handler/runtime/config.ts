@@ -57,6 +57,11 @@ export interface MonitorConfig {
    * resolutions only. @default undefined: stateless, every run posts every flagged key
    */
   readonly alertStateTable?: string;
+  /**
+   * The table of the previous state layout (`LEGACY_ALERT_STATE_TABLE`, set by the stack): each
+   * account's first run carries its items over from it, once. @default undefined: nothing to carry over
+   */
+  readonly legacyAlertStateTable?: string;
   /** How often a key that stays bad is announced again (`REMIND_EVERY`). @default 24h */
   readonly remindEvery: { readonly ms: number; readonly label: string };
   /**
@@ -184,6 +189,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   if (alertStateTable !== undefined && !DYNAMODB_TABLE_NAME.test(alertStateTable)) {
     invalid("ALERT_STATE_TABLE", "not a DynamoDB table name (3-255 characters of letters, digits and _.-)");
   }
+  const legacyAlertStateTable = read("LEGACY_ALERT_STATE_TABLE");
+  if (legacyAlertStateTable !== undefined && !DYNAMODB_TABLE_NAME.test(legacyAlertStateTable)) {
+    invalid("LEGACY_ALERT_STATE_TABLE", "not a DynamoDB table name (3-255 characters of letters, digits and _.-)");
+  }
   const remindEvery = duration("REMIND_EVERY");
   if (remindEvery.ms === 0) invalid("REMIND_EVERY", "must be longer than zero");
   const maxExemption = duration("MAX_EXEMPTION");
@@ -213,6 +222,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     scanStrategy: scanStrategy as ScanStrategy,
     scanConcurrency,
     ...(alertStateTable ? { alertStateTable } : {}),
+    ...(alertStateTable && legacyAlertStateTable ? { legacyAlertStateTable } : {}),
     remindEvery,
     maxExemption,
     maxTagAge,

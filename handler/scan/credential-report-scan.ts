@@ -73,6 +73,11 @@ export interface CredentialReportScanOptions {
  * `inventory.reportOnly`. When the report is too old to filter safely, the full API scan runs instead.
  */
 export async function scanWithCredentialReport(options: CredentialReportScanOptions): Promise<ScanResult> {
+  // One stop signal for every call of the scan: the report's, the tags' and the live checks'.
+  return withStopSignal(options.budget ?? UNLIMITED_BUDGET, (signal) => scanWithReport(options, signal));
+}
+
+async function scanWithReport(options: CredentialReportScanOptions, stopSignal: AbortSignal): Promise<ScanResult> {
   const { iam } = options;
   const now = options.now ?? (() => new Date());
   let reportCalls = 0;
@@ -81,9 +86,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   };
 
   // Live, unlike the report: a root key created or deleted since the report is seen as it is now.
-  const rootKeyPresent = await withStopSignal(options.budget ?? UNLIMITED_BUDGET, (signal) =>
-    hasRootAccessKey(iam, countCall, signal),
-  );
+  const rootKeyPresent = await hasRootAccessKey(iam, countCall, stopSignal);
   // Out of time, the root check is unchecked like a user: never an all-clear.
   const rootUnchecked = rootKeyPresent === "unchecked" ? [ROOT_USER_NAME] : [];
   const report = await fetchCredentialReport(iam, {
@@ -91,6 +94,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     timeoutMs: Math.min(options.reportTimeoutMs ?? 120_000, (options.budget ?? UNLIMITED_BUDGET).msUntilStop()),
     now,
+    abortSignal: stopSignal,
   });
   let rows: CredentialReportRow[];
   let rootRow: CredentialReportRow | undefined;
@@ -116,7 +120,7 @@ export async function scanWithCredentialReport(options: CredentialReportScanOpti
   let knownPolicies: Map<string, readonly string[]> | undefined;
   const mustRead = [...(options.alsoUsers ?? [])];
   if (options.userThresholds) {
-    const users = await listUserDetails(iam, countCall);
+    const users = await listUserDetails(iam, countCall, stopSignal);
     knownTags = new Map(users.map((user) => [user.userName, user.tags]));
     knownPolicies = new Map(users.map((user) => [user.userName, user.attachedPolicyArns]));
     // Their keys are exposed whatever their age: the report cannot clear them.
@@ -238,6 +242,8 @@ export interface FetchedCredentialReport {
  * `COMPLETE` (it starts a new report only if the last one is over four hours old), then
  * `GetCredentialReport`. `ReportInProgress`, `ReportNotPresent`, `ReportExpired` and `LimitExceeded`
  * are waited out with a growing pause; anything else, or no report within `timeoutMs`, fails the scan.
+ * `abortSignal` stops the calls, their retries and the pauses at once: a throttled account's report
+ * never outlasts the account's time.
  */
 export async function fetchCredentialReport(
   iam: IAMClient,
@@ -246,19 +252,29 @@ export async function fetchCredentialReport(
     readonly sleep: (ms: number) => Promise<void>;
     readonly timeoutMs: number;
     readonly now: () => Date;
+    /** The scan's stop signal. @default undefined: only `timeoutMs` bounds the wait */
+    readonly abortSignal?: AbortSignal;
   },
 ): Promise<FetchedCredentialReport> {
   const deadline = options.now().getTime() + options.timeoutMs;
+  const signal = options.abortSignal;
+  const abortable = signal ? { abortSignal: signal } : {};
   let pauseMs = 500;
   let lastState = "not requested";
+  const outOfTime = (cause?: unknown) =>
+    new ScanError("The time ran out before the credential report was ready", {
+      cause: cause ?? new Error(`still ${lastState} when the scan's time was up`),
+    });
   for (;;) {
+    if (signal?.aborted) throw outOfTime();
     let complete = false;
     options.countCall();
     try {
-      const { State } = await iam.send(new GenerateCredentialReportCommand({}));
+      const { State } = await iam.send(new GenerateCredentialReportCommand({}), abortable);
       lastState = State ?? "unknown";
       complete = State === "COMPLETE";
     } catch (error) {
+      if (signal?.aborted) throw outOfTime(error);
       if (!hasIamErrorCode(error, "LimitExceeded"))
         throw new ScanError("GenerateCredentialReport failed", { cause: error });
       lastState = "LimitExceeded";
@@ -266,10 +282,11 @@ export async function fetchCredentialReport(
     if (complete) {
       options.countCall();
       try {
-        const { Content, GeneratedTime } = await iam.send(new GetCredentialReportCommand({}));
+        const { Content, GeneratedTime } = await iam.send(new GetCredentialReportCommand({}), abortable);
         if (!Content || !GeneratedTime) throw new Error("the response has no Content or GeneratedTime");
         return { content: new TextDecoder().decode(Content), generatedAt: GeneratedTime };
       } catch (error) {
+        if (signal?.aborted) throw outOfTime(error);
         // In progress: wait. Not present or expired (over four hours old): generate again.
         const code = (["ReportInProgress", "ReportNotPresent", "ReportExpired"] as const).find((c) =>
           hasIamErrorCode(error, c),
@@ -283,9 +300,22 @@ export async function fetchCredentialReport(
         cause: new Error(`still ${lastState} after ${options.timeoutMs} ms`),
       });
     }
-    await options.sleep(pauseMs);
+    await pause(options.sleep, pauseMs, signal);
     pauseMs = Math.min(pauseMs * 2, 5_000);
   }
+}
+
+/** `sleep(ms)`, cut short when `signal` aborts (the loop then stops on its next check). */
+function pause(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    void sleep(ms).then(done);
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   paginateListUsers,
   type IAMClient,
 } from "@aws-sdk/client-iam";
+import { setMaxListeners } from "node:events";
 import { ROOT_USER_NAME, type AccessKeyRecord, type ScanResult, type UserRecord } from "./inventory";
 import { DEFAULT_SCAN_CONCURRENCY } from "../runtime/config";
 import { mapWithConcurrency } from "../runtime/map-with-concurrency";
@@ -79,6 +80,8 @@ export async function scanAccount(options: ScanAccountOptions): Promise<ScanResu
 /** Runs `work` with a signal that aborts when the budget's time is up (see {@link ScanBudget.msUntilStop}). */
 export async function withStopSignal<T>(budget: ScanBudget, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const stop = new AbortController();
+  // Every request in flight listens on it (SCAN_CONCURRENCY and more): not a leak.
+  setMaxListeners(0, stop.signal);
   const untilStop = budget.msUntilStop();
   const stopTimer = Number.isFinite(untilStop) ? setTimeout(() => stop.abort(), untilStop) : undefined;
   stopTimer?.unref();

@@ -78,12 +78,17 @@ export interface UserDetails {
  * `GetAccountAuthorizationDetails` (Filter=User), up to 1,000 users a page: a 5,000-user account takes
  * five calls instead of 5,000 `ListUserTags` and 5,000 `ListAttachedUserPolicies`.
  */
-export async function listUserDetails(iam: IAMClient, countCall: () => void): Promise<UserDetails[]> {
+export async function listUserDetails(
+  iam: IAMClient,
+  countCall: () => void,
+  abortSignal?: AbortSignal,
+): Promise<UserDetails[]> {
   const users: UserDetails[] = [];
   try {
     for await (const page of paginateGetAccountAuthorizationDetails(
       { client: iam, pageSize: 1000 },
       { Filter: ["User"] },
+      ...(abortSignal ? [{ abortSignal }] : []),
     )) {
       countCall();
       for (const user of page.UserDetailList ?? []) {
@@ -97,6 +102,9 @@ export async function listUserDetails(iam: IAMClient, countCall: () => void): Pr
       }
     }
   } catch (error) {
+    if (abortSignal?.aborted) {
+      throw new ScanError("The time ran out while listing the users and their tags", { cause: error });
+    }
     throw new ScanError("GetAccountAuthorizationDetails failed", { cause: error });
   }
   return users;

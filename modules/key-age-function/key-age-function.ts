@@ -17,6 +17,7 @@ import {
   ALERT_STATE_DYNAMODB_ACTIONS,
   OWNER_CACHE_DYNAMODB_ACTIONS,
   ENFORCEMENT_IAM_ACTIONS,
+  LEGACY_ALERT_STATE_DYNAMODB_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../handler/runtime/aws-contract";
 import { securityHubStatements } from "../../handler/security-hub/security-hub-contract";
@@ -52,10 +53,15 @@ export interface KeyAgeFunctionProps {
   /** ARN of the customer-managed KMS key that encrypts the bot-token parameter. @default no KMS access */
   readonly slackBotTokenKmsKeyArn?: string;
   /**
-   * The alert-state table (`ALERT_STATE_TABLE`). The function may scan it and put and delete items in
+   * The alert-state table (`ALERT_STATE_TABLE`). The function may query it and put and delete items in
    * exactly this table. @default no DynamoDB access
    */
   readonly alertStateTable?: Pick<DynamodbTable, "arn">;
+  /**
+   * The name of the previous layout's table (`LEGACY_ALERT_STATE_TABLE`), which the function may only
+   * scan, to carry each account's items over once. @default no access
+   */
+  readonly legacyAlertStateTableName?: string;
   /**
    * Whether the function may use the IAM credential report (`SCAN_STRATEGY` `credential-report`, or
    * `auto` with thresholds above the report's staleness). Those actions take only `Resource: "*"`, so
@@ -232,6 +238,14 @@ export class KeyAgeFunction extends Construct {
           resources: [props.alertStateTable.arn],
         });
       }
+    }
+    if (props.alertStateTable !== undefined && props.legacyAlertStateTableName !== undefined) {
+      statements.push({
+        // Read once per account, to carry the previous layout's items over; never written.
+        sid: "ReadPreviousAlertState",
+        actions: [...LEGACY_ALERT_STATE_DYNAMODB_ACTIONS],
+        resources: [`arn:${partition}:dynamodb:${region}:${account}:table/${props.legacyAlertStateTableName}`],
+      });
     }
 
     new IamRolePolicy(this, "policy", {

@@ -8,9 +8,9 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import {
-  ACCOUNT_SCAN_DYNAMODB_ACTIONS,
   ACCOUNT_TAG_ORGANIZATIONS_ACTIONS,
-  STALE_ACCOUNTS_DYNAMODB_ACTIONS,
+  DISPATCH_DYNAMODB_ACTIONS,
+  ORGANIZATION_PARTITION,
 } from "../../handler/runtime/aws-contract";
 import { ORGANIZATION_VARIABLES } from "../../handler/organization/organization-config";
 import { KeyAgeFunction, type KeyAgeFunctionProps } from "../key-age-function/key-age-function";
@@ -23,6 +23,12 @@ export const LIST_UNDER_PARENT_ACTIONS = [
   "organizations:ListAccountsForParent",
   "organizations:ListOrganizationalUnitsForParent",
 ] as const;
+
+/**
+ * Account messages per worker invocation: the worker runs a batch's accounts side by side, each with
+ * the invocation's whole time, so a batch costs the time of its slowest account (see the bench).
+ */
+export const DEFAULT_BATCH_SIZE = 5;
 
 /** Props of {@link OrganizationFanOut}. */
 export interface OrganizationFanOutProps {
@@ -52,11 +58,12 @@ export interface OrganizationFanOutProps {
   readonly maxConcurrency?: number;
   /** Receives of a message before it is dead-lettered. @default 3 */
   readonly maxReceiveCount?: number;
-  /** Account messages per worker invocation. @default 5 */
+  /** Account messages per worker invocation. @default DEFAULT_BATCH_SIZE */
   readonly batchSize?: number;
   /**
-   * The alert-state table: the worker keeps a scan record per account in it, which the dispatcher
-   * reads to find stale accounts. @default none (stateless)
+   * The alert-state table: the worker keeps a scan record in each account's partition (its own
+   * function policy covers it), which the dispatcher reads to find stale accounts and messages still
+   * in flight; the dispatcher keeps its own items in the organization's partition. @default none (stateless)
    */
   readonly alertStateTable?: Pick<DynamodbTable, "arn" | "name">;
   /**
@@ -144,8 +151,21 @@ export class OrganizationFanOut extends Construct {
             ? [
                 {
                   sid: "ReadAccountScans",
-                  actions: [...STALE_ACCOUNTS_DYNAMODB_ACTIONS],
+                  actions: [...DISPATCH_DYNAMODB_ACTIONS.scanRecords],
                   resources: [props.alertStateTable.arn],
+                },
+                {
+                  // Which accounts it queued when: only the organization's partition, never an account's.
+                  sid: "ReadWriteDispatchRecord",
+                  actions: [...DISPATCH_DYNAMODB_ACTIONS.ownItems],
+                  resources: [props.alertStateTable.arn],
+                  condition: [
+                    {
+                      test: "ForAllValues:StringEquals",
+                      variable: "dynamodb:LeadingKeys",
+                      values: [ORGANIZATION_PARTITION],
+                    },
+                  ],
                 },
               ]
             : []),
@@ -199,15 +219,6 @@ export class OrganizationFanOut extends Construct {
                 },
               ]
             : []),
-          ...(props.alertStateTable
-            ? [
-                {
-                  sid: "ReadWriteAccountScans",
-                  actions: [...ACCOUNT_SCAN_DYNAMODB_ACTIONS],
-                  resources: [props.alertStateTable.arn],
-                },
-              ]
-            : []),
         ],
       }).json,
     });
@@ -215,7 +226,7 @@ export class OrganizationFanOut extends Construct {
     this.mapping = new LambdaEventSourceMapping(this, "mapping", {
       eventSourceArn: this.queue.arn,
       functionName: props.worker.function.arn,
-      batchSize: props.batchSize ?? 5,
+      batchSize: props.batchSize ?? DEFAULT_BATCH_SIZE,
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: props.maxConcurrency ?? 5 },
       // Lambda checks the role may read the queue when the mapping is created.

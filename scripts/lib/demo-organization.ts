@@ -1,5 +1,5 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
-import { startDenyAssumeRoleProxy } from "./deny-assume-role-proxy";
+import { denyAssumeRoleInto, startMotoProxy } from "./moto-proxy";
 import type { FakeSlackWebApi } from "./fake-slack-web-api";
 import { runContainer } from "./invoke-bundle";
 import type { MotoServer } from "./moto-server";
@@ -36,7 +36,8 @@ export async function organizationSequence(input: OrganizationDemoInput): Promis
       return accounts;
     },
   );
-  const proxy = await startDenyAssumeRoleProxy(moto.endpoint, [sandbox.id]);
+  const proxy = await startMotoProxy(moto.endpoint);
+  proxy.add(denyAssumeRoleInto([sandbox.id]));
   const sqs = new SQSClient(aws);
   try {
     const { QueueUrl: queueUrl = "" } = await sqs.send(new CreateQueueCommand({ QueueName: "key-age-org-accounts" }));

@@ -5,9 +5,13 @@ import { bundleHandler } from "../../modules/key-age-function/bundle-handler";
 import { runProcess } from "./run-process";
 
 /** One invocation's outcome, as the Lambda runtime would report it. */
-export type InvocationOutcome =
+export type InvocationOutcome = (
   | { readonly ok: true; readonly result: Record<string, unknown> & { readonly counts: Record<string, number> } }
-  | { readonly ok: false; readonly errorName: string; readonly errorMessage: string };
+  | { readonly ok: false; readonly errorName: string; readonly errorMessage: string }
+) & {
+  /** The invocation's wall time, as Lambda would bill it and hold it against the timeout. */
+  readonly durationMs: number;
+};
 
 /** What one container did. */
 export interface ContainerRun {
@@ -76,7 +80,12 @@ export async function runContainer(
       },
     );
     if (options.signal?.aborted) {
-      const killed: InvocationOutcome = { ok: false, errorName: "Killed", errorMessage: "the container was killed" };
+      const killed: InvocationOutcome = {
+        ok: false,
+        errorName: "Killed",
+        errorMessage: "the container was killed",
+        durationMs: 0,
+      };
       return { outcomes: [killed], stdout, stderr, logLines: jsonLines(stdout), maxRssBytes: 0 };
     }
     if (code !== 0) throw new Error(`container exited with ${code}: ${stderr}`);

@@ -58,10 +58,18 @@ async function main() {
       resources: ["arn:aws:events:us-east-1:123456789012:rule/key-age-monitor-test"],
       detail: {},
     };
+    // Wall time of the invocation, on the real clock: what Lambda bills and holds against the timeout.
+    const started = performance.now();
     try {
-      outcomes.push({ ok: true, result: await handler(event, context) });
+      const result = await handler(event, context);
+      outcomes.push({ ok: true, result, durationMs: performance.now() - started });
     } catch (error) {
-      outcomes.push({ ok: false, errorName: error && error.name, errorMessage: error && error.message });
+      outcomes.push({
+        ok: false,
+        errorName: error && error.name,
+        errorMessage: error && error.message,
+        durationMs: performance.now() - started,
+      });
     }
   }
   // The container's peak resident memory, what Lambda reports as "Max Memory Used" (maxRSS is in KiB).

@@ -1,4 +1,4 @@
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, TagUserCommand } from "@aws-sdk/client-iam";
 import {
   CloseAccountCommand,
   CreateAccountCommand,
@@ -43,18 +43,14 @@ export async function closeAccount(aws: EmulatorClientConfig, accountId: string)
   org.destroy();
 }
 
-/** Creates users with one access key each inside `accountId`, through credentials assumed into it. */
-export async function seedMemberUsers(
-  aws: EmulatorClientConfig,
-  accountId: string,
-  userNames: readonly string[],
-): Promise<string[]> {
+/** An IAM client acting inside `accountId`, through credentials assumed into it (moto checks no role). */
+async function memberIam(aws: EmulatorClientConfig, accountId: string): Promise<IAMClient> {
   const sts = new STSClient(aws);
   const { Credentials } = await sts.send(
     new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/seeder`, RoleSessionName: "seed" }),
   );
   sts.destroy();
-  const iam = new IAMClient({
+  return new IAMClient({
     ...aws,
     credentials: {
       accessKeyId: Credentials!.AccessKeyId!,
@@ -62,6 +58,15 @@ export async function seedMemberUsers(
       sessionToken: Credentials!.SessionToken!,
     },
   });
+}
+
+/** Creates users with one access key each inside `accountId`, through credentials assumed into it. */
+export async function seedMemberUsers(
+  aws: EmulatorClientConfig,
+  accountId: string,
+  userNames: readonly string[],
+): Promise<string[]> {
+  const iam = await memberIam(aws, accountId);
   const keyIds: string[] = [];
   for (const UserName of userNames) {
     await iam.send(new CreateUserCommand({ UserName }));
@@ -70,4 +75,21 @@ export async function seedMemberUsers(
   }
   iam.destroy();
   return keyIds;
+}
+
+/** Tags a user inside `accountId`. */
+export async function tagMemberUser(
+  aws: EmulatorClientConfig,
+  accountId: string,
+  userName: string,
+  tags: Readonly<Record<string, string>>,
+): Promise<void> {
+  const iam = await memberIam(aws, accountId);
+  await iam.send(
+    new TagUserCommand({
+      UserName: userName,
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  iam.destroy();
 }

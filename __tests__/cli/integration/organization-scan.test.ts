@@ -1,5 +1,5 @@
 import type { OrganizationJsonReport } from "../../../cli/organization-report";
-import { startDenyAssumeRoleProxy, type DenyAssumeRoleProxy } from "../../../scripts/lib/deny-assume-role-proxy";
+import { denyAssumeRoleInto, startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import {
   closeAccount,
@@ -15,7 +15,7 @@ import { runCli } from "../support/run-cli";
 jest.setTimeout(90_000);
 
 let moto: MotoServer;
-let proxy: DenyAssumeRoleProxy;
+let proxy: MotoProxy;
 let env: Record<string, string>;
 let payments: SeededAccount;
 let analytics: SeededAccount;
@@ -30,7 +30,8 @@ beforeAll(async () => {
   await seedMemberUsers(moto, analytics.id, ["stale-etl"]);
   await seedMemberUsers(moto, sandbox.id, ["stale-hidden"]);
   await closeAccount(moto, closed.id);
-  proxy = await startDenyAssumeRoleProxy(moto.endpoint, [sandbox.id]);
+  proxy = await startMotoProxy(moto.endpoint);
+  proxy.add(denyAssumeRoleInto([sandbox.id]));
   env = { ...moto.awsEnv, AWS_ENDPOINT_URL: proxy.endpoint };
 });
 
@@ -60,7 +61,7 @@ describe("key-age scan --organization", () => {
     );
     expect(run.stderr).toContain(`account ${sandbox.id} (sandbox): could not be scanned`);
     expect(run.stderr).toMatch(/1 of 4 accounts could not be scanned/);
-    expect(proxy.denied()).toBeGreaterThan(0);
+    expect(proxy.answered.get("AssumeRole")).toBeGreaterThan(0);
   });
 
   it("prints a table per account and names the failed account below them", async () => {

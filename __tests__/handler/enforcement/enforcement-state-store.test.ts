@@ -1,6 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import type { AccountPartition, StateItem, StateWrite } from "../../../handler/alerts/account-state-store";
 import {
   createEnforcementStateStore,
   enforcementFromItem,
@@ -36,48 +34,56 @@ describe("the enforcement state's items", () => {
   test("the stretch has its own item, which no record parse mistakes for a key", () => {
     const stretch = { mode: "armed" as const, since: ago(DAY), lastRunAt: NOW };
     const item = stretchToItem(stretch);
-    expect(item.accessKeyId).toBe("enforcement#~stretch");
+    expect(item.itemKey).toBe("enforcement#~stretch");
     expect(stretchFromItem(item)).toEqual(stretch);
     expect(stretchFromItem({ ...item, mode: "armed " })).toBeUndefined();
     expect(enforcementFromItem(item)).toBeUndefined();
   });
 });
 
-describe("createEnforcementStateStore", () => {
-  const mock = mockClient(DynamoDBDocumentClient);
-  afterEach(() => mock.reset());
-  afterAll(() => mock.restore());
-  const store = () =>
-    createEnforcementStateStore({
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-      tableName: "table",
-    });
+/** A partition holding `items`, recording the writes. */
+function partitionWith(items: StateItem[]): AccountPartition & { writes: StateWrite[][]; reads: number } {
+  const partition = {
+    accountId: "111111111111",
+    writes: [] as StateWrite[][],
+    reads: 0,
+    items: async () => {
+      partition.reads += 1;
+      return items;
+    },
+    write: async (writes: readonly StateWrite[]) => {
+      partition.writes.push([...writes]);
+    },
+  };
+  return partition;
+}
 
-  test("loads the records and the stretch in one read", async () => {
+describe("createEnforcementStateStore", () => {
+  test("loads the records and the stretch from the partition's items", async () => {
     const stretch = { mode: "dry-run" as const, since: ago(DAY), lastRunAt: NOW };
-    mock.on(ScanCommand).resolves({ Items: [enforcementToItem(RECORD), stretchToItem(stretch)] });
-    expect(await store().load()).toEqual({ records: [RECORD], stretch });
-    expect(mock.commandCalls(ScanCommand)).toHaveLength(1);
+    const partition = partitionWith([enforcementToItem(RECORD), stretchToItem(stretch), { itemKey: "key#AKIA1" }]);
+    expect(await createEnforcementStateStore({ partition }).load()).toEqual({ records: [RECORD], stretch });
   });
 
   test("marks enforcement off only where a stretch exists and is not off already", async () => {
-    mock
-      .on(PutCommand)
-      .rejects(Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" }));
-    await expect(store().markOff(NOW)).resolves.toBeUndefined();
-    const [call] = mock.commandCalls(PutCommand);
-    expect(call.args[0].input).toMatchObject({
-      Item: { accessKeyId: "enforcement#~stretch", mode: "off" },
-      ConditionExpression: "attribute_exists(#key) AND #mode <> :off",
-    });
+    const none = partitionWith([enforcementToItem(RECORD)]);
+    await createEnforcementStateStore({ partition: none }).markOff(NOW);
+    expect(none.writes).toEqual([]);
+
+    const off = partitionWith([stretchToItem({ mode: "off", since: ago(DAY), lastRunAt: ago(DAY) })]);
+    await createEnforcementStateStore({ partition: off }).markOff(NOW);
+    expect(off.writes).toEqual([]);
+
+    const armed = partitionWith([stretchToItem({ mode: "armed", since: ago(DAY), lastRunAt: ago(DAY) })]);
+    await createEnforcementStateStore({ partition: armed }).markOff(NOW);
+    expect(armed.writes).toEqual([
+      [{ type: "put", item: expect.objectContaining({ itemKey: "enforcement#~stretch", mode: "off" }) }],
+    ]);
   });
 
-  test("a failed write names the table; only the off mark tolerates a failed condition", async () => {
-    mock
-      .on(PutCommand)
-      .rejects(Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" }));
-    await expect(store().put([RECORD])).rejects.toThrow(
-      "Could not write the enforcement state to DynamoDB table table",
-    );
+  test("writes a few records one at a time, so a failure stops the rest", async () => {
+    const partition = partitionWith([]);
+    await createEnforcementStateStore({ partition }).put([RECORD, { ...RECORD, accessKeyId: keyId(2) }]);
+    expect(partition.writes.map((writes) => writes.length)).toEqual([1, 1]);
   });
 });

@@ -1,10 +1,11 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteAccessKeyCommand, IAMClient, TagUserCommand, type AccessKey } from "@aws-sdk/client-iam";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { expectWithinSlackLimits, listedKeyLines } from "../support/slack-digest-assertions";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { deactivateKey, motoClientConfig, seedUsers } from "./support/seed-iam";
+import { createStateTable } from "./support/state-table";
 
 // The bundled handler with its alert state in moto's DynamoDB, over consecutive invocations (each a
 // fresh container) whose clocks run ahead: IAM (moto) stamps keys with the real time, so the
@@ -54,14 +55,7 @@ beforeAll(async () => {
   [moto, slack] = await Promise.all([startMotoServer(), startFakeSlack()]);
   iam = new IAMClient(motoClientConfig(moto));
   dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
+  await createStateTable(moto, TABLE);
   keys = await seedUsers(moto, ["alice", "bob", "carol", "dave", "erin"]);
   // bob's key has an owner; carol is exempt until 88 days from now; dave's tag is malformed;
   // erin is a machine user allowed a year.
@@ -109,9 +103,11 @@ it("announces keys that become bad, with owners and tag problems, and remembers 
   const { Items } = await dynamodb.send(new ScanCommand({ TableName: TABLE }));
   // Three key records, and the note that dave's tag problem was announced (so it is not repeated).
   expect(Items).toHaveLength(4);
-  expect(Items?.filter((item) => item.kind?.S === "tag-problems").map((item) => item.accessKeyId.S)).toEqual([
+  expect(Items?.filter((item) => item.itemKey?.S?.startsWith("tag-problems#")).map((item) => item.itemKey.S)).toEqual([
     "tag-problems#dave",
   ]);
+  // Every item in the function's account's partition.
+  expect(new Set(Items?.map((item) => item.accountId?.S))).toEqual(new Set(["123456789012"]));
   const expiresAt = Number(Items![0].expiresAt.N);
   expect(expiresAt * 1000).toBeGreaterThan(Date.now() + 85 * DAY + 29 * DAY);
 });

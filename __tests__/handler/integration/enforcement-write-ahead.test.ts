@@ -1,5 +1,5 @@
 import { expectSuccess } from "../../../scripts/lib/invoke-bundle";
-import { dynamoDbError } from "./support/request-interceptor";
+import { dynamoDbError } from "../../../scripts/lib/moto-proxy";
 import { DAY, EnforcementHarness, MINUTE, masked } from "./support/enforcement-harness";
 
 // The issue's case 3 through the bundle on moto: DynamoDB refuses a state write around a
@@ -18,10 +18,11 @@ afterAll(async () => {
 
 /** Refuses the first DynamoDB PutItem whose item carries every `fragments`. */
 function refuseWrite(...fragments: string[]): void {
-  harness.proxy.once({
-    matches: (_form, request) =>
-      request.target === "DynamoDB_20120810.PutItem" && fragments.every((fragment) => request.body.includes(fragment)),
-    reply: dynamoDbError("AccessDeniedException", "not authorized to perform dynamodb:PutItem"),
+  harness.proxy.add({
+    matches: (request) =>
+      request.action === "PutItem" && fragments.every((fragment) => request.body.toString().includes(fragment)),
+    times: 1,
+    answer: () => dynamoDbError("AccessDeniedException", "not authorized to perform dynamodb:PutItem"),
   });
 }
 

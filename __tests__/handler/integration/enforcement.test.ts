@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DeleteAccessKeyCommand,
   IAMClient,
@@ -12,8 +12,9 @@ import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack"
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { expectWithinSlackLimits } from "../support/slack-digest-assertions";
+import { createStateTable } from "./support/state-table";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
-import { startRequestInterceptor, type RequestInterceptor } from "./support/request-interceptor";
+import { startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 
 // Enforcement through the deployed bundle against moto: moto backdates the keys of `old-*` users by
 // 118 days (a list gives a user's second key its own, young age), and each invocation runs in a fresh
@@ -25,7 +26,7 @@ const OLD_MINUTES = 118 * 24 * 60;
 const TABLE = "key-age-enforcement-state";
 
 let moto: MotoServer;
-let proxy: RequestInterceptor;
+let proxy: MotoProxy;
 let slack: FakeSlack;
 let bundle: ReturnType<typeof buildBundle>;
 let iam: IAMClient;
@@ -97,17 +98,10 @@ beforeAll(async () => {
     }),
     startFakeSlack(),
   ]);
-  proxy = await startRequestInterceptor(moto.endpoint);
+  proxy = await startMotoProxy(moto.endpoint);
   iam = new IAMClient(motoClientConfig(moto));
   dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
+  await createStateTable(moto, TABLE);
   keys = new Map([
     ...(await seedUsers(moto, ["old-bob", "old-never", "old-exempt", "old-rotated"])),
     // old-alice's first key is old, her second one young.
@@ -164,8 +158,9 @@ test("armed, a dry-run notice does not count: a fresh notice names a date a full
 test("armed deactivates exactly the due keys: not a user's young key, not opt-outs or exemptions, not a key rotated meanwhile", async () => {
   // old-rotated deletes its key after the scan, right before the re-check.
   let scansOfRotated = 0;
-  proxy.once({
-    matches: (form) =>
+  proxy.add({
+    times: 1,
+    matches: ({ form }) =>
       form.get("Action") === "ListAccessKeys" && form.get("UserName") === "old-rotated" && (scansOfRotated += 1) === 2,
     before: async () => {
       await iam.send(new DeleteAccessKeyCommand({ UserName: "old-rotated", AccessKeyId: idOf("old-rotated") }));

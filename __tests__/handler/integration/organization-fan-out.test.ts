@@ -1,9 +1,16 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
-import { startDenyAssumeRoleProxy, type DenyAssumeRoleProxy } from "../../../scripts/lib/deny-assume-role-proxy";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from "@aws-sdk/client-sqs";
+import { denyAssumeRoleInto, startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
+import { createStateTable } from "./support/state-table";
 import { motoClientConfig } from "./support/seed-iam";
 import { closeAccount, seedMemberUsers, seedOrganization, type SeededAccount } from "./support/seed-organization";
 
@@ -16,7 +23,7 @@ jest.setTimeout(120_000);
 const TABLE = "key-age-org-alert-state";
 
 let moto: MotoServer;
-let proxy: DenyAssumeRoleProxy;
+let proxy: MotoProxy;
 let slack: FakeSlack;
 let bundle: ReturnType<typeof buildBundle>;
 let sqs: SQSClient;
@@ -39,18 +46,12 @@ beforeAll(async () => {
   await seedMemberUsers(moto, analytics.id, ["stale-etl"]);
   await seedMemberUsers(moto, sandbox.id, ["stale-hidden"]);
   await closeAccount(moto, closed.id);
-  proxy = await startDenyAssumeRoleProxy(moto.endpoint, [sandbox.id]);
+  proxy = await startMotoProxy(moto.endpoint);
+  proxy.add(denyAssumeRoleInto([sandbox.id]));
   sqs = new SQSClient(motoClientConfig(moto));
   ({ QueueUrl: queueUrl = "" } = await sqs.send(new CreateQueueCommand({ QueueName: "key-age-accounts" })));
   const dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
+  await createStateTable(moto, TABLE);
   dynamodb.destroy();
   env = {
     ...moto.awsEnv,
@@ -79,6 +80,10 @@ async function drainQueue(): Promise<Message[]> {
     );
     if (!Messages || Messages.length === 0) return messages;
     messages.push(...Messages);
+    // Taken off the queue, as the event source mapping does once the worker is done with them.
+    for (const message of Messages) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
   }
 }
 
@@ -103,6 +108,7 @@ describe("dispatcher and worker", () => {
     });
     expect(expectSuccess(dispatched.outcomes[0])).toMatchObject({
       accountsQueued: 3,
+      accountsInFlight: 0,
       inactiveAccountsSkipped: 1,
       accountsFilteredOut: 1,
       sqsCalls: 1,
@@ -132,7 +138,8 @@ describe("dispatcher and worker", () => {
     const dynamodb = new DynamoDBClient(motoClientConfig(moto));
     const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: TABLE }));
     dynamodb.destroy();
-    const paymentsRecord = Items.find((item) => item.accessKeyId?.S === paymentsKey);
+    // Each account's items in its own partition: the key record under key#<id>, the scan record.
+    const paymentsRecord = Items.find((item) => item.itemKey?.S === `key#${paymentsKey}`);
     expect(paymentsRecord?.accountId?.S).toBe(payments.id);
 
     // The unreachable account is announced once, by id and name, with AWS's cause.
@@ -140,7 +147,7 @@ describe("dispatcher and worker", () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain(`account ${sandbox.id} (sandbox) could not be scanned: `);
     expect(failures[0]).toContain("AccessDenied");
-    const accountRecord = (id: string) => Items.find((item) => item.accessKeyId?.S === `account#${id}`);
+    const accountRecord = (id: string) => Items.find((item) => item.accountId?.S === id && item.itemKey?.S === "scan");
     expect(accountRecord(sandbox.id)?.lastError?.S).toContain("AccessDenied");
     expect(accountRecord(payments.id)?.lastSuccessAt?.S).toMatch(/^\d{4}-/);
     expect(accountRecord(payments.id)?.counts?.M?.critical?.N).toBe("1");
@@ -155,18 +162,6 @@ describe("dispatcher and worker", () => {
       (expectSuccess(retried.outcomes[0]) as unknown as { batchItemFailures: unknown[] }).batchItemFailures,
     ).toHaveLength(1);
     expect(slack.posts).toHaveLength(0);
-
-    // Two hours on, with STALE_ACCOUNT_AFTER=1h, the dispatcher finds every recorded account stale
-    // (none was scanned since) and says so in its metric line.
-    const later = await runContainer(
-      bundle.bundlePath,
-      { ...env, STALE_ACCOUNT_AFTER: "1h" },
-      { handlerName: "dispatcher", clockOffsetMs: 2 * 3_600_000, events: [{ id: "tick-2" }] },
-    );
-    const laterSummary = expectSuccess(later.outcomes[0]) as unknown as { staleAccounts: string[] };
-    expect([...laterSummary.staleAccounts].sort()).toEqual([payments.id, analytics.id, sandbox.id].sort());
-    expect(later.logLines.find((line) => line.StaleAccounts !== undefined)?.StaleAccounts).toBe(3);
-    await drainQueue();
 
     // The heartbeat is one organization summary from the dispatcher, built from the scan records;
     // the accounts it queues post no all-clear of their own.
@@ -188,5 +183,30 @@ describe("dispatcher and worker", () => {
     await runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [sqsEvent(healthy)] });
     // Their keys were announced already: without the per-account heartbeat each would post a "daily check".
     expect(slack.posts).toHaveLength(0);
+
+    // The sandbox's heartbeat message is still queued (drained above, never answered): the next tick
+    // does not queue it again, so a sweep slower than the schedule never grows the queue.
+    const tick = await runContainer(bundle.bundlePath, env, { handlerName: "dispatcher", events: [{ id: "tick-2" }] });
+    expect(expectSuccess(tick.outcomes[0])).toMatchObject({ accountsQueued: 2, accountsInFlight: 1 });
+    expect((await drainQueue()).map((message) => JSON.parse(message.Body ?? "{}").accountId).sort()).toEqual(
+      [payments.id, analytics.id].sort(),
+    );
+
+    // Three hours on, with STALE_ACCOUNT_AFTER=1h, the dispatcher finds every recorded account stale
+    // (none was scanned since) and says so in its metric line; the sandbox's message, unanswered for
+    // longer than a message can be in flight, is queued again.
+    const later = await runContainer(
+      bundle.bundlePath,
+      { ...env, STALE_ACCOUNT_AFTER: "1h" },
+      { handlerName: "dispatcher", clockOffsetMs: 3 * 3_600_000, events: [{ id: "tick-3" }] },
+    );
+    const laterSummary = expectSuccess(later.outcomes[0]) as unknown as { staleAccounts: string[] };
+    expect(laterSummary).toMatchObject({ accountsQueued: 3, accountsInFlight: 0 });
+    expect([...laterSummary.staleAccounts].sort()).toEqual([payments.id, analytics.id, sandbox.id].sort());
+    expect(later.logLines.find((line) => line.StaleAccounts !== undefined)).toMatchObject({
+      StaleAccounts: 3,
+      AccountsInFlight: 0,
+    });
+    await drainQueue();
   });
 });

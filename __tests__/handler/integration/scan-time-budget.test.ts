@@ -1,10 +1,10 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DELIVERY_MARGIN_MS, IN_FLIGHT_ALLOWANCE_MS } from "../../../handler/scan/scan-budget";
-import { UNCHECKED_USERS_ITEM_KEY } from "../../../handler/alerts/alert-state-store";
-import { startCountingProxy, type CountingProxy } from "../../../bench/counting-proxy";
+import { startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
+import { createStateTable } from "./support/state-table";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // IAM throttled hard (a 2 requests/s bucket, as the bench's proxy plays it) and an invocation with
@@ -14,13 +14,15 @@ import { motoClientConfig, seedUsers } from "./support/seed-iam";
 jest.setTimeout(240_000);
 
 const TABLE = "key-age-alert-state";
+// The bundle runs as a function of account 123456789012: its items live in that account's partition.
+const UNCHECKED_USERS_KEY = { accountId: { S: "123456789012" }, itemKey: { S: "unchecked-users" } };
 const USERS = Array.from({ length: 24 }, (_, i) => `user-${String(i).padStart(2, "0")}`);
 // The scan gets 5 s to start users, then 10 s for the ones in flight, before the delivery margin.
 const SHORT_INVOCATION_MS = DELIVERY_MARGIN_MS + IN_FLIGHT_ALLOWANCE_MS + 5_000;
 
 let moto: MotoServer;
 let slack: FakeSlack;
-let proxy: CountingProxy;
+let proxy: MotoProxy;
 let bundle: ReturnType<typeof buildBundle>;
 let dynamodb: DynamoDBClient;
 let env: Record<string, string>;
@@ -30,16 +32,9 @@ const usersIn = (text: string) => USERS.filter((user) => text.includes(`\`${user
 beforeAll(async () => {
   bundle = buildBundle();
   [moto, slack] = await Promise.all([startMotoServer(), startFakeSlack()]);
-  proxy = await startCountingProxy(moto.endpoint);
+  proxy = await startMotoProxy(moto.endpoint);
   dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
+  await createStateTable(moto, TABLE);
   await seedUsers(moto, USERS);
   env = {
     ...moto.awsEnv,
@@ -83,9 +78,7 @@ it("stops on its budget under throttling, names the unchecked users and fails; t
   expect(named).toHaveLength(Math.min(10, unchecked));
   for (const user of named) expect(found).not.toContain(user);
 
-  const item = await dynamodb.send(
-    new GetItemCommand({ TableName: TABLE, Key: { accessKeyId: { S: UNCHECKED_USERS_ITEM_KEY } } }),
-  );
+  const item = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: UNCHECKED_USERS_KEY }));
   const remembered = (item.Item?.users?.L ?? []).map((value) => value.S ?? "").sort();
   expect(remembered).toEqual(USERS.filter((user) => !found.includes(user)));
 
@@ -99,8 +92,6 @@ it("stops on its budget under throttling, names the unchecked users and fails; t
     alerts: { new: unchecked, resolved: 0, unchanged: found.length },
   });
   expect(usersIn(slack.posts.map((post) => JSON.stringify(post.payload)).join(""))).toEqual(remembered);
-  const cleared = await dynamodb.send(
-    new GetItemCommand({ TableName: TABLE, Key: { accessKeyId: { S: UNCHECKED_USERS_ITEM_KEY } } }),
-  );
+  const cleared = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: UNCHECKED_USERS_KEY }));
   expect(cleared.Item).toBeUndefined();
 });

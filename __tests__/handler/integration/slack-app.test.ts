@@ -1,10 +1,11 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { IAMClient, TagUserCommand } from "@aws-sdk/client-iam";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "../../../scripts/lib/fake-slack-web-api";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { expectWithinSlackLimits } from "../support/slack-digest-assertions";
+import { createStateTable } from "./support/state-table";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // Slack text carries invisible word joiners that defuse links and mentions; tests read past them.
@@ -79,14 +80,7 @@ beforeAll(async () => {
   await ssm.send(new PutParameterCommand({ Name: TOKEN_PARAMETER, Type: "SecureString", Value: slack.token }));
   ssm.destroy();
   const dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
+  await createStateTable(moto, TABLE);
   dynamodb.destroy();
   // WARNING_AGE=0m flags every key at once.
   env = {

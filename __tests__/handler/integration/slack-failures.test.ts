@@ -1,9 +1,8 @@
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
+import { queryError, startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // How the bundled handler behaves when Slack (a loopback fake) or IAM misbehaves. WARNING_AGE=0m
@@ -113,27 +112,21 @@ it("times out a slow Slack and retries", async () => {
 });
 
 describe("a failed scan", () => {
-  let deniedIam: Server;
-  let deniedEndpoint: string;
+  let deniedIam: MotoProxy;
 
   beforeAll(async () => {
-    // An IAM endpoint that refuses every call, as IAM does for a role without the scan permissions.
-    deniedIam = createServer((_request, response) => {
-      response.writeHead(403, { "content-type": "text/xml" });
-      response.end(
-        "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>" +
-          "<Message>User is not authorized to perform: iam:ListUsers</Message></Error>" +
-          "<RequestId>denied</RequestId></ErrorResponse>",
-      );
+    // IAM refusing every call, as it does for a role without the scan permissions.
+    deniedIam = await startMotoProxy(moto.endpoint);
+    deniedIam.add({
+      matches: (request) => request.service === "iam",
+      answer: () => queryError(403, "AccessDenied", "User is not authorized to perform: iam:ListUsers"),
     });
-    await new Promise<void>((resolve) => deniedIam.listen(0, "127.0.0.1", resolve));
-    deniedEndpoint = `http://127.0.0.1:${(deniedIam.address() as AddressInfo).port}`;
   });
 
-  afterAll(() => new Promise<void>((resolve) => deniedIam.close(() => resolve())));
+  afterAll(() => deniedIam?.close());
 
   it("fails the invocation and posts nothing, not even an all-clear", async () => {
-    const run = await runContainer(bundle.bundlePath, { ...env, AWS_ENDPOINT_URL: deniedEndpoint });
+    const run = await runContainer(bundle.bundlePath, { ...env, AWS_ENDPOINT_URL: deniedIam.endpoint });
     const failure = expectFailure(run.outcomes[0]);
     expect(failure.errorName).toBe("ScanError");
     expect(failure.errorMessage).toBe(

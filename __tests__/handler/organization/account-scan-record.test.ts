@@ -92,6 +92,25 @@ describe("renderAccountStatus", () => {
   });
 });
 
+describe("an attempt that ran out of time (its run already named the users it could not check)", () => {
+  it("is recorded as failing, without an announcement of its own, and without a resolution later", () => {
+    const incomplete = {
+      ok: false as const,
+      error: "The scan ran out of time before checking 3 users",
+      told: true as const,
+    };
+    const first = planAccountScan(undefined, account, incomplete, at(0), 24 * HOUR);
+    expect(first.announce).toBeUndefined();
+    expect(first.record).toMatchObject({ lastError: incomplete.error, failingSince: at(0) });
+    expect(first.record.failureAnnouncedAt).toBeUndefined();
+    const later = planAccountScan(first.record, account, incomplete, at(30), 24 * HOUR);
+    expect(later.announce).toBeUndefined();
+    const done = planAccountScan(later.record, account, { ok: true, counts: {} }, at(31), 24 * HOUR);
+    expect(done.announce).toBeUndefined();
+    expect(done.record.lastError).toBeUndefined();
+  });
+});
+
 describe("staleAccounts", () => {
   it("flags accounts whose last success, or first failure, is older than the limit; new accounts are not", () => {
     const records = [

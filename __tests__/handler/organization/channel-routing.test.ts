@@ -1,4 +1,10 @@
-import { channelForAccount, parseChannelRoutes } from "../../../handler/organization/channel-routing";
+import {
+  accountRoute,
+  channelForAccount,
+  isUnusableChannel,
+  parseChannelRoutes,
+  renderRouteFallback,
+} from "../../../handler/organization/channel-routing";
 
 describe("channelForAccount", () => {
   const routes = { "111111111111": "#team-payments", "222222222222": " " };
@@ -46,5 +52,52 @@ describe("parseChannelRoutes", () => {
     expect(parseChannelRoutes(" , ", isChannel).problems).toEqual([
       "no entries (leave it unset to send every account to the default channel)",
     ]);
+  });
+});
+
+describe("accountRoute", () => {
+  it("says which setting chose the channel", () => {
+    const routes = { "111111111111": "#team-payments" };
+    expect(accountRoute("111111111111", routes, "#key-age", "#tagged")).toEqual({
+      channel: "#team-payments",
+      source: "map",
+    });
+    expect(accountRoute("333333333333", routes, "#key-age", "#tagged")).toEqual({ channel: "#tagged", source: "tag" });
+    expect(accountRoute("333333333333", routes, "#key-age")).toEqual({ channel: "#key-age", source: "default" });
+  });
+});
+
+describe("a channel the app cannot post to", () => {
+  it("is one Slack says does not exist, does not have the app, or is archived", () => {
+    expect(isUnusableChannel("channel_not_found")).toBe(true);
+    expect(isUnusableChannel("not_in_channel")).toBe(true);
+    expect(isUnusableChannel("is_archived")).toBe(true);
+    expect(isUnusableChannel("invalid_auth")).toBe(false);
+    expect(isUnusableChannel("ratelimited")).toBe(false);
+  });
+
+  it("is named in one line, with the setting that chose it, free text made inert", () => {
+    const tag = renderRouteFallback({
+      account: "111111111111 (@here)",
+      route: { channel: "#team-gone", source: "tag" },
+      reason: "channel_not_found",
+      defaultChannel: "#key-age",
+    });
+    expect(tag.blocks).toHaveLength(1);
+    const text = JSON.stringify(tag);
+    const visible = text.replaceAll("\u2060", "");
+    expect(visible).toContain("key-age:slack-channel");
+    expect(visible).toContain("#team-gone");
+    expect(visible).toContain("channel_not_found");
+    // Free text from AWS: no broadcast, no channel link.
+    expect(text).not.toContain("@here");
+    expect(text).not.toContain("#team-gone");
+    const map = renderRouteFallback({
+      account: "111111111111",
+      route: { channel: "C0PRIVATE", source: "map" },
+      reason: "not_in_channel",
+      defaultChannel: "#key-age",
+    });
+    expect(map.text).toContain("SLACK_CHANNELS_BY_ACCOUNT");
   });
 });

@@ -4,6 +4,7 @@ import {
   isOrganizationalUnitId,
   memberRoleArn,
   parseAccountIds,
+  unknownAccounts,
 } from "../../../handler/organization/organization-scope";
 
 describe("accountsInScope", () => {
@@ -59,5 +60,21 @@ describe("names", () => {
     expect(isOrganizationalUnitId("ou-ab12-cd34ef56")).toBe(true);
     expect(isOrganizationalUnitId("r-ab12")).toBe(true);
     expect(isOrganizationalUnitId("ou-x")).toBe(false);
+  });
+});
+
+describe("unknownAccounts", () => {
+  const all = [{ id: "111111111111" }, { id: "222222222222", state: "SUSPENDED" }];
+
+  it("names include and exclude ids that are not among the accounts listed", () => {
+    expect(
+      unknownAccounts(all, { includeAccounts: ["111111111111", "111111111112"], excludeAccounts: ["999999999999"] }),
+    ).toEqual({ include: ["111111111112"], exclude: ["999999999999"] });
+    // A suspended account is in the organization: naming it is no typo.
+    expect(unknownAccounts(all, { includeAccounts: ["222222222222"] })).toEqual({ include: [], exclude: [] });
+  });
+
+  it("does not judge excludes against a partial listing (the accounts under included OUs)", () => {
+    expect(unknownAccounts(all, { excludeAccounts: ["999999999999"] }, false)).toEqual({ include: [], exclude: [] });
   });
 });

@@ -5,7 +5,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import {
   ACCOUNT_WIDE_IAM_ACTIONS,
   ALERT_STATE_DYNAMODB_ACTIONS,
+  DISPATCH_DYNAMODB_ACTIONS,
   ENFORCEMENT_IAM_ACTIONS,
+  LEGACY_ALERT_STATE_DYNAMODB_ACTIONS,
+  ORGANIZATION_PARTITION,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../../handler/runtime/aws-contract";
 import { classifyKeys } from "../../../handler/scan/classify";
@@ -13,7 +16,11 @@ import { deactivateKeys } from "../../../handler/enforcement/deactivate-keys";
 import { createEnforcementStateStore } from "../../../handler/enforcement/enforcement-state-store";
 import type { Thresholds } from "../../../handler/scan/classify";
 import { parseUserTags, userThresholds } from "../../../handler/scan/user-tags";
-import { createAlertStateStore } from "../../../handler/alerts/alert-state-store";
+import { accountAlertState } from "../../../handler/alerts/alert-state-store";
+import { accountPartition, createAccountStateStore } from "../../../handler/alerts/account-state-store";
+import { acquireAccountLease } from "../../../handler/alerts/account-lease";
+import { loadAccountScans } from "../../../handler/organization/account-scan-store";
+import { createDispatchStore } from "../../../handler/organization/dispatch-store";
 import { scanWithCredentialReport } from "../../../handler/scan/credential-report-scan";
 import { scanAccount } from "../../../handler/scan/scan-account";
 import { credentialReportCsv, mockIamAccount, type FakeUser } from "../support/fake-iam";
@@ -94,33 +101,20 @@ describe("the declared AWS contract", () => {
     }
   });
 
-  test("covers the enforcement records' DynamoDB calls (the alert-state table's grant)", async () => {
-    const mock = mockClient(DynamoDBDocumentClient);
-    mock.resolves({ Items: [] });
-    try {
-      const store = createEnforcementStateStore({
-        client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-        tableName: "table",
-      });
-      await store.load();
-      await store.put([{ accessKeyId: "AKIAALICE00000000001", userName: "alice", reactivations: 0, expiresAt: NOW }]);
-      const sent = mock.calls().map((call) => (call.args[0] as object).constructor.name);
-      expect(sent.sort()).toEqual(["PutCommand", "ScanCommand"]);
-      expect(ALERT_STATE_DYNAMODB_ACTIONS).toEqual(expect.arrayContaining(["dynamodb:Scan", "dynamodb:PutItem"]));
-    } finally {
-      mock.restore();
-    }
-  });
+  // The document client's commands are DynamoDB's actions of the same name, `…Item` for single items.
+  const dynamodbAction = (call: { args: unknown[] }): string => {
+    const name = (call.args[0] as object).constructor.name.replace(/Command$/, "");
+    return `dynamodb:${["Put", "Delete", "Get", "Update", "BatchGet", "BatchWrite"].includes(name) ? `${name}Item` : name}`;
+  };
 
-  test("covers every DynamoDB call of the alert-state store", async () => {
+  test("covers every DynamoDB call of a run on its account's partition: state, enforcement, lease", async () => {
     const mock = mockClient(DynamoDBDocumentClient);
     mock.resolves({ Items: [] });
     try {
-      const store = createAlertStateStore({
-        client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-        tableName: "table",
-      });
-      await store.load();
+      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+      const partition = accountPartition(createAccountStateStore({ client, tableName: "table" }), "111122223333");
+      const state = accountAlertState(partition);
+      await state.load();
       const record = {
         accessKeyId: "AKIAALICE00000000001",
         userName: "alice",
@@ -130,22 +124,71 @@ describe("the declared AWS contract", () => {
         eventId: "e",
         expiresAt: NOW,
       };
-      await store.apply([
+      await state.apply([
         { type: "put", record },
         { type: "delete", accessKeyId: "AKIABOB0000000000001" },
       ]);
-      // The document client's Scan/Put/Delete are DynamoDB's Scan/PutItem/DeleteItem.
-      const itemActions: Record<string, string> = {
-        Scan: "dynamodb:Scan",
-        Put: "dynamodb:PutItem",
-        Delete: "dynamodb:DeleteItem",
-      };
-      const sent = new Set(
-        mock
-          .calls()
-          .map((call) => itemActions[(call.args[0] as object).constructor.name.replace(/Command$/, "")] ?? "unknown"),
-      );
+      const enforcement = createEnforcementStateStore({ partition });
+      await enforcement.load();
+      await enforcement.put([
+        { accessKeyId: "AKIAALICE00000000001", userName: "alice", reactivations: 0, expiresAt: NOW },
+      ]);
+      const lease = await acquireAccountLease({
+        client,
+        tableName: "table",
+        accountId: "111122223333",
+        holder: "r",
+        durationMs: 1,
+      });
+      if (lease.acquired) await lease.release();
+      const sent = new Set(mock.calls().map(dynamodbAction));
       expect([...sent].sort()).toEqual([...ALERT_STATE_DYNAMODB_ACTIONS].sort());
+    } finally {
+      mock.restore();
+    }
+  });
+
+  test("covers the one read of the previous layout's table", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    mock.resolves({ Items: [] });
+    try {
+      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+      await createAccountStateStore({
+        client,
+        tableName: "table",
+        legacy: { tableName: "old", singleAccount: true },
+      }).read("111122223333");
+      const onOld = mock
+        .calls()
+        .filter((call) => (call.args[0] as { input: { TableName?: string } }).input.TableName === "old");
+      expect(new Set(onOld.map(dynamodbAction))).toEqual(new Set(LEGACY_ALERT_STATE_DYNAMODB_ACTIONS));
+    } finally {
+      mock.restore();
+    }
+  });
+
+  test("covers the dispatcher's DynamoDB calls: scan records by key, its own partition", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    mock.resolves({ Items: [], Responses: {} });
+    try {
+      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+      await loadAccountScans(client, "table", ["111122223333"]);
+      const records = new Set(mock.calls().map(dynamodbAction));
+      expect([...records]).toEqual([...DISPATCH_DYNAMODB_ACTIONS.scanRecords]);
+      mock.resetHistory();
+      const store = createDispatchStore(client, "table");
+      await store.load();
+      await store.save([{ accountId: "111122223333", queuedAt: NOW }]);
+      const own = new Set(mock.calls().map(dynamodbAction));
+      expect(
+        [...own].every((action) => (DISPATCH_DYNAMODB_ACTIONS.ownItems as readonly string[]).includes(action)),
+      ).toBe(true);
+      // Its own items only: every write names the organization's partition.
+      for (const call of mock.calls().slice(1)) {
+        expect((call.args[0] as { input: { Item?: { accountId?: string } } }).input.Item?.accountId).toBe(
+          ORGANIZATION_PARTITION,
+        );
+      }
     } finally {
       mock.restore();
     }

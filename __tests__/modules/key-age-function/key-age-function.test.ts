@@ -122,12 +122,12 @@ describe("KeyAgeFunction", () => {
     expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
   });
 
-  test("with an alert-state table it may scan, put and delete items of exactly that table", () => {
+  test("with an alert-state table it may query, put and delete items of exactly that table", () => {
     const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/key-age-alert-state";
     const { statements } = synth({ alertStateTable: { arn: tableArn } });
     const dynamodb = statements.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
     expect(dynamodb).toHaveLength(1);
-    expect(dynamodb[0].actions.sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan"]);
+    expect(dynamodb[0].actions.sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"]);
     expect(dynamodb[0].resources).toEqual([tableArn]);
   });
 
@@ -137,6 +137,18 @@ describe("KeyAgeFunction", () => {
     const cache = statements.find((s) => s.sid === "ReadWriteSlackOwnerCache");
     expect(cache?.actions.sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"]);
     expect(cache?.resources).toEqual([tableArn]);
+  });
+
+  test("may only scan the previous layout's table, by name, to carry its items over", () => {
+    const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/key-age-account-state";
+    const { statements } = synth({
+      alertStateTable: { arn: tableArn },
+      legacyAlertStateTableName: "key-age-alert-state",
+    });
+    expect(statements.find((s) => s.sid === "ReadPreviousAlertState")).toMatchObject({
+      actions: ["dynamodb:Scan"],
+      resources: [expect.stringMatching(/:table\/key-age-alert-state$/)],
+    });
   });
 
   test("without a webhook parameter there is no SSM or KMS access", () => {

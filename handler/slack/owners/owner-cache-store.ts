@@ -1,5 +1,10 @@
 import { BatchGetCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ALERT_STATE_HASH_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../../runtime/aws-contract";
+import {
+  ALERT_STATE_PARTITION_KEY,
+  ALERT_STATE_SORT_KEY,
+  ALERT_STATE_TTL_ATTRIBUTE,
+  OWNER_CACHE_PARTITION,
+} from "../../runtime/aws-contract";
 import { describeError } from "../../runtime/error-fields";
 import { mapWithConcurrency } from "../../runtime/map-with-concurrency";
 import type { CachedOwner } from "./owner-cache";
@@ -22,17 +27,19 @@ export class OwnerCacheError extends Error {
   }
 }
 
-// The layout of a cache item in the alert-state table, in one place. Access key ids are upper-case
-// letters and digits, so the prefix cannot collide with a key record; the item has no `status`, so
-// the alert-state, tag-note and enforcement readers skip it.
-/** The hash-key prefix of an owner-cache item. */
+// The layout of a cache item in the state table, in one place: the cache has its own partition
+// (OWNER_CACHE_PARTITION, never an account id), so no account's read of its partition sees it.
+/** The sort-key prefix of an owner-cache item. */
 export const OWNER_CACHE_KEY_PREFIX = "slack-owner#";
 /** The item's `kind`. */
 const KIND = "slack-owner";
 
 /** The table key of an address's cache item. */
 export function ownerCacheKey(email: string): Record<string, string> {
-  return { [ALERT_STATE_HASH_KEY]: `${OWNER_CACHE_KEY_PREFIX}${email}` };
+  return {
+    [ALERT_STATE_PARTITION_KEY]: OWNER_CACHE_PARTITION,
+    [ALERT_STATE_SORT_KEY]: `${OWNER_CACHE_KEY_PREFIX}${email}`,
+  };
 }
 
 /** The table item of a cache entry; DynamoDB's TTL removes it once stale. */

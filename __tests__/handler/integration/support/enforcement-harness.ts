@@ -13,7 +13,8 @@ import { buildBundle, runContainer, type InvocationOutcome } from "../../../../s
 import type { SlackMessage } from "../../../../handler/slack/slack-message";
 import { expectWithinSlackLimits } from "../../support/slack-digest-assertions";
 import { motoClientConfig, seedUsers } from "./seed-iam";
-import { startRequestInterceptor, type RequestInterceptor } from "./request-interceptor";
+import { startMotoProxy, type MotoProxy } from "../../../../scripts/lib/moto-proxy";
+import { ALERT_STATE_PARTITION_KEY, ALERT_STATE_SORT_KEY } from "../../../../handler/runtime/aws-contract";
 
 /** Milliseconds per day, hour and minute. */
 export const DAY = 86_400_000;
@@ -44,7 +45,7 @@ export class EnforcementHarness {
   private constructor(
     readonly moto: MotoServer,
     readonly slack: FakeSlack,
-    readonly proxy: RequestInterceptor,
+    readonly proxy: MotoProxy,
     readonly iam: IAMClient,
     readonly dynamodb: DynamoDBClient,
     private readonly bundle: ReturnType<typeof buildBundle>,
@@ -59,7 +60,7 @@ export class EnforcementHarness {
       startMotoServer({ accessKeyAgeMinutesByUserPrefix: ageMinutesByUserPrefix }),
       startFakeSlack(),
     ]);
-    const proxy = await startRequestInterceptor(moto.endpoint);
+    const proxy = await startMotoProxy(moto.endpoint);
     const config = motoClientConfig(moto);
     return new EnforcementHarness(moto, slack, proxy, new IAMClient(config), new DynamoDBClient(config), bundle);
   }
@@ -78,14 +79,20 @@ export class EnforcementHarness {
     return new Map([...seeded].map(([user, [key]]) => [user, key.AccessKeyId!]));
   }
 
-  /** Creates an alert-state table shaped like the stack's. */
+  /** Creates a state table shaped like the stack's: partitioned by account, items sorted by kind. */
   async table(name: string): Promise<void> {
     await this.dynamodb.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
+        KeySchema: [
+          { AttributeName: ALERT_STATE_PARTITION_KEY, KeyType: "HASH" },
+          { AttributeName: ALERT_STATE_SORT_KEY, KeyType: "RANGE" },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: ALERT_STATE_PARTITION_KEY, AttributeType: "S" },
+          { AttributeName: ALERT_STATE_SORT_KEY, AttributeType: "S" },
+        ],
       }),
     );
   }
@@ -95,8 +102,8 @@ export class EnforcementHarness {
     const { Items } = await DynamoDBDocumentClient.from(this.dynamodb).send(new ScanCommand({ TableName: table }));
     return new Map(
       (Items ?? [])
-        .filter((item) => String(item.accessKeyId).startsWith("enforcement#"))
-        .map((item) => [String(item.accessKeyId).slice("enforcement#".length), item]),
+        .filter((item) => String(item[ALERT_STATE_SORT_KEY]).startsWith("enforcement#"))
+        .map((item) => [String(item[ALERT_STATE_SORT_KEY]).slice("enforcement#".length), item]),
     );
   }
 

@@ -15,3 +15,11 @@ export const closeAccount = (moto: MotoServer, accountId: string) =>
 /** Creates users with one access key each inside the account, through credentials assumed into it. */
 export const seedMemberUsers = (moto: MotoServer, accountId: string, userNames: readonly string[]) =>
   seed.seedMemberUsers(motoClientConfig(moto), accountId, userNames);
+
+/** Tags a user inside the account. */
+export const tagMemberUser = (
+  moto: MotoServer,
+  accountId: string,
+  userName: string,
+  tags: Readonly<Record<string, string>>,
+) => seed.tagMemberUser(motoClientConfig(moto), accountId, userName, tags);

@@ -1,0 +1,110 @@
+import type { SQSRecord } from "aws-lambda";
+import { accountMessage } from "../../../handler/organization/account-message";
+import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
+import { signedIn, startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
+import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
+import { seedUsers } from "./support/seed-iam";
+import { seedMemberUsers, seedOrganization, type SeededAccount } from "./support/seed-organization";
+import { createStateTable } from "./support/state-table";
+
+// One run per account at a time: two runs for one account at once (a message delivered twice,
+// overlapping sweeps, the tick and the heartbeat of the same minute) post once. The proxy holds the
+// first run's first IAM call for a few seconds, so the second one surely finds the account held.
+jest.setTimeout(240_000);
+
+const TABLE = "key-age-lease";
+const HOLD_MS = 6_000;
+
+let moto: MotoServer;
+let proxy: MotoProxy;
+let slack: FakeSlack;
+let bundle: ReturnType<typeof buildBundle>;
+let account: SeededAccount;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const visible = (text: string) => text.replaceAll("\u2060", "");
+
+beforeAll(async () => {
+  bundle = buildBundle();
+  [moto, slack] = await Promise.all([
+    startMotoServer({ accessKeyAgeMinutesByUserPrefix: { "stale-": 100 * 24 * 60 } }),
+    startFakeSlack(),
+  ]);
+  [account] = await seedOrganization(moto, ["payments"]);
+  await seedMemberUsers(moto, account.id, ["stale-deployer"]);
+  // The function's own account (single-account mode) has stale keys of its own.
+  await seedUsers(moto, ["stale-admin", "stale-ci"]);
+  await createStateTable(moto, TABLE);
+  proxy = await startMotoProxy(moto.endpoint);
+});
+
+afterAll(async () => {
+  await Promise.all([proxy?.close(), slack?.close()]);
+  await moto?.stop();
+  bundle?.cleanup();
+});
+
+beforeEach(() => slack.reset());
+
+it("two deliveries of one account's message at once: one scans and posts, the other returns and says so", async () => {
+  proxy.add({ matches: signedIn(account.id, "iam"), times: 1, before: () => sleep(HOLD_MS) });
+  const env = {
+    ...moto.awsEnv,
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    SLACK_WEBHOOK_URL: slack.webhookUrl,
+    ENVIRONMENT_NAME: "org",
+    ALERT_STATE_TABLE: TABLE,
+  };
+  const delivery = (id: string): { Records: SQSRecord[] } => ({
+    Records: [
+      {
+        messageId: id,
+        body: JSON.stringify(accountMessage(account, { eventId: id, heartbeat: false })),
+      } as unknown as SQSRecord,
+    ],
+  });
+  const [one, other] = await Promise.all([
+    runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [delivery("sweep-1")] }),
+    sleep(1_500).then(() =>
+      runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [delivery("sweep-2")] }),
+    ),
+  ]);
+  // Neither delivery fails: the skipped one is done, since the account is being scanned.
+  expect(expectSuccess(one.outcomes[0])).toEqual({ batchItemFailures: [] });
+  expect(expectSuccess(other.outcomes[0])).toEqual({ batchItemFailures: [] });
+  const skipped = [...one.logLines, ...other.logLines].filter(
+    (line) => line.message === "key-age run skipped: another run holds the account",
+  );
+  expect(skipped).toEqual([
+    expect.objectContaining({ accountId: account.id, heldBy: expect.stringContaining("sweep-") }),
+  ]);
+  const digests = slack.posts.map((post) => visible(JSON.stringify(post.payload)));
+  expect(digests.filter((text) => text.includes("stale-deployer"))).toHaveLength(1);
+});
+
+it("single-account mode, the tick and the heartbeat of the same minute: the keys are announced once, and the heartbeat still comes", async () => {
+  proxy.add({ matches: (request) => request.action === "GetAccountSummary", times: 1, before: () => sleep(HOLD_MS) });
+  const env = {
+    ...moto.awsEnv,
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    SLACK_WEBHOOK_URL: slack.webhookUrl,
+    ENVIRONMENT_NAME: "single",
+    ALERT_STATE_TABLE: TABLE,
+  };
+  const [tick, heartbeat] = await Promise.all([
+    runContainer(bundle.bundlePath, env, { events: [{ id: "tick-0900" }] }),
+    sleep(1_500).then(() =>
+      runContainer(bundle.bundlePath, env, { events: [{ kind: "heartbeat", id: "heartbeat-0900" }] }),
+    ),
+  ]);
+  expect(expectSuccess(tick.outcomes[0])).toMatchObject({ outcome: "alerted", alerts: { new: 2 } });
+  // The heartbeat waited for the tick, then found everything announced already: its one message.
+  expect(expectSuccess(heartbeat.outcomes[0])).toMatchObject({
+    outcome: "heartbeat",
+    alerts: { new: 0, unchanged: 2 },
+  });
+  const texts = slack.posts.map((post) => visible(JSON.stringify(post.payload)));
+  expect(texts.filter((text) => text.includes("stale-admin"))).toHaveLength(1);
+  expect(texts).toHaveLength(2);
+});
