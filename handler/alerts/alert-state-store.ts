@@ -84,7 +84,6 @@ export function toItem(record: AlertRecord): Record<string, string | number | Ow
     since: record.since.toISOString(),
     ...(record.eventId !== undefined ? { eventId: record.eventId } : {}),
     ...(record.owners !== undefined ? { owners: record.owners } : {}),
-    ...(record.accountId !== undefined ? { accountId: record.accountId } : {}),
     ...(record.exposedByEvent ? { exposedByEvent: 1 } : {}),
     [ALERT_STATE_TTL_ATTRIBUTE]: Math.floor(record.expiresAt.getTime() / 1000),
   };
@@ -92,7 +91,7 @@ export function toItem(record: AlertRecord): Record<string, string | number | Ow
 
 /** The record of a key-record item; undefined for items of other kinds and items that do not parse. */
 export function fromItem(item: Readonly<Record<string, unknown>>): AlertRecord | undefined {
-  const { userName, status, eventId, accountId } = item;
+  const { userName, status, eventId } = item;
   const accessKeyId = idOf(item, "alert");
   const expiresAt = item[ALERT_STATE_TTL_ATTRIBUTE];
   const announcedAt = new Date(String(item.announcedAt));
@@ -109,7 +108,6 @@ export function fromItem(item: Readonly<Record<string, unknown>>): AlertRecord |
     since,
     ...(typeof eventId === "string" ? { eventId } : {}),
     ...(ownerState(item.owners) ?? {}),
-    ...(typeof accountId === "string" ? { accountId } : {}),
     ...(item.exposedByEvent === 1 || item.exposedByEvent === true ? { exposedByEvent: true as const } : {}),
     expiresAt: new Date(expiresAt * 1000),
   };

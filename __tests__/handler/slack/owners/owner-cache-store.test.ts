@@ -30,7 +30,10 @@ describe("owner cache items", () => {
       expect(tagNoteFromItem(item)).toBeUndefined();
       expect(enforcementFromItem(item)).toBeUndefined();
     }
-    expect(ownerCacheToItem(foundOwner("a@b.example", "U0A", NOW, DAY)).accessKeyId).toBe("slack-owner#a@b.example");
+    expect(ownerCacheToItem(foundOwner("a@b.example", "U0A", NOW, DAY))).toMatchObject({
+      accountId: "#slack-owners",
+      itemKey: "slack-owner#a@b.example",
+    });
   });
 
   it("believes 'not found' for a day at most, and drops stale entries", () => {
