@@ -1,4 +1,5 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { createStateTable } from "./support/state-table";
 import { IAMClient, TagUserCommand } from "@aws-sdk/client-iam";
 import { mapWithConcurrency } from "../../../handler/runtime/map-with-concurrency";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "../../../scripts/lib/fake-slack-web-api";
@@ -79,16 +80,7 @@ beforeAll(async () => {
   const numbers = Array.from({ length: OWNERS }, (_, n) => n);
   await seedUsers(moto, numbers.map(name));
   await tagOwners(numbers);
-  const dynamodb = new DynamoDBClient(motoClientConfig(moto));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "accessKeyId", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "accessKeyId", AttributeType: "S" }],
-    }),
-  );
-  dynamodb.destroy();
+  await createStateTable(moto, TABLE);
   env = {
     ...moto.awsEnv,
     SLACK_BOT_TOKEN: slack.token,
