@@ -133,7 +133,7 @@ it("a credential report that IAM keeps throttling is given up when the account's
     const attempts = proxy.answered.get("GenerateCredentialReport") ?? 0;
     expect(attempts).toBeGreaterThan(0);
     expect(attempts).toBeLessThanOrEqual(30);
-    expect(posted().join("")).toContain(`account ${report.id} (report) could not be scanned: `);
+    expect(posted().join("")).toContain(`account ${report.id} (report) could not be scanned · org: `);
     expect(posted().join("")).toContain("The time ran out before the credential report was ready");
   } finally {
     stop();
