@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createStateTable } from "./support/state-table";
 import { IAMClient, TagUserCommand } from "@aws-sdk/client-iam";
 import { mapWithConcurrency } from "../../../handler/runtime/map-with-concurrency";
@@ -184,6 +184,12 @@ it("loses no owner when the invocation is killed mid-way through the direct mess
   expect(killed.direct.map((m) => m.directTo).sort()).toEqual(eight.slice(0, 6).map(member).sort());
   expect(await pendingOwners()).toEqual([email(66), email(67)]);
 
+  // The killed run's lease would lapse with its invocation's timeout; the next run comes after it.
+  const dynamodb = new DynamoDBClient(motoClientConfig(moto));
+  await dynamodb.send(
+    new DeleteItemCommand({ TableName: TABLE, Key: { accountId: { S: "123456789012" }, itemKey: { S: "lease" } } }),
+  );
+  dynamodb.destroy();
   const next = await invoke();
   expect(expectSuccess(next.run.outcomes[0])).toMatchObject({ messagesPosted: 0, ownerMessages: { sent: 2 } });
   expect(next.direct.map((m) => m.directTo).sort()).toEqual(hanging);
