@@ -36,7 +36,7 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain(
       "terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done",
     );
-    expect(run.stdout).toContain('result: alerted, keys by status {"exposed":0,"critical":1');
+    expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
     expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
     // The owner's direct message, next to the channel digest.
     expect(run.stdout).toContain("Slack received (#key-age):");

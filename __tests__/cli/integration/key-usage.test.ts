@@ -207,7 +207,9 @@ describe("key-age usage", () => {
 
   it("backs off when someone else uses the region's quota, and still counts every page", async () => {
     await clearLookupRequests(moto.endpoint);
-    // A noisy neighbour in the same account and region: one request a second, as long as the CLI runs.
+    // A noisy neighbour in the same account and region: two requests at once every 1.5 s, as long as
+    // the CLI runs, so the region's quota is spent for a second out of every one and a half, however
+    // slowly a busy machine lets the CLI page (one request a second could miss it entirely).
     const neighbour = new CloudTrailClient({
       ...motoClientConfig(moto),
       maxAttempts: 1,
@@ -216,8 +218,11 @@ describe("key-age usage", () => {
     let running = true;
     const noise = (async () => {
       while (running) {
-        await neighbour.send(new LookupEventsCommand({ MaxResults: 1 })).catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const burst = [1, 2].map(() =>
+          neighbour.send(new LookupEventsCommand({ MaxResults: 1 })).catch(() => undefined),
+        );
+        await Promise.all(burst);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
       }
     })();
     let run: Awaited<ReturnType<typeof runCli>>;
