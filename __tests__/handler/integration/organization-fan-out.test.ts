@@ -138,7 +138,7 @@ describe("dispatcher and worker", () => {
     // The unreachable account is announced once, by id and name, with AWS's cause.
     const failures = texts.filter((text) => text.includes("could not be scanned"));
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toContain(`account ${sandbox.id} (sandbox) could not be scanned: `);
+    expect(failures[0]).toContain(`account ${sandbox.id} (sandbox) could not be scanned · org: `);
     expect(failures[0]).toContain("AccessDenied");
     const accountRecord = (id: string) => Items.find((item) => item.accessKeyId?.S === `account#${id}`);
     expect(accountRecord(sandbox.id)?.lastError?.S).toContain("AccessDenied");
