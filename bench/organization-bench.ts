@@ -7,7 +7,7 @@ import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { accountMessage } from "../handler/organization/account-message";
-import { loadConfig } from "../handler/runtime/config";
+import { loadConfig } from "../handler/runtime/config/config";
 import { mapWithConcurrency } from "../handler/runtime/map-with-concurrency";
 import { loadOrganizationConfig } from "../handler/organization/organization-config";
 import { accountsToScan } from "../handler/organization/accounts-to-scan";

@@ -5,7 +5,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createAlertStateStore, type AlertStateStore } from "./alerts/alert-state-store";
-import { loadConfig, type MonitorConfig } from "./runtime/config";
+import { loadConfig, type MonitorConfig } from "./runtime/config/config";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
 import { deliverToSlack } from "./slack/deliver-to-slack";
 import { createSlackAppConnector, type SlackAppSession } from "./slack/slack-app";

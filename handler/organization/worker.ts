@@ -23,7 +23,7 @@ import { scannerFor } from "../scan/select-scanner";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ACCOUNT_CHANNEL_TAG } from "../runtime/aws-contract";
 import { channelForAccount } from "./channel-routing";
-import { isSlackChannel } from "../runtime/config";
+import { isSlackChannel } from "../runtime/config/config";
 import { readAccountChannelTag } from "./account-channel-tag";
 import { containerState, slackDeps, type Container, type HandlerContext } from "../container";
 import { runMonitor, type RunSummary } from "../monitor/run-monitor";
