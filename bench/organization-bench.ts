@@ -5,7 +5,7 @@
 // sweep time and the monthly cost.
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
-import { loadConfig } from "../handler/runtime/config";
+import { loadConfig } from "../handler/runtime/config/config";
 import { mapWithConcurrency } from "../handler/runtime/map-with-concurrency";
 import { IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
 import { assumeMemberRole, type MemberCredentials } from "../handler/organization/member-credentials";

@@ -2,7 +2,7 @@
 // the first one's IAM throttled on every call (the proxy knows which account signed each request),
 // run three ways within one invocation's time. The worker runs the way that keeps the others whole.
 import { IAMClient } from "@aws-sdk/client-iam";
-import { loadConfig } from "../handler/runtime/config";
+import { loadConfig } from "../handler/runtime/config/config";
 import { IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
 import { scanBudget, type ScanBudget } from "../handler/scan/scan-budget";
 import { scannerFor } from "../handler/scan/select-scanner";

@@ -1,7 +1,7 @@
 import { errorMessage } from "../handler/runtime/error-fields";
 import { IAMClient, type IAMClientConfig } from "@aws-sdk/client-iam";
 import { classifyKeys, type Classification } from "../handler/scan/classify";
-import { loadConfig } from "../handler/runtime/config";
+import { loadConfig } from "../handler/runtime/config/config";
 import { BackoffRetryStrategy } from "../handler/runtime/backoff-retry-strategy";
 import { IAM_BACKOFF, IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
 import { scanAccount } from "../handler/scan/scan-account";

@@ -7,7 +7,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { classifyKeys, type Classification } from "../handler/scan/classify";
-import { loadConfig } from "../handler/runtime/config";
+import { loadConfig } from "../handler/runtime/config/config";
 import { scannerFor } from "../handler/scan/select-scanner";
 import { startMotoServer, type MotoServer } from "../scripts/lib/moto-server";
 import { measureBuild } from "./build-figures";

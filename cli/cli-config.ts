@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type MonitorConfig } from "../handler/runtime/config";
+import { ConfigError, loadConfig, type MonitorConfig } from "../handler/runtime/config/config";
 import { ENV_FLAGS, type EnvFlag } from "./cli-options";
 
 const WEBHOOK_VARIABLES = ["SLACK_WEBHOOK_URL", "SLACK_WEBHOOK_PARAMETER"] as const;

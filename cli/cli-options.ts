@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CONFIG_DEFAULTS, MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/runtime/config";
+import { CONFIG_DEFAULTS, MAX_SCAN_CONCURRENCY, MIN_SCAN_CONCURRENCY } from "../handler/runtime/config/config";
 import { parseDuration } from "../handler/runtime/duration";
 import { DEFAULT_MEMBER_ROLE_NAME, isRoleName, parseAccountIds } from "../handler/organization/organization-scope";
 import { FAIL_ON_LEVELS, isFailOnLevel, type FailOnLevel } from "./fail-on";

@@ -1,5 +1,5 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
-import type { MonitorConfig } from "../handler/runtime/config";
+import type { MonitorConfig } from "../handler/runtime/config/config";
 import { scannerFor, type Scanner } from "../handler/scan/select-scanner";
 
 /**

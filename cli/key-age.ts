@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { ConfigError, type MonitorConfig } from "../handler/runtime/config";
+import { ConfigError, type MonitorConfig } from "../handler/runtime/config/config";
 import type { ScanResult } from "../handler/scan/inventory";
 import { describeErrorChain as describeError } from "../handler/runtime/error-fields";
 import { createLogger } from "../handler/runtime/logger";

@@ -1,6 +1,6 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
-import type { MonitorConfig } from "../handler/runtime/config";
+import type { MonitorConfig } from "../handler/runtime/config/config";
 import { describeError } from "../handler/runtime/error-fields";
 import { mapWithConcurrency } from "../handler/runtime/map-with-concurrency";
 import {

@@ -1,3 +1,4 @@
+import { showProgressLine, type ProgressLineOptions, type ProgressStream } from "./progress-line";
 import type { IAMClient } from "@aws-sdk/client-iam";
 
 /** What a running scan has done so far, counted from the IAM responses. */
@@ -58,6 +59,8 @@ export function countResponse(
   }
 }
 
+export type { ProgressStream } from "./progress-line";
+
 /**
  * Counts IAM responses on `iam` through an SDK middleware, so progress needs no hook in the
  * scanner: whatever strategy runs, its requests are seen here. Returns a snapshot function.
@@ -75,36 +78,14 @@ export function trackScanProgress(iam: IAMClient): () => ScanProgress {
   return () => progress;
 }
 
-/** A terminal stream, as far as the progress line needs one. */
-export interface ProgressStream {
-  write(text: string): unknown;
-}
-
 /**
- * Redraws the progress line on `stream` every `intervalMs`, starting only after `delayMs` so quick
- * scans print nothing. Call the returned function to stop and erase the line.
+ * Redraws the scan's progress line on `stream` every `intervalMs`, starting only after `delayMs` so
+ * quick scans print nothing. Call the returned function to stop and erase the line.
  */
 export function showProgress(
   stream: ProgressStream,
   snapshot: () => ScanProgress,
-  options: { readonly delayMs?: number; readonly intervalMs?: number } = {},
+  options: ProgressLineOptions = {},
 ): () => void {
-  const startedAt = Date.now();
-  let drawn = false;
-  const draw = (): void => {
-    stream.write(`\r\x1b[2K${formatProgress(snapshot(), Date.now() - startedAt)}`);
-    drawn = true;
-  };
-  let interval: NodeJS.Timeout | undefined;
-  const delay = setTimeout(() => {
-    draw();
-    interval = setInterval(draw, options.intervalMs ?? 200);
-    interval.unref();
-  }, options.delayMs ?? 700);
-  delay.unref();
-  return () => {
-    clearTimeout(delay);
-    if (interval) clearInterval(interval);
-    if (drawn) stream.write("\r\x1b[2K");
-  };
+  return showProgressLine(stream, (elapsedMs) => formatProgress(snapshot(), elapsedMs), options);
 }

@@ -6,7 +6,7 @@ import {
   type Thresholds,
 } from "../handler/scan/classify";
 import { deactivationSchedule, type DeactivationSchedule } from "../handler/enforcement/deactivation-schedule";
-import type { MonitorConfig } from "../handler/runtime/config";
+import type { MonitorConfig } from "../handler/runtime/config/config";
 import type { ScanResult } from "../handler/scan/inventory";
 
 /** What one `key-age scan` found, already classified: the input of the table and JSON renderers. */

@@ -1,4 +1,7 @@
 import type { LookupProgress } from "../handler/usage/lookup-key-events";
+import { showProgressLine, type ProgressLineOptions, type ProgressStream } from "./progress-line";
+
+export type { ProgressStream as LookupProgressStream } from "./progress-line";
 
 /** One status line for a running lookup (pure), such as `CloudTrail: 3/17 regions, 1,234 events · 40 requests · 12s`. */
 export function formatLookupProgress(progress: LookupProgress, elapsedMs: number): string {
@@ -10,36 +13,17 @@ export function formatLookupProgress(progress: LookupProgress, elapsedMs: number
   );
 }
 
-/** A terminal stream, as far as the progress line needs one. */
-export interface LookupProgressStream {
-  write(text: string): unknown;
-}
-
 /**
- * Redraws the progress line on `stream` every `intervalMs`, starting after `delayMs` so a quick
- * lookup prints nothing. Call the returned function to stop and erase the line.
+ * Redraws the lookup's progress line on `stream` every `intervalMs` (250 ms by default), starting
+ * after `delayMs` so a quick lookup prints nothing. Call the returned function to stop and erase it.
  */
 export function showLookupProgress(
-  stream: LookupProgressStream,
+  stream: ProgressStream,
   snapshot: () => LookupProgress,
-  options: { readonly delayMs?: number; readonly intervalMs?: number } = {},
+  options: ProgressLineOptions = {},
 ): () => void {
-  const startedAt = Date.now();
-  let drawn = false;
-  const draw = (): void => {
-    stream.write(`\r\x1b[2K${formatLookupProgress(snapshot(), Date.now() - startedAt)}`);
-    drawn = true;
-  };
-  let interval: NodeJS.Timeout | undefined;
-  const delay = setTimeout(() => {
-    draw();
-    interval = setInterval(draw, options.intervalMs ?? 250);
-    interval.unref();
-  }, options.delayMs ?? 700);
-  delay.unref();
-  return () => {
-    clearTimeout(delay);
-    if (interval) clearInterval(interval);
-    if (drawn) stream.write("\r\x1b[2K");
-  };
+  return showProgressLine(stream, (elapsedMs) => formatLookupProgress(snapshot(), elapsedMs), {
+    intervalMs: 250,
+    ...options,
+  });
 }

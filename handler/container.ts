@@ -10,7 +10,7 @@ import {
   type AccountStateStore,
   type StateTable,
 } from "./alerts/account-state-store";
-import { loadConfig, type MonitorConfig } from "./runtime/config";
+import { loadConfig, type MonitorConfig } from "./runtime/config/config";
 import { IAM_CLIENT_CONFIG, SUPPORT_CLIENT_CONFIG } from "./runtime/client-config";
 import { deliverToSlack } from "./slack/deliver-to-slack";
 import { createSlackAppConnector, type SlackAppSession } from "./slack/slack-app";

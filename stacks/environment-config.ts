@@ -1,4 +1,4 @@
-import type { MessageStyle } from "../handler/runtime/config";
+import type { MessageStyle } from "../handler/runtime/config/config";
 import type { EnforcementMode, ExposedKeysAction } from "../handler/enforcement/enforcement-mode";
 import type { ScanStrategy } from "../handler/scan/scan-strategy";
 import type { OrganizationSettings } from "./organization-settings";

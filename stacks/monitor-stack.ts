@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { loadConfig } from "../handler/runtime/config";
+import { loadConfig } from "../handler/runtime/config/config";
 import {
   ENFORCEMENT_BRAKE_METRIC,
   keyCountMetric,

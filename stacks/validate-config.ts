@@ -1,4 +1,4 @@
-import { ConfigError as HandlerConfigError, loadConfig } from "../handler/runtime/config";
+import { ConfigError as HandlerConfigError, loadConfig } from "../handler/runtime/config/config";
 import { quoteSetting } from "../handler/runtime/mask";
 import { EnvironmentSettings, ProjectConfig, StateBackendSettings } from "./environment-config";
 import { fieldOfVariable, handlerEnvironment } from "./handler-environment";

@@ -3,7 +3,7 @@ import { loadCliConfig } from "../../cli/cli-config";
 import { FAIL_ON_LEVELS, findingsAtOrAbove, statusesAtOrAbove } from "../../cli/fail-on";
 import { shouldColour } from "../../cli/terminal-style";
 import { SEVERITY_ORDER } from "../../handler/scan/classify";
-import { ConfigError } from "../../handler/runtime/config";
+import { ConfigError } from "../../handler/runtime/config/config";
 import { DAY, NOW } from "../handler/support/inventory-builders";
 import { mixedReport } from "./support/scan-report-builders";
 

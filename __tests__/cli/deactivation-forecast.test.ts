@@ -2,7 +2,7 @@ import { buildJsonReport } from "../../cli/json-report";
 import { renderTable } from "../../cli/render-table";
 import { PLAIN_STYLE } from "../../cli/terminal-style";
 import { classifyKeys } from "../../handler/scan/classify";
-import type { EnforcementConfig } from "../../handler/runtime/config";
+import type { EnforcementConfig } from "../../handler/runtime/config/config";
 import { deactivationSchedule } from "../../handler/enforcement/deactivation-schedule";
 import type { AccessKeyInventory } from "../../handler/scan/inventory";
 import { DAY, NOW, activeKey } from "../handler/support/inventory-builders";

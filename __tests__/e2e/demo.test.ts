@@ -2,7 +2,10 @@ import { connect } from "node:net";
 import * as path from "node:path";
 import { runProcess, type ProcessResult } from "../../scripts/lib/run-process";
 
-jest.setTimeout(300_000);
+// The whole demo runs in one hook (target: at most 100 s alone on an idle 2-core machine). On one
+// shared with other test suites (load average 12 to 15) it took 146–180 s alone, 255 s beside the
+// other e2e files and more than 300 s beside the whole suite: twice that. README, Testing.
+jest.setTimeout(600_000);
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -36,7 +39,7 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain(
       "terraform apply monitor-demo (state in the emulated S3 bucket, DynamoDB lock) … done",
     );
-    expect(run.stdout).toContain('result: alerted, keys by status {"exposed":0,"critical":1');
+    expect(run.stdout).toContain('result: alerted, keys by status {"critical":1');
     expect(run.stdout).toMatch(/│ Demogorgon's key AKIA…\w{4} is out of control\. We must rotate the key!/);
     // The owner's direct message, next to the channel digest.
     expect(run.stdout).toContain("Slack received (#key-age):");

@@ -1,6 +1,6 @@
 import { ROOT_USER_NAME } from "../scan/inventory";
 import type { KeyFinding } from "../scan/classify";
-import type { EnforcementConfig } from "../runtime/config";
+import type { EnforcementConfig } from "../runtime/config/config";
 import { parseDuration } from "../runtime/duration";
 import type { EnforcementRecord } from "./enforcement-record";
 import { ROOT_ACCOUNT_ROW } from "../scan/credential-report";

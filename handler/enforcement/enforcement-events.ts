@@ -1,5 +1,5 @@
 import type { KeyFinding } from "../scan/classify";
-import type { EnforcementConfig } from "../runtime/config";
+import type { EnforcementConfig } from "../runtime/config/config";
 import type { EnforcementFigures } from "../runtime/run-metrics";
 import type { DeactivationSchedule } from "./deactivation-schedule";
 import type { EnforcementRecord, EnforcementStretch } from "./enforcement-record";

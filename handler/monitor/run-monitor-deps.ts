@@ -1,5 +1,5 @@
 import { type AlertRecord, type StateChange } from "../alerts/alert-transitions";
-import type { MonitorConfig } from "../runtime/config";
+import type { MonitorConfig } from "../runtime/config/config";
 import { type Logger } from "../runtime/logger";
 import type { ScanResult } from "../scan/inventory";
 import { type RenderDigestOptions } from "../slack/render-digest";

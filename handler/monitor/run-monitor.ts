@@ -1,6 +1,6 @@
 import { planAlerts, type AlertPlan, type AlertRecord } from "../alerts/alert-transitions";
 import { classifyKeys, type Classification } from "../scan/classify";
-import type { MonitorConfig } from "../runtime/config";
+import type { MonitorConfig } from "../runtime/config/config";
 import { errorFields } from "../runtime/error-fields";
 import { createLogger, type Logger } from "../runtime/logger";
 import type { ScanResult } from "../scan/inventory";

@@ -1,7 +1,7 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ACCOUNT_CHANNEL_TAG } from "../runtime/aws-contract";
 import { SUPPORT_CLIENT_CONFIG } from "../runtime/client-config";
-import { isSlackChannel } from "../runtime/config";
+import { isSlackChannel } from "../runtime/config/config";
 import { errorFields } from "../runtime/error-fields";
 import type { Logger } from "../runtime/logger";
 import { SlackDeliveryError, type DeliveryReport } from "../slack/deliver-to-slack";

@@ -1,4 +1,4 @@
-import { ConfigError } from "../runtime/config";
+import { ConfigError } from "../runtime/config/config";
 import { parseDuration } from "../runtime/duration";
 import {
   DEFAULT_MEMBER_ROLE_NAME,

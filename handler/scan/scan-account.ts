@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { setMaxListeners } from "node:events";
 import { ROOT_USER_NAME, type AccessKeyRecord, type ScanResult, type UserRecord } from "./inventory";
-import { DEFAULT_SCAN_CONCURRENCY } from "../runtime/config";
+import { DEFAULT_SCAN_CONCURRENCY } from "../runtime/config/config";
 import { mapWithConcurrency } from "../runtime/map-with-concurrency";
 import { checkOrder, UNLIMITED_BUDGET, type ScanBudget } from "./scan-budget";
 import { isNoSuchEntity, ScanError } from "./iam-errors";

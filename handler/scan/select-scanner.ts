@@ -1,5 +1,5 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
-import type { MonitorConfig } from "../runtime/config";
+import type { MonitorConfig } from "../runtime/config/config";
 import type { ScanResult } from "./inventory";
 import type { ScanBudget } from "./scan-budget";
 import { chooseScanStrategy, type ResolvedScanStrategy } from "./scan-strategy";

@@ -1,5 +1,5 @@
 import type { Thresholds } from "./thresholds";
-import { CONFIG_DEFAULTS } from "../runtime/config-defaults";
+import { CONFIG_DEFAULTS } from "../runtime/config/config-defaults";
 import { DURATION_FORMAT_HINT, parseDuration } from "../runtime/duration";
 
 /** The IAM user tags the monitor reads. Keys match case-insensitively, as IAM treats them. */

@@ -1,6 +1,6 @@
 import type { Announcement, AnnouncementKind } from "../alerts/alert-transitions";
 import type { Classification, KeyStatus, StatusCounts, Thresholds, UserTagProblems } from "../scan/classify";
-import { CONFIG_DEFAULTS, type MessageStyle } from "../runtime/config";
+import { CONFIG_DEFAULTS, type MessageStyle } from "../runtime/config/config";
 import type { DeactivationSchedule } from "../enforcement/deactivation-schedule";
 import { REMEDIATION, ROTATE_ACCESS_KEYS_DOCS_URL } from "./remediation";
 import { renderTagProblems } from "./render-tag-problems";

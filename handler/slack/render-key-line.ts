@@ -1,7 +1,7 @@
 import type { Announcement, ResolutionReason } from "../alerts/alert-transitions";
 import type { DeactivationSchedule } from "../enforcement/deactivation-schedule";
 import { formatDeactivationDate } from "../enforcement/render-enforcement";
-import type { MessageStyle } from "../runtime/config";
+import type { MessageStyle } from "../runtime/config/config";
 import { formatDuration } from "../runtime/duration";
 import { maskAccessKeyId } from "../runtime/mask";
 import type { KeyFinding, KeyStatus } from "../scan/classify";

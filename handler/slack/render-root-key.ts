@@ -1,5 +1,5 @@
 import type { KeyFinding } from "../scan/classify";
-import type { MessageStyle } from "../runtime/config";
+import type { MessageStyle } from "../runtime/config/config";
 import { formatDuration } from "../runtime/duration";
 
 /** What the root key's line says, in every style: the one action that fixes it. */

@@ -1,4 +1,4 @@
-import type { SlackAppConfig } from "../runtime/config";
+import type { SlackAppConfig } from "../runtime/config/config";
 import { redactSlackToken } from "../runtime/mask";
 import type { DeliveryReport } from "./deliver-to-slack";
 import { deliverToSlackApp } from "./deliver-to-slack-app";

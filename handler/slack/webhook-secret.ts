@@ -1,5 +1,5 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { isSecureSlackUrl, isSlackToken, type SlackTokenSource, type WebhookSource } from "../runtime/config";
+import { isSecureSlackUrl, isSlackToken, type SlackTokenSource, type WebhookSource } from "../runtime/config/config";
 import { describeError } from "../runtime/error-fields";
 
 /** Resolves the webhook URL; an SSM lookup is reused from memory for a while. */

@@ -17,6 +17,8 @@ export interface ReceivedPost {
   readonly at: number;
   readonly path: string;
   readonly payload: SlackMessage;
+  /** `Date.now()` when the client closed the connection before the answer (it gave up). @default undefined */
+  abandonedAt?: number;
 }
 
 /** A loopback HTTP server that plays a Slack incoming webhook. */
@@ -47,7 +49,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
       const path = request.url ?? "";
-      posts.push({ at: Date.now(), path, payload: JSON.parse(body || "{}") as SlackMessage });
+      const post: ReceivedPost = { at: Date.now(), path, payload: JSON.parse(body || "{}") as SlackMessage };
+      posts.push(post);
+      // A client that gives up (its timeout) closes the connection before the answer is written.
+      response.on("close", () => {
+        if (!response.writableFinished) post.abandonedAt = Date.now();
+      });
       // Like Slack: an unknown webhook path is "no_service".
       const reply: FakeSlackReply =
         path !== `/services/${secret}`

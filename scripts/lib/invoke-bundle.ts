@@ -46,7 +46,7 @@ export async function runContainer(
     readonly clockOffsetMs?: number;
     /** The event of each invocation. @default a scheduled event with id `event-<n>` */
     readonly events?: readonly Record<string, unknown>[];
-    /** Each invocation's time limit, as `context.getRemainingTimeInMillis()` counts it down. @default 60_000 */
+    /** Each invocation's time limit, as `context.getRemainingTimeInMillis()` counts it down. @default 300_000, the deployed function's timeout */
     readonly remainingTimeMs?: number;
     /** The bundle's export to invoke (`dispatcher`, `worker`). @default "handler" */
     readonly handlerName?: string;

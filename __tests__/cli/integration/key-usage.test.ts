@@ -207,7 +207,9 @@ describe("key-age usage", () => {
 
   it("backs off when someone else uses the region's quota, and still counts every page", async () => {
     await clearLookupRequests(moto.endpoint);
-    // A noisy neighbour in the same account and region: one request a second, as long as the CLI runs.
+    // A noisy neighbour in the same account and region: right after each request of the CLI it sends
+    // two of its own, so the region's quota of the second is spent and the CLI's next page meets a
+    // throttle, however fast or slowly a busy machine lets the CLI page.
     const neighbour = new CloudTrailClient({
       ...motoClientConfig(moto),
       maxAttempts: 1,
@@ -215,9 +217,19 @@ describe("key-age usage", () => {
     });
     let running = true;
     const noise = (async () => {
+      let seen = 0;
       while (running) {
-        await neighbour.send(new LookupEventsCommand({ MaxResults: 1 })).catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const cliRequests = (await lookupRequests(moto.endpoint)).filter(
+          (request) => !request.userAgent.includes("noisy-neighbour"),
+        ).length;
+        if (cliRequests > seen) {
+          seen = cliRequests;
+          const burst = [1, 2].map(() =>
+            neighbour.send(new LookupEventsCommand({ MaxResults: 1 })).catch(() => undefined),
+          );
+          await Promise.all(burst);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
     let run: Awaited<ReturnType<typeof runCli>>;

@@ -1,6 +1,6 @@
 import type { AlertRecord, StateChange } from "../../../handler/alerts/alert-transitions";
 import { runMonitor } from "../../../handler/monitor/run-monitor";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import { createLogger } from "../../../handler/runtime/logger";
 import type { AccessKeyInventory, ScanResult } from "../../../handler/scan/inventory";
 import { createSlackAppConnector } from "../../../handler/slack/slack-app";

@@ -22,6 +22,7 @@ const email = (n: number) => `${name(n)}@example.com`;
 const member = (n: number) => `U0OWN${String(n).padStart(3, "0")}`;
 // The issue's case: 120 owners and 60 s of remaining time.
 const REMAINING_MS = 60_000;
+const KILL_CASE_REMAINING_MS = 300_000;
 
 let moto: MotoServer;
 let slack: FakeSlackWebApi;
@@ -31,14 +32,14 @@ let runs = 0;
 /** Direct messages per member over every run of this file. */
 const directs = new Map<string, number>();
 
-async function invoke(options: { signal?: AbortSignal; before?: () => void } = {}) {
+async function invoke(options: { signal?: AbortSignal; before?: () => void; remainingTimeMs?: number } = {}) {
   slack.calls.length = 0;
   slack.messages.length = 0;
   options.before?.();
   const startedAt = Date.now();
   const run = await runContainer(bundle.bundlePath, env, {
     events: [{ version: "0", id: `scale-${(runs += 1)}`, "detail-type": "Scheduled Event", source: "aws.events" }],
-    remainingTimeMs: REMAINING_MS,
+    remainingTimeMs: options.remainingTimeMs ?? REMAINING_MS,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   for (const message of slack.messages) {
@@ -110,7 +111,9 @@ it("posts the digest before any owner work, keeps every run inside its deadline,
   const [firstLookup] = first.lookups;
   const digestAt = Math.max(...first.channel.map((message) => message.at));
   expect(firstLookup?.at ?? Number.POSITIVE_INFINITY).toBeGreaterThanOrEqual(digestAt);
-  expect(digestAt - first.startedAt).toBeLessThan(15_000);
+  // Seconds after the start (the scan of 120 users on moto, on a busy machine): well within the first
+  // half of the 60 s, where the issue's run posted it after 53 s.
+  expect(digestAt - first.startedAt).toBeLessThan(30_000);
   // Owners get what is left of the 60 s, less the margin; the run ends inside its deadline.
   expect(summary.durationMs).toBeLessThan(REMAINING_MS);
   const owners = summary.ownerMessages as Record<string, number>;
@@ -169,7 +172,10 @@ it("loses no owner when the invocation is killed mid-way through the direct mess
   await mapWithConcurrency(eight, 8, (n) => addAccessKey(moto, name(n)));
   const hanging = [member(66), member(67)];
   const abort = new AbortController();
+  // This case is about the kill, not the clock: a long invocation, so that a busy machine's slow scan
+  // of the 120 users cannot stop the run on its budget first.
   const killed = await invoke({
+    remainingTimeMs: KILL_CASE_REMAINING_MS,
     signal: abort.signal,
     before: () => {
       for (const id of hanging) slack.script(`chat.postMessage ${id}`, { delayMs: 60_000 });
@@ -190,7 +196,7 @@ it("loses no owner when the invocation is killed mid-way through the direct mess
     new DeleteItemCommand({ TableName: TABLE, Key: { accountId: { S: "123456789012" }, itemKey: { S: "lease" } } }),
   );
   dynamodb.destroy();
-  const next = await invoke();
+  const next = await invoke({ remainingTimeMs: KILL_CASE_REMAINING_MS });
   expect(expectSuccess(next.run.outcomes[0])).toMatchObject({ messagesPosted: 0, ownerMessages: { sent: 2 } });
   expect(next.direct.map((m) => m.directTo).sort()).toEqual(hanging);
   expect(await pendingOwners()).toEqual([]);

@@ -7,7 +7,7 @@ import {
 } from "../../../handler/monitor/export-findings-stage";
 import type { ExportFindingsOptions, SecurityHubExportResult } from "../../../handler/security-hub/import-findings";
 import { classifyKeys } from "../../../handler/scan/classify";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import { DAY, NOW, activeKey, inventoryOf, keyId } from "../support/inventory-builders";
 import type { DeactivationSchedule } from "../../../handler/enforcement/deactivation-schedule";
 

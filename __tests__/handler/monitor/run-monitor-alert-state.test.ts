@@ -1,6 +1,6 @@
 import type { AlertRecord, StateChange } from "../../../handler/alerts/alert-transitions";
 import type { TagNoteChange, TagProblemNote } from "../../../handler/alerts/tag-problem-notes";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import type { AccessKeyInventory, ScanResult } from "../../../handler/scan/inventory";
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { SlackDeliveryError } from "../../../handler/slack/deliver-to-slack";

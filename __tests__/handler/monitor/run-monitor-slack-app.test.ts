@@ -1,5 +1,5 @@
 import type { AlertRecord, StateChange } from "../../../handler/alerts/alert-transitions";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import { createLogger, type LogEntry } from "../../../handler/runtime/logger";
 import type { AccessKeyInventory, ScanResult } from "../../../handler/scan/inventory";
 import { freshOwners } from "../../../handler/slack/owners/owner-cache";

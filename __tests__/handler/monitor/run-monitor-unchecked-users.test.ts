@@ -1,5 +1,5 @@
 import type { AlertRecord, StateChange } from "../../../handler/alerts/alert-transitions";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import type { ScanResult, UserRecord } from "../../../handler/scan/inventory";
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { createLogger, type LogEntry } from "../../../handler/runtime/logger";

@@ -1,4 +1,4 @@
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import type { ScanResult } from "../../../handler/scan/inventory";
 import type { SlackMessage } from "../../../handler/slack/slack-message";
 import { createLogger, type LogEntry } from "../../../handler/runtime/logger";

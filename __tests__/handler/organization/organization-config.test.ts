@@ -1,4 +1,4 @@
-import { ConfigError } from "../../../handler/runtime/config";
+import { ConfigError } from "../../../handler/runtime/config/config";
 import { loadOrganizationConfig } from "../../../handler/organization/organization-config";
 
 describe("loadOrganizationConfig", () => {

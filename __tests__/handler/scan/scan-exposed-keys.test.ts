@@ -1,7 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetAccessKeyLastUsedCommand } from "@aws-sdk/client-iam";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import { classifyKeys } from "../../../handler/scan/classify";
 import { exposedKeyOwners } from "../../../handler/scan/exposed-key-owners";
 import { scanAccount } from "../../../handler/scan/scan-account";

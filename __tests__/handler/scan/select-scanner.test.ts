@@ -1,5 +1,5 @@
 import { IAMClient } from "@aws-sdk/client-iam";
-import { loadConfig } from "../../../handler/runtime/config";
+import { loadConfig } from "../../../handler/runtime/config/config";
 import { scannerFor } from "../../../handler/scan/select-scanner";
 import { credentialReportCsv, mockIamAccount, type FakeUser } from "../support/fake-iam";
 

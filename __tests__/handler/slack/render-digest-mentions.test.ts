@@ -1,6 +1,6 @@
 import { planAlerts, type Announcement, type AlertRecord } from "../../../handler/alerts/alert-transitions";
 import { classifyKeys, type KeyFinding, type Thresholds } from "../../../handler/scan/classify";
-import type { MessageStyle } from "../../../handler/runtime/config";
+import type { MessageStyle } from "../../../handler/runtime/config/config";
 import type { AccessKeyInventory } from "../../../handler/scan/inventory";
 import { renderDigest, renderHeartbeat, type DigestInput } from "../../../handler/slack/render-digest";
 import { ROTATE_ACCESS_KEYS_DOCS_URL } from "../../../handler/slack/remediation";

@@ -1,5 +1,5 @@
 import { ownerExposureNote } from "../render-exposure";
-import type { MessageStyle } from "../../runtime/config";
+import type { MessageStyle } from "../../runtime/config/config";
 import type { KeyFinding } from "../../scan/classify";
 import { renderAnnouncement, renderLine, type DigestInput } from "../render-digest";
 import {

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from "../../../handler/runtime/config";
-import { parseSecurityHubSetting } from "../../../handler/security-hub/security-hub-setting";
+import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
+import { parseSecurityHubSetting } from "../../../../handler/security-hub/security-hub-setting";
 
 // SECURITY_HUB: off by default, "on" turns the export on; the loader and the stack read it through
 // the same parseSecurityHubSetting.

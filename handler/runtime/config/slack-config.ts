@@ -1,8 +1,8 @@
-import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE, parseChannelRoutes } from "../organization/channel-routing";
+import { CHANNEL_ROUTES_VARIABLE, CHANNEL_TAG_VARIABLE, parseChannelRoutes } from "../../organization/channel-routing";
 import { CONFIG_DEFAULTS } from "./config-defaults";
 import type { ConfigProblem } from "./config-problem";
-import { parseDuration } from "./duration";
-import { maskSlackToken, maskWebhookUrl, quoteSetting } from "./mask";
+import { parseDuration } from "../duration";
+import { maskSlackToken, maskWebhookUrl, quoteSetting } from "../mask";
 import { parseSlackRateLimits, SLACK_RATE_LIMITS_VARIABLE } from "./slack-rate-limits";
 
 /** Where the Slack webhook URL comes from. */

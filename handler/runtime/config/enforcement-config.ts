@@ -1,6 +1,6 @@
 import { CONFIG_DEFAULTS } from "./config-defaults";
 import type { ConfigProblem } from "./config-problem";
-import { parseDuration } from "./duration";
+import { parseDuration } from "../duration";
 import {
   ENFORCEMENT_MODES,
   EXPOSED_KEYS_ACTIONS,
@@ -8,7 +8,7 @@ import {
   parseExposedKeysAction,
   type EnforcementMode,
   type ExposedKeysAction,
-} from "../enforcement/enforcement-mode";
+} from "../../enforcement/enforcement-mode";
 
 /** The enforcement settings; present when `ENFORCEMENT` is not `off` or `DEACTIVATE_AGE` is set. */
 export interface EnforcementConfig {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../../handler/runtime/config";
+import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
 
 const TOKEN = "xoxb-1111-2222-s3cr3tb0tt0k3n";
 const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../../handler/runtime/config";
+import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
 
 const DAY = 86_400_000;
 const WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXsecretXXXX";

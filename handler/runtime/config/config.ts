@@ -11,15 +11,15 @@ export {
 import { CONFIG_DEFAULTS } from "./config-defaults";
 import { ConfigError, type ConfigProblem } from "./config-problem";
 import { slackAppConfig, webhookSource, type SlackAppConfig, type WebhookSource } from "./slack-config";
-import type { Thresholds } from "../scan/classify";
-import { parseDuration } from "./duration";
-import { quoteSetting } from "./mask";
-import { SCAN_STRATEGIES, type ScanStrategy } from "../scan/scan-strategy";
+import type { Thresholds } from "../../scan/classify";
+import { parseDuration } from "../duration";
+import { quoteSetting } from "../mask";
+import { SCAN_STRATEGIES, type ScanStrategy } from "../../scan/scan-strategy";
 import {
   parseSecurityHubSetting,
   SECURITY_HUB_EXPECTED,
   SECURITY_HUB_VARIABLE,
-} from "../security-hub/security-hub-setting";
+} from "../../security-hub/security-hub-setting";
 import { enforcementConfig, type EnforcementConfig } from "./enforcement-config";
 export {
   MAX_DEACTIVATIONS_PER_DAY,

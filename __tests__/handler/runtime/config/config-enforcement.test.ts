@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../../handler/runtime/config";
+import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
 
 const DAY = 86_400_000;
 const BASE = { DRY_RUN: "true", ALERT_STATE_TABLE: "key-age-alert-state" };

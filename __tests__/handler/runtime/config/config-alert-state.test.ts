@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../../handler/runtime/config";
+import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
 
 const BASE = { SLACK_WEBHOOK_PARAMETER: "/key-age/slack-webhook" };
 

@@ -1,4 +1,4 @@
-import { quoteSetting } from "./mask";
+import { quoteSetting } from "../mask";
 
 /**
  * One problem of the configuration, kept structured so that each reader can name the setting its
