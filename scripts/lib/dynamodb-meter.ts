@@ -63,7 +63,7 @@ export function meterDynamoDb(proxy: MotoProxy, tableName: string): DynamoDbMete
   let writeUnits = 0;
   const stop = proxy.observe((exchange: ProxiedExchange) => {
     const { request } = exchange;
-    if (request.service !== "dynamodb") return;
+    if (request.service !== "dynamodb" || exchange.answeredByProxy) return;
     const input = JSON.parse(request.body.toString("utf8") || "{}") as Record<string, unknown>;
     const output = JSON.parse(exchange.body.toString("utf8") || "{}") as Record<string, unknown>;
     const consistent = input.ConsistentRead === true;

@@ -29,7 +29,7 @@ export interface MotoProxy {
   add(rule: ProxyRule): () => void;
   /** Rules with a limited number of uses that have uses left. */
   pending(): number;
-  /** Calls `listener` with each request moto answered and its answer. Returns a function that stops it. */
+  /** Calls `listener` with each request and its answer, moto's or the proxy's own. Returns a function that stops it. */
   observe(listener: (exchange: ProxiedExchange) => void): () => void;
   /** The account whose `AssumeRole` answer issued this access key id, if the proxy relayed it. */
   accountOf(accessKeyId: string): string | undefined;
@@ -55,11 +55,13 @@ export interface ProxiedRequest {
   readonly account?: string;
 }
 
-/** A request and moto's answer to it. */
+/** A request and its answer. */
 export interface ProxiedExchange {
   readonly request: ProxiedRequest;
   readonly status: number;
   readonly body: Buffer;
+  /** True when the proxy answered (a rule or throttling) and moto never saw the request. */
+  readonly answeredByProxy: boolean;
 }
 
 /** An answer the proxy gives instead of moto. */
@@ -128,6 +130,16 @@ export function dynamoDbError(code: string, message: string): ProxyAnswer {
     contentType: "application/x-amz-json-1.0",
     headers: { "x-amzn-errortype": code },
     body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }),
+  };
+}
+
+/** The REST-JSON protocol's error answer (Security Hub: `AccessDeniedException` 403, `LimitExceededException` 429). */
+export function restJsonError(status: number, code: string, message: string): ProxyAnswer {
+  return {
+    status,
+    contentType: "application/json",
+    headers: { "x-amzn-errortype": code },
+    body: JSON.stringify({ __type: code, message, Message: message }),
   };
 }
 
@@ -275,6 +287,8 @@ export async function startMotoProxy(upstream: string): Promise<MotoProxy> {
       bump(byService, request.service);
       const answer = (reply: ProxyAnswer) => {
         bump(answered, request.action);
+        for (const listener of listeners)
+          listener({ request, status: reply.status, body: Buffer.from(reply.body), answeredByProxy: true });
         // Without a Date header: a container whose clock runs days ahead would otherwise see the skew
         // on this answer, correct its clock and retry the request past the rule.
         response.sendDate = false;
@@ -297,7 +311,7 @@ export async function startMotoProxy(upstream: string): Promise<MotoProxy> {
       const send = () =>
         forward(request, (status, headers, body) => {
           if (request.action === "AssumeRole" && status === 200) learnSession(request, body);
-          for (const listener of listeners) listener({ request, status, body });
+          for (const listener of listeners) listener({ request, status, body, answeredByProxy: false });
           const { "transfer-encoding": _chunked, "content-length": _length, ...kept } = headers;
           response.writeHead(status, { ...kept, "content-length": body.length });
           response.end(body);

@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DeleteAccessKeyCommand, IAMClient, type AccessKey } from "@aws-sdk/client-iam";
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
+import { restJsonError, startMotoProxy } from "../../../scripts/lib/moto-proxy";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { FINDING_GENERATOR_ID } from "../../../handler/security-hub/asff-finding";
 import { validateFinding } from "../../../handler/security-hub/validate-finding";
@@ -12,7 +11,7 @@ import { motoClientConfig, seedUsers } from "./support/seed-iam";
 // SECURITY_HUB=on through the bundled handler, its real SDK clients resolving moto through
 // AWS_ENDPOINT_URL: the run posts the Slack digest AND imports one finding per flagged key; the next
 // run updates them in place and archives the finding of a rotated key; and with Security Hub refusing
-// (AWS_ENDPOINT_URL_SECURITYHUB points at a loopback server answering AccessDeniedException, as AWS
+// (AWS_ENDPOINT_URL_SECURITYHUB points at the moto proxy answering AccessDeniedException, as AWS
 // does without the member role's new permissions) the digest still goes out, the run succeeds, and
 // the failure is logged and counted.
 jest.setTimeout(120_000);
@@ -20,28 +19,17 @@ jest.setTimeout(120_000);
 const OLD_MINUTES = 100 * 24 * 60;
 const ACCOUNT = "123456789012";
 
-/** A loopback Security Hub that refuses every request as AWS does without the permission. */
-async function startRefusingSecurityHub() {
+/** The project's moto proxy, refusing every Security Hub request as AWS does without the permission. */
+async function startRefusingSecurityHub(upstream: string) {
+  const proxy = await startMotoProxy(upstream);
   const requests: string[] = [];
-  const server: Server = createServer((request, response) => {
-    requests.push(request.url ?? "");
-    request.resume();
-    request.on("end", () => {
-      const message = "User is not authorized to perform: securityhub:GetFindings";
-      response.writeHead(403, { "content-type": "application/json", "x-amzn-errortype": "AccessDeniedException" });
-      response.end(JSON.stringify({ __type: "AccessDeniedException", Message: message, message }));
-    });
+  proxy.observe(({ request }) => requests.push(request.path));
+  proxy.add({
+    matches: () => true,
+    answer: () =>
+      restJsonError(403, "AccessDeniedException", "User is not authorized to perform: securityhub:GetFindings"),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: proxy.endpoint, requests, close: () => proxy.close() };
 }
 
 let moto: MotoServer;
@@ -72,11 +60,11 @@ const keyOf = (user: string) => keys.get(user)?.[0]?.AccessKeyId ?? "";
 
 beforeAll(async () => {
   bundle = buildBundle();
-  [moto, slack, refusing] = await Promise.all([
+  [moto, slack] = await Promise.all([
     startMotoServer({ accessKeyAgeMinutesByUserPrefix: { "stale-": OLD_MINUTES } }),
     startFakeSlack(),
-    startRefusingSecurityHub(),
   ]);
+  refusing = await startRefusingSecurityHub(moto.endpoint);
   keys = await seedUsers(moto, ["stale-a", "stale-b", "fresh-c"]);
   reader = new SecurityHubClient(motoClientConfig(moto));
   env = {

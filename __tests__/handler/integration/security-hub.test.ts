@@ -1,5 +1,3 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
@@ -15,6 +13,7 @@ import {
 } from "@aws-sdk/client-securityhub";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
+import { type ProxiedRequest, restJsonError, startMotoProxy } from "../../../scripts/lib/moto-proxy";
 import { classifyKeys, type Thresholds } from "../../../handler/scan/classify";
 import { scanAccount } from "../../../handler/scan/scan-account";
 import {
@@ -35,7 +34,7 @@ import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
 // The Security Hub export against moto, which stores findings and returns them but checks none of the
 // ASFF rules and ignores GetFindings filters: the findings are validated here (validateFinding) after
-// reading them back, and a loopback proxy in front of moto records every Security Hub request (batch
+// reading them back, and the project's moto proxy records every Security Hub request (batch
 // sizes, pacing, actions) and can answer one itself (throttling, AccessDenied). moto needs no
 // EnableSecurityHub before BatchImportFindings or GetFindings.
 jest.setTimeout(120_000);
@@ -49,7 +48,6 @@ const ROTATED = USERS.slice(0, 10);
 /** One Security Hub request the proxy saw. */
 interface SeenRequest {
   readonly path: string;
-  readonly at: number;
   readonly findings: number;
   readonly answeredByProxy: boolean;
 }
@@ -62,66 +60,41 @@ interface CannedAnswer {
   readonly message: string;
 }
 
-/** A loopback proxy in front of moto that records Security Hub requests and can answer some itself. */
+const pathOf = (request: ProxiedRequest) => request.path.split("?")[0];
+
+/** Findings in an import request's body (0 for other requests). */
+function findingsIn(body: Buffer): number {
+  try {
+    return (JSON.parse(body.toString() || "{}") as { Findings?: unknown[] }).Findings?.length ?? 0;
+  } catch {
+    return 0; // not JSON: not a Security Hub request
+  }
+}
+
+/** The project's moto proxy, recording Security Hub requests and answering some itself. */
 async function startRecordingProxy(target: string) {
-  const upstream = new URL(target);
+  const proxy = await startMotoProxy(target);
   const seen: SeenRequest[] = [];
-  const canned: CannedAnswer[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const path = (request.url ?? "").split("?")[0];
-      const index = canned.findIndex((answer) => answer.path === path);
-      let findings = 0;
-      try {
-        findings = (JSON.parse(body.toString() || "{}") as { Findings?: unknown[] }).Findings?.length ?? 0;
-      } catch {
-        // not JSON: not a Security Hub request
-      }
-      seen.push({ path, at: Date.now(), findings, answeredByProxy: index >= 0 });
-      if (index >= 0) {
-        const [answer] = canned.splice(index, 1);
-        response.writeHead(answer.status, { "content-type": "application/json", "x-amzn-errortype": answer.type });
-        response.end(JSON.stringify({ __type: answer.type, message: answer.message, Message: answer.message }));
-        return;
-      }
-      const forward = httpRequest(
-        {
-          hostname: upstream.hostname,
-          port: upstream.port,
-          path: request.url,
-          method: request.method,
-          headers: { ...request.headers, host: upstream.host },
-        },
-        (reply) => {
-          response.writeHead(reply.statusCode ?? 502, reply.headers);
-          reply.pipe(response);
-        },
-      );
-      forward.on("error", () => {
-        response.writeHead(502);
-        response.end();
-      });
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const removers: (() => void)[] = [];
+  proxy.observe(({ request, answeredByProxy }) =>
+    seen.push({ path: pathOf(request), findings: findingsIn(request.body), answeredByProxy }),
+  );
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     seen,
-    answerOnce: (answer: CannedAnswer) => canned.push(answer),
+    answerOnce: (answer: CannedAnswer) =>
+      removers.push(
+        proxy.add({
+          matches: (request) => pathOf(request) === answer.path,
+          times: 1,
+          answer: () => restJsonError(answer.status, answer.type, answer.message),
+        }),
+      ),
     reset: () => {
       seen.length = 0;
-      canned.length = 0;
+      for (const remove of removers.splice(0)) remove();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => proxy.close(),
   };
 }
 
