@@ -67,7 +67,7 @@ describe("npm run demo", () => {
       /Eleven's key AKIA…\w{4} is exposed: AWS found it in public \(AWS quarantine policy AWSCompromisedKeyQuarantineV3 attached, named by an AWS Health exposure event\)\. Rotate it now!/,
     );
     expect(run.stdout).toContain("Your IAM access key has leaked · demo");
-    expect(run.stdout).toContain('"accountsQueued":3,"inactiveAccountsSkipped":1');
+    expect(run.stdout).toContain('"accountsQueued":3,"accountsInFlight":0,"inactiveAccountsSkipped":1');
     expect(run.stdout).toMatch(/IAM access keys need attention · org · \d{12} \(payments\)/);
     expect(run.stdout).toMatch(/IAM access keys need attention · org · \d{12} \(analytics\)/);
     expect(run.stdout).toMatch(/Account \d{12} \(sandbox\) could not be scanned · org.*AccessDenied/);
