@@ -26,7 +26,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** The IAM actions `key-age usage` calls (handler/core/aws-contract.ts). */
+/** The IAM actions `key-age usage` calls (handler/runtime/aws-contract.ts). */
 export const USAGE_COMMAND_PERMISSIONS = [...KEY_USAGE_ACTIONS, "iam:GetAccessKeyLastUsed"] as const;
 
 /** The `key-age usage --help` text. */

@@ -1,5 +1,5 @@
 /**
- * What the Security Hub export needs from AWS, declared once like handler/core/aws-contract.ts: the
+ * What the Security Hub export needs from AWS, declared once like handler/runtime/aws-contract.ts: the
  * import edge calls exactly these actions, and the function's policy (single-account mode) and the
  * member role (organization mode) grant them from here, only when `SECURITY_HUB=on`. Pure constants and
  * string builders, so synth does not load the AWS SDK.

@@ -1,6 +1,6 @@
 /**
  * The export's metrics and log fields. The metrics go out in CloudWatch Embedded Metric Format, in the
- * same namespace and with the same dimension as the run's (handler/core/run-metrics.ts), so an alarm on
+ * same namespace and with the same dimension as the run's (handler/runtime/run-metrics.ts), so an alarm on
  * {@link SECURITY_HUB_EXPORT_FAILED_METRIC} sits beside the others.
  */
 import { METRIC_DIMENSION, METRIC_NAMESPACE } from "../runtime/run-metrics";

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { bundleHandler } from "../../modules/key-age-function/bundle-handler";
@@ -27,8 +27,19 @@ export interface ContainerRun {
   readonly maxRssBytes: number;
 }
 
-/** Bundles the handler with the deployment bundler into a fresh temporary directory. */
+/**
+ * The bundle a test run built once (see __tests__/support/global-setup.ts), when there is one: about
+ * twenty integration files invoke the same bundle, and each build cost a second of CPU.
+ */
+export const SHARED_BUNDLE_VARIABLE = "KEY_AGE_TEST_BUNDLE";
+
+/**
+ * Bundles the handler with the deployment bundler into a fresh temporary directory, or hands out the
+ * test run's shared bundle (its cleanup is the run's teardown).
+ */
 export function buildBundle(): { bundlePath: string; cleanup(): void } {
+  const shared = process.env[SHARED_BUNDLE_VARIABLE];
+  if (shared && existsSync(shared)) return { bundlePath: shared, cleanup: () => undefined };
   const outdir = mkdtempSync(path.join(tmpdir(), "key-age-bundle-"));
   return { bundlePath: bundleHandler({ outdir }), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }

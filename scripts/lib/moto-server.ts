@@ -22,6 +22,11 @@ export interface MotoServer {
 /** The region every local run uses. */
 export const LOCAL_REGION = "us-east-1";
 
+/** What to do when Python cannot import moto's server. */
+const INSTALL_MOTO =
+  `${PYTHON} cannot import moto's server: install it with \`pip install 'moto[server]'\` ` +
+  "(or set MOTO_PYTHON to the Python interpreter that has it)";
+
 /** True when Python can import moto's server (`pip install 'moto[server]'`). */
 export function motoServerAvailable(): boolean {
   return spawnSync(PYTHON, ["-c", "import moto.server"], { stdio: "ignore" }).status === 0;
@@ -45,14 +50,12 @@ export interface MotoServerOptions {
   readonly managedPolicies?: "quarantine" | "all";
 }
 
-/** Starts `moto_server` on a free loopback port and resolves once it answers. */
+/**
+ * Starts `moto_server` on a free loopback port and resolves once it answers. Without moto it fails
+ * with how to install it, read from the server's own exit (no separate Python start to check first:
+ * the tests start about 45 servers a run, and each check cost a second of CPU).
+ */
 export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
-  if (!motoServerAvailable()) {
-    throw new Error(
-      `${PYTHON} cannot import moto's server: install it with \`pip install 'moto[server]'\` ` +
-        "(or set MOTO_PYTHON to the Python interpreter that has it)",
-    );
-  }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(PYTHON, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
@@ -91,6 +94,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
+      if (/No module named '?moto/.test(stderr())) throw new Error(INSTALL_MOTO);
       throw new Error(`moto_server exited with code ${child.exitCode}: ${stderr()}`);
     }
     try {
