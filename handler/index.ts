@@ -9,6 +9,7 @@ import { accountPartition } from "./alerts/account-state-store";
 import { accountStateDeps } from "./monitor/account-state-deps";
 import { withAccountLease, type SkippedRun } from "./monitor/leased-run";
 import { securityHubDeps } from "./monitor/security-hub-deps";
+import { keyUsageDeps } from "./monitor/key-usage-deps";
 
 import { containerState, slackDeps, type Container, type HandlerContext } from "./container";
 
@@ -91,6 +92,16 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
               },
             }),
         accountId: async () => accountId,
+        // KEY_USAGE=on: the cache is on the account's partition (the loader requires the state table).
+        ...(config.keyUsage && partition
+          ? {
+              keyUsage: keyUsageDeps({
+                partition,
+                ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+                ...(remaining ? { remainingTimeMs: () => remaining.call(context) } : {}),
+              }),
+            }
+          : {}),
         // SECURITY_HUB=on: the findings go to this account's own Security Hub, in the function's region.
         ...(securityHub
           ? {

@@ -152,6 +152,13 @@ export interface EnvironmentSettings {
    */
   readonly securityHub?: boolean;
   /**
+   * `KEY_USAGE=on`: owners' direct messages and deactivation notices carry a one-line summary of the
+   * key's CloudTrail management events of the last 30 days, cached a day in the alert state. Grants
+   * `cloudtrail:LookupEvents` and `ec2:DescribeRegions` only when true; needs `alertState`; not with
+   * `organization`. @default false
+   */
+  readonly keyUsage?: boolean;
+  /**
    * EventBridge schedule of the daily heartbeat, which posts "N keys checked, none need attention"
    * when nothing else is posted, e.g. "cron(0 9 * * ? *)" (09:00 UTC). In organization mode the
    * dispatcher posts one organization summary instead. @default none

@@ -4,6 +4,7 @@ import {
   SECURITY_HUB_VARIABLE,
   securityHubEnvironment,
 } from "../handler/security-hub/security-hub-setting";
+import { KEY_USAGE_CONFIG_FIELD, KEY_USAGE_VARIABLE, keyUsageEnvironment } from "../handler/usage/key-usage-setting";
 import type { EnvironmentSettings } from "./environment-config";
 
 /**
@@ -136,6 +137,16 @@ export const HANDLER_SETTINGS: readonly HandlerSetting[] = [
     toVariable: (value) => {
       if (typeof value !== "boolean") return { expected: "true or false" };
       const text = Object.values(securityHubEnvironment(value))[0];
+      return text === undefined ? { omit: true } : { text };
+    },
+  },
+  {
+    field: KEY_USAGE_CONFIG_FIELD,
+    variable: KEY_USAGE_VARIABLE,
+    // Deployed only when on (keyUsageEnvironment), so the default stays implicit.
+    toVariable: (value) => {
+      if (typeof value !== "boolean") return { expected: "true or false" };
+      const text = Object.values(keyUsageEnvironment(value))[0];
       return text === undefined ? { omit: true } : { text };
     },
   },

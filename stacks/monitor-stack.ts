@@ -125,6 +125,8 @@ export class MonitorStack extends TerraformStack {
       deactivateKeys: parseEnforcementMode(settings.enforcement) === "armed",
       // In organization mode the worker imports through the member roles, and its own role gets nothing.
       importSecurityHubFindings: securityHub && !organization,
+      // KEY_USAGE=on: single-account only (synth refuses it with organization, see validate-organization.ts).
+      lookupKeyUsage: settings.keyUsage === true && !organization,
       slackWebhookParameterName: settings.slackWebhookParameter,
       slackWebhookKmsKeyArn: settings.slackWebhookKmsKeyArn,
       slackBotTokenParameterName: settings.slackBotTokenParameter,

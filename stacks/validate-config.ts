@@ -75,6 +75,7 @@ const ENVIRONMENT_FIELDS = {
   maxOwnersPerKey: true,
   maxExemption: true,
   securityHub: true,
+  keyUsage: true,
   heartbeatSchedule: true,
   s3NativeLocking: true,
   deletionProtection: true,
@@ -277,7 +278,7 @@ function environmentProblems(name: string, env: EnvironmentSettings): string[] {
     problems.push(`${where}: field "remindEvery" (${show(env.remindEvery)}) has no effect with "alertState" false`);
   }
   problems.push(...handlerSettingProblems(where, name, env));
-  problems.push(...organizationProblems(where, env.organization, env.enforcement));
+  problems.push(...organizationProblems(where, env.organization, env.enforcement, env.keyUsage));
   problems.push(...slackDestinationProblems(where, env));
   return problems;
 }

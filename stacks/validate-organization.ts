@@ -30,6 +30,7 @@ export function organizationProblems(
   where: string,
   organization: OrganizationSettings | undefined,
   enforcement: string | undefined,
+  keyUsage?: unknown,
 ): string[] {
   if (organization === undefined) return [];
   const problems: string[] = [];
@@ -38,6 +39,14 @@ export function organizationProblems(
     // The member role is read-only: deactivation in member accounts is not part of organization mode.
     problems.push(
       `${where}: field "enforcement" (${show(enforcement)}) is not available with "organization": the member role only reads`,
+    );
+  }
+  if (keyUsage === true) {
+    // The worker would have to read CloudTrail through each member role, which grants no CloudTrail
+    // action: the usage summary is a single-account feature for now.
+    problems.push(
+      `${where}: field "keyUsage" (true) is not available with "organization": the member role does not read CloudTrail; ` +
+        "set it on a single-account environment of the member account instead",
     );
   }
   const at = `${where}: field "organization`;

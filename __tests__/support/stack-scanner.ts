@@ -53,6 +53,9 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   "cloudwatch:PutMetricData",
   // Organization mode's dispatcher: ListAccounts has no resource types in the Service Authorization Reference.
   "organizations:ListAccounts",
+  // KEY_USAGE=on (KEY_USAGE_ACTIONS): neither has resource types in the Service Authorization Reference.
+  "cloudtrail:LookupEvents",
+  "ec2:DescribeRegions",
 ]);
 
 const SLACK_WEBHOOK = /hooks\.slack(-gov)?\.com\/(services|workflows|triggers)\//i;

@@ -22,6 +22,8 @@ export const ITEM_KINDS = {
   lease: "lease",
   /** Present once the account's items of the previous layout were carried over (one item, no TTL). */
   migrated: "migrated",
+  /** `KEY_USAGE=on`: a key's cached one-line usage summary and when it was fetched: `usage#AKIA…`. */
+  usage: "usage#",
   /** The dispatcher's record of the accounts it queued, in chunks: `dispatch#0`, `dispatch#1`, … */
   dispatch: "dispatch#",
 } as const;

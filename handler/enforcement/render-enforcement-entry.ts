@@ -1,6 +1,7 @@
 import { formatDuration } from "../runtime/duration";
 import { maskAccessKeyId } from "../runtime/mask";
 import { codeText, inertText } from "../slack/slack-message";
+import { usageNoteOf } from "../slack/render-usage";
 import type { KeyFinding } from "../scan/classify";
 import { MAX_REACTIVATIONS } from "./deactivation-schedule";
 import type { DueKey, EnforcementEvent } from "./enforcement-events";
@@ -23,8 +24,23 @@ export function restoreCommand(userName: string, accessKeyId: string): string {
   );
 }
 
-/** One entry's mrkdwn (pure): a line per key, two for a deactivation (with its restore command). */
-export function renderEntry(event: EnforcementEvent, dry: boolean, now: Date): string {
+/**
+ * One entry's mrkdwn (pure): a line per key, two for a deactivation (with its restore command); with
+ * `usageLines` (`KEY_USAGE=on`), a key that is or will be deactivated also shows what uses it.
+ */
+export function renderEntry(
+  event: EnforcementEvent,
+  dry: boolean,
+  now: Date,
+  usageLines?: ReadonlyMap<string, string>,
+): string {
+  const text = entryText(event, dry, now);
+  if (event.kind === "held") return text + usageNoteOf(usageLines, event.key.finding.accessKeyId);
+  const shows = ["notice", "day-before", "would-deactivate", "deactivated"].includes(event.kind);
+  return shows && "finding" in event ? text + usageNoteOf(usageLines, event.finding.accessKeyId) : text;
+}
+
+function entryText(event: EnforcementEvent, dry: boolean, now: Date): string {
   if (event.kind === "brake") return brakeText(event, dry);
   if (event.kind === "held") return `• ${heldLine(event.key, now)}`;
   const { finding } = event;

@@ -25,6 +25,8 @@ export interface EnforcementMessageInput {
   readonly environmentName?: string;
   /** The run's time. */
   readonly now: Date;
+  /** `KEY_USAGE=on`: each key's usage line, shown under its entry. @default undefined: no lines */
+  readonly usageLines?: ReadonlyMap<string, string>;
 }
 
 /** One message and the events it names (only those may be recorded once Slack accepted it). */
@@ -61,7 +63,7 @@ export function renderEnforcement(input: EnforcementMessageInput): EnforcementMe
   const events = [...input.events].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   const sections: { text: string; kind: EnforcementEvent["kind"]; events: EnforcementEvent[] }[] = [];
   for (const event of events) {
-    const text = truncateText(renderEntry(event, dry, input.now), SLACK_LIMITS.maxSectionTextChars);
+    const text = truncateText(renderEntry(event, dry, input.now, input.usageLines), SLACK_LIMITS.maxSectionTextChars);
     const last = sections.at(-1);
     const fits =
       last && last.kind === event.kind && last.text.length + 1 + text.length <= SLACK_LIMITS.maxSectionTextChars;

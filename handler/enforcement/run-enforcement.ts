@@ -63,6 +63,8 @@ export interface EnforceInput {
   readonly deliver?: (message: SlackMessage) => Promise<void>;
   /** The run's logger. */
   readonly logger: Logger;
+  /** `KEY_USAGE=on`: the keys' usage lines for the message. @default undefined: no lines */
+  readonly usageLines?: ReadonlyMap<string, string>;
 }
 
 /** This run's enforcement plan from the loaded state (pure; see ./plan-enforcement.ts). */
@@ -121,6 +123,7 @@ export async function enforce(deps: EnforcementDeps, input: EnforceInput): Promi
     accountId: input.accountId,
     ...(input.environmentName ? { environmentName: input.environmentName } : {}),
     now,
+    ...(input.usageLines ? { usageLines: input.usageLines } : {}),
   });
   const accepted: EnforcementEvent[] = [];
   let messagesPosted = 0;

@@ -11,6 +11,7 @@ import { recordOwnerOutcome } from "../slack/owners/record-owner-outcome";
 import { renderOwnerMessages, type OwnerMessageContext } from "../slack/owners/render-owner-messages";
 import { ownerCacheChanges, staysPending, type OwnerOutcome } from "../slack/owners/tell-owners";
 import type { SlackAppSession } from "../slack/slack-app";
+import type { UsageCandidate } from "../usage/usage-cache";
 
 /** The owners a run may tell, planned before the digest is rendered. */
 export interface PreparedOwners {
@@ -61,6 +62,8 @@ export function namedKeys(sent: MessagesToSend, plan: AlertPlan | undefined): Re
 
 /** The owner step of a run: after the channel (and enforcement), within the time left. */
 export interface OwnerStep {
+  /** The keys whose owners this step tells of an alert (not a resolution): they may show usage. */
+  readonly keys: readonly UsageCandidate[];
   /**
    * The channel's changes with every owner of a key it named marked pending: written with them,
    * before any owner is looked up or messaged, so a run killed half-way loses nobody.
@@ -70,10 +73,12 @@ export interface OwnerStep {
    * Looks up and tells the owners until the invocation's time (less a margin) runs out, and records
    * each owner told as it happens (`record`, with alert state); whoever is not told stays pending for
    * the next run. `complete` is what the channel's delivery recorded, before owners were folded in.
+   * `usageLines` (`KEY_USAGE=on`) are shown under their keys.
    */
   tell(
     complete: readonly StateChange[],
     record: ((changes: readonly StateChange[]) => Promise<void>) | undefined,
+    usageLines?: ReadonlyMap<string, string>,
   ): Promise<OwnerMessagesSummary>;
 }
 
@@ -95,13 +100,22 @@ export function ownerStep(
   const fresh = deliveries.filter((delivery) => !delivery.retry);
 
   return {
+    keys: deliveries.flatMap((delivery) =>
+      delivery.notice.kind !== "resolved" && delivery.notice.finding
+        ? [{ accessKeyId: delivery.accessKeyId, userName: delivery.notice.finding.userName }]
+        : [],
+    ),
     withOwnersPending: (changes) =>
       recordOwnerOutcome({ changes, deliveries: fresh, failed: toTell(fresh), records: loaded }),
 
-    async tell(complete, record) {
+    async tell(complete, record, usageLines) {
       const pending = toTell(deliveries);
       const progress = record && progressWriter(complete, deliveries, loaded, pending, record, logger);
-      const messages = renderOwnerMessages(deliveries, { ...context, channel: app.channel });
+      const messages = renderOwnerMessages(deliveries, {
+        ...context,
+        channel: app.channel,
+        ...(usageLines ? { usageLines } : {}),
+      });
       const report = await app.owners.tell(messages, owners.cached, (outcome) => {
         if (!staysPending(outcome)) pending.delete(outcome.email);
         progress?.changed();

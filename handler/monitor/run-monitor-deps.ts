@@ -9,6 +9,7 @@ import type { SlackMessage } from "../slack/slack-message";
 import type { SlackAppSession } from "../slack/slack-app";
 import { type EnforcementDeps } from "../enforcement/run-enforcement";
 import type { SecurityHubDeps } from "./export-findings-stage";
+import type { KeyUsageDeps } from "./usage-stage";
 
 /** The stages {@link runMonitor} wires together; its functions do all the I/O, runMonitor only decides. */
 export interface RunMonitorDeps {
@@ -71,4 +72,9 @@ export interface RunMonitorDeps {
    * flagged key in the account that owns it; skipped in a dry run. @default undefined: off
    */
   readonly securityHub?: SecurityHubDeps;
+  /**
+   * The usage summary (`KEY_USAGE=on`): after the digest, a usage line for each key the enforcement
+   * message and the owners' messages name; skipped in a dry run. @default undefined: off
+   */
+  readonly keyUsage?: KeyUsageDeps;
 }

@@ -25,6 +25,7 @@ import { namedKeys, ownerStep, prepareOwners, type OwnerStep } from "./owner-ste
 import { exportFindingsStage } from "./export-findings-stage";
 import { eventExposedKeyIds } from "./exposed-keys";
 import { deliverAndRecord, deliverOne, webhookChannel, type DigestChannel } from "./deliver-and-record";
+import { enforcementUsageCandidates, usageStage } from "./usage-stage";
 
 /**
  * Runs one monitor pass, in the order of the data flow: resolve the webhook, scan, classify, compare
@@ -56,6 +57,8 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     const delivered = config.dryRun
       ? { messagesPosted: logDryRun(decided.sent, run.logger), complete: [] }
       : await deliverAndRemember(run, channel, decided, inputs);
+    // [summarise usage]: lines for the keys the enforcement message and the owners' messages name.
+    const usageLines = config.dryRun ? undefined : await summariseUsage(run, decided);
     // Only after the digest reached Slack: a run that cannot tell Slack deactivates nothing. The
     // enforcement message goes out before any owner work, which takes whatever time is left.
     const enforcement =
@@ -67,6 +70,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
             ...environment,
             ...(channel ? { deliver: deliverOne(channel) } : {}),
             logger: run.logger,
+            ...(usageLines ? { usageLines } : {}),
           })
         : undefined;
     // [export findings]: a copy of what Slack got, for Security Hub; it never fails the run.
@@ -78,7 +82,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<RunSummary> {
     }
     const ownerMessages =
       decided.tellOwners && !config.dryRun
-        ? await decided.tellOwners.tell(delivered.complete, decided.plan && deps.alertState?.apply)
+        ? await decided.tellOwners.tell(delivered.complete, decided.plan && deps.alertState?.apply, usageLines)
         : undefined;
     const summary = buildRunSummary({
       ...environment,
@@ -260,6 +264,25 @@ async function decide(run: RunContext, destination: Destination, inputs: RunInpu
     sent,
     ...(tellOwners ? { tellOwners } : {}),
   };
+}
+
+/** The usage lines of this run's deactivation notices (first: they matter most) and owner messages. */
+async function summariseUsage(
+  run: RunContext,
+  decided: RunDecisions,
+): Promise<ReadonlyMap<string, string> | undefined> {
+  const { keyUsage } = run.deps;
+  if (!keyUsage) return undefined;
+  return usageStage(keyUsage, {
+    candidates: [
+      ...(run.deps.enforcement ? enforcementUsageCandidates(decided.enforcementPlan) : []),
+      ...(decided.tellOwners?.keys ?? []),
+    ],
+    flaggedKeyIds: new Set(decided.classification.flagged.map((finding) => finding.accessKeyId)),
+    uncheckedUsers: decided.unchecked,
+    now: run.startedAt,
+    logger: run.logger,
+  });
 }
 
 /** The digest's channel: the Slack app's, or the webhook; undefined for a dry run. */

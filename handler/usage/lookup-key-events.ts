@@ -67,6 +67,19 @@ export interface LookupKeyEventsOptions {
   readonly backoff?: BackoffRetryOptions;
   /** Each region's limiter. @default LOOKUP_EVENTS_PER_SECOND per second */
   readonly limiterFor?: (region: string) => RequestRateLimiter;
+  /**
+   * True once no further request may start (the function's time budget): the regions not read to the
+   * end fail with a {@link LookupStoppedError}. @default never
+   */
+  readonly stopped?: () => boolean;
+}
+
+/** A region's lookup given up because {@link LookupKeyEventsOptions.stopped} said so. */
+export class LookupStoppedError extends Error {
+  constructor() {
+    super("the lookup's time ran out");
+    this.name = "LookupStoppedError";
+  }
 }
 
 /** What a lookup read. */
@@ -135,6 +148,7 @@ export async function lookupKeyEvents(options: LookupKeyEventsOptions): Promise<
         });
         let token = await backoff.acquireInitialRetryToken();
         for (;;) {
+          if (options.stopped?.()) throw new LookupStoppedError();
           try {
             const page = await limiter.run(() => client.send(command));
             update({ requests: progress.requests + 1 });

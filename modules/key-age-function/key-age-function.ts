@@ -17,6 +17,7 @@ import {
   ALERT_STATE_DYNAMODB_ACTIONS,
   OWNER_CACHE_DYNAMODB_ACTIONS,
   ENFORCEMENT_IAM_ACTIONS,
+  KEY_USAGE_ACTIONS,
   LEGACY_ALERT_STATE_DYNAMODB_ACTIONS,
   USER_SCOPED_IAM_ACTIONS,
 } from "../../handler/runtime/aws-contract";
@@ -85,6 +86,11 @@ export interface KeyAgeFunctionProps {
    * `securityhub:GetFindings` on its hub, in the function's region. @default false
    */
   readonly importSecurityHubFindings?: boolean;
+  /**
+   * Whether the function reads CloudTrail's event history to summarise where a key is used
+   * (`KEY_USAGE=on`, single-account mode): KEY_USAGE_ACTIONS, which have no resource types. @default false
+   */
+  readonly lookupKeyUsage?: boolean;
   /** The bundle's export to run: `index.handler`, `index.dispatcher` or `index.worker`. @default "index.handler" */
   readonly handler?: string;
   /** The function's description. @default "Alerts Slack about IAM access keys that are too old or unused" */
@@ -182,6 +188,15 @@ export class KeyAgeFunction extends Construct {
         sid: "DeactivateUserKeys",
         actions: [...ENFORCEMENT_IAM_ACTIONS],
         resources: [userArns],
+      });
+    }
+    if (props.lookupKeyUsage === true) {
+      statements.push({
+        // KEY_USAGE=on: neither CloudTrail's LookupEvents nor EC2's DescribeRegions has resource
+        // types, so "*" is the only resource they accept; granted only when the setting is on.
+        sid: "LookupKeyUsage",
+        actions: [...KEY_USAGE_ACTIONS],
+        resources: ["*"],
       });
     }
     if (scanOwnAccount && (props.readCredentialReport ?? true)) {

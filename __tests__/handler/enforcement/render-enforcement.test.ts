@@ -161,3 +161,40 @@ describe("renderEnforcement", () => {
     expect(renderEnforcement({ events: [], mode: "armed", accountId: "1", now: NOW })).toEqual([]);
   });
 });
+
+describe("renderEnforcement with KEY_USAGE=on", () => {
+  test("a key that is or will be deactivated shows its usage line, made inert; others show none", () => {
+    const usageLines = new Map([
+      [keyId(1), "1,234 calls in the last 30 days: s3 1,234 · from 203.0.113.7 · with <!channel> *Terraform*"],
+      [keyId(2), "No calls in the last 30 days (CloudTrail management events, 2 regions)."],
+    ]);
+    const events: EnforcementEvent[] = [
+      {
+        kind: "notice",
+        finding: finding(1),
+        date: new Date(NOW.getTime() + 7 * DAY),
+        setting: "DEACTIVATE_AGE=120d",
+        change: record(1),
+      },
+      { kind: "left-alone", finding: finding(2), reason: "the key is inactive now" },
+    ];
+    const [part] = renderEnforcement({
+      events,
+      mode: "armed",
+      accountId: "123456789012",
+      now: NOW,
+      usageLines,
+    });
+    // inertText breaks what Slack would link (an IP) with invisible word joiners.
+    const text = sectionsOf(part.message)
+      .join("\n")
+      .replace(/\u2060/g, "");
+    expect(text).toContain(
+      "\n      Used: 1,234 calls in the last 30 days: s3 1,234 · from 203.0.113.7 · with &lt;!channel&gt;",
+    );
+    expect(text).not.toContain("<!channel>");
+    expect(text).not.toContain("*Terraform*");
+    // A key left alone is not going anywhere: no usage under it.
+    expect(text).not.toContain("No calls");
+  });
+});

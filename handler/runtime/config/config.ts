@@ -21,6 +21,7 @@ import {
   SECURITY_HUB_VARIABLE,
 } from "../../security-hub/security-hub-setting";
 import { enforcementConfig, type EnforcementConfig } from "./enforcement-config";
+import { KEY_USAGE_EXPECTED, KEY_USAGE_VARIABLE, parseKeyUsageSetting } from "../../usage/key-usage-setting";
 export {
   MAX_DEACTIVATIONS_PER_DAY,
   MIN_DEACTIVATIONS_PER_DAY,
@@ -84,6 +85,11 @@ export interface MonitorConfig {
    * findings of resolved keys (`SECURITY_HUB=on`). @default undefined: off
    */
   readonly securityHub?: boolean;
+  /**
+   * Add a one-line CloudTrail usage summary to owners' direct messages and deactivation notices
+   * (`KEY_USAGE=on`), cached in the alert state. @default undefined: off
+   */
+  readonly keyUsage?: boolean;
   /**
    * Owners one `key-age:owner` tag may name (`MAX_OWNERS_PER_KEY`); more is a tag problem, and only the
    * first are mentioned or messaged, so a hostile tag cannot starve a run of Slack's rate limits. @default 5
@@ -202,6 +208,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
   const securityHub = parseSecurityHubSetting(env[SECURITY_HUB_VARIABLE]);
   if (securityHub.problem !== undefined) invalid(SECURITY_HUB_VARIABLE, SECURITY_HUB_EXPECTED);
+  const keyUsage = parseKeyUsageSetting(env[KEY_USAGE_VARIABLE]);
+  if (keyUsage.problem !== undefined) invalid(KEY_USAGE_VARIABLE, KEY_USAGE_EXPECTED);
+  // The summaries are cached in the alert state; without it every run would ask CloudTrail again.
+  else if (keyUsage.enabled && alertStateTable === undefined) {
+    invalid(
+      KEY_USAGE_VARIABLE,
+      (name) => `needs ${name("ALERT_STATE_TABLE")}: the usage summaries are cached in the alert state`,
+    );
+  }
   const maxOwnersRaw = read("MAX_OWNERS_PER_KEY") ?? CONFIG_DEFAULTS.MAX_OWNERS_PER_KEY;
   const maxOwnersPerKey = /^\d+$/.test(maxOwnersRaw) ? Number(maxOwnersRaw) : Number.NaN;
   if (!(maxOwnersPerKey >= 1 && maxOwnersPerKey <= MAX_OWNERS_PER_KEY_LIMIT)) {
@@ -228,6 +243,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     maxTagAge,
     ...(enforcement ? { enforcement } : {}),
     ...(securityHub.enabled ? { securityHub: true } : {}),
+    ...(keyUsage.enabled ? { keyUsage: true } : {}),
     maxOwnersPerKey,
   };
 }

@@ -12,6 +12,7 @@ import {
   type SlackMessage,
 } from "../slack-message";
 import type { OwnerDelivery, OwnerNotice } from "./plan-owner-deliveries";
+import { usageNoteOf } from "../render-usage";
 
 /** One direct message to one owner. */
 export interface OwnerMessage {
@@ -39,6 +40,11 @@ export interface OwnerMessageContext {
   readonly maxKeys?: number;
   /** Enforcement's dates, shown beside the keys as in the channel. @default undefined: enforcement off */
   readonly deactivationSchedules?: DigestInput["deactivationSchedules"];
+  /**
+   * `KEY_USAGE=on`: each key's usage line, shown under it so the owner knows what will break; a
+   * resolved alert shows none. @default undefined: no lines
+   */
+  readonly usageLines?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -74,7 +80,9 @@ function ownerMessage(owned: readonly OwnerDelivery[], context: OwnerMessageCont
     : exposed
       ? "Your IAM access key has leaked · "
       : "Your IAM access keys need attention · ";
-  const lines = owned.slice(0, maxKeys).map((delivery) => truncateText(ownerLine(delivery.notice, context), 1000));
+  const lines = owned
+    .slice(0, maxKeys)
+    .map((delivery) => truncateText(ownerLine(delivery.notice, context) + usageNote(delivery, context), 1000));
   const rest = owned.length - lines.length;
   const sections: string[] = [];
   let current: string[] = [];
@@ -120,6 +128,10 @@ function ownerLine(notice: OwnerNotice, context: OwnerMessageContext): string {
   // The reader is the owner: their own address on every line says nothing.
   const own = notice.finding ? ({ ...notice, finding: withoutOwnerEmails(notice.finding) } as typeof notice) : notice;
   return renderAnnouncement(own, input);
+}
+
+function usageNote(delivery: OwnerDelivery, context: OwnerMessageContext): string {
+  return delivery.notice.kind === "resolved" ? "" : usageNoteOf(context.usageLines, delivery.accessKeyId);
 }
 
 function withoutOwnerEmails<T extends KeyFinding>(finding: T): T {

@@ -56,3 +56,19 @@ describe("renderOwnerMessages", () => {
     expect(visible(JSON.stringify(message.message.blocks))).toContain("… and 2 more of your keys, listed in #key-age.");
   });
 });
+
+describe("renderOwnerMessages with KEY_USAGE=on", () => {
+  it("shows each key's usage line under it, made inert, and none for a key without one", () => {
+    const classification = classify(inventory(ALICE, activeKey(1, 95 * DAY, DAY), activeKey(2, 85 * DAY, DAY)));
+    const plan = planAlerts({ records: [], classification, now: NOW, remindEveryMs: REMIND });
+    const deliveries = planOwnerDeliveries({ classification, announcements: plan.announcements });
+    const line =
+      "12 calls in the last 30 days, last 2025-05-31 10:00 UTC: sts 12 · from 198.51.100.2 · with @here aws-cli";
+    const [message] = renderOwnerMessages(deliveries, { ...CONTEXT, usageLines: new Map([[keyId(1), line]]) });
+    const blocks = JSON.stringify(message.message.blocks);
+    expect(visible(blocks)).toContain("Used: 12 calls in the last 30 days, last 2025-05-31 10:00 UTC: sts 12");
+    expect(blocks).not.toContain("@here");
+    expect(visible(blocks).match(/Used:/g)).toHaveLength(1);
+    expectWithinSlackLimits(message.message);
+  });
+});
