@@ -11,7 +11,7 @@ import { IAM_CLIENT_CONFIG } from "../handler/runtime/client-config";
 import { assumeMemberRole, type MemberCredentials } from "../handler/organization/member-credentials";
 import { scannerFor } from "../handler/scan/select-scanner";
 import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function";
-import { DEFAULT_BATCH_SIZE } from "../modules/organization-fan-out/organization-fan-out";
+import { DEFAULT_BATCH_SIZE, WORKER_MEMORY_MB } from "../modules/organization-fan-out/organization-fan-out";
 import { ORGANIZATION_DEFAULTS } from "../stacks/organization-settings";
 import { startFakeSlack } from "../scripts/lib/fake-slack";
 import { buildBundle } from "../scripts/lib/invoke-bundle";
@@ -218,7 +218,7 @@ export async function organizationBench(
         ],
       ),
       `\nSweep of ${options.dispatchAccounts.toLocaleString("en-US")} accounts: ${seconds(sweep.ms)} s = the dispatch + ${Math.ceil(options.dispatchAccounts / DEFAULT_BATCH_SIZE / ORGANIZATION_DEFAULTS.workerMaxConcurrency)} rounds of ${ORGANIZATION_DEFAULTS.workerMaxConcurrency} worker invocations (the default workerMaxConcurrency) × ${seconds(batch.steady.wallMs)} s per batch of ${DEFAULT_BATCH_SIZE}; within the 10-minute schedule from workerMaxConcurrency ${sweep.concurrencyWithinSchedule} (at ${ORGANIZATION_DEFAULTS.workerMaxConcurrency}, a sweep covers about ${sweep.accountsWithinSchedule.toLocaleString("en-US")} accounts in 10 minutes; a slower sweep never grows the queue: accounts still in flight are not queued again).`,
-      `\nMonthly cost, ${options.dispatchAccounts.toLocaleString("en-US")} accounts × ${options.usersPerAccount} users, a run every 10 minutes (${RUNS_PER_MONTH} runs), ${DEFAULT_MEMORY_MB} MB arm64, from the measured steady-state batch (${seconds(batch.steady.wallMs)} s, ${units(costInput.accountReadUnits)} read and ${units(costInput.accountWriteUnits)} write units per account) and dispatch; prices: Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and $0.20/M requests, SQS $0.40/M requests, DynamoDB on demand $0.125/M read and $0.625/M write units, IAM Access Analyzer unused access $0.20 per user or role per month.`,
+      `\nMonthly cost, ${options.dispatchAccounts.toLocaleString("en-US")} accounts × ${options.usersPerAccount} users, a run every 10 minutes (${RUNS_PER_MONTH} runs), arm64 (worker ${WORKER_MEMORY_MB} MB, dispatcher ${DEFAULT_MEMORY_MB} MB), from the measured steady-state batch (${seconds(batch.steady.wallMs)} s, ${units(costInput.accountReadUnits)} read and ${units(costInput.accountWriteUnits)} write units per account) and dispatch; prices: Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and $0.20/M requests, SQS $0.40/M requests, DynamoDB on demand $0.125/M read and $0.625/M write units, IAM Access Analyzer unused access $0.20 per user or role per month.`,
       table(["item", "quantity per month", "cost"], cost.rows),
     ].join("\n");
   } finally {

@@ -2,6 +2,7 @@
 // measured (per-batch wall time, request units per account run and per dispatch, SQS calls) and the
 // configured worker concurrency and batch size: no assumed durations or unit counts.
 import { DEFAULT_MEMORY_MB } from "../modules/key-age-function/key-age-function";
+import { WORKER_MEMORY_MB } from "../modules/organization-fan-out/organization-fan-out";
 
 // Public prices, us-east-1, as of 2025 (the estimate states them; change them here).
 export const PRICES = {
@@ -63,9 +64,12 @@ export function sweepTime(input: OrganizationCostInput): Sweep {
 
 /** The monthly cost, item by item, as table rows (quantity, cost); the total last. */
 export function monthlyCost(input: OrganizationCostInput): { rows: (string | number)[][]; total: number } {
-  const memoryGb = DEFAULT_MEMORY_MB / 1024;
   const batches = Math.ceil(input.accounts / input.batchSize);
-  const gbSeconds = RUNS_PER_MONTH * ((batches * input.batchWallMs + input.dispatchWallMs) / 1000) * memoryGb;
+  // The worker at its own memory (a batch side by side), the dispatcher at the function default.
+  const gbSeconds =
+    RUNS_PER_MONTH *
+    (((batches * input.batchWallMs) / 1000) * (WORKER_MEMORY_MB / 1024) +
+      (input.dispatchWallMs / 1000) * (DEFAULT_MEMORY_MB / 1024));
   const requests = RUNS_PER_MONTH * (1 + batches);
   // Sends as measured; the mapping's pollers receive a batch and delete it in one call each.
   const sqsRequests = RUNS_PER_MONTH * (input.dispatchSendCalls + 2 * batches);

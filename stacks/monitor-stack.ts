@@ -33,7 +33,7 @@ import { HEARTBEAT_EVENT_KIND } from "../handler/runtime/run-trigger";
 import { DEFAULT_MEMBER_ROLE_NAME } from "../handler/organization/organization-scope";
 import { STALE_ACCOUNTS_METRIC } from "../handler/organization/stale-accounts";
 import { DispatcherAlarms } from "../modules/organization-fan-out/dispatcher-alarms";
-import { OrganizationFanOut } from "../modules/organization-fan-out/organization-fan-out";
+import { OrganizationFanOut, WORKER_MEMORY_MB } from "../modules/organization-fan-out/organization-fan-out";
 import { MemberRoleStackSet } from "../modules/member-role-stack-set/member-role-stack-set";
 import { MemberRole } from "../modules/member-role/member-role";
 import { ORGANIZATION_DEFAULTS, memberRoleInThisAccount, organizationEnvironment } from "./organization-settings";
@@ -116,7 +116,13 @@ export class MonitorStack extends TerraformStack {
       },
       // Organization mode: this function is the worker, reading IAM only through member roles.
       ...(organization
-        ? { handler: "index.worker", scanOwnAccount: false, reservedConcurrency: workerConcurrency }
+        ? {
+            handler: "index.worker",
+            scanOwnAccount: false,
+            reservedConcurrency: workerConcurrency,
+            // A batch's accounts are scanned side by side: their memory adds up.
+            memorySize: WORKER_MEMORY_MB,
+          }
         : {}),
       alertStateTable: this.alertState?.table,
       ...(this.alertState ? { legacyAlertStateTableName: legacyAlertStateTableName(functionName) } : {}),

@@ -54,6 +54,12 @@ describe("monitor-org (organization mode)", () => {
     expect(org.json).toHaveResourceWithProperties(SqsQueue, { message_retention_seconds: 1_209_600 });
   });
 
+  it("gives the worker the memory of a batch scanned side by side", () => {
+    const worker = functions.find((fn) => fn.handler === "index.worker");
+    expect(worker?.memory_size).toBe(512);
+    expect(functions.find((fn) => fn.handler === "index.dispatcher")?.memory_size).toBe(256);
+  });
+
   it("gives the worker no IAM reads of its own account: only the member role, by name, and the queue", () => {
     const worker = statementsOf("key-age-function_policy-document").concat(statementsOf("organization_worker-policy"));
     const actions = worker.flatMap((statement) => statement.actions);

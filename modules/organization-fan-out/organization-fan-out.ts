@@ -30,6 +30,14 @@ export const LIST_UNDER_PARENT_ACTIONS = [
  */
 export const DEFAULT_BATCH_SIZE = 5;
 
+/**
+ * The worker's memory in MB: a batch's accounts are in memory at once. `npm run bench` measured the
+ * worst batch, five accounts of 5,000 users (IAM's quota of users per account) scanned side by side
+ * with the credential report, at 286 MB (README, performance): over the single-account function's
+ * 256 MB, within this with room to spare.
+ */
+export const WORKER_MEMORY_MB = 512;
+
 /** Props of {@link OrganizationFanOut}. */
 export interface OrganizationFanOutProps {
   /** The worker: the key-age function running `index.worker`. */
