@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import {
   IAMClient,
@@ -13,8 +13,9 @@ import { buildBundle, runContainer, type InvocationOutcome } from "../../../../s
 import type { SlackMessage } from "../../../../handler/slack/slack-message";
 import { expectWithinSlackLimits } from "../../support/slack-digest-assertions";
 import { motoClientConfig, seedUsers } from "./seed-iam";
+import { createStateTable } from "./state-table";
 import { startMotoProxy, type MotoProxy } from "../../../../scripts/lib/moto-proxy";
-import { ALERT_STATE_PARTITION_KEY, ALERT_STATE_SORT_KEY } from "../../../../handler/runtime/aws-contract";
+import { ALERT_STATE_SORT_KEY } from "../../../../handler/runtime/aws-contract";
 
 /** Milliseconds per day, hour and minute. */
 export const DAY = 86_400_000;
@@ -80,21 +81,8 @@ export class EnforcementHarness {
   }
 
   /** Creates a state table shaped like the stack's: partitioned by account, items sorted by kind. */
-  async table(name: string): Promise<void> {
-    await this.dynamodb.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [
-          { AttributeName: ALERT_STATE_PARTITION_KEY, KeyType: "HASH" },
-          { AttributeName: ALERT_STATE_SORT_KEY, KeyType: "RANGE" },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: ALERT_STATE_PARTITION_KEY, AttributeType: "S" },
-          { AttributeName: ALERT_STATE_SORT_KEY, AttributeType: "S" },
-        ],
-      }),
-    );
+  table(name: string): Promise<void> {
+    return createStateTable(this.moto, name);
   }
 
   /** The enforcement items of a table, by key id (`~stretch` for the stretch). */
