@@ -15,13 +15,10 @@ import type { Thresholds } from "../../scan/classify";
 import { parseDuration } from "../duration";
 import { quoteSetting } from "../mask";
 import { SCAN_STRATEGIES, type ScanStrategy } from "../../scan/scan-strategy";
-import {
-  parseSecurityHubSetting,
-  SECURITY_HUB_EXPECTED,
-  SECURITY_HUB_VARIABLE,
-} from "../../security-hub/security-hub-setting";
+import { parseSecurityHubSetting, SECURITY_HUB_VARIABLE } from "../../security-hub/security-hub-setting";
 import { enforcementConfig, type EnforcementConfig } from "./enforcement-config";
-import { KEY_USAGE_EXPECTED, KEY_USAGE_VARIABLE, parseKeyUsageSetting } from "../../usage/key-usage-setting";
+import { KEY_USAGE_VARIABLE, parseKeyUsageSetting } from "../../usage/key-usage-setting";
+import { ON_OFF_EXPECTED } from "./on-off-setting";
 export {
   MAX_DEACTIVATIONS_PER_DAY,
   MIN_DEACTIVATIONS_PER_DAY,
@@ -207,9 +204,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
 
   const enforcement = enforcementConfig(read, env, critical, alertStateTable, duration, problems);
   const securityHub = parseSecurityHubSetting(env[SECURITY_HUB_VARIABLE]);
-  if (securityHub.problem !== undefined) invalid(SECURITY_HUB_VARIABLE, SECURITY_HUB_EXPECTED);
+  if (securityHub.problem !== undefined) invalid(SECURITY_HUB_VARIABLE, ON_OFF_EXPECTED);
   const keyUsage = parseKeyUsageSetting(env[KEY_USAGE_VARIABLE]);
-  if (keyUsage.problem !== undefined) invalid(KEY_USAGE_VARIABLE, KEY_USAGE_EXPECTED);
+  if (keyUsage.problem !== undefined) invalid(KEY_USAGE_VARIABLE, ON_OFF_EXPECTED);
   // The summaries are cached in the alert state; without it every run would ask CloudTrail again.
   else if (keyUsage.enabled && alertStateTable === undefined) {
     invalid(
