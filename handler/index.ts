@@ -7,7 +7,7 @@ import { scannerFor } from "./scan/select-scanner";
 import { runMonitor, type RunSummary } from "./monitor/run-monitor";
 import { accountPartition } from "./alerts/account-state-store";
 import { accountStateDeps } from "./monitor/account-state-deps";
-import { withAccountLease, type SkippedRun } from "./monitor/leased-run";
+import { EXPOSURE_LEASE_WAIT_MS, withAccountLease, type SkippedRun } from "./monitor/leased-run";
 import { securityHubDeps } from "./monitor/security-hub-deps";
 import { keyUsageDeps } from "./monitor/key-usage-deps";
 
@@ -45,6 +45,14 @@ export async function handler(event: unknown, context?: HandlerContext): Promise
       // The heartbeat and the tick share a minute once a day: the heartbeat waits for the tick, so the
       // day's all-clear is not lost to the lease; any other run that finds its account held returns.
       ...(trigger.heartbeat ? { waitMs: Math.min(HEARTBEAT_LEASE_WAIT_MS, (remaining?.() ?? 0) / 4) } : {}),
+      // An AWS Health exposure event names keys the holder does not know: it waits too, and if the
+      // account stays held it fails, so that Lambda delivers the event again rather than drop it.
+      ...(trigger.exposure
+        ? {
+            mustRun: true,
+            waitMs: Math.min(EXPOSURE_LEASE_WAIT_MS, (remaining?.() ?? EXPOSURE_LEASE_WAIT_MS * 4) / 4),
+          }
+        : {}),
       logger,
     },
     async () => {

@@ -10,7 +10,7 @@ import { scannerFor } from "../scan/select-scanner";
 import { containerState, type HandlerContext } from "../container";
 import { runMonitor, type RunSummary } from "../monitor/run-monitor";
 import { accountStateDeps } from "../monitor/account-state-deps";
-import { withAccountLease, type SkippedRun } from "../monitor/leased-run";
+import { EXPOSURE_LEASE_WAIT_MS, withAccountLease, type SkippedRun } from "../monitor/leased-run";
 import { securityHubDeps } from "../monitor/security-hub-deps";
 import { createSecurityHubClient } from "../security-hub/import-findings";
 import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
@@ -65,6 +65,14 @@ export async function scanAndRecordAccount(
       accountId: message.accountId,
       holder: `${context?.awsRequestId ?? "local"}${message.eventId ? ` (event ${message.eventId})` : ""}`,
       ...(remaining ? { remainingTimeMs: remaining() } : {}),
+      // An exposure event's keys are news to a sweep's run holding the account: wait for it, and if it
+      // still holds the account, fail the message so that it is delivered again, never dropped.
+      ...(message.exposure
+        ? {
+            mustRun: true,
+            waitMs: Math.min(EXPOSURE_LEASE_WAIT_MS, (remaining?.() ?? EXPOSURE_LEASE_WAIT_MS * 4) / 4),
+          }
+        : {}),
       logger: accountLogger,
     },
     async () => {

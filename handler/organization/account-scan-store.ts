@@ -1,4 +1,5 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { AlertStateError } from "../alerts/alert-state-error";
 import type { AccountScanRecord } from "./account-scan-record";
 import { ALERT_STATE_PARTITION_KEY, ALERT_STATE_SORT_KEY, ALERT_STATE_TTL_ATTRIBUTE } from "../runtime/aws-contract";
 import type { AccountPartition } from "../alerts/account-state-store";
@@ -26,27 +27,52 @@ export function accountScanStore(partition: AccountPartition): AccountScanStore 
   };
 }
 
+/** Reads of a BatchGetItem's unprocessed keys, the first included, before the dispatch fails. */
+export const SCAN_RECORD_READ_ATTEMPTS = 5;
+
 /**
  * The scan records of these accounts that exist, for the dispatcher (BatchGetItem, 100 keys per call,
- * unprocessed keys retried): one item per account, whatever else the partitions hold.
+ * unprocessed keys retried after a growing pause). Keys DynamoDB still leaves unprocessed fail the
+ * dispatch with an {@link AlertStateError} naming their accounts: a record left out would make a
+ * failing account look new, hidden from the stale-account alarm and the summary.
  */
 export async function loadAccountScans(
   client: DynamoDBDocumentClient,
   tableName: string,
   accountIds: readonly string[],
+  pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<AccountScanRecord[]> {
   const records: AccountScanRecord[] = [];
   for (let start = 0; start < accountIds.length; start += 100) {
     let keys: Record<string, unknown>[] | undefined = accountIds
       .slice(start, start + 100)
       .map((id) => stateKey(id, itemKey("accountScan")));
-    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
-      const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+    for (let attempt = 0; keys && keys.length > 0 && attempt < SCAN_RECORD_READ_ATTEMPTS; attempt += 1) {
+      if (attempt > 0) await pause(100 * 2 ** (attempt - 1));
+      let result: BatchGetCommandOutput;
+      try {
+        result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+      } catch (error) {
+        throw new AlertStateError(`Could not read the accounts' scan records from DynamoDB table ${tableName}`, {
+          cause: error,
+        });
+      }
       for (const item of result.Responses?.[tableName] ?? []) {
         const record = fromAccountItem(item);
         if (record) records.push(record);
       }
       keys = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+    }
+    if (keys && keys.length > 0) {
+      const accounts = keys.map((key) => String(key[ALERT_STATE_PARTITION_KEY]));
+      throw new AlertStateError(
+        `Could not read the scan records of ${accounts.length} accounts from DynamoDB table ${tableName}`,
+        {
+          cause: new Error(
+            `still unprocessed after ${SCAN_RECORD_READ_ATTEMPTS} BatchGetItem attempts: ${accounts.slice(0, 10).join(", ")}${accounts.length > 10 ? ` and ${accounts.length - 10} more` : ""}`,
+          ),
+        },
+      );
     }
   }
   return records;

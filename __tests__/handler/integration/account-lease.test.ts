@@ -21,6 +21,7 @@ let proxy: MotoProxy;
 let slack: FakeSlack;
 let bundle: ReturnType<typeof buildBundle>;
 let account: SeededAccount;
+let deployerKey: string;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const visible = (text: string) => text.replaceAll("\u2060", "");
@@ -32,7 +33,7 @@ beforeAll(async () => {
     startFakeSlack(),
   ]);
   [account] = await seedOrganization(moto, ["payments"]);
-  await seedMemberUsers(moto, account.id, ["stale-deployer"]);
+  [deployerKey] = (await seedMemberUsers(moto, account.id, ["stale-deployer"])) as [string];
   // The function's own account (single-account mode) has stale keys of its own.
   await seedUsers(moto, ["stale-admin", "stale-ci"]);
   await createStateTable(moto, TABLE);
@@ -107,4 +108,40 @@ it("single-account mode, the tick and the heartbeat of the same minute: the keys
   const texts = slack.posts.map((post) => visible(JSON.stringify(post.payload)));
   expect(texts.filter((text) => text.includes("stale-admin"))).toHaveLength(1);
   expect(texts).toHaveLength(2);
+});
+
+it("an AWS Health exposure message for an account a sweep's run holds is not dropped: it waits for the lease, then names the key exposed", async () => {
+  proxy.add({ matches: signedIn(account.id, "iam"), times: 1, before: () => sleep(HOLD_MS) });
+  const env = {
+    ...moto.awsEnv,
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    SLACK_WEBHOOK_URL: slack.webhookUrl,
+    ENVIRONMENT_NAME: "org",
+    ALERT_STATE_TABLE: TABLE,
+  };
+  const sweep = {
+    messageId: "sweep-3",
+    body: JSON.stringify(accountMessage(account, { eventId: "sweep-3", heartbeat: false })),
+  };
+  const exposure = {
+    messageId: "health-1",
+    body: JSON.stringify(
+      accountMessage(account, {
+        eventId: "health-1",
+        heartbeat: false,
+        exposure: { eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED", accessKeyIds: [deployerKey], accountId: account.id },
+      }),
+    ),
+  };
+  const [one, other] = await Promise.all([
+    runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [{ Records: [sweep] }] }),
+    sleep(1_500).then(() =>
+      runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [{ Records: [exposure] }] }),
+    ),
+  ]);
+  expect(expectSuccess(one.outcomes[0])).toEqual({ batchItemFailures: [] });
+  // Not "done" while the sweep held the account: the event's key is named exposed once it is free.
+  expect(expectSuccess(other.outcomes[0])).toEqual({ batchItemFailures: [] });
+  const texts = slack.posts.map((post) => visible(JSON.stringify(post.payload)));
+  expect(texts.some((text) => text.includes("stale-deployer") && text.includes("Exposed"))).toBe(true);
 });

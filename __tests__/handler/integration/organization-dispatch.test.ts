@@ -1,4 +1,6 @@
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { startMotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectFailure, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
@@ -133,4 +135,44 @@ describe("accounts still in flight, and accounts never recorded", () => {
     expect(later.logLines.find((line) => line.StaleAccounts !== undefined)).toMatchObject({ StaleAccounts: 2 });
     expect(await queued()).toEqual([payments.id, analytics.id].sort());
   });
+});
+
+it("scan records DynamoDB keeps returning as unprocessed fail the dispatch, naming them, instead of hiding a stale account", async () => {
+  const dynamodb = new DynamoDBClient(motoClientConfig(moto));
+  const since = new Date(Date.now() - 30 * HOUR).toISOString();
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: TABLE,
+      Item: {
+        accountId: { S: payments.id },
+        itemKey: { S: "scan" },
+        lastAttemptAt: { S: since },
+        failingSince: { S: since },
+        lastError: { S: "MemberRoleError: AccessDenied" },
+      },
+    }),
+  );
+  dynamodb.destroy();
+  const proxy = await startMotoProxy(moto.endpoint);
+  // Every BatchGetItem key comes back unprocessed, as DynamoDB does under throttling.
+  proxy.add({
+    matches: (request) => request.action === "BatchGetItem",
+    answer: (request) => {
+      const asked = JSON.parse(request.body.toString()) as { RequestItems: Record<string, unknown> };
+      return {
+        status: 200,
+        contentType: "application/x-amz-json-1.0",
+        body: JSON.stringify({ Responses: {}, UnprocessedKeys: asked.RequestItems }),
+      };
+    },
+  });
+  try {
+    const run = await dispatch({ AWS_ENDPOINT_URL: proxy.endpoint, ORGANIZATION_ACCOUNTS: payments.id });
+    expect(expectFailure(run.outcomes[0])).toMatchObject({
+      errorMessage: expect.stringContaining("scan records"),
+    });
+  } finally {
+    await queued();
+    await proxy.close();
+  }
 });
