@@ -66,12 +66,9 @@ export async function loadAccountScans(
     if (keys && keys.length > 0) {
       const accounts = keys.map((key) => String(key[ALERT_STATE_PARTITION_KEY]));
       throw new AlertStateError(
-        `Could not read the scan records of ${accounts.length} accounts from DynamoDB table ${tableName}`,
-        {
-          cause: new Error(
-            `still unprocessed after ${SCAN_RECORD_READ_ATTEMPTS} BatchGetItem attempts: ${accounts.slice(0, 10).join(", ")}${accounts.length > 10 ? ` and ${accounts.length - 10} more` : ""}`,
-          ),
-        },
+        `Could not read the scan records of ${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")} ` +
+          `from DynamoDB table ${tableName}`,
+        { cause: new Error(`still unprocessed after ${SCAN_RECORD_READ_ATTEMPTS} BatchGetItem attempts`) },
       );
     }
   }

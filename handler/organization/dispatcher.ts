@@ -57,7 +57,8 @@ interface DispatchState {
  * flight (so a sweep slower than the schedule never grows the queue). It scans nothing itself, so it
  * stays fast however large the organization. It never answers "all clear" about nothing: an empty
  * scope fails the run, and include or exclude ids that name no account fail it too, naming them,
- * once the accounts that are in scope are queued.
+ * once the accounts that are in scope are queued; so does state it cannot read (scan records,
+ * in-flight entries), after queueing every account in scope.
  */
 export async function dispatcher(event: unknown, context?: HandlerContext): Promise<DispatchSummary> {
   const logger = createLogger({ context: context?.awsRequestId ? { requestId: context.awsRequestId } : {} });
@@ -74,7 +75,13 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
       throw new ScopeError(`no accounts in scope${unknown ? ` (${unknown})` : ""}: nothing would be scanned`);
     }
     const trigger = parseRunTrigger(event);
-    const state = await readDispatchState(dynamodb, scope);
+    // Unread state must not stop the sweep: every account is queued (none counted as in flight), and
+    // the dispatch fails afterwards, naming the cause, so its errors alarm fires.
+    let stateError: unknown;
+    const state = await readDispatchState(dynamodb, scope).catch((error: unknown) => {
+      stateError = error;
+      return undefined;
+    });
     const now = new Date(started);
     // An AWS Health exposure event queues only the account it is about, whatever is in flight (the
     // account's lease keeps two runs of it apart); the sweep's entries stay as they were.
@@ -99,7 +106,10 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
       ...staleAccounts(state.records, now, config.staleAccountAfterMs).map((record) => record.accountId),
       ...unrecordedStale(plan.entries, now, config.staleAccountAfterMs),
     ];
-    const summaryPosted = trigger.heartbeat && (await postSummary(scope, state?.records ?? [], now, logger, context));
+    const summaryPosted =
+      trigger.heartbeat &&
+      stateError === undefined &&
+      (await postSummary(scope, state?.records ?? [], now, logger, context));
     const summary: DispatchSummary = {
       accountsQueued: plan.toQueue.length,
       accountsInFlight: plan.inFlight.length,
@@ -125,6 +135,7 @@ export async function dispatcher(event: unknown, context?: HandlerContext): Prom
       ...(plan.inFlight.length > 0 ? { inFlight: plan.inFlight.slice(0, 20) } : {}),
       ...(stale ? staleAccountsMetric(stale.length, environment, now, plan.inFlight.length) : {}),
     });
+    if (stateError !== undefined) throw stateError;
     if (unknown) throw new ScopeError(unknown);
     return summary;
   } catch (error) {
