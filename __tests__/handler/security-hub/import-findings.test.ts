@@ -1,17 +1,17 @@
-import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { buildFinding, type AsffFinding } from "../../../handler/security-hub/asff-finding";
 import { exportFindings, importFindings } from "../../../handler/security-hub/import-findings";
+import { createSecurityHubClient, SECURITY_HUB_BACKOFF } from "../../../handler/security-hub/security-hub-http";
 
 // The paths of the edge that make no request; the wire is covered by the integration test on moto.
 const NOW = new Date("2025-06-01T12:00:00.000Z");
 const CONTEXT = { accountId: "111122223333", region: "us-east-1", now: NOW };
 // Nothing listens here: a request would fail, so a passing test proves none was made.
 const offline = () =>
-  new SecurityHubClient({
+  createSecurityHubClient({
     region: "us-east-1",
     endpoint: "http://127.0.0.1:9",
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
-    maxAttempts: 1,
+    backoff: { ...SECURITY_HUB_BACKOFF, maxAttempts: 1, maxTransientAttempts: 1 },
   });
 
 function finding(): AsffFinding {
@@ -30,7 +30,6 @@ function finding(): AsffFinding {
 test("an invalid finding is not sent and counts as failed, with the validator's reason", async () => {
   const client = offline();
   const result = await importFindings(client, [{ ...finding(), Description: "" }]);
-  client.destroy();
   expect(result).toMatchObject({ imported: 0, archived: 0, failed: 1, importRequests: 0 });
   expect(result.rejected[0]).toMatchObject({
     code: "Invalid",
@@ -48,7 +47,6 @@ test("nothing to send makes no request and reports nothing failed", async () => 
     rejected: [],
     importRequests: 0,
   });
-  client.destroy();
 });
 
 test("an export that cannot reach Security Hub returns the error instead of throwing", async () => {
@@ -59,7 +57,6 @@ test("an export that cannot reach Security Hub returns the error instead of thro
     keys: [{ userName: "alice", accessKeyId: "AKIAALICE00000000001", state: "Active", status: "critical" }],
     now: NOW,
   });
-  client.destroy();
   expect(result).toMatchObject({ imported: 0, archived: 0, failed: 1, readRequests: 1, importRequests: 0 });
   expect(result.error).toMatch(/^GetFindings failed: /);
 });
