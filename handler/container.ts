@@ -20,8 +20,8 @@ import { type RunMonitorDeps } from "./monitor/run-monitor";
 import type { EnforcementDeps } from "./enforcement/run-enforcement";
 import { deactivateKeys } from "./enforcement/deactivate-keys";
 import { createEnforcementStateStore } from "./enforcement/enforcement-state-store";
-import { createSecurityHubClient } from "./security-hub/import-findings";
-import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { createSecurityHubClient } from "./security-hub/security-hub-http";
+import type { SecurityHubApi } from "./security-hub/security-hub-api";
 
 /**
  * The part of Lambda's context the handler reads: the function ARN (its account field saves an STS
@@ -42,7 +42,7 @@ export interface Container {
   /** Enforcement of one account, on its partition. @default undefined: `ENFORCEMENT=off` */
   readonly enforcement?: (partition: AccountPartition) => EnforcementDeps;
   /** `SECURITY_HUB=on`: the client importing into this account's Security Hub, made on first use. */
-  readonly securityHub?: () => SecurityHubClient;
+  readonly securityHub?: () => SecurityHubApi;
   /**
    * With alert state and `ENFORCEMENT=off`: records on the account's partition that enforcement is
    * off, so no earlier notice survives it.
@@ -63,7 +63,7 @@ export function containerState(): Container {
   const iam = new IAMClient(IAM_CLIENT_CONFIG);
   let ssm: SSMClient | undefined;
   let sts: STSClient | undefined;
-  let securityHub: SecurityHubClient | undefined;
+  let securityHub: SecurityHubApi | undefined;
   const ssmClient = () => (ssm ??= new SSMClient(SUPPORT_CLIENT_CONFIG));
   const documents = config.alertStateTable
     ? DynamoDBDocumentClient.from(new DynamoDBClient(SUPPORT_CLIENT_CONFIG))

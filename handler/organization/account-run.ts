@@ -12,8 +12,7 @@ import { runMonitor, type RunSummary } from "../monitor/run-monitor";
 import { accountStateDeps } from "../monitor/account-state-deps";
 import { EXPOSURE_LEASE_WAIT_MS, withAccountLease, type SkippedRun } from "../monitor/leased-run";
 import { securityHubDeps } from "../monitor/security-hub-deps";
-import { createSecurityHubClient } from "../security-hub/import-findings";
-import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { createSecurityHubClient } from "../security-hub/security-hub-http";
 import type { AccountMessage } from "./account-message";
 import { planAccountScan, type AccountScanOutcome } from "./account-scan-record";
 import { accountScanStore } from "./account-scan-store";
@@ -131,7 +130,6 @@ export async function scanMemberAccount(
   });
   const iam = memberIamClient(credentials);
   const scanner = scannerFor(config, { iam });
-  let securityHub: SecurityHubClient | undefined;
   try {
     return await runMonitor({
       ...accountSlackDeps(state, account, logger, context, stop),
@@ -155,7 +153,7 @@ export async function scanMemberAccount(
       ...(config.securityHub
         ? {
             securityHub: securityHubDeps({
-              client: () => (securityHub ??= createSecurityHubClient(credentials)),
+              client: () => createSecurityHubClient({ credentials }),
               accountId: async () => message.accountId,
               ...(context?.getRemainingTimeInMillis
                 ? { remainingTimeMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY }
@@ -166,6 +164,5 @@ export async function scanMemberAccount(
     });
   } finally {
     iam.destroy();
-    securityHub?.destroy();
   }
 }

@@ -4,14 +4,8 @@
  * second, throttled requests retried with backoff. It never throws: Security Hub is a copy of what
  * Slack already got, so a failure is returned for the caller to log and count, and never stops a run.
  */
-import {
-  type AwsSecurityFinding,
-  BatchImportFindingsCommand,
-  GetFindingsCommand,
-  SecurityHubClient,
-} from "@aws-sdk/client-securityhub";
 import { describeError } from "../runtime/error-fields";
-import { type BackoffRetryOptions, BackoffRetryStrategy } from "../runtime/backoff-retry-strategy";
+import type { SecurityHubApi } from "./security-hub-api";
 import { type AsffFinding, type FindingContext, type FindingKey, isSecurityHubKey } from "./asff-finding";
 import { validateFinding } from "./validate-finding";
 import { isOwnActiveFinding, ownActiveFindingsFilter, planFindings, type StoredFinding } from "./plan-findings";
@@ -31,41 +25,6 @@ export const FINDINGS_PER_PAGE = 100;
 
 /** Rejected findings listed in a result, at most (the count is always complete). */
 export const MAX_REJECTIONS_LISTED = 20;
-
-/**
- * Security Hub's backoff: a throttled request (429, `LimitExceededException`, `TooManyRequestsException`)
- * waits a random time up to 0.5 s, 1 s, 2 s, … capped at 5 s, for 8 attempts (about 25 s at worst; the
- * run's stop signal bounds it anyway). The quota is shared with every other writer of the account, so
- * throttling is expected; transient errors get 4 attempts.
- */
-export const SECURITY_HUB_BACKOFF: BackoffRetryOptions = {
-  maxAttempts: 8,
-  maxTransientAttempts: 4,
-  throttlingBaseMs: 500,
-  transientBaseMs: 200,
-  maxDelayMs: 5_000,
-};
-
-/** Credentials for the client (the member role's in organization mode). */
-export interface SecurityHubCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
-}
-
-/**
- * A Security Hub client with the backoff above and no SDK rate limiter or retry quota (see
- * BackoffRetryStrategy). Endpoint and region come from the SDK's own resolution (AWS_REGION,
- * AWS_ENDPOINT_URL); `credentials` are the member role's in organization mode.
- */
-export function createSecurityHubClient(credentials?: SecurityHubCredentials): SecurityHubClient {
-  return new SecurityHubClient({
-    maxAttempts: SECURITY_HUB_BACKOFF.maxAttempts,
-    retryStrategy: new BackoffRetryStrategy(SECURITY_HUB_BACKOFF),
-    ...(credentials ? { credentials } : {}),
-  });
-}
 
 /** One finding Security Hub did not take, or the importer did not send. */
 export interface RejectedFinding {
@@ -89,7 +48,7 @@ export interface SecurityHubImportResult {
   readonly error?: string;
   /** The first {@link MAX_REJECTIONS_LISTED} findings not taken, with the reason. */
   readonly rejected: readonly RejectedFinding[];
-  /** BatchImportFindings requests sent (SDK retries not counted). */
+  /** BatchImportFindings requests sent (the client's retries not counted). */
   readonly importRequests: number;
 }
 
@@ -112,10 +71,10 @@ export interface ImportFindingsOptions {
 /**
  * Sends `findings` with BatchImportFindings, at most {@link MAX_FINDINGS_PER_IMPORT} a request. Each is
  * validated first (an invalid one is not sent and counts as failed). A request that fails after the
- * SDK's retries ends the import: the findings not sent count as failed. Never throws.
+ * client's retries ends the import: the findings not sent count as failed. Never throws.
  */
 export async function importFindings(
-  client: SecurityHubClient,
+  client: SecurityHubApi,
   findings: readonly AsffFinding[],
   options: ImportFindingsOptions = {},
 ): Promise<SecurityHubImportResult> {
@@ -143,13 +102,9 @@ export async function importFindings(
     if (!stopped) {
       try {
         importRequests += 1;
-        const output = await sendAbortable(
-          (abortSignal) =>
-            client.send(
-              new BatchImportFindingsCommand({ Findings: batch satisfies AwsSecurityFinding[] }),
-              abortSignal ? { abortSignal } : {},
-            ),
-          options.signal,
+        const output = await client.batchImportFindings(
+          { Findings: batch },
+          options.signal ? { signal: options.signal } : {},
         );
         const failedIds = new Map((output.FailedFindings ?? []).map((failure) => [failure.Id ?? "", failure]));
         for (const finding of batch) {
@@ -207,7 +162,7 @@ export interface ReadFindingsOptions {
  * Throws on failure (the caller {@link exportFindings} does not).
  */
 export async function readOwnActiveFindings(
-  client: SecurityHubClient,
+  client: SecurityHubApi,
   context: Pick<FindingContext, "accountId" | "region" | "partition">,
   options: ReadFindingsOptions = {},
 ): Promise<StoredFinding[]> {
@@ -218,17 +173,13 @@ export async function readOwnActiveFindings(
   do {
     if (!(await limiter.acquire(options.signal))) throw new Error("stopped by the run's stop signal");
     options.onPage?.();
-    const page = await sendAbortable(
-      (abortSignal) =>
-        client.send(
-          new GetFindingsCommand({
-            Filters: ownActiveFindingsFilter(context),
-            MaxResults: FINDINGS_PER_PAGE,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-          abortSignal ? { abortSignal } : {},
-        ),
-      options.signal,
+    const page = await client.getFindings(
+      {
+        Filters: ownActiveFindingsFilter(context),
+        MaxResults: FINDINGS_PER_PAGE,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      },
+      options.signal ? { signal: options.signal } : {},
     );
     for (const finding of page.Findings ?? []) {
       if (isOwnActiveFinding(finding, context)) found.push(finding);
@@ -246,7 +197,7 @@ export async function readOwnActiveFindings(
 /** Options of {@link exportFindings}. */
 export interface ExportFindingsOptions {
   /** The client, acting in `accountId` (the member role's credentials in organization mode). */
-  readonly client: SecurityHubClient;
+  readonly client: SecurityHubApi;
   /** The account that owns the keys: Security Hub takes findings only about the calling account. */
   readonly accountId: string;
   /** Every classified key of the account (`findingKeysOf(classification.findings, …)`). */
@@ -287,7 +238,7 @@ export async function exportFindings(options: ExportFindingsOptions): Promise<Se
     untouched: 0,
   });
   try {
-    const region = options.region ?? (await clientRegion(options.client));
+    const region = options.region ?? options.client.region();
     const context: FindingContext = {
       accountId: options.accountId,
       region,
@@ -323,24 +274,4 @@ export async function exportFindings(options: ExportFindingsOptions): Promise<Se
     // Only a bug gets here; the export still must not fail the run.
     return failedRead(`Security Hub export failed: ${describeError(error)}`);
   }
-}
-
-async function clientRegion(client: SecurityHubClient): Promise<string> {
-  const region: unknown = client.config.region;
-  const value = typeof region === "function" ? await (region as () => Promise<string>)() : region;
-  if (typeof value !== "string" || value === "") throw new Error("the Security Hub client has no region");
-  return value;
-}
-
-/** Runs `send` with the signal, and settles as soon as the signal fires even if the SDK is between retries. */
-function sendAbortable<T>(send: (signal?: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return send();
-  if (signal.aborted) return Promise.reject(new Error("stopped by the run's stop signal"));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error("stopped by the run's stop signal"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    send(signal)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -8,8 +8,8 @@ import { FINDING_GENERATOR_ID } from "../../../handler/security-hub/asff-finding
 import { validateFinding } from "../../../handler/security-hub/validate-finding";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
-// SECURITY_HUB=on through the bundled handler, its real SDK clients resolving moto through
-// AWS_ENDPOINT_URL: the run posts the Slack digest AND imports one finding per flagged key; the next
+// SECURITY_HUB=on through the bundled handler, its real clients (the SDK's, and the hand-written
+// Security Hub one) resolving moto through AWS_ENDPOINT_URL: the run posts the Slack digest AND imports one finding per flagged key; the next
 // run updates them in place and archives the finding of a rotated key; and with Security Hub refusing
 // (AWS_ENDPOINT_URL_SECURITYHUB points at the moto proxy answering AccessDeniedException, as AWS
 // does without the member role's new permissions) the digest still goes out, the run succeeds, and
@@ -143,7 +143,7 @@ it("with Security Hub refusing, the digest still goes out, the run succeeds, and
   const run = await runContainer(bundle.bundlePath, { ...env, AWS_ENDPOINT_URL_SECURITYHUB: refusing.endpoint });
   expect(expectSuccess(run.outcomes[0])).toMatchObject({ outcome: "alerted", flaggedKeys: 1, messagesPosted: 1 });
   expect(slack.posts).toHaveLength(1);
-  // The SDK's own endpoint resolution sent Security Hub (and only Security Hub) to the refusing server.
+  // The endpoint resolution (the SDK's variables) sent Security Hub (and only Security Hub) to the refusing server.
   expect(refusing.requests).toEqual(["/findings"]);
   const failed = run.logLines.find((line) => line.message === "Security Hub export failed");
   expect(failed).toMatchObject({

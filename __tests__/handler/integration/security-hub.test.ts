@@ -24,11 +24,12 @@ import {
 } from "../../../handler/security-hub/asff-finding";
 import { validateFinding } from "../../../handler/security-hub/validate-finding";
 import {
-  createSecurityHubClient,
   exportFindings,
   MAX_FINDINGS_PER_IMPORT,
   type SecurityHubExportResult,
 } from "../../../handler/security-hub/import-findings";
+import { createSecurityHubClient } from "../../../handler/security-hub/security-hub-http";
+import type { SecurityHubApi } from "../../../handler/security-hub/security-hub-api";
 import { SECURITY_HUB_ACTION_BY_PATH, securityHubActions } from "../../../handler/security-hub/security-hub-contract";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
@@ -102,7 +103,7 @@ let moto: MotoServer;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let iam: IAMClient;
 let reader: SecurityHubClient;
-let client: SecurityHubClient;
+let client: SecurityHubApi;
 const importStarts: number[] = [];
 let accountId: string;
 let keys: Map<string, AccessKey[]>;
@@ -152,22 +153,23 @@ const importsSent = () => proxy.seen.filter((r) => r.path === "/findings/import"
 beforeAll(async () => {
   moto = await startMotoServer({ accessKeyAgeMinutesByUserPrefix: { "stale-": [OLD_MINUTES, 0] } });
   proxy = await startRecordingProxy(moto.endpoint);
-  // The client under test resolves its endpoint, region and credentials the SDK's own way.
+  // The client under test resolves its endpoint, region and credentials from the environment, as the SDK does.
   const env = { ...moto.awsEnv, AWS_ENDPOINT_URL: proxy.endpoint };
   for (const [name, value] of Object.entries(env)) {
     savedEnv[name] = process.env[name];
     process.env[name] = value;
   }
-  client = createSecurityHubClient();
-  // When each import call starts, as the limiter lets it (once per call, before the SDK's retries):
+  const real = createSecurityHubClient();
+  // When each import call starts, as the limiter lets it (once per call, before the client's retries):
   // the proxy sees arrivals, which a first request's connection setup delays.
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === "BatchImportFindingsCommand") importStarts.push(Date.now());
-      return next(args);
+  client = {
+    region: () => real.region(),
+    getFindings: (request, options) => real.getFindings(request, options),
+    batchImportFindings: (request, options) => {
+      importStarts.push(Date.now());
+      return real.batchImportFindings(request, options);
     },
-    { step: "initialize", name: "recordImportStarts" },
-  );
+  };
   iam = new IAMClient(motoClientConfig(moto));
   reader = new SecurityHubClient(motoClientConfig(moto));
   const sts = new STSClient(motoClientConfig(moto));
@@ -202,7 +204,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client?.destroy();
   reader?.destroy();
   iam?.destroy();
   for (const [name, value] of Object.entries(savedEnv)) {
@@ -226,7 +227,7 @@ test("150 stale keys: 150 findings in batches of at most 100, every required fie
   expect(result).toMatchObject({ imported: 150, archived: 0, failed: 0, rejected: [] });
   expect(result.error).toBeUndefined();
 
-  // Two batches reached moto (the throttled attempt was repeated by the SDK), none over 100.
+  // Two batches reached moto (the throttled attempt was repeated by the client), none over 100.
   const sent = importsSent();
   expect(sent.map((r) => r.findings)).toEqual([100, 50]);
   expect(Math.max(...sent.map((r) => r.findings))).toBeLessThanOrEqual(MAX_FINDINGS_PER_IMPORT);
