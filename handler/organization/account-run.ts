@@ -16,7 +16,7 @@ import { createSecurityHubClient } from "../security-hub/security-hub-http";
 import type { AccountMessage } from "./account-message";
 import { planAccountScan, type AccountScanOutcome } from "./account-scan-record";
 import { accountScanStore } from "./account-scan-store";
-import { accountSlackDeps, postOne } from "./account-slack";
+import { accountSlackDeps, postOne, type RouteMemory } from "./account-slack";
 import { assumeMemberRole, memberIamClient } from "./member-credentials";
 import { loadOrganizationConfig } from "./organization-config";
 import { accountLabel } from "./organization-scope";
@@ -81,8 +81,10 @@ export async function scanAndRecordAccount(
       const previous = await records?.load();
       let failure: unknown;
       let summary: RunSummary | undefined;
+      // The run's Slack sessions share what they learn of the route (a fallback is announced once).
+      const route: RouteMemory = {};
       try {
-        summary = await scanMemberAccount(message, accountLogger, budget, partition, context);
+        summary = await scanMemberAccount(message, accountLogger, budget, partition, context, route);
       } catch (error) {
         failure = error;
       }
@@ -97,7 +99,11 @@ export async function scanAndRecordAccount(
             ...(config.environmentName ? { environmentName: config.environmentName } : {}),
           });
           // Recorded only once Slack accepted it: a failed post is announced again on the next attempt.
-          await postOne(accountSlackDeps(state, account, accountLogger, context), text, accountLogger);
+          await postOne(
+            accountSlackDeps(state, account, accountLogger, context, undefined, route),
+            text,
+            accountLogger,
+          );
         }
         await records.put(plan.record);
       }
@@ -114,6 +120,7 @@ export async function scanMemberAccount(
   budget: ScanBudget,
   partition: AccountPartition | undefined,
   context?: HandlerContext,
+  route: RouteMemory = {},
 ): Promise<RunSummary> {
   const state = containerState();
   const { config, sts } = state;
@@ -132,7 +139,7 @@ export async function scanMemberAccount(
   const scanner = scannerFor(config, { iam });
   try {
     return await runMonitor({
-      ...accountSlackDeps(state, account, logger, context, stop),
+      ...accountSlackDeps(state, account, logger, context, stop, route),
       logger,
       trigger: {
         // The organization's heartbeat is the dispatcher's one summary, not an all-clear per account.

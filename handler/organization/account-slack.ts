@@ -13,6 +13,15 @@ import { accountRoute, isUnusableChannel, renderRouteFallback, type AccountRoute
 import { accountLabel, type OrganizationAccount } from "./organization-scope";
 
 /**
+ * What one account's run learnt about its route, shared by its Slack sessions (the digest's and the
+ * account-status line's), so the fallback line is posted once per run, not once per session.
+ */
+export interface RouteMemory {
+  /** The account's channel refused a post: later sessions go straight to the default channel. */
+  fellBack?: boolean;
+}
+
+/**
  * The Slack side of one account's run: with the Slack app, its messages go to the account's channel
  * (`SLACK_CHANNELS_BY_ACCOUNT`, then the account's `key-age:slack-channel` tag when
  * `SLACK_CHANNEL_FROM_ACCOUNT_TAG` is true, else `SLACK_CHANNEL`); a webhook has one channel for all.
@@ -25,6 +34,7 @@ export function accountSlackDeps(
   logger: Logger,
   context?: HandlerContext,
   abortSignal?: AbortSignal,
+  memory: RouteMemory = {},
 ): ReturnType<typeof slackDeps> {
   const deps = slackDeps(state, context);
   const app = state.config.slackApp;
@@ -38,9 +48,12 @@ export function accountSlackDeps(
         : await taggedChannel(account.id, logger, abortSignal);
     const route = accountRoute(account.id, app.channelsByAccount, app.channel, tagged);
     const base = await connect();
-    return route.source === "default"
-      ? base.inChannel(route.channel)
-      : withFallback(base.inChannel(route.channel), base.inChannel(app.channel), route, accountLabel(account), logger);
+    if (route.source === "default" || memory.fellBack)
+      return base.inChannel(memory.fellBack ? app.channel : route.channel);
+    return withFallback(base.inChannel(route.channel), base.inChannel(app.channel), route, accountLabel(account), {
+      logger,
+      memory,
+    });
   };
   return { ...deps, slackApp: () => (session ??= open()) };
 }
@@ -55,7 +68,7 @@ function withFallback(
   fallback: SlackAppSession,
   route: AccountRoute,
   account: string,
-  logger: Logger,
+  { logger, memory }: { readonly logger: Logger; readonly memory: RouteMemory },
 ): SlackAppSession {
   let current = routed;
   const deliver = async (messages: readonly SlackMessage[]): Promise<DeliveryReport> => {
@@ -71,6 +84,7 @@ function withFallback(
         defaultChannel: fallback.channel,
       });
       current = fallback;
+      memory.fellBack = true;
       const before = error.messagesPosted;
       const notice = renderRouteFallback({ account, route, reason: error.reason, defaultChannel: fallback.channel });
       try {

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { OrganizationsClient, TagResourceCommand } from "@aws-sdk/client-organizations";
 import { accountMessage } from "../../../handler/organization/account-message";
 import { startFakeSlackWebApi, type FakeSlackWebApi } from "../../../scripts/lib/fake-slack-web-api";
@@ -108,6 +108,24 @@ it("sends an account whose tag or map entry names a channel the app cannot post 
     ENVIRONMENT_NAME: "org",
     ALERT_STATE_TABLE: TABLE,
   };
+  // `gone` was failing: this run also posts "scanned again", through a second Slack session, after
+  // the digest; the fallback line is still posted once.
+  const seeding = new DynamoDBClient(motoClientConfig(moto));
+  const since = new Date(Date.now() - 3_600_000).toISOString();
+  await seeding.send(
+    new PutItemCommand({
+      TableName: TABLE,
+      Item: {
+        accountId: { S: gone.id },
+        itemKey: { S: "scan" },
+        lastAttemptAt: { S: since },
+        failingSince: { S: since },
+        failureAnnouncedAt: { S: since },
+        lastError: { S: "MemberRoleError: AccessDenied" },
+      },
+    }),
+  );
+  seeding.destroy();
   slack.reset();
   const records = [gone, secret].map((account, index) => ({
     messageId: `fallback-${index}`,
@@ -128,6 +146,7 @@ it("sends an account whose tag or map entry names a channel the app cannot post 
   // Each account's digest, after one line that names the setting, the channel and Slack's answer.
   expect(inDefault.filter((text) => text.includes("stale-orphan"))).toHaveLength(1);
   expect(inDefault.filter((text) => text.includes("stale-secret"))).toHaveLength(1);
+  expect(inDefault.filter((text) => text.includes(`${gone.id} (${gone.name}) is scanned again`))).toHaveLength(1);
   const notices = inDefault.filter((text) => text.includes("which the app cannot post to"));
   expect(notices).toHaveLength(2);
   expect(notices.find((text) => text.includes(gone.id))).toMatch(
