@@ -4,6 +4,19 @@ import { errorFields } from "../runtime/error-fields";
 import { createLogger } from "../runtime/logger";
 import type { HandlerContext } from "../container";
 import { scanAndRecordAccount } from "./account-run";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { SUPPORT_CLIENT_CONFIG } from "../runtime/client-config";
+import { LeaseHeldError } from "../monitor/leased-run";
+import { retrySoon } from "./retry-soon";
+
+/**
+ * The SQS client for {@link retrySoon}. Its queue URL is built from the record's ARN, so the client's
+ * own resolved endpoint is used rather than the URL's host: the same host on AWS, and
+ * `AWS_ENDPOINT_URL` keeps working (the SDK would otherwise send to the URL's host).
+ */
+function heldRetryClient(): SQSClient {
+  return new SQSClient({ ...SUPPORT_CLIENT_CONFIG, useQueueUrlAsEndpoint: false });
+}
 
 /**
  * The organization's worker (`index.worker`), fed by the account queue: for each message, assume the
@@ -19,6 +32,7 @@ import { scanAndRecordAccount } from "./account-run";
 export async function worker(event: SQSEvent, context?: HandlerContext): Promise<SQSBatchResponse> {
   const logger = createLogger({ context: context?.awsRequestId ? { requestId: context.awsRequestId } : {} });
   const records = event.Records ?? [];
+  let sqs: SQSClient | undefined;
   const failed = await Promise.all(
     records.map(async (record) => {
       try {
@@ -26,10 +40,13 @@ export async function worker(event: SQSEvent, context?: HandlerContext): Promise
         return undefined;
       } catch (error) {
         logger.error("key-age account scan failed", { messageId: record.messageId, ...errorFields(error) });
+        // An exposure event behind another run's lease: back in a minute, not after the 30-minute timeout.
+        if (error instanceof LeaseHeldError) await retrySoon((sqs ??= heldRetryClient()), record, logger);
         return record.messageId;
       }
     }),
   );
+  sqs?.destroy();
   return {
     batchItemFailures: failed.flatMap((messageId) => (messageId === undefined ? [] : [{ itemIdentifier: messageId }])),
   };

@@ -1,10 +1,12 @@
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
+import { HELD_RETRY_SECONDS } from "../../../handler/organization/retry-soon";
 import { accountMessage } from "../../../handler/organization/account-message";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
 import { signedIn, startMotoProxy, type MotoProxy } from "../../../scripts/lib/moto-proxy";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
-import { seedUsers } from "./support/seed-iam";
+import { motoClientConfig, seedUsers } from "./support/seed-iam";
 import { seedMemberUsers, seedOrganization, type SeededAccount } from "./support/seed-organization";
 import { createStateTable } from "./support/state-table";
 
@@ -144,4 +146,64 @@ it("an AWS Health exposure message for an account a sweep's run holds is not dro
   expect(expectSuccess(other.outcomes[0])).toEqual({ batchItemFailures: [] });
   const texts = slack.posts.map((post) => visible(JSON.stringify(post.payload)));
   expect(texts.some((text) => text.includes("stale-deployer") && text.includes("Exposed"))).toBe(true);
+});
+
+it("an exposure message whose account stays held fails alone and comes back in a minute, not after the queue's 30-minute timeout", async () => {
+  const sqs = new SQSClient(motoClientConfig(moto));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "key-age-lease-accounts" }));
+  const exposureMessage = accountMessage(account, {
+    eventId: "health-2",
+    heartbeat: false,
+    exposure: { eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED", accessKeyIds: [deployerKey], accountId: account.id },
+  });
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(exposureMessage) }));
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1_800 }));
+  sqs.destroy();
+  const [received] = Messages;
+  const changes: { status: number; body: string }[] = [];
+  const stop = proxy.observe(({ request, status }) => {
+    if (request.action === "ChangeMessageVisibility") changes.push({ status, body: request.body.toString() });
+  });
+  proxy.add({ matches: signedIn(account.id, "iam"), times: 1, before: () => sleep(HOLD_MS) });
+  const env = {
+    ...moto.awsEnv,
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    SLACK_WEBHOOK_URL: slack.webhookUrl,
+    ENVIRONMENT_NAME: "org",
+    ALERT_STATE_TABLE: TABLE,
+  };
+  const sweep = {
+    messageId: "sweep-4",
+    body: JSON.stringify(accountMessage(account, { eventId: "sweep-4", heartbeat: false })),
+  };
+  const exposure = {
+    messageId: received?.MessageId ?? "",
+    receiptHandle: received?.ReceiptHandle ?? "",
+    body: received?.Body ?? "",
+    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:key-age-lease-accounts",
+  };
+  try {
+    const [, held] = await Promise.all([
+      runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [{ Records: [sweep] }] }),
+      // A short invocation waits a quarter of its time (2 s) for the lease, less than the sweep holds it.
+      sleep(1_500).then(() =>
+        runContainer(bundle.bundlePath, env, {
+          handlerName: "worker",
+          events: [{ Records: [exposure] }],
+          remainingTimeMs: 8_000,
+        }),
+      ),
+    ]);
+    expect(expectSuccess(held.outcomes[0])).toEqual({ batchItemFailures: [{ itemIdentifier: exposure.messageId }] });
+    expect(held.stdout).toContain("LeaseHeldError");
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.status).toBe(200);
+    expect(JSON.parse(changes[0]?.body ?? "{}")).toMatchObject({
+      QueueUrl: expect.stringMatching(/\/123456789012\/key-age-lease-accounts$/),
+      ReceiptHandle: received?.ReceiptHandle,
+      VisibilityTimeout: HELD_RETRY_SECONDS,
+    });
+  } finally {
+    stop();
+  }
 });
