@@ -207,9 +207,10 @@ describe("key-age usage", () => {
 
   it("backs off when someone else uses the region's quota, and still counts every page", async () => {
     await clearLookupRequests(moto.endpoint);
-    // A noisy neighbour in the same account and region: right after each request of the CLI it sends
-    // two of its own, so the region's quota of the second is spent and the CLI's next page meets a
-    // throttle, however fast or slowly a busy machine lets the CLI page.
+    // A noisy neighbour in the same account and region keeps the region's quota spent (five requests a
+    // second against its two) from before the CLI starts until the CLI has met a throttle, then goes
+    // quiet so the CLI's backoff can finish: the CLI meets a throttle however fast or slowly a busy
+    // machine lets it page (answering each CLI request with a burst could miss a CLI paging fast).
     const neighbour = new CloudTrailClient({
       ...motoClientConfig(moto),
       maxAttempts: 1,
@@ -217,19 +218,14 @@ describe("key-age usage", () => {
     });
     let running = true;
     const noise = (async () => {
-      let seen = 0;
-      while (running) {
-        const cliRequests = (await lookupRequests(moto.endpoint)).filter(
-          (request) => !request.userAgent.includes("noisy-neighbour"),
-        ).length;
-        if (cliRequests > seen) {
-          seen = cliRequests;
-          const burst = [1, 2].map(() =>
-            neighbour.send(new LookupEventsCommand({ MaxResults: 1 })).catch(() => undefined),
-          );
-          await Promise.all(burst);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      const until = Date.now() + 60_000;
+      while (running && Date.now() < until) {
+        await neighbour.send(new LookupEventsCommand({ MaxResults: 1 })).catch(() => undefined);
+        const cliThrottled = (await lookupRequests(moto.endpoint)).some(
+          (request) => request.throttled && !request.userAgent.includes("noisy-neighbour"),
+        );
+        if (cliThrottled) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
     let run: Awaited<ReturnType<typeof runCli>>;
