@@ -50,23 +50,33 @@ afterAll(async () => {
 
 beforeEach(() => slack.reset());
 
+/** The worker's environment: member accounts reached through the proxy, the lease table, the webhook. */
+const workerEnv = () => ({
+  ...moto.awsEnv,
+  AWS_ENDPOINT_URL: proxy.endpoint,
+  SLACK_WEBHOOK_URL: slack.webhookUrl,
+  ENVIRONMENT_NAME: "org",
+  ALERT_STATE_TABLE: TABLE,
+});
+
+/** A sweep's message for the account. */
+const sweepRecord = (id: string) => ({
+  messageId: id,
+  body: JSON.stringify(accountMessage(account, { eventId: id, heartbeat: false })),
+});
+
+/** The message an AWS Health exposure event about the deployer's key queues for the account. */
+const exposureMessage = (eventId: string) =>
+  accountMessage(account, {
+    eventId,
+    heartbeat: false,
+    exposure: { eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED", accessKeyIds: [deployerKey], accountId: account.id },
+  });
+
 it("two deliveries of one account's message at once: one scans and posts, the other returns and says so", async () => {
   proxy.add({ matches: signedIn(account.id, "iam"), times: 1, before: () => sleep(HOLD_MS) });
-  const env = {
-    ...moto.awsEnv,
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    SLACK_WEBHOOK_URL: slack.webhookUrl,
-    ENVIRONMENT_NAME: "org",
-    ALERT_STATE_TABLE: TABLE,
-  };
-  const delivery = (id: string): { Records: SQSRecord[] } => ({
-    Records: [
-      {
-        messageId: id,
-        body: JSON.stringify(accountMessage(account, { eventId: id, heartbeat: false })),
-      } as unknown as SQSRecord,
-    ],
-  });
+  const env = workerEnv();
+  const delivery = (id: string): { Records: SQSRecord[] } => ({ Records: [sweepRecord(id) as unknown as SQSRecord] });
   const [one, other] = await Promise.all([
     runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [delivery("sweep-1")] }),
     sleep(1_500).then(() =>
@@ -114,27 +124,9 @@ it("single-account mode, the tick and the heartbeat of the same minute: the keys
 
 it("an AWS Health exposure message for an account a sweep's run holds is not dropped: it waits for the lease, then names the key exposed", async () => {
   proxy.add({ matches: signedIn(account.id, "iam"), times: 1, before: () => sleep(HOLD_MS) });
-  const env = {
-    ...moto.awsEnv,
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    SLACK_WEBHOOK_URL: slack.webhookUrl,
-    ENVIRONMENT_NAME: "org",
-    ALERT_STATE_TABLE: TABLE,
-  };
-  const sweep = {
-    messageId: "sweep-3",
-    body: JSON.stringify(accountMessage(account, { eventId: "sweep-3", heartbeat: false })),
-  };
-  const exposure = {
-    messageId: "health-1",
-    body: JSON.stringify(
-      accountMessage(account, {
-        eventId: "health-1",
-        heartbeat: false,
-        exposure: { eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED", accessKeyIds: [deployerKey], accountId: account.id },
-      }),
-    ),
-  };
+  const env = workerEnv();
+  const sweep = sweepRecord("sweep-3");
+  const exposure = { messageId: "health-1", body: JSON.stringify(exposureMessage("health-1")) };
   const [one, other] = await Promise.all([
     runContainer(bundle.bundlePath, env, { handlerName: "worker", events: [{ Records: [sweep] }] }),
     sleep(1_500).then(() =>
@@ -151,12 +143,7 @@ it("an AWS Health exposure message for an account a sweep's run holds is not dro
 it("an exposure message whose account stays held fails alone and comes back in a minute, not after the queue's 30-minute timeout", async () => {
   const sqs = new SQSClient(motoClientConfig(moto));
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "key-age-lease-accounts" }));
-  const exposureMessage = accountMessage(account, {
-    eventId: "health-2",
-    heartbeat: false,
-    exposure: { eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED", accessKeyIds: [deployerKey], accountId: account.id },
-  });
-  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(exposureMessage) }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(exposureMessage("health-2")) }));
   const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1_800 }));
   sqs.destroy();
   const [received] = Messages;
@@ -165,17 +152,8 @@ it("an exposure message whose account stays held fails alone and comes back in a
     if (request.action === "ChangeMessageVisibility") changes.push({ status, body: request.body.toString() });
   });
   proxy.add({ matches: signedIn(account.id, "iam"), times: 1, before: () => sleep(HOLD_MS) });
-  const env = {
-    ...moto.awsEnv,
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    SLACK_WEBHOOK_URL: slack.webhookUrl,
-    ENVIRONMENT_NAME: "org",
-    ALERT_STATE_TABLE: TABLE,
-  };
-  const sweep = {
-    messageId: "sweep-4",
-    body: JSON.stringify(accountMessage(account, { eventId: "sweep-4", heartbeat: false })),
-  };
+  const env = workerEnv();
+  const sweep = sweepRecord("sweep-4");
   const exposure = {
     messageId: received?.MessageId ?? "",
     receiptHandle: received?.ReceiptHandle ?? "",
