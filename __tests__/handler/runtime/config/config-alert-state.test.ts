@@ -1,16 +1,9 @@
-import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
+import { loadConfig } from "../../../../handler/runtime/config/config";
+import { configProblems } from "./config-problems";
 
 const BASE = { SLACK_WEBHOOK_PARAMETER: "/key-age/slack-webhook" };
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>) => configProblems({ ...BASE, ...env });
 
 describe("loadConfig: alert state", () => {
   it("is stateless without ALERT_STATE_TABLE and reminds daily by default", () => {

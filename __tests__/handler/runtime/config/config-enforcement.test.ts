@@ -1,17 +1,10 @@
 import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
+import { configProblems } from "./config-problems";
 
 const DAY = 86_400_000;
 const BASE = { DRY_RUN: "true", ALERT_STATE_TABLE: "key-age-alert-state" };
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>) => configProblems({ ...BASE, ...env });
 
 describe("the enforcement settings", () => {
   test("are off by default, with no enforcement config at all", () => {

@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from "../../../../handler/runtime/config/config";
+import { loadConfig } from "../../../../handler/runtime/config/config";
+import { configProblems } from "./config-problems";
 import { parseKeyUsageSetting } from "../../../../handler/usage/key-usage-setting";
 
 // KEY_USAGE: off by default, "on" adds the usage line; the loader and the stack read it through the
 // same parseKeyUsageSetting. The lines are cached in the alert state, so "on" needs the table.
 const base = { DRY_RUN: "true", ALERT_STATE_TABLE: "key-age-state" };
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  return [];
-}
 
 describe("loadConfig: KEY_USAGE", () => {
   it("is off when unset, empty or off", () => {
@@ -28,7 +19,7 @@ describe("loadConfig: KEY_USAGE", () => {
   });
 
   it.each(["true", "yes", "1", "30d"])("refuses %p, naming the variable and quoting the value", (value) => {
-    const problems = problemsOf({ ...base, KEY_USAGE: value, WARNING_AGE: "1x" });
+    const problems = configProblems({ ...base, KEY_USAGE: value, WARNING_AGE: "1x" });
     expect(problems).toContain(parseKeyUsageSetting(value).problem);
     expect(problems).toContain(`KEY_USAGE=${JSON.stringify(value)}: expected "on" or "off"`);
     // Beside the other problems, not instead of them.
@@ -37,7 +28,7 @@ describe("loadConfig: KEY_USAGE", () => {
 
   it("refuses on without the alert state, which caches the lines", () => {
     const { ALERT_STATE_TABLE: _table, ...stateless } = base;
-    expect(problemsOf({ ...stateless, KEY_USAGE: "on" })).toEqual([
+    expect(configProblems({ ...stateless, KEY_USAGE: "on" })).toEqual([
       'KEY_USAGE="on": needs ALERT_STATE_TABLE: the usage summaries are cached in the alert state',
     ]);
     expect(loadConfig({ ...stateless, KEY_USAGE: "off" }).keyUsage).toBeUndefined();
