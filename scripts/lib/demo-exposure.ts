@@ -2,6 +2,7 @@ import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAM
 import type { FakeSlackWebApi } from "./fake-slack-web-api";
 import { runContainer } from "./invoke-bundle";
 import type { EmulatorClientConfig } from "./seed-organization";
+import { healthExposureEvent } from "./health-event";
 
 /** What the exposed-key part of the demo needs from the main demo. */
 export interface ExposureDemoInput {
@@ -42,7 +43,9 @@ export async function exposureSequence(input: ExposureDemoInput): Promise<void> 
   );
   slack.reset();
   const run = await step("Exposed key: invoking the deployed bundle with the AWS Health event", () =>
-    runContainer(bundle.path, bundle.env, { events: [healthEvent(accessKeyId)] }),
+    runContainer(bundle.path, bundle.env, {
+      events: [healthExposureEvent({ accessKeyIds: [accessKeyId], id: "demo-health-event-1" })],
+    }),
   );
   const outcome = run.outcomes[0];
   if (!outcome?.ok) throw new Error(`the function failed: ${JSON.stringify(outcome)}\n${run.stderr}`);
@@ -50,24 +53,4 @@ export async function exposureSequence(input: ExposureDemoInput): Promise<void> 
   if ((outcome.result.counts.exposed ?? 0) < 1) throw new Error("the demo expected the key to be named exposed");
   input.printReceived(slack);
   console.log();
-}
-
-/** The AWS Health event EventBridge delivers for a key found in public. */
-function healthEvent(accessKeyId: string): Record<string, unknown> {
-  return {
-    version: "0",
-    id: "demo-health-event-1",
-    "detail-type": "AWS Health Event",
-    source: "aws.health",
-    account: "123456789012",
-    time: new Date().toISOString(),
-    region: "us-east-1",
-    resources: [],
-    detail: {
-      service: "RISK",
-      eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED",
-      eventTypeCategory: "issue",
-      affectedEntities: [{ entityValue: accessKeyId }],
-    },
-  };
 }

@@ -2,6 +2,7 @@ import { AttachUserPolicyCommand, IAMClient, type AccessKey } from "@aws-sdk/cli
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
+import { healthExposureEvent } from "../../../scripts/lib/health-event";
 import { expectWithinSlackLimits, listedKeyLines } from "../support/slack-digest-assertions";
 import { motoClientConfig, seedUsers } from "./support/seed-iam";
 
@@ -22,29 +23,6 @@ let env: Record<string, string>;
 
 const mask = (id: string): string => `${id.slice(0, 4)}…${id.slice(-4)}`;
 const keyOf = (user: string): string => keys.get(user)![0]!.AccessKeyId!;
-
-/** The event an EventBridge rule for AWS Health exposure events hands its target. */
-function healthEvent(accessKeyIds: readonly string[]): Record<string, unknown> {
-  return {
-    version: "0",
-    id: "b6e5b7a5-2f3e-4a84-9c1e-0e3a4f6b7c8d",
-    "detail-type": "AWS Health Event",
-    source: "aws.health",
-    account: "123456789012",
-    time: new Date().toISOString(),
-    region: "us-east-1",
-    resources: [],
-    detail: {
-      eventArn: "arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/AWS_RISK_CREDENTIALS_EXPOSED_0001",
-      service: "RISK",
-      eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED",
-      eventTypeCategory: "issue",
-      eventScopeCode: "ACCOUNT_SPECIFIC",
-      eventDescription: [{ language: "en_US", latestDescription: "Your access key was found in a public repository." }],
-      affectedEntities: accessKeyIds.map((entityValue) => ({ entityValue })),
-    },
-  };
-}
 
 beforeAll(async () => {
   bundle = buildBundle();
@@ -101,7 +79,14 @@ it("names the key an AWS Health event names in the same invocation, before any q
   const run = await runContainer(
     bundle.bundlePath,
     { ...env, WATCH_USERS: "leaky,fine" },
-    { events: [healthEvent([keyOf("named"), UNKNOWN_KEY])] },
+    {
+      events: [
+        healthExposureEvent({
+          accessKeyIds: [keyOf("named"), UNKNOWN_KEY],
+          id: "b6e5b7a5-2f3e-4a84-9c1e-0e3a4f6b7c8d",
+        }),
+      ],
+    },
   );
   const summary = expectSuccess(run.outcomes[0]);
   expect(summary).toMatchObject({ counts: { exposed: 2, ok: 1 }, flaggedKeys: 2 });

@@ -1,6 +1,7 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { startFakeSlack, type FakeSlack } from "../../../scripts/lib/fake-slack";
 import { buildBundle, expectSuccess, runContainer } from "../../../scripts/lib/invoke-bundle";
+import { healthExposureEvent } from "../../../scripts/lib/health-event";
 import { startMotoServer, type MotoServer } from "../../../scripts/lib/moto-server";
 import { listedKeyLines } from "../support/slack-digest-assertions";
 import { motoClientConfig } from "./support/seed-iam";
@@ -20,26 +21,6 @@ let env: Record<string, string>;
 let payments: SeededAccount;
 let analytics: SeededAccount;
 let leakedKey: string;
-
-/** The event as the monitor's exposure rule hands it to the dispatcher: forwarded, with its own `account`. */
-function forwardedHealthEvent(account: string, accessKeyIds: readonly string[]): Record<string, unknown> {
-  return {
-    version: "0",
-    id: `health-${account}`,
-    "detail-type": "AWS Health Event",
-    source: "aws.health",
-    account,
-    time: new Date().toISOString(),
-    region: "us-east-1",
-    resources: [],
-    detail: {
-      service: "RISK",
-      eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED",
-      eventTypeCategory: "issue",
-      affectedEntities: accessKeyIds.map((entityValue) => ({ entityValue })),
-    },
-  };
-}
 
 async function drainQueue(): Promise<Message[]> {
   const messages: Message[] = [];
@@ -77,7 +58,7 @@ afterAll(async () => {
 it("queues only the event's account, and its digest names the key exposed", async () => {
   const dispatched = await runContainer(bundle.bundlePath, env, {
     handlerName: "dispatcher",
-    events: [forwardedHealthEvent(payments.id, [leakedKey!])],
+    events: [healthExposureEvent({ account: payments.id, accessKeyIds: [leakedKey!] })],
   });
   expect(expectSuccess(dispatched.outcomes[0])).toMatchObject({
     accountsQueued: 1,
@@ -117,7 +98,7 @@ it("queues only the event's account, and its digest names the key exposed", asyn
 it("queues nothing for an account outside the scope, and says which", async () => {
   const dispatched = await runContainer(bundle.bundlePath, env, {
     handlerName: "dispatcher",
-    events: [forwardedHealthEvent("123456789012", ["AKIAIOSFODNN7EXAMPLE"])],
+    events: [healthExposureEvent({ account: "123456789012", accessKeyIds: ["AKIAIOSFODNN7EXAMPLE"] })],
   });
   expect(expectSuccess(dispatched.outcomes[0])).toMatchObject({
     accountsQueued: 0,
